@@ -1,0 +1,162 @@
+import { z } from "@hono/zod-openapi";
+import { FieldName, Timestamp, Timezone } from "./common";
+
+export const fieldTypes = ["string", "number", "integer", "boolean", "timestamp", "enum"] as const;
+export type FieldType = (typeof fieldTypes)[number];
+
+const fieldProps = {
+  type: z.enum(fieldTypes),
+  required: z.boolean().default(false),
+  values: z
+    .array(z.string().min(1).max(200))
+    .min(1)
+    .max(500)
+    .optional()
+    .openapi({ description: "Allowed values of an enum field" }),
+  unit: z.string().max(32).optional(),
+  description: z.string().max(500).optional(),
+};
+
+/** Cross-property rules of one field: an enum lists its values, others do not. */
+function checkValues(f: { type: FieldType; values?: string[] | undefined }, ctx: z.RefinementCtx) {
+  if (f.type === "enum" && !f.values) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["values"],
+      message: "an enum field needs its list of values",
+    });
+  }
+  if (f.type !== "enum" && f.values) {
+    ctx.addIssue({ code: "custom", path: ["values"], message: "only enum fields have values" });
+  }
+  if (f.values && new Set(f.values).size !== f.values.length) {
+    ctx.addIssue({ code: "custom", path: ["values"], message: "values must be unique" });
+  }
+}
+
+export const FieldInput = z
+  .object({ name: FieldName, ...fieldProps })
+  .strict()
+  .superRefine(checkValues)
+  .openapi("FieldInput");
+export type FieldInput = z.infer<typeof FieldInput>;
+
+export const FieldPatch = z
+  .object({
+    type: fieldProps.type.optional(),
+    required: z.boolean().optional(),
+    values: fieldProps.values,
+    unit: fieldProps.unit.nullable(),
+    description: fieldProps.description.nullable(),
+  })
+  .strict()
+  .openapi("FieldPatch");
+export type FieldPatch = z.infer<typeof FieldPatch>;
+
+export const Field = z
+  .object({
+    name: z.string(),
+    type: z.enum(fieldTypes),
+    required: z.boolean(),
+    values: z.array(z.string()).optional(),
+    unit: z.string().optional(),
+    description: z.string().optional(),
+  })
+  .openapi("Field");
+export type Field = z.infer<typeof Field>;
+
+const Retention = z
+  .object({
+    days: z.number().int().min(1).max(3650).default(30),
+    maxEvents: z.number().int().min(1000).max(10_000_000).default(1_000_000),
+  })
+  .strict()
+  .openapi("Retention", {
+    description: "How long and how many recent events the business keeps for queries",
+  });
+
+const businessProps = {
+  name: z.string().trim().min(1).max(200).openapi({ example: "Camel Route Monitoring" }),
+  description: z.string().max(2000),
+  timezone: Timezone,
+  timeField: FieldName.openapi({ description: "The field that holds the event time" }),
+  allowUnknownFields: z
+    .boolean()
+    .openapi({ description: "Accept (and keep) fields that are not declared" }),
+  retention: Retention,
+};
+
+/** The time field, when declared, must be a timestamp; field names are unique. */
+export function checkFields(
+  fields: { name: string; type: FieldType }[],
+  timeField: string,
+  ctx: z.RefinementCtx,
+  path: (string | number)[] = ["fields"],
+) {
+  const seen = new Set<string>();
+  fields.forEach((f, i) => {
+    if (seen.has(f.name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, i, "name"],
+        message: `duplicate field '${f.name}'`,
+      });
+    }
+    seen.add(f.name);
+    if (f.name === timeField && f.type !== "timestamp") {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, i, "type"],
+        message: `'${f.name}' is the time field, so its type must be timestamp`,
+      });
+    }
+  });
+}
+
+export const BusinessCreate = z
+  .object({
+    name: businessProps.name,
+    description: businessProps.description.default(""),
+    timezone: businessProps.timezone.default("UTC"),
+    timeField: businessProps.timeField.default("timestamp"),
+    allowUnknownFields: businessProps.allowUnknownFields.default(false),
+    retention: Retention.default({ days: 30, maxEvents: 1_000_000 }),
+    fields: z.array(FieldInput).max(200).default([]),
+  })
+  .strict()
+  .superRefine((b, ctx) => checkFields(b.fields, b.timeField, ctx))
+  .openapi("BusinessCreate");
+export type BusinessCreate = z.infer<typeof BusinessCreate>;
+
+export const BusinessPatch = z
+  .object({
+    name: businessProps.name.optional(),
+    description: businessProps.description.optional(),
+    timezone: businessProps.timezone.optional(),
+    timeField: businessProps.timeField.optional(),
+    allowUnknownFields: businessProps.allowUnknownFields.optional(),
+    retention: Retention.partial().optional(),
+  })
+  .strict()
+  .openapi("BusinessPatch");
+export type BusinessPatch = z.infer<typeof BusinessPatch>;
+
+export const Business = z
+  .object({
+    id: z.string().openapi({ example: "bus_01jz8k3m2qabcdefghjkmnpq" }),
+    name: z.string(),
+    description: z.string(),
+    timezone: z.string(),
+    timeField: z.string(),
+    allowUnknownFields: z.boolean(),
+    retention: z.object({ days: z.number().int(), maxEvents: z.number().int() }),
+    fields: z.array(Field),
+    version: z
+      .number()
+      .int()
+      .openapi({ description: "Bumped on every change to the business or its fields" }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi("Business");
+export type Business = z.infer<typeof Business>;

@@ -1,0 +1,185 @@
+import { describe, expect, it } from "vitest";
+import { call, createBusiness } from "../helpers";
+
+describe("businesses", () => {
+  it("creates a business with typed fields and defaults", async () => {
+    const res = await call("POST", "/v1/businesses", {
+      body: {
+        name: "Daily expenses",
+        fields: [
+          { name: "amount", type: "number", required: true, unit: "EUR" },
+          { name: "category", type: "enum", values: ["food", "rent"] },
+        ],
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({
+      name: "Daily expenses",
+      description: "",
+      timezone: "UTC",
+      timeField: "timestamp",
+      allowUnknownFields: false,
+      retention: { days: 30, maxEvents: 1_000_000 },
+      version: 1,
+      fields: [
+        { name: "amount", type: "number", required: true, unit: "EUR" },
+        { name: "category", type: "enum", required: false, values: ["food", "rent"] },
+      ],
+    });
+    expect(res.json.id).toMatch(/^bus_/);
+    expect(new Date(res.json.createdAt).toISOString()).toBe(res.json.createdAt);
+
+    const got = await call("GET", `/v1/businesses/${res.json.id}`);
+    expect(got.status).toBe(200);
+    expect(got.json).toEqual(res.json);
+  });
+
+  it("lists businesses in pages with a cursor", async () => {
+    const created = [await createBusiness(), await createBusiness(), await createBusiness()];
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = cursor ? `&cursor=${cursor}` : "";
+      const page = await call("GET", `/v1/businesses?limit=2${q}`);
+      expect(page.status).toBe(200);
+      expect(page.json.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.json.items.map((b: { id: string }) => b.id));
+      cursor = page.json.nextCursor;
+    } while (cursor);
+    for (const b of created) expect(seen).toContain(b.id);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it("changes name, timezone and retention and bumps the version", async () => {
+    const b = await createBusiness();
+    const res = await call("PATCH", `/v1/businesses/${b.id}`, {
+      body: { name: "Renamed", timezone: "America/New_York", retention: { days: 7 } },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({
+      name: "Renamed",
+      timezone: "America/New_York",
+      retention: { days: 7, maxEvents: 1_000_000 },
+      version: b.version + 1,
+    });
+  });
+
+  it("deletes a business and its fields", async () => {
+    const b = await createBusiness();
+    expect((await call("DELETE", `/v1/businesses/${b.id}`)).status).toBe(204);
+    expect((await call("GET", `/v1/businesses/${b.id}`)).status).toBe(404);
+    expect((await call("DELETE", `/v1/businesses/${b.id}`)).status).toBe(404);
+  });
+
+  describe("rejects invalid input with 422 naming the field", () => {
+    const cases: [string, Record<string, unknown>, string][] = [
+      ["missing name", { fields: [] }, "name"],
+      ["unknown time zone", { name: "x", timezone: "Mars/Base" }, "timezone"],
+      [
+        "bad field name",
+        { name: "x", fields: [{ name: "9lives", type: "string" }] },
+        "fields.0.name",
+      ],
+      ["unknown field type", { name: "x", fields: [{ name: "a", type: "date" }] }, "fields.0.type"],
+      [
+        "enum without values",
+        { name: "x", fields: [{ name: "a", type: "enum" }] },
+        "fields.0.values",
+      ],
+      [
+        "duplicate field",
+        {
+          name: "x",
+          fields: [
+            { name: "a", type: "string" },
+            { name: "a", type: "number" },
+          ],
+        },
+        "fields.1.name",
+      ],
+      [
+        "time field not a timestamp",
+        { name: "x", timeField: "at", fields: [{ name: "at", type: "string" }] },
+        "fields.0.type",
+      ],
+      ["unknown property", { name: "x", colour: "red" }, "(body)"],
+      [
+        "prototype key as field",
+        { name: "x", fields: [{ name: "__proto__", type: "string" }] },
+        "fields.0.name",
+      ],
+    ];
+    for (const [label, body, path] of cases) {
+      it(label, async () => {
+        const res = await call("POST", "/v1/businesses", { body });
+        expect(res.status).toBe(422);
+        expect(res.headers.get("content-type")).toBe("application/problem+json");
+        expect(res.json).toMatchObject({ status: 422, title: "Unprocessable Content" });
+        expect(res.json.errors.map((e: { path: string }) => e.path)).toContain(path);
+      });
+    }
+  });
+
+  it("answers 400 problem details for a body that is not JSON", async () => {
+    const res = await call("POST", "/v1/businesses", {
+      raw: "{not json",
+      headers: { "content-type": "application/json" },
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+  });
+
+  it("refuses a time field that names a non-timestamp field on PATCH", async () => {
+    const b = await createBusiness();
+    const res = await call("PATCH", `/v1/businesses/${b.id}`, { body: { timeField: "routeId" } });
+    expect(res.status).toBe(422);
+    expect(res.json.errors[0].path).toBe("timeField");
+  });
+
+  it("answers 404 for an unknown business", async () => {
+    for (const method of ["GET", "PATCH", "DELETE"]) {
+      const res = await call(
+        method,
+        "/v1/businesses/bus_missing",
+        method === "PATCH" ? { body: { name: "y" } } : {},
+      );
+      expect(res.status).toBe(404);
+      expect(res.json.detail).toContain("bus_missing");
+    }
+  });
+});
+
+describe("admin auth", () => {
+  const routes: [string, string][] = [
+    ["GET", "/v1/businesses"],
+    ["POST", "/v1/businesses"],
+    ["GET", "/v1/businesses/bus_x"],
+    ["PATCH", "/v1/businesses/bus_x"],
+    ["DELETE", "/v1/businesses/bus_x/fields/a"],
+    ["GET", "/v1/businesses/bus_x/sources"],
+  ];
+  for (const [method, path] of routes) {
+    it(`${method} ${path} refuses a missing or wrong token`, async () => {
+      for (const token of [null, "wrong-token", "test-admin-token-but-longer"]) {
+        const res = await call(method, path, { token, body: method === "GET" ? undefined : {} });
+        expect(res.status).toBe(401);
+        expect(res.headers.get("content-type")).toBe("application/problem+json");
+      }
+    });
+  }
+
+  it("refuses a source token on management routes", async () => {
+    const b = await createBusiness();
+    const src = await call("POST", `/v1/businesses/${b.id}/sources`, { body: { name: "s" } });
+    const res = await call("GET", `/v1/businesses/${b.id}`, { token: src.json.token });
+    expect(res.status).toBe(401);
+  });
+
+  it("accepts the scheme name in any case", async () => {
+    const res = await call("GET", "/v1/businesses", {
+      token: null,
+      headers: { authorization: "bearer test-admin-token" },
+    });
+    expect(res.status).toBe(200);
+  });
+});

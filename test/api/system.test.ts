@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { call } from "../helpers";
+
+describe("system routes", () => {
+  it("answers healthz without auth", async () => {
+    const res = await call("GET", "/healthz", { token: null });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ status: "ok" });
+  });
+
+  it("publishes an OpenAPI document that describes the contract", async () => {
+    const res = await call("GET", "/openapi.json", { token: null });
+    expect(res.status).toBe(200);
+    expect(res.json.openapi).toBe("3.1.0");
+    const paths = Object.keys(res.json.paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "/healthz",
+        "/v1/businesses",
+        "/v1/businesses/{id}",
+        "/v1/businesses/{id}/fields",
+        "/v1/businesses/{id}/fields/{name}",
+        "/v1/businesses/{id}/sources",
+        "/v1/businesses/{id}/sources/{sourceId}",
+      ]),
+    );
+    expect(res.json.components.securitySchemes.adminToken.scheme).toBe("bearer");
+  });
+
+  it("serves interactive docs that load the OpenAPI document", async () => {
+    const res = await fetchText("/docs");
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("/openapi.json");
+  });
+
+  it("answers unknown routes with problem details", async () => {
+    const res = await call("GET", "/nope", { token: null });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(res.json).toMatchObject({ status: 404, title: "Not Found" });
+  });
+});
+
+async function fetchText(path: string) {
+  const { SELF } = await import("cloudflare:test");
+  const res = await SELF.fetch(`http://anom.test${path}`);
+  return { status: res.status, text: await res.text() };
+}

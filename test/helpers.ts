@@ -1,0 +1,58 @@
+import { SELF } from "cloudflare:test";
+
+export const ADMIN = "test-admin-token";
+const base = "http://anom.test";
+
+export interface CallOptions {
+  token?: string | null;
+  body?: unknown;
+  raw?: BodyInit;
+  headers?: Record<string, string>;
+}
+
+/** Calls the API worker as a client would, through its fetch handler. */
+export async function call(method: string, path: string, options: CallOptions = {}) {
+  const headers = new Headers(options.headers);
+  const token = options.token === undefined ? ADMIN : options.token;
+  if (token) headers.set("authorization", `Bearer ${token}`);
+  let body: BodyInit | undefined = options.raw;
+  if (options.body !== undefined) {
+    headers.set("content-type", "application/json");
+    body = JSON.stringify(options.body);
+  }
+  const res = await SELF.fetch(base + path, { method, headers, body });
+  const text = await res.text();
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary response bodies
+  const json: any = text ? JSON.parse(text) : undefined;
+  return { status: res.status, headers: res.headers, json };
+}
+
+let counter = 0;
+
+/** A fresh business for one test; tests never share rows. */
+export async function createBusiness(overrides: Record<string, unknown> = {}) {
+  counter += 1;
+  const res = await call("POST", "/v1/businesses", {
+    body: {
+      name: `Camel routes ${counter}`,
+      timezone: "Europe/Berlin",
+      fields: [
+        { name: "timestamp", type: "timestamp" },
+        { name: "routeId", type: "string", required: true },
+        { name: "durationMs", type: "number", required: true, unit: "ms" },
+        { name: "status", type: "enum", values: ["OK", "FAILED"] },
+      ],
+      ...overrides,
+    },
+  });
+  if (res.status !== 201)
+    throw new Error(`createBusiness: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json as { id: string; fields: { name: string }[]; version: number };
+}
+
+export async function createSource(businessId: string, name = "camel-prod") {
+  const res = await call("POST", `/v1/businesses/${businessId}/sources`, { body: { name } });
+  if (res.status !== 201)
+    throw new Error(`createSource: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json as { id: string; token: string };
+}

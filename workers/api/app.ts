@@ -1,0 +1,64 @@
+import { Scalar } from "@scalar/hono-api-reference";
+import { HTTPException } from "hono/http-exception";
+import { database } from "../lib/db";
+import { ProblemError, problemBody, problemResponse, toProblemResponse } from "../lib/errors";
+import { adminAuth } from "./auth";
+import { businessesApi } from "./businesses";
+import { fieldsApi } from "./fields";
+import { newApp } from "./openapi";
+import { sourcesApi } from "./sources";
+import * as healthz from "./system/healthz";
+
+export function createApp() {
+  const app = newApp();
+
+  app.onError((error, c) => {
+    if (error instanceof ProblemError) return toProblemResponse(error);
+    if (error instanceof HTTPException) {
+      const status = error.status;
+      const title = status === 400 ? "Bad Request" : error.message || "Error";
+      return problemResponse(problemBody(status, title, error.message || title));
+    }
+    console.error(`${c.req.method} ${c.req.path} failed`, error);
+    return problemResponse(
+      problemBody(500, "Internal Server Error", "Something went wrong on our side."),
+    );
+  });
+  app.notFound((c) =>
+    problemResponse(problemBody(404, "Not Found", `No route for ${c.req.method} ${c.req.path}.`)),
+  );
+
+  app.use("*", async (c, next) => {
+    c.set("db", database(c.env.DB));
+    await next();
+  });
+
+  app.openapi(healthz.route, healthz.handler);
+
+  app.use("/v1/businesses/*", adminAuth);
+  app.use("/v1/businesses", adminAuth);
+  app.route("/v1/businesses", businessesApi);
+  app.route("/v1/businesses", fieldsApi);
+  app.route("/v1/businesses", sourcesApi);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "The admin token (ADMIN_TOKEN) for management routes",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "sourceToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "A source's ingest token, valid for one business",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Anom API",
+      version: "1.0.0",
+      description: "Event monitoring and anomaly detection: businesses, ingest, rules, alerts.",
+    },
+  });
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Anom API" }));
+  return app;
+}

@@ -1,0 +1,228 @@
+import { and, asc, eq, gt, sql } from "drizzle-orm";
+import type {
+  Business,
+  BusinessCreate,
+  BusinessPatch,
+  Field,
+  FieldPatch,
+} from "../../../schema/contracts/businesses";
+import type { Database } from "../../lib/db";
+import { tables } from "../../lib/db";
+import { conflict, invalid, notFound } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { iso } from "../../lib/time";
+
+const { businesses, fields } = tables;
+type BusinessRow = typeof businesses.$inferSelect;
+type FieldRow = typeof fields.$inferSelect;
+
+export function toField(row: FieldRow): Field {
+  const field: Field = { name: row.name, type: row.type, required: row.required };
+  if (row.values) field.values = row.values;
+  if (row.unit) field.unit = row.unit;
+  if (row.description) field.description = row.description;
+  return field;
+}
+
+export function toBusiness(row: BusinessRow, fieldRows: FieldRow[]): Business {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    timezone: row.timezone,
+    timeField: row.timeField,
+    allowUnknownFields: row.allowUnknownFields,
+    retention: { days: row.retentionDays, maxEvents: row.retentionMaxEvents },
+    fields: fieldRows.map(toField),
+    version: row.version,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}
+
+function fieldRow(businessId: string, f: Field, position: number): FieldRow {
+  return {
+    businessId,
+    name: f.name,
+    type: f.type,
+    required: f.required,
+    values: f.values ?? null,
+    unit: f.unit ?? null,
+    description: f.description ?? null,
+    position,
+  };
+}
+
+export async function createBusiness(db: Database, input: BusinessCreate): Promise<Business> {
+  const at = Date.now();
+  const row: BusinessRow = {
+    id: newId("bus", at),
+    name: input.name,
+    description: input.description,
+    timezone: input.timezone,
+    timeField: input.timeField,
+    allowUnknownFields: input.allowUnknownFields,
+    retentionDays: input.retention.days,
+    retentionMaxEvents: input.retention.maxEvents,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const fieldRows = input.fields.map((f, i) => fieldRow(row.id, f, i));
+  const insertFields = fieldRows.map((f) => db.insert(fields).values(f));
+  await db.batch([db.insert(businesses).values(row), ...insertFields]);
+  return toBusiness(row, fieldRows);
+}
+
+export async function getBusiness(db: Database, id: string): Promise<Business> {
+  const [row, fieldRows] = await db.batch([
+    db.select().from(businesses).where(eq(businesses.id, id)),
+    db.select().from(fields).where(eq(fields.businessId, id)).orderBy(asc(fields.position)),
+  ]);
+  if (!row[0]) throw notFound("Business", id);
+  return toBusiness(row[0], fieldRows);
+}
+
+export async function listBusinesses(
+  db: Database,
+  q: { cursor?: string | undefined; limit: number },
+): Promise<{ items: Business[]; nextCursor: string | null }> {
+  const rows = await db
+    .select()
+    .from(businesses)
+    .where(q.cursor ? gt(businesses.id, q.cursor) : undefined)
+    .orderBy(asc(businesses.id))
+    .limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  const ids = page.map((r) => r.id);
+  const fieldRows = ids.length
+    ? await db
+        .select()
+        .from(fields)
+        .where(sql`${fields.businessId} in ${ids}`)
+        .orderBy(asc(fields.position))
+    : [];
+  const items = page.map((r) =>
+    toBusiness(
+      r,
+      fieldRows.filter((f) => f.businessId === r.id),
+    ),
+  );
+  return { items, nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null };
+}
+
+/** Bumps the business's version so caches keyed on it (ingest validators, rule engine) refresh. */
+function touch(db: Database, id: string, set: Partial<BusinessRow> = {}) {
+  return db
+    .update(businesses)
+    .set({ ...set, version: sql`${businesses.version} + 1`, updatedAt: Date.now() })
+    .where(eq(businesses.id, id));
+}
+
+export async function updateBusiness(
+  db: Database,
+  id: string,
+  patch: BusinessPatch,
+): Promise<Business> {
+  const current = await getBusiness(db, id);
+  if (patch.timeField) {
+    const declared = current.fields.find((f) => f.name === patch.timeField);
+    if (declared && declared.type !== "timestamp") {
+      throw invalid(
+        "timeField",
+        `'${patch.timeField}' is a ${declared.type} field, not a timestamp`,
+      );
+    }
+  }
+  const set: Partial<BusinessRow> = {};
+  if (patch.name !== undefined) set.name = patch.name;
+  if (patch.description !== undefined) set.description = patch.description;
+  if (patch.timezone !== undefined) set.timezone = patch.timezone;
+  if (patch.timeField !== undefined) set.timeField = patch.timeField;
+  if (patch.allowUnknownFields !== undefined) set.allowUnknownFields = patch.allowUnknownFields;
+  if (patch.retention?.days !== undefined) set.retentionDays = patch.retention.days;
+  if (patch.retention?.maxEvents !== undefined) set.retentionMaxEvents = patch.retention.maxEvents;
+  await touch(db, id, set);
+  return getBusiness(db, id);
+}
+
+export async function deleteBusiness(db: Database, id: string): Promise<void> {
+  const deleted = await db
+    .delete(businesses)
+    .where(eq(businesses.id, id))
+    .returning({ id: businesses.id });
+  if (deleted.length === 0) throw notFound("Business", id);
+}
+
+export async function addField(db: Database, businessId: string, input: Field): Promise<Business> {
+  const current = await getBusiness(db, businessId);
+  if (current.fields.some((f) => f.name === input.name)) {
+    throw conflict(`Field '${input.name}' already exists; change it with PATCH.`);
+  }
+  if (input.name === current.timeField && input.type !== "timestamp") {
+    throw invalid("type", `'${input.name}' is the time field, so its type must be timestamp`);
+  }
+  if (current.fields.length >= 200) throw invalid("name", "a business has at most 200 fields");
+  const position = current.fields.length;
+  await db.batch([
+    db.insert(fields).values(fieldRow(businessId, input, position)),
+    touch(db, businessId),
+  ]);
+  return getBusiness(db, businessId);
+}
+
+export async function updateField(
+  db: Database,
+  businessId: string,
+  name: string,
+  patch: FieldPatch,
+): Promise<Business> {
+  const current = await getBusiness(db, businessId);
+  const field = current.fields.find((f) => f.name === name);
+  if (!field) throw notFound("Field", name);
+  const next: Field = { ...field };
+  if (patch.type !== undefined) next.type = patch.type;
+  if (patch.required !== undefined) next.required = patch.required;
+  if (patch.values !== undefined) next.values = patch.values;
+  if (patch.values !== undefined && next.type !== "enum") {
+    throw invalid("values", "only enum fields have values");
+  }
+  if (next.type !== "enum") delete next.values;
+  if (patch.unit !== undefined) next.unit = patch.unit ?? undefined;
+  if (patch.description !== undefined) next.description = patch.description ?? undefined;
+  if (next.type === "enum" && !next.values) {
+    throw invalid("values", "an enum field needs its list of values");
+  }
+  if (name === current.timeField && next.type !== "timestamp") {
+    throw invalid("type", `'${name}' is the time field, so its type must be timestamp`);
+  }
+  const row = fieldRow(businessId, next, 0);
+  await db.batch([
+    db
+      .update(fields)
+      .set({
+        type: row.type,
+        required: row.required,
+        values: row.values,
+        unit: row.unit,
+        description: row.description,
+      })
+      .where(and(eq(fields.businessId, businessId), eq(fields.name, name))),
+    touch(db, businessId),
+  ]);
+  return getBusiness(db, businessId);
+}
+
+export async function deleteField(
+  db: Database,
+  businessId: string,
+  name: string,
+): Promise<Business> {
+  const current = await getBusiness(db, businessId);
+  if (!current.fields.some((f) => f.name === name)) throw notFound("Field", name);
+  await db.batch([
+    db.delete(fields).where(and(eq(fields.businessId, businessId), eq(fields.name, name))),
+    touch(db, businessId),
+  ]);
+  return getBusiness(db, businessId);
+}

@@ -1,0 +1,24 @@
+import { createRoute } from "@hono/zod-openapi";
+import { Business } from "../../../schema/contracts/businesses";
+import { deleteField } from "../businesses/service";
+import type { Handler } from "../context";
+import { adminSecurity, jsonResponse, problems } from "../openapi";
+import { FieldParams } from "./params";
+
+export const route = createRoute({
+  method: "delete",
+  path: "/{id}/fields/{name}",
+  tags: ["Fields"],
+  summary: "Remove a field",
+  security: adminSecurity,
+  request: { params: FieldParams },
+  responses: {
+    200: jsonResponse(Business, "The business without the field"),
+    ...problems(401, 404),
+  },
+});
+
+export const handler: Handler<typeof route> = async (c) => {
+  const { id, name } = c.req.valid("param");
+  return c.json(await deleteField(c.var.db, id, name), 200);
+};

@@ -1,0 +1,60 @@
+import type { Hook } from "@hono/zod-openapi";
+import { OpenAPIHono, type z } from "@hono/zod-openapi";
+import { Problem } from "../../schema/contracts/common";
+import type { FieldError } from "../lib/errors";
+import { problemBody, problemResponse } from "../lib/errors";
+import type { AppEnv } from "./context";
+
+/** Zod issue paths as dotted strings: `fields.0.name`. */
+export function issuesToErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+  return issues.map((issue) => ({
+    path: issue.path.map(String).join(".") || "(body)",
+    message: issue.message,
+  }));
+}
+
+// A request that fails its route's schema is a 422 naming every bad field.
+const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
+  if (result.success) return;
+  const errors = issuesToErrors(result.error.issues);
+  const first = errors[0];
+  const detail =
+    errors.length === 1 && first
+      ? `${first.path}: ${first.message}`
+      : `${errors.length} problems in the request`;
+  return problemResponse(problemBody(422, "Unprocessable Content", detail, errors));
+};
+
+export function newApp(): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+}
+
+const problemContent = { "application/problem+json": { schema: Problem } };
+const problemText: Record<number, string> = {
+  400: "The body is not valid JSON",
+  401: "Missing or wrong token",
+  403: "The token is not valid for this business",
+  404: "Not found",
+  409: "Conflicts with the current state",
+  413: "The body is too large",
+  422: "Invalid input; `errors` names each problem",
+};
+
+/** Response entries for the problem statuses a route can answer. */
+export function problems(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((s) => [s, { description: problemText[s] ?? "Error", content: problemContent }]),
+  );
+}
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { "application/json": { schema } },
+});
+
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+export const adminSecurity = [{ adminToken: [] }];
