@@ -56,3 +56,29 @@ export async function createSource(businessId: string, name = "camel-prod") {
     throw new Error(`createSource: ${res.status} ${JSON.stringify(res.json)}`);
   return res.json as { id: string; token: string };
 }
+
+/** POSTs events to the ingest endpoint with a source token. */
+export function ingest(
+  businessId: string,
+  token: string | null,
+  events: unknown,
+  headers: Record<string, string> = {},
+) {
+  return call("POST", `/v1/ingest/${businessId}`, { token, body: events, headers });
+}
+
+/** A business with one source, ready to receive events. */
+export async function businessWithSource(overrides: Record<string, unknown> = {}) {
+  const business = await createBusiness(overrides);
+  const source = await createSource(business.id);
+  return { business, token: source.token, sourceId: source.id };
+}
+
+export async function listEvents(businessId: string, query = "") {
+  const res = await call("GET", `/v1/businesses/${businessId}/events${query ? `?${query}` : ""}`);
+  if (res.status !== 200) throw new Error(`listEvents: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json as {
+    items: { id: string; time: string; data: Record<string, unknown> }[];
+    nextCursor: string | null;
+  };
+}

@@ -1,9 +1,12 @@
 import { Scalar } from "@scalar/hono-api-reference";
 import { HTTPException } from "hono/http-exception";
+import { ingest } from "../ingest/handler";
+import { ingestRoute } from "../ingest/route";
 import { database } from "../lib/db";
 import { ProblemError, problemBody, problemResponse, toProblemResponse } from "../lib/errors";
 import { adminAuth } from "./auth";
 import { businessesApi } from "./businesses";
+import { eventsApi } from "./events";
 import { fieldsApi } from "./fields";
 import { newApp } from "./openapi";
 import { sourcesApi } from "./sources";
@@ -35,11 +38,17 @@ export function createApp() {
 
   app.openapi(healthz.route, healthz.handler);
 
-  app.use("/v1/businesses/*", adminAuth);
-  app.use("/v1/businesses", adminAuth);
+  // Ingest authenticates with source tokens; every other /v1 route needs the admin token.
+  app.openAPIRegistry.registerPath(ingestRoute);
+  app.post("/v1/ingest/:businessId", ingest);
+  app.use("/v1/*", async (c, next) =>
+    c.req.path.startsWith("/v1/ingest/") ? next() : adminAuth(c, next),
+  );
+
   app.route("/v1/businesses", businessesApi);
   app.route("/v1/businesses", fieldsApi);
   app.route("/v1/businesses", sourcesApi);
+  app.route("/v1/businesses", eventsApi);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
     type: "http",

@@ -6,6 +6,7 @@ import type {
   Field,
   FieldPatch,
 } from "../../../schema/contracts/businesses";
+import { invalidateBusiness } from "../../ingest/cache";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
 import { conflict, invalid, notFound } from "../../lib/errors";
@@ -113,6 +114,7 @@ export async function listBusinesses(
 
 /** Bumps the business's version so caches keyed on it (ingest validators, rule engine) refresh. */
 function touch(db: Database, id: string, set: Partial<BusinessRow> = {}) {
+  invalidateBusiness(id);
   return db
     .update(businesses)
     .set({ ...set, version: sql`${businesses.version} + 1`, updatedAt: Date.now() })
@@ -146,12 +148,15 @@ export async function updateBusiness(
   return getBusiness(db, id);
 }
 
-export async function deleteBusiness(db: Database, id: string): Promise<void> {
+/** Deletes the definitions and the recent history; the R2 archive is kept. */
+export async function deleteBusiness(env: Env, db: Database, id: string): Promise<void> {
   const deleted = await db
     .delete(businesses)
     .where(eq(businesses.id, id))
     .returning({ id: businesses.id });
   if (deleted.length === 0) throw notFound("Business", id);
+  invalidateBusiness(id);
+  await env.BUSINESS.get(env.BUSINESS.idFromName(id)).destroy();
 }
 
 export async function addField(db: Database, businessId: string, input: Field): Promise<Business> {

@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Source, SourceCreated } from "../../../schema/contracts/sources";
+import { invalidateBusiness } from "../../ingest/cache";
 import { randomToken, sha256Hex } from "../../lib/crypto";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
@@ -68,22 +69,11 @@ export async function revokeSource(
       and(eq(sources.businessId, businessId), eq(sources.id, sourceId), isNull(sources.revokedAt)),
     )
     .returning({ id: sources.id });
+  invalidateBusiness(businessId);
   if (rows.length > 0) return;
   const existing = await db
     .select({ id: sources.id })
     .from(sources)
     .where(and(eq(sources.businessId, businessId), eq(sources.id, sourceId)));
   if (existing.length === 0) throw notFound("Source", sourceId);
-}
-
-/** The source a token belongs to, if the token is valid and not revoked. */
-export async function findSourceByToken(
-  db: Database,
-  token: string,
-): Promise<{ id: string; businessId: string } | undefined> {
-  const rows = await db
-    .select({ id: sources.id, businessId: sources.businessId })
-    .from(sources)
-    .where(and(eq(sources.tokenHash, await sha256Hex(token)), isNull(sources.revokedAt)));
-  return rows[0];
 }

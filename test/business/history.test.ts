@@ -1,0 +1,252 @@
+import {
+  env,
+  evictDurableObject,
+  runDurableObjectAlarm,
+  runInDurableObject,
+} from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { archivedSeq, flushArchive } from "../../workers/business/archive";
+import { pruneEvents } from "../../workers/business/retention";
+import { businessWithSource, ingest, listEvents } from "../helpers";
+
+const stubOf = (businessId: string) => env.BUSINESS.get(env.BUSINESS.idFromName(businessId));
+
+function events(n: number, from = 0) {
+  return Array.from({ length: n }, (_, i) => ({
+    timestamp: Date.now() - 120_000 + from + i,
+    routeId: `R${(from + i) % 4}`,
+    durationMs: from + i,
+    status: (from + i) % 5 === 0 ? "FAILED" : "OK",
+  }));
+}
+
+/** Reads every archived object of a business and returns the event positions in them. */
+async function archivedSeqs(businessId: string): Promise<number[]> {
+  const listed = await env.ARCHIVE.list({ prefix: `events/${businessId}/` });
+  const seqs: number[] = [];
+  for (const o of listed.objects) {
+    const body = await (await env.ARCHIVE.get(o.key))?.text();
+    for (const line of body?.trim().split("\n") ?? []) seqs.push(JSON.parse(line).seq);
+  }
+  return seqs.sort((a, b) => a - b);
+}
+
+/** An R2 bucket that fails the way a real outage would: before or after the write lands. */
+function failing(bucket: R2Bucket, when: "before" | "after"): R2Bucket {
+  return new Proxy(bucket, {
+    get(target, prop) {
+      if (prop === "put") {
+        return async (...args: Parameters<R2Bucket["put"]>) => {
+          if (when === "after") await target.put(...args);
+          throw new Error("R2 unavailable");
+        };
+      }
+      return Reflect.get(target, prop);
+    },
+  });
+}
+
+describe("event history in the business Durable Object", () => {
+  it("keeps accepted events when the object is evicted", async () => {
+    const { business, token } = await businessWithSource();
+    expect((await ingest(business.id, token, events(20))).status).toBe(202);
+    await evictDurableObject(stubOf(business.id));
+    const stored = await listEvents(business.id, "limit=100");
+    expect(stored.items).toHaveLength(20);
+  });
+
+  it("archives to R2 through failures without losing or doubling an event", async () => {
+    const { business, token } = await businessWithSource();
+    await ingest(business.id, token, events(10));
+    const stub = stubOf(business.id);
+
+    await runInDurableObject(stub, async (_i, state) => {
+      await expect(
+        flushArchive(state.storage, failing(env.ARCHIVE, "before"), business.id),
+      ).rejects.toThrow();
+    });
+    await ingest(business.id, token, events(5, 10));
+    await runInDurableObject(stub, async (_i, state) => {
+      // The write lands but the object fails before it records that: the retry must rewrite the same object.
+      await expect(
+        flushArchive(state.storage, failing(env.ARCHIVE, "after"), business.id),
+      ).rejects.toThrow();
+      expect(await flushArchive(state.storage, env.ARCHIVE, business.id)).toBe(true);
+      expect(await flushArchive(state.storage, env.ARCHIVE, business.id)).toBe(false);
+      expect(archivedSeq(state.storage.sql)).toBe(15);
+    });
+    expect(await archivedSeqs(business.id)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    const keys = (await env.ARCHIVE.list({ prefix: `events/${business.id}/` })).objects.map(
+      (o) => o.key,
+    );
+    expect(keys).toHaveLength(2);
+    expect([...keys].sort()).toEqual(keys);
+    expect(keys[0]).toMatch(/\/\d{4}\/\d{2}\/\d{2}\/\d{2}\/000000000001-000000000010\.ndjson$/);
+  });
+
+  it("archives from the alarm when the flush is due", async () => {
+    const { business, token } = await businessWithSource();
+    await ingest(business.id, token, events(7));
+    const stub = stubOf(business.id);
+    await runInDurableObject(stub, async (_i, state) => {
+      expect(await state.storage.getAlarm()).not.toBeNull();
+      state.storage.sql.exec(`update schedule set due = 0 where kind = 'archive'`);
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await archivedSeqs(business.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    await runInDurableObject(stub, async (_i, state) => {
+      const kinds = state.storage.sql
+        .exec<{ kind: string }>(`select kind from schedule`)
+        .toArray()
+        .map((r) => r.kind);
+      expect(kinds).not.toContain("archive");
+      expect(kinds).toContain("prune");
+    });
+  });
+
+  it("prunes by age and by count, but never an event that is not archived", async () => {
+    const { business, token } = await businessWithSource();
+    await ingest(business.id, token, events(30));
+    const stub = stubOf(business.id);
+    await runInDurableObject(stub, async (_i, state) => {
+      const sql = state.storage.sql;
+      sql.exec(`update events set time = time - 10 * 86400000 where seq <= 10`);
+      // Nothing archived yet: nothing may go.
+      pruneEvents(sql, { days: 5, maxEvents: 1000 }, Date.now());
+      expect(sql.exec<{ n: number }>(`select count(*) as n from events`).one().n).toBe(30);
+
+      await flushArchive(state.storage, env.ARCHIVE, business.id);
+      pruneEvents(sql, { days: 5, maxEvents: 1000 }, Date.now());
+      expect(sql.exec<{ n: number }>(`select min(seq) as n from events`).one().n).toBe(11);
+      pruneEvents(sql, { days: 5, maxEvents: 15 }, Date.now());
+      const left = sql
+        .exec<{ seq: number }>(`select seq from events order by seq`)
+        .toArray()
+        .map((r) => r.seq);
+      expect(left).toEqual(Array.from({ length: 15 }, (_, i) => i + 16));
+    });
+  });
+});
+
+describe("GET events", () => {
+  it("pages newest first with a cursor and filters by time range and field value", async () => {
+    const { business, token } = await businessWithSource();
+    const sent = events(25);
+    await ingest(business.id, token, sent);
+    const seen: number[] = [];
+    let cursor: string | null = "";
+    while (cursor !== null) {
+      const page = await listEvents(business.id, `limit=10${cursor ? `&cursor=${cursor}` : ""}`);
+      seen.push(...page.items.map((e) => e.data.durationMs as number));
+      cursor = page.nextCursor;
+    }
+    expect(seen).toEqual(sent.map((e) => e.durationMs).reverse());
+
+    const from = new Date(sent[5]?.timestamp ?? 0).toISOString();
+    const to = String(sent[10]?.timestamp);
+    const ranged = await listEvents(business.id, `from=${from}&to=${to}`);
+    expect(ranged.items.map((e) => e.data.durationMs)).toEqual([9, 8, 7, 6, 5]);
+
+    const filtered = await listEvents(business.id, "field=routeId&value=R1");
+    expect(filtered.items.every((e) => e.data.routeId === "R1")).toBe(true);
+    expect(filtered.items).toHaveLength(6);
+    const numeric = await listEvents(business.id, "field=durationMs&value=7");
+    expect(numeric.items.map((e) => e.data.durationMs)).toEqual([7]);
+  });
+
+  it("refuses unknown filter fields and bad times with 422", async () => {
+    const { business } = await businessWithSource();
+    const { call } = await import("../helpers");
+    for (const q of [
+      "field=nope&value=1",
+      "field=routeId",
+      "from=yesterday",
+      "cursor=abc",
+      "from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z",
+    ]) {
+      const res = await call("GET", `/v1/businesses/${business.id}/events?${q}`);
+      expect(res.status, q).toBe(422);
+    }
+  });
+});
+
+describe("GET series", () => {
+  it("buckets count, sum, avg, min and max, optionally per group", async () => {
+    const { business, token } = await businessWithSource();
+    const base = Math.floor((Date.now() - 3 * 3_600_000) / 3_600_000) * 3_600_000;
+    const sent = [
+      { timestamp: base + 1000, routeId: "A", durationMs: 10 },
+      { timestamp: base + 2000, routeId: "B", durationMs: 30 },
+      { timestamp: base + 3_600_000 + 5, routeId: "A", durationMs: 50 },
+    ];
+    await ingest(business.id, token, sent);
+    const { call } = await import("../helpers");
+    const range = `from=${base}&to=${base + 2 * 3_600_000}&bucket=1h`;
+    const get = async (q: string) =>
+      (await call("GET", `/v1/businesses/${business.id}/series?${range}&${q}`)).json;
+
+    expect((await get("fn=count")).items).toEqual([
+      { time: new Date(base).toISOString(), value: 2, count: 2 },
+      { time: new Date(base + 3_600_000).toISOString(), value: 1, count: 1 },
+    ]);
+    expect(
+      (await get("field=durationMs&fn=sum")).items.map((p: { value: number }) => p.value),
+    ).toEqual([40, 50]);
+    expect((await get("field=durationMs")).items.map((p: { value: number }) => p.value)).toEqual([
+      20, 50,
+    ]);
+    expect(
+      (await get("field=durationMs&fn=min")).items.map((p: { value: number }) => p.value),
+    ).toEqual([10, 50]);
+    expect(
+      (await get("field=durationMs&fn=max")).items.map((p: { value: number }) => p.value),
+    ).toEqual([30, 50]);
+    const grouped = await get("field=durationMs&fn=sum&groupBy=routeId");
+    expect(grouped.items).toEqual([
+      { time: new Date(base).toISOString(), group: "A", value: 10, count: 1 },
+      { time: new Date(base).toISOString(), group: "B", value: 30, count: 1 },
+      { time: new Date(base + 3_600_000).toISOString(), group: "A", value: 50, count: 1 },
+    ]);
+    expect(grouped).toMatchObject({
+      fn: "sum",
+      bucket: "1h",
+      groupBy: "routeId",
+      field: "durationMs",
+    });
+  });
+
+  it("refuses series that cannot be computed", async () => {
+    const { business } = await businessWithSource();
+    const { call } = await import("../helpers");
+    for (const q of [
+      "fn=sum",
+      "field=routeId&fn=avg",
+      "field=nope",
+      "bucket=1s&from=0",
+      "bucket=0m",
+      "groupBy=nope",
+    ]) {
+      const res = await call("GET", `/v1/businesses/${business.id}/series?${q}`);
+      expect(res.status, q).toBe(422);
+    }
+  });
+});
+
+describe("deleting a business", () => {
+  it("clears its Durable Object", async () => {
+    const { business, token } = await businessWithSource();
+    await ingest(business.id, token, events(3));
+    const { call } = await import("../helpers");
+    expect((await call("DELETE", `/v1/businesses/${business.id}`)).status).toBe(204);
+    await runInDurableObject(stubOf(business.id), async (_i, state) => {
+      expect(await state.storage.getAlarm()).toBeNull();
+      const tables = state.storage.sql
+        .exec(`select name from sqlite_master where name = 'events'`)
+        .toArray();
+      const count = tables.length
+        ? state.storage.sql.exec<{ n: number }>(`select count(*) as n from events`).one().n
+        : 0;
+      expect(count).toBe(0);
+    });
+  });
+});

@@ -1,0 +1,7 @@
+import { newApp } from "../openapi";
+import * as list from "./list";
+import * as series from "./series";
+
+export const eventsApi = newApp()
+  .openapi(list.route, list.handler)
+  .openapi(series.route, series.handler);

@@ -1,0 +1,127 @@
+import type { EventValue, SeriesFn, SeriesPoint, StoredEvent } from "../../schema/contracts/events";
+import { iso } from "../lib/time";
+
+export interface NewEvent {
+  time: number;
+  data: Record<string, EventValue>;
+}
+
+/** Appends events; the caller's transaction makes them durable together. */
+export function insertEvents(
+  sql: SqlStorage,
+  events: NewEvent[],
+  receivedAt: number,
+  sourceId: string,
+): { firstSeq: number; lastSeq: number } {
+  let lastSeq = 0;
+  for (const e of events) {
+    lastSeq = sql
+      .exec<{ seq: number }>(
+        `insert into events (time, received, source, data) values (?, ?, ?, ?) returning seq`,
+        e.time,
+        receivedAt,
+        sourceId,
+        JSON.stringify(e.data),
+      )
+      .one().seq;
+  }
+  return { firstSeq: lastSeq - events.length + 1, lastSeq };
+}
+
+export interface EventFilter {
+  field: string;
+  value: string | number;
+}
+
+export interface ListEventsQuery {
+  from: number;
+  to: number;
+  limit: number;
+  /** Continue after this (time, seq), newest first. */
+  after?: { time: number; seq: number } | undefined;
+  filter?: EventFilter | undefined;
+}
+
+interface EventRow {
+  seq: number;
+  time: number;
+  received: number;
+  source: string;
+  data: string;
+  [key: string]: SqlStorageValue;
+}
+
+export function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    id: String(row.seq),
+    time: iso(row.time),
+    receivedAt: iso(row.received),
+    sourceId: row.source,
+    data: JSON.parse(row.data),
+  };
+}
+
+export function listEvents(
+  sql: SqlStorage,
+  q: ListEventsQuery,
+): { items: StoredEvent[]; next: { time: number; seq: number } | null } {
+  const where = ["time >= ?", "time < ?"];
+  const args: SqlStorageValue[] = [q.from, q.to];
+  if (q.after) {
+    where.push("(time < ? or (time = ? and seq < ?))");
+    args.push(q.after.time, q.after.time, q.after.seq);
+  }
+  if (q.filter) {
+    where.push("json_extract(data, ?) = ?");
+    args.push(`$.${q.filter.field}`, q.filter.value);
+  }
+  const rows = sql
+    .exec<EventRow>(
+      `select seq, time, received, source, data from events where ${where.join(" and ")}
+       order by time desc, seq desc limit ?`,
+      ...args,
+      q.limit + 1,
+    )
+    .toArray();
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toStoredEvent),
+    next: rows.length > q.limit && last ? { time: last.time, seq: last.seq } : null,
+  };
+}
+
+export interface SeriesQuery {
+  field: string | null;
+  fn: SeriesFn;
+  bucketMs: number;
+  from: number;
+  to: number;
+  groupBy: string | null;
+}
+
+export function series(sql: SqlStorage, q: SeriesQuery): SeriesPoint[] {
+  const valueExpr = q.field ? "json_extract(data, ?)" : "1";
+  const valueArgs: SqlStorageValue[] = q.field ? [`$.${q.field}`] : [];
+  const aggregate = q.fn === "count" ? `count(${valueExpr})` : `${q.fn}(${valueExpr})`;
+  const group = q.groupBy ? "cast(json_extract(data, ?) as text)" : "null";
+  const groupArgs: SqlStorageValue[] = q.groupBy ? [`$.${q.groupBy}`] : [];
+  const rows = sql
+    .exec<{ bucket: number; grp: string | null; value: number | null; n: number }>(
+      `select time - (time % ?) as bucket, ${group} as grp, ${aggregate} as value, count(${valueExpr}) as n
+       from events where time >= ? and time < ?
+       group by bucket, grp order by bucket, grp`,
+      q.bucketMs,
+      ...groupArgs,
+      ...valueArgs,
+      ...valueArgs,
+      q.from,
+      q.to,
+    )
+    .toArray();
+  return rows.map((r) => {
+    const point: SeriesPoint = { time: iso(r.bucket), value: r.value, count: r.n };
+    if (q.groupBy) point.group = r.grp ?? "";
+    return point;
+  });
+}

@@ -1,0 +1,63 @@
+/**
+ * Every timed job of a business (archive flushes, pruning, and later absence
+ * deadlines and period roll-overs) is a row here; the one DO alarm is always set
+ * to the earliest due row.
+ */
+export interface Due {
+  kind: string;
+  key: string;
+  due: number;
+}
+
+/** Schedules a job; an existing row for the same job keeps the earlier time. */
+export function scheduleAtMost(sql: SqlStorage, kind: string, key: string, due: number): void {
+  sql.exec(
+    `insert into schedule (kind, key, due) values (?, ?, ?)
+     on conflict (kind, key) do update set due = min(due, excluded.due)`,
+    kind,
+    key,
+    due,
+  );
+}
+
+/** Schedules a job at exactly this time, replacing any earlier plan. */
+export function scheduleAt(sql: SqlStorage, kind: string, key: string, due: number): void {
+  sql.exec(
+    `insert into schedule (kind, key, due) values (?, ?, ?)
+     on conflict (kind, key) do update set due = excluded.due`,
+    kind,
+    key,
+    due,
+  );
+}
+
+export function unschedule(sql: SqlStorage, kind: string, key = ""): void {
+  sql.exec(`delete from schedule where kind = ? and key = ?`, kind, key);
+}
+
+export function dueJobs(sql: SqlStorage, now: number, limit: number): Due[] {
+  return sql
+    .exec<{ kind: string; key: string; due: number }>(
+      `select kind, key, due from schedule where due <= ? order by due limit ?`,
+      now,
+      limit,
+    )
+    .toArray();
+}
+
+export function earliestDue(sql: SqlStorage): number | undefined {
+  return (
+    sql.exec<{ due: number | null }>(`select min(due) as due from schedule`).one().due ?? undefined
+  );
+}
+
+/** Points the DO alarm at the earliest scheduled job, or clears it when none is left. */
+export async function syncAlarm(storage: DurableObjectStorage): Promise<void> {
+  const next = earliestDue(storage.sql);
+  const current = await storage.getAlarm();
+  if (next === undefined) {
+    if (current !== null) await storage.deleteAlarm();
+  } else if (current !== next) {
+    await storage.setAlarm(next);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The Durable Object's SQLite schema. Each step runs once, in order, and the
+ * reached version is stored, so creation is idempotent and later steps extend
+ * earlier ones without rewriting them.
+ */
+const steps: string[][] = [
+  [
+    `create table if not exists meta (key text primary key, value text not null)`,
+    `create table if not exists events (
+       seq integer primary key autoincrement,
+       time integer not null,
+       received integer not null,
+       source text not null,
+       data text not null)`,
+    `create index if not exists events_time_idx on events (time, seq)`,
+    `create table if not exists schedule (
+       kind text not null,
+       key text not null default '',
+       due integer not null,
+       primary key (kind, key))`,
+    `create index if not exists schedule_due_idx on schedule (due)`,
+    `create table if not exists idempotency (
+       key text primary key,
+       body_hash text not null,
+       response text not null,
+       created integer not null)`,
+    `create index if not exists idempotency_created_idx on idempotency (created)`,
+    // A planned archive batch: written before the R2 put, so a retry writes the same object.
+    `create table if not exists archive_pending (
+       id integer primary key check (id = 1),
+       first_seq integer not null,
+       last_seq integer not null)`,
+  ],
+];
+
+export const SCHEMA_VERSION = steps.length;
+
+export function migrate(sql: SqlStorage): void {
+  sql.exec(`create table if not exists meta (key text primary key, value text not null)`);
+  const row = sql
+    .exec<{ value: string }>(`select value from meta where key = 'schema_version'`)
+    .toArray()[0];
+  const from = row ? Number(row.value) : 0;
+  for (let v = from; v < steps.length; v++) {
+    for (const statement of steps[v] ?? []) sql.exec(statement);
+    sql.exec(
+      `insert into meta (key, value) values ('schema_version', ?)
+       on conflict (key) do update set value = excluded.value`,
+      String(v + 1),
+    );
+  }
+}
+
+export function getMeta(sql: SqlStorage, key: string): string | undefined {
+  return sql.exec<{ value: string }>(`select value from meta where key = ?`, key).toArray()[0]
+    ?.value;
+}
+
+export function setMeta(sql: SqlStorage, key: string, value: string): void {
+  sql.exec(
+    `insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value`,
+    key,
+    value,
+  );
+}

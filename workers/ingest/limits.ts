@@ -1,0 +1,10 @@
+/** Ingest limits; docs/ingest.md states them for users. */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+export const MAX_EVENTS_PER_REQUEST = 10_000;
+export const MAX_KEYS_PER_EVENT = 256;
+export const MAX_STRING_LENGTH = 8192;
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+/** Event times further ahead than this are rejected (device clocks drift, but not by hours). */
+export const MAX_FUTURE_MS = 15 * 60_000;
+/** How long a token or definition is cached in an isolate: revocations and field changes take effect within it. */
+export const AUTH_CACHE_MS = 5_000;

@@ -1,0 +1,111 @@
+import { z } from "zod";
+import type { Business, Field } from "../../schema/contracts/businesses";
+import type { EventValue } from "../../schema/contracts/events";
+import type { FieldError } from "../lib/errors";
+import { parseTimestamp } from "../lib/time";
+import type { RawEvent } from "./body";
+import { MAX_FUTURE_MS, MAX_KEYS_PER_EVENT, MAX_STRING_LENGTH } from "./limits";
+
+const timestamp = z
+  .union([z.string(), z.number()])
+  .refine((v) => parseTimestamp(v) !== undefined, "must be an RFC 3339 time or epoch milliseconds");
+
+const tooLong = `must be at most ${MAX_STRING_LENGTH} characters`;
+
+function fieldSchema(field: Field): z.ZodType {
+  switch (field.type) {
+    case "string":
+      return z.string().max(MAX_STRING_LENGTH, tooLong);
+    case "number":
+      return z.number();
+    case "integer":
+      return z.number().int();
+    case "boolean":
+      return z.boolean();
+    case "timestamp":
+      return timestamp;
+    case "enum":
+      return z.enum(field.values as [string, ...string[]]);
+  }
+}
+
+/** Undeclared fields, where a business allows them, are flat JSON values. */
+const unknownValue = z.union([
+  z.string().max(MAX_STRING_LENGTH, tooLong),
+  z.number(),
+  z.boolean(),
+  z.null(),
+]);
+const reserved = new Set(["__proto__", "constructor", "prototype"]);
+
+export type Validated =
+  | { ok: true; time: number; data: Record<string, EventValue> }
+  | { ok: false; errors: FieldError[] };
+export type Validator = (raw: RawEvent, receivedAt: number) => Validated;
+
+/** Compiles a business's fields into one event validator (a zod schema and the time rules). */
+export function compileValidator(business: Business): Validator {
+  const shape: Record<string, z.ZodType> = {};
+  for (const f of business.fields) {
+    const schema = fieldSchema(f);
+    // A missing optional field may also be sent as null.
+    shape[f.name] = f.required ? schema : schema.nullish();
+  }
+  if (!(business.timeField in shape)) shape[business.timeField] = timestamp.nullish();
+  const schema = business.allowUnknownFields
+    ? z.object(shape).catchall(unknownValue)
+    : z.strictObject(shape);
+  const horizonMs = business.retention.days * 86_400_000;
+
+  return (raw, receivedAt) => {
+    if (!raw.ok) return { ok: false, errors: [{ path: "(event)", message: raw.message }] };
+    const value = raw.value;
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      return { ok: false, errors: [{ path: "(event)", message: "an event is a JSON object" }] };
+    }
+    const keys = Object.keys(value);
+    if (keys.length > MAX_KEYS_PER_EVENT) {
+      return {
+        ok: false,
+        errors: [{ path: "(event)", message: `has more than ${MAX_KEYS_PER_EVENT} fields` }],
+      };
+    }
+    const bad = keys.filter((k) => reserved.has(k));
+    if (bad.length > 0)
+      return { ok: false, errors: bad.map((k) => ({ path: k, message: "is a reserved name" })) };
+
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) return { ok: false, errors: toErrors(parsed.error.issues, value) };
+
+    // The schema admits only scalar values, so the event is flat.
+    const data = value as Record<string, EventValue>;
+    const stated = data[business.timeField];
+    const time =
+      stated === undefined || stated === null ? receivedAt : (parseTimestamp(stated) ?? receivedAt);
+    if (time < receivedAt - horizonMs) {
+      const message = `is older than the retention horizon (${business.retention.days} days)`;
+      return { ok: false, errors: [{ path: business.timeField, message }] };
+    }
+    if (time > receivedAt + MAX_FUTURE_MS) {
+      const message = `is more than ${MAX_FUTURE_MS / 60_000} minutes in the future`;
+      return { ok: false, errors: [{ path: business.timeField, message }] };
+    }
+    return { ok: true, time, data };
+  };
+}
+
+function toErrors(issues: readonly z.core.$ZodIssue[], event: object): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const issue of issues) {
+    const path = issue.path.map(String).join(".") || "(event)";
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys)
+        errors.push({ path: key, message: "is not a field of this business" });
+    } else if (issue.code === "invalid_type" && !Object.hasOwn(event, path)) {
+      errors.push({ path, message: "is required" });
+    } else {
+      errors.push({ path, message: issue.message.replace(/^Invalid (input|option): /, "") });
+    }
+  }
+  return errors;
+}
