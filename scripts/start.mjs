@@ -18,7 +18,8 @@ const env = {
   WRANGLER_SEND_METRICS: "false",
   WRANGLER_REGISTRY_PATH: join(root, ".wrangler", "registry"),
 };
-const wrangler = join(root, "node_modules", ".bin", "wrangler");
+// Run wrangler under this Node (22, from the node devDependency), not whatever `node` is first on PATH.
+const wrangler = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
 
 function ensureDevVars() {
   const file = join(root, ".dev.vars");
@@ -34,8 +35,8 @@ function ensureDevVars() {
 
 function migrate() {
   const result = spawnSync(
-    wrangler,
-    ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
+    process.execPath,
+    [wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist],
     { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" },
   );
   if (result.status !== 0) {
@@ -48,8 +49,9 @@ const token = ensureDevVars();
 migrate();
 
 const dev = spawn(
-  wrangler,
+  process.execPath,
   [
+    wrangler,
     "dev",
     "--ip",
     "127.0.0.1",

@@ -250,3 +250,52 @@ describe("deleting a business", () => {
     });
   });
 });
+
+describe("Analytics Engine data points", () => {
+  /** Records what would be sent to Analytics Engine (the local binding cannot be read back). */
+  const recorder = () => {
+    const points: AnalyticsEngineDataPoint[] = [];
+    return {
+      points,
+      dataset: { writeDataPoint: (p?: AnalyticsEngineDataPoint) => p && points.push(p) },
+    };
+  };
+
+  it("maps each event to one point: business index, string blobs, time, weight and numeric doubles", async () => {
+    const { business, token } = await businessWithSource();
+    await ingest(business.id, token, events(3));
+    const { getBusiness } = await import("../../workers/api/businesses/service");
+    const { database } = await import("../../workers/lib/db");
+    const full = await getBusiness(database(env.DB), business.id);
+    await runInDurableObject(stubOf(business.id), async (_i, state) => {
+      const { writeAnalytics } = await import("../../workers/business/analytics");
+      const r = recorder();
+      writeAnalytics(state.storage.sql, r.dataset as AnalyticsEngineDataset, full);
+      expect(r.points).toHaveLength(3);
+      const [first] = r.points;
+      expect(first?.indexes).toEqual([business.id]);
+      expect(first?.blobs).toEqual(["R0", "FAILED"]);
+      expect(first?.doubles?.slice(1)).toEqual([1, 0]);
+      // Nothing new: nothing written twice.
+      const again = recorder();
+      writeAnalytics(state.storage.sql, again.dataset as AnalyticsEngineDataset, full);
+      expect(again.points).toHaveLength(0);
+    });
+  });
+
+  it("samples a backlog into at most 250 points whose weights add up to every event", async () => {
+    const { business, token } = await businessWithSource();
+    await ingest(business.id, token, events(1001));
+    const { getBusiness } = await import("../../workers/api/businesses/service");
+    const { database } = await import("../../workers/lib/db");
+    const full = await getBusiness(database(env.DB), business.id);
+    await runInDurableObject(stubOf(business.id), async (_i, state) => {
+      const { writeAnalytics } = await import("../../workers/business/analytics");
+      const r = recorder();
+      writeAnalytics(state.storage.sql, r.dataset as AnalyticsEngineDataset, full);
+      expect(r.points.length).toBeLessThanOrEqual(250);
+      const total = r.points.reduce((sum, p) => sum + (p.doubles?.[1] ?? 0), 0);
+      expect(total).toBe(1001);
+    });
+  });
+});

@@ -4,22 +4,26 @@ import { getMeta, setMeta } from "./storage";
 
 /** Analytics Engine takes at most 250 data points per invocation. */
 export const ANALYTICS_BATCH = 250;
+/** The analytics job runs at most this often, however busy the business is. */
+export const ANALYTICS_INTERVAL_MS = 1000;
 
 /**
  * One data point per event, written from the alarm behind a cursor so a busy
  * business never exceeds the per-invocation limit:
  * - index1: the business id
  * - blob1..20: string and enum fields, in field order
- * - double1: event time (epoch ms); double2..20: number, integer and boolean
- *   (1/0) fields, in field order
+ * - double1: event time (epoch ms)
+ * - double2: weight, the number of events this point stands for (1 unless sampled)
+ * - double3..20: number, integer and boolean (1/0) fields, in field order
  */
 export function dataPoint(
   business: Business,
   time: number,
+  weight: number,
   data: Record<string, EventValue>,
 ): AnalyticsEngineDataPoint {
   const blobs: string[] = [];
-  const doubles: number[] = [time];
+  const doubles: number[] = [time, weight];
   for (const f of business.fields) {
     const v = data[f.name];
     if ((f.type === "string" || f.type === "enum") && blobs.length < 20) {
@@ -34,23 +38,33 @@ export function dataPoint(
   return { indexes: [business.id], blobs, doubles };
 }
 
-/** Writes the next batch of points; returns whether more are waiting. */
+/**
+ * Writes the events received since the last run. When more than one batch is
+ * waiting, it samples them evenly and weights each point by what it stands for,
+ * so sums over `double2` still count every event.
+ */
 export function writeAnalytics(
   sql: SqlStorage,
   dataset: AnalyticsEngineDataset,
   business: Business,
-): boolean {
+): void {
   const from = Number(getMeta(sql, "analytics_seq") ?? 0);
+  const { last } = sql.exec<{ last: number | null }>(`select max(seq) as last from events`).one();
+  if (last === null || last <= from) return;
+  const waiting = last - from;
+  const step = Math.ceil(waiting / ANALYTICS_BATCH);
   const rows = sql
     .exec<{ seq: number; time: number; data: string }>(
-      `select seq, time, data from events where seq > ? order by seq limit ?`,
+      `select seq, time, data from events where seq > ? and seq <= ? and (seq - ?) % ? = 0 order by seq`,
       from,
-      ANALYTICS_BATCH + 1,
+      last,
+      from + 1,
+      step,
     )
     .toArray();
-  const batch = rows.slice(0, ANALYTICS_BATCH);
-  for (const r of batch) dataset.writeDataPoint(dataPoint(business, r.time, JSON.parse(r.data)));
-  const last = batch.at(-1);
-  if (last) setMeta(sql, "analytics_seq", String(last.seq));
-  return rows.length > ANALYTICS_BATCH;
+  for (const r of rows) {
+    const weight = Math.min(step, last - r.seq + 1);
+    dataset.writeDataPoint(dataPoint(business, r.time, weight, JSON.parse(r.data)));
+  }
+  setMeta(sql, "analytics_seq", String(last));
 }

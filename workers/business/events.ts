@@ -6,25 +6,24 @@ export interface NewEvent {
   data: Record<string, EventValue>;
 }
 
-/** Appends events; the caller's transaction makes them durable together. */
+/**
+ * Appends events in one statement (one crossing into SQLite however many
+ * events); the caller's transaction makes them durable together.
+ */
 export function insertEvents(
   sql: SqlStorage,
   events: NewEvent[],
   receivedAt: number,
   sourceId: string,
 ): { firstSeq: number; lastSeq: number } {
-  let lastSeq = 0;
-  for (const e of events) {
-    lastSeq = sql
-      .exec<{ seq: number }>(
-        `insert into events (time, received, source, data) values (?, ?, ?, ?) returning seq`,
-        e.time,
-        receivedAt,
-        sourceId,
-        JSON.stringify(e.data),
-      )
-      .one().seq;
-  }
+  sql.exec(
+    `insert into events (time, received, source, data)
+       select value ->> '$.time', ?, ?, value -> '$.data' from json_each(?) order by key`,
+    receivedAt,
+    sourceId,
+    JSON.stringify(events),
+  );
+  const lastSeq = sql.exec<{ seq: number }>(`select last_insert_rowid() as seq`).one().seq;
   return { firstSeq: lastSeq - events.length + 1, lastSeq };
 }
 

@@ -4,7 +4,7 @@ import type { IngestResult, SeriesPoint, StoredEvent } from "../../schema/contra
 import { getBusiness } from "../api/businesses/service";
 import { database } from "../lib/db";
 import { ProblemError } from "../lib/errors";
-import { ANALYTICS_BATCH, writeAnalytics } from "./analytics";
+import { ANALYTICS_INTERVAL_MS, writeAnalytics } from "./analytics";
 import { ARCHIVE_BATCH, ARCHIVE_DELAY_MS, flushArchive } from "./archive";
 import type { ListEventsQuery, NewEvent, SeriesQuery } from "./events";
 import { insertEvents, listEvents, series } from "./events";
@@ -70,12 +70,7 @@ export class BusinessMonitor extends DurableObject<Env> {
           batch.receivedAt,
         );
       }
-      const { firstSeq, lastSeq } = insertEvents(
-        this.sql,
-        batch.events,
-        batch.receivedAt,
-        batch.sourceId,
-      );
+      const { lastSeq } = insertEvents(this.sql, batch.events, batch.receivedAt, batch.sourceId);
       const pending = lastSeq - this.archivedSeq();
       const now = Date.now();
       scheduleAtMost(
@@ -84,12 +79,7 @@ export class BusinessMonitor extends DurableObject<Env> {
         "",
         pending >= ARCHIVE_BATCH ? now : now + ARCHIVE_DELAY_MS,
       );
-      scheduleAtMost(
-        this.sql,
-        "analytics",
-        "",
-        lastSeq - firstSeq + 1 >= ANALYTICS_BATCH ? now : now + 1000,
-      );
+      scheduleAtMost(this.sql, "analytics", "", now + ANALYTICS_INTERVAL_MS);
       scheduleAtMost(this.sql, "prune", "", now + PRUNE_INTERVAL_MS);
       return { status: "stored", result };
     });
@@ -152,12 +142,10 @@ export class BusinessMonitor extends DurableObject<Env> {
         else unschedule(this.sql, "archive");
         return;
       }
-      case "analytics": {
-        const more = writeAnalytics(this.sql, this.env.EVENTS, business);
-        if (more) scheduleAt(this.sql, "analytics", "", now);
-        else unschedule(this.sql, "analytics");
+      case "analytics":
+        writeAnalytics(this.sql, this.env.EVENTS, business);
+        unschedule(this.sql, "analytics");
         return;
-      }
       case "prune": {
         const more = pruneEvents(this.sql, business.retention, now);
         scheduleAt(this.sql, "prune", "", more ? now : now + PRUNE_INTERVAL_MS);
