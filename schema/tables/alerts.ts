@@ -13,6 +13,7 @@ export const alerts = sqliteTable(
       .notNull()
       .references(() => businesses.id, { onDelete: "cascade" }),
     ruleId: text("rule_id").notNull(),
+    ruleName: text("rule_name").notNull().default(""),
     groupKey: text("group_key").notNull(),
     status: text("status", { enum: ["open", "acknowledged", "resolved"] }).notNull(),
     severity: text("severity", { enum: ["info", "warning", "critical"] }).notNull(),
@@ -21,6 +22,7 @@ export const alerts = sqliteTable(
     lastTriggeredAt: integer("last_triggered_at").notNull(),
     acknowledgedAt: integer("acknowledged_at"),
     resolvedAt: integer("resolved_at"),
+    resolution: text("resolution"),
     count: integer("count").notNull(),
     eventTime: integer("event_time").notNull(),
     context: text("context", { mode: "json" }).notNull(),
@@ -31,6 +33,7 @@ export const alerts = sqliteTable(
     index("alerts_status_idx").on(t.status, t.id),
     index("alerts_business_idx").on(t.businessId, t.id),
     index("alerts_rule_idx").on(t.ruleId, t.id),
+    index("alerts_severity_idx").on(t.severity, t.id),
   ],
 );
 

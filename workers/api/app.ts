@@ -4,11 +4,13 @@ import { ingest } from "../ingest/handler";
 import { ingestRoute } from "../ingest/route";
 import { database } from "../lib/db";
 import { ProblemError, problemBody, problemResponse, toProblemResponse } from "../lib/errors";
+import { alertsApi } from "./alerts";
 import { adminAuth } from "./auth";
 import { businessesApi } from "./businesses";
 import { eventsApi } from "./events";
 import { fieldsApi } from "./fields";
 import { newApp } from "./openapi";
+import { rulesApi } from "./rules";
 import { sourcesApi } from "./sources";
 import * as healthz from "./system/healthz";
 
@@ -49,6 +51,8 @@ export function createApp() {
   app.route("/v1/businesses", fieldsApi);
   app.route("/v1/businesses", sourcesApi);
   app.route("/v1/businesses", eventsApi);
+  app.route("/v1/businesses", rulesApi);
+  app.route("/v1/alerts", alertsApi);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
     type: "http",

@@ -1,17 +1,8 @@
 import type { Hook } from "@hono/zod-openapi";
 import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import { Problem } from "../../schema/contracts/common";
-import type { FieldError } from "../lib/errors";
-import { problemBody, problemResponse } from "../lib/errors";
+import { issuesToErrors, problemBody, problemResponse } from "../lib/errors";
 import type { AppEnv } from "./context";
-
-/** Zod issue paths as dotted strings: `fields.0.name`. */
-export function issuesToErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
-  return issues.map((issue) => ({
-    path: issue.path.map(String).join(".") || "(body)",
-    message: issue.message,
-  }));
-}
 
 // A request that fails its route's schema is a 422 naming every bad field.
 const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {

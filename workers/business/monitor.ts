@@ -1,11 +1,18 @@
 import { DurableObject } from "cloudflare:workers";
+import type { Alert, AlertTransition } from "../../schema/contracts/alerts";
 import type { Business } from "../../schema/contracts/businesses";
 import type { IngestResult, SeriesPoint, StoredEvent } from "../../schema/contracts/events";
+import type { Rule } from "../../schema/contracts/rules";
 import { getBusiness } from "../api/businesses/service";
+import { listRules } from "../api/rules/service";
 import { database } from "../lib/db";
-import { ProblemError } from "../lib/errors";
+import { conflict, notFound, ProblemError } from "../lib/errors";
+import { iso } from "../lib/time";
+import { syncAlertIndex } from "./alert-index";
 import { ANALYTICS_INTERVAL_MS, writeAnalytics } from "./analytics";
-import { ARCHIVE_BATCH, ARCHIVE_DELAY_MS, flushArchive } from "./archive";
+import { ARCHIVE_BATCH, ARCHIVE_DELAY_MS, archivedSeq, flushArchive } from "./archive";
+import { AlertStore, toAlert } from "./engine/alerts";
+import { RuleEngine } from "./engine/engine";
 import type { ListEventsQuery, NewEvent, SeriesQuery } from "./events";
 import { insertEvents, listEvents, series } from "./events";
 import { PRUNE_INTERVAL_MS, pruneEvents } from "./retention";
@@ -30,26 +37,31 @@ export type IngestOutcome =
 
 /** Retry delay after a job failed in the alarm (R2 or D1 briefly unavailable). */
 const RETRY_MS = 5_000;
+/** Due jobs handled per alarm run; the alarm comes back at once for the rest. */
+const JOBS_PER_RUN = 2000;
 
 /**
- * One instance per business: keeps its recent events and live rule state in
- * SQLite and drives archiving, pruning and (later) rule timers from its one alarm.
+ * One instance per business: keeps its recent events, live rule state and
+ * alerts in SQLite, and drives rule timers, archiving and pruning from its one alarm.
  */
 export class BusinessMonitor extends DurableObject<Env> {
   private readonly sql: SqlStorage;
-  private business: Business | undefined;
+  private readonly alerts: AlertStore;
+  private engine: RuleEngine | undefined;
+  private loading: Promise<RuleEngine> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     migrate(this.sql);
+    this.alerts = new AlertStore(this.sql);
   }
 
-  /** Stores validated events; they are durable when this returns. */
+  /** Stores validated events and evaluates the rules on them; durable when this returns. */
   async ingest(batch: IngestBatch): Promise<IngestOutcome> {
-    await this.definition(batch.businessId, batch.version);
+    const engine = await this.load(batch.businessId, batch.version);
     const result: IngestResult = { accepted: batch.events.length, rejected: batch.rejected };
-    const outcome = this.ctx.storage.transactionSync((): IngestOutcome => {
+    const outcome = this.transaction(engine, (): IngestOutcome => {
       if (batch.idempotency) {
         const seen = this.sql
           .exec<{ body_hash: string; response: string }>(
@@ -71,8 +83,9 @@ export class BusinessMonitor extends DurableObject<Env> {
         );
       }
       const { lastSeq } = insertEvents(this.sql, batch.events, batch.receivedAt, batch.sourceId);
-      const pending = lastSeq - this.archivedSeq();
       const now = Date.now();
+      engine.process(batch.events, now);
+      const pending = lastSeq - archivedSeq(this.sql);
       scheduleAtMost(
         this.sql,
         "archive",
@@ -90,10 +103,7 @@ export class BusinessMonitor extends DurableObject<Env> {
   async listEvents(
     businessId: string,
     q: ListEventsQuery,
-  ): Promise<{
-    items: StoredEvent[];
-    next: { time: number; seq: number } | null;
-  }> {
+  ): Promise<{ items: StoredEvent[]; next: { time: number; seq: number } | null }> {
     this.remember(businessId);
     return listEvents(this.sql, q);
   }
@@ -103,39 +113,85 @@ export class BusinessMonitor extends DurableObject<Env> {
     return series(this.sql, q);
   }
 
+  /** Reloads the rules after they changed and brings the live state in line. */
+  async syncRules(businessId: string): Promise<void> {
+    this.engine = undefined;
+    await this.loading;
+    await this.load(businessId);
+    await this.afterChange();
+  }
+
+  async acknowledge(businessId: string, alertId: string): Promise<Alert> {
+    return this.changeAlert(businessId, alertId, (alert, now) => {
+      if (alert.status === "resolved") throw conflict(`Alert '${alertId}' is already resolved.`);
+      this.alerts.acknowledge(alert, now);
+    });
+  }
+
+  async resolve(businessId: string, alertId: string): Promise<Alert> {
+    return this.changeAlert(businessId, alertId, (alert, now) =>
+      this.alerts.resolve(alert, now, "resolved by hand"),
+    );
+  }
+
+  async getAlert(
+    businessId: string,
+    alertId: string,
+  ): Promise<Alert & { history: AlertTransition[] }> {
+    const engine = await this.load(businessId);
+    const alert = this.alerts.get(alertId);
+    if (!alert) throw notFound("Alert", alertId);
+    const history = this.alerts.history(alertId).map((t) => ({ ...t, at: iso(t.at) }));
+    return { ...toAlert(alert, businessId, engine.ruleName(alert.ruleId)), history };
+  }
+
   /** Forgets everything: called when the business is deleted. */
   async destroy(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
-    this.business = undefined;
+    this.engine = undefined;
     // Empty tables again, so a late request (an edge cache a few seconds behind) finds no broken object.
     migrate(this.sql);
+    this.alerts.reload();
   }
 
   override async alarm(): Promise<void> {
-    const now = Date.now();
-    let business: Business | undefined;
+    let engine: RuleEngine | undefined;
     try {
-      business = await this.definition();
+      engine = await this.load();
     } catch (error) {
       // The business was deleted while this object still had work planned.
       if (error instanceof ProblemError && error.status === 404) return this.destroy();
       throw error;
     }
-    if (!business) return;
-    for (const job of dueJobs(this.sql, now, 100)) {
+    if (!engine) return;
+    const now = Date.now();
+    const jobs = dueJobs(this.sql, now, JOBS_PER_RUN);
+    // Rule timers first, all in one transaction: they are the latency that matters.
+    this.transaction(engine, () => {
+      for (const job of jobs) engine.runJob(job.kind, job.key, now);
+    });
+    for (const job of jobs) {
+      if (job.kind === "absence" || job.kind === "window") continue;
       try {
-        await this.run(job.kind, business, now);
+        await this.run(job.kind, engine, now);
       } catch (error) {
-        console.error(`business ${business.id}: ${job.kind} failed, retrying`, error);
+        console.error(`business ${engine.business.id}: ${job.kind} failed, retrying`, error);
         scheduleAt(this.sql, job.kind, job.key, now + RETRY_MS);
       }
     }
     await syncAlarm(this.ctx.storage);
   }
 
-  private async run(kind: string, business: Business, now: number): Promise<void> {
+  private async run(kind: string, engine: RuleEngine, now: number): Promise<void> {
+    const business = engine.business;
     switch (kind) {
+      case "outbox": {
+        const more = await this.syncIndex(engine);
+        if (more) scheduleAt(this.sql, "outbox", "", now);
+        else unschedule(this.sql, "outbox");
+        return;
+      }
       case "archive": {
         const more = await flushArchive(this.ctx.storage, this.env.ARCHIVE, business.id);
         if (more) scheduleAt(this.sql, "archive", "", now);
@@ -157,8 +213,63 @@ export class BusinessMonitor extends DurableObject<Env> {
     }
   }
 
-  private archivedSeq(): number {
-    return Number(getMeta(this.sql, "archived_seq") ?? 0);
+  private syncIndex(engine: RuleEngine): Promise<boolean> {
+    return syncAlertIndex(
+      this.sql,
+      database(this.env.DB),
+      engine.business.id,
+      (id) => this.alerts.get(id),
+      (ruleId) => engine.ruleName(ruleId),
+    );
+  }
+
+  /**
+   * Runs `work` in one storage transaction, then writes the engine's state. On
+   * failure the engine's caches are dropped, so memory never runs ahead of storage.
+   */
+  private transaction<T>(engine: RuleEngine, work: () => T): T {
+    try {
+      return this.ctx.storage.transactionSync(() => {
+        const result = work();
+        engine.flush();
+        if (this.sql.exec(`select exists (select 1 from outbox) as queued`).one().queued === 1) {
+          scheduleAtMost(this.sql, "outbox", "", Date.now());
+        }
+        return result;
+      });
+    } catch (error) {
+      engine.reset();
+      throw error;
+    }
+  }
+
+  private async changeAlert(
+    businessId: string,
+    alertId: string,
+    change: (alert: NonNullable<ReturnType<AlertStore["get"]>>, now: number) => void,
+  ): Promise<Alert> {
+    const engine = await this.load(businessId);
+    const alert = this.alerts.get(alertId);
+    if (!alert) throw notFound("Alert", alertId);
+    this.transaction(engine, () => change(alert, Date.now()));
+    await this.afterChange();
+    return toAlert(alert, businessId, engine.ruleName(alert.ruleId));
+  }
+
+  /** Copies alert changes to D1 now (the alarm retries if this fails) and re-plans the alarm. */
+  private async afterChange(): Promise<void> {
+    const engine = this.engine;
+    if (engine) {
+      try {
+        if (!(await this.syncIndex(engine))) unschedule(this.sql, "outbox");
+      } catch (error) {
+        console.error(
+          `business ${engine.business.id}: alert index sync failed, the alarm retries`,
+          error,
+        );
+      }
+    }
+    await syncAlarm(this.ctx.storage);
   }
 
   private remember(businessId: string): void {
@@ -167,16 +278,32 @@ export class BusinessMonitor extends DurableObject<Env> {
   }
 
   /**
-   * The business's definition, reloaded from D1 when the caller saw a newer
-   * version than the one held here (or after eviction, from the stored id).
+   * The business's definition and rules, compiled into an engine; reloaded from
+   * D1 when the caller saw a newer version than the one held here (or after
+   * eviction, from the stored id).
    */
-  private async definition(businessId?: string, version?: number): Promise<Business | undefined> {
+  private async load(businessId?: string, version?: number): Promise<RuleEngine> {
     const id = businessId ?? getMeta(this.sql, "business_id");
-    if (!id) return undefined;
-    if (this.business && (version === undefined || this.business.version >= version))
-      return this.business;
-    this.business = await getBusiness(database(this.env.DB), id);
+    if (!id) throw notFound("Business", "(unknown)");
+    if (this.engine && (version === undefined || this.engine.business.version >= version))
+      return this.engine;
+    // Requests that arrive while the definition loads share the one load.
+    this.loading ??= this.build(id).finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  private async build(id: string): Promise<RuleEngine> {
+    const db = database(this.env.DB);
+    const [business, rules]: [Business, Rule[]] = await Promise.all([
+      getBusiness(db, id),
+      listRules(db, id),
+    ]);
+    const engine = new RuleEngine(this.sql, business, rules, this.alerts);
     this.remember(id);
-    return this.business;
+    this.transaction(engine, () => engine.reconcile(rules, Date.now()));
+    this.engine = engine;
+    return engine;
   }
 }

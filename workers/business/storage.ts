@@ -31,6 +31,52 @@ const steps: string[][] = [
        first_seq integer not null,
        last_seq integer not null)`,
   ],
+  // The rule engine: alerts (source of truth), their history, live rule state, and
+  // the outbox of alert changes still to be copied to D1.
+  [
+    `create table if not exists alerts (
+       id text primary key,
+       rule_id text not null,
+       group_key text not null,
+       status text not null,
+       severity text not null,
+       summary text not null,
+       opened_at integer not null,
+       last_triggered_at integer not null,
+       acknowledged_at integer,
+       resolved_at integer,
+       resolution text,
+       count integer not null,
+       event_time integer not null,
+       context text not null,
+       seq integer not null)`,
+    `create unique index if not exists alerts_active_uq on alerts (rule_id, group_key) where status != 'resolved'`,
+    `create index if not exists alerts_rule_idx on alerts (rule_id, status)`,
+    `create table if not exists alert_log (
+       id text primary key,
+       alert_id text not null,
+       type text not null,
+       at integer not null,
+       detail text)`,
+    `create index if not exists alert_log_alert_idx on alert_log (alert_id, at)`,
+    `create table if not exists outbox (
+       id integer primary key autoincrement,
+       kind text not null,
+       alert_id text not null,
+       transition_id text)`,
+    `create table if not exists last_seen (
+       rule_id text not null, group_key text not null, time integer not null,
+       primary key (rule_id, group_key)) without rowid`,
+    `create table if not exists agg (
+       rule_id text not null, group_key text not null, bucket integer not null,
+       n integer not null, sum real not null, min real, max real,
+       primary key (rule_id, group_key, bucket)) without rowid`,
+    `create table if not exists tolerance (
+       rule_id text not null, group_key text not null, state text not null,
+       primary key (rule_id, group_key)) without rowid`,
+    `create table if not exists rule_state (
+       rule_id text primary key, fingerprint text not null, since integer not null)`,
+  ],
 ];
 
 export const SCHEMA_VERSION = steps.length;

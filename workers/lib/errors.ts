@@ -1,3 +1,5 @@
+import type { z } from "zod";
+
 /** A failure the client can act on, rendered as RFC 9457 problem details. */
 export interface FieldError {
   path: string;
@@ -86,4 +88,12 @@ export function toProblemResponse(error: ProblemError): Response {
   return problemResponse(
     problemBody(error.status, error.title, error.message, error.errors, error.extra),
   );
+}
+
+/** Zod issue paths as dotted strings: `fields.0.name`. */
+export function issuesToErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+  return issues.map((issue) => ({
+    path: issue.path.map(String).join(".") || "(body)",
+    message: issue.message,
+  }));
 }

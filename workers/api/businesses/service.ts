@@ -12,6 +12,7 @@ import { tables } from "../../lib/db";
 import { conflict, invalid, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { iso } from "../../lib/time";
+import { rulesBrokenBy } from "../rules/service";
 
 const { businesses, fields } = tables;
 type BusinessRow = typeof businesses.$inferSelect;
@@ -113,7 +114,7 @@ export async function listBusinesses(
 }
 
 /** Bumps the business's version so caches keyed on it (ingest validators, rule engine) refresh. */
-function touch(db: Database, id: string, set: Partial<BusinessRow> = {}) {
+export function bumpVersion(db: Database, id: string, set: Partial<BusinessRow> = {}) {
   invalidateBusiness(id);
   return db
     .update(businesses)
@@ -122,6 +123,7 @@ function touch(db: Database, id: string, set: Partial<BusinessRow> = {}) {
 }
 
 export async function updateBusiness(
+  env: Env,
   db: Database,
   id: string,
   patch: BusinessPatch,
@@ -144,7 +146,8 @@ export async function updateBusiness(
   if (patch.allowUnknownFields !== undefined) set.allowUnknownFields = patch.allowUnknownFields;
   if (patch.retention?.days !== undefined) set.retentionDays = patch.retention.days;
   if (patch.retention?.maxEvents !== undefined) set.retentionMaxEvents = patch.retention.maxEvents;
-  await touch(db, id, set);
+  await bumpVersion(db, id, set);
+  await applyDefinition(env, id);
   return getBusiness(db, id);
 }
 
@@ -159,7 +162,28 @@ export async function deleteBusiness(env: Env, db: Database, id: string): Promis
   await env.BUSINESS.get(env.BUSINESS.idFromName(id)).destroy();
 }
 
-export async function addField(db: Database, businessId: string, input: Field): Promise<Business> {
+/** Refuses a field change that would leave a rule unable to run. */
+async function assertRulesSurvive(db: Database, next: Business): Promise<void> {
+  const broken = await rulesBrokenBy(db, next);
+  const first = broken[0];
+  if (first) {
+    throw conflict(
+      `Rule '${first.rule.name}' (${first.rule.id}) depends on this field: ${first.problem}. Change or delete the rule first.`,
+    );
+  }
+}
+
+/** Lets the business's Durable Object pick up a changed definition at once (timers, time zone). */
+export async function applyDefinition(env: Env, businessId: string): Promise<void> {
+  await env.BUSINESS.get(env.BUSINESS.idFromName(businessId)).syncRules(businessId);
+}
+
+export async function addField(
+  env: Env,
+  db: Database,
+  businessId: string,
+  input: Field,
+): Promise<Business> {
   const current = await getBusiness(db, businessId);
   if (current.fields.some((f) => f.name === input.name)) {
     throw conflict(`Field '${input.name}' already exists; change it with PATCH.`);
@@ -171,12 +195,14 @@ export async function addField(db: Database, businessId: string, input: Field): 
   const position = current.fields.length;
   await db.batch([
     db.insert(fields).values(fieldRow(businessId, input, position)),
-    touch(db, businessId),
+    bumpVersion(db, businessId),
   ]);
+  await applyDefinition(env, businessId);
   return getBusiness(db, businessId);
 }
 
 export async function updateField(
+  env: Env,
   db: Database,
   businessId: string,
   name: string,
@@ -201,6 +227,10 @@ export async function updateField(
   if (name === current.timeField && next.type !== "timestamp") {
     throw invalid("type", `'${name}' is the time field, so its type must be timestamp`);
   }
+  await assertRulesSurvive(db, {
+    ...current,
+    fields: current.fields.map((f) => (f.name === name ? next : f)),
+  });
   const row = fieldRow(businessId, next, 0);
   await db.batch([
     db
@@ -213,21 +243,28 @@ export async function updateField(
         description: row.description,
       })
       .where(and(eq(fields.businessId, businessId), eq(fields.name, name))),
-    touch(db, businessId),
+    bumpVersion(db, businessId),
   ]);
+  await applyDefinition(env, businessId);
   return getBusiness(db, businessId);
 }
 
 export async function deleteField(
+  env: Env,
   db: Database,
   businessId: string,
   name: string,
 ): Promise<Business> {
   const current = await getBusiness(db, businessId);
   if (!current.fields.some((f) => f.name === name)) throw notFound("Field", name);
+  await assertRulesSurvive(db, {
+    ...current,
+    fields: current.fields.filter((f) => f.name !== name),
+  });
   await db.batch([
     db.delete(fields).where(and(eq(fields.businessId, businessId), eq(fields.name, name))),
-    touch(db, businessId),
+    bumpVersion(db, businessId),
   ]);
+  await applyDefinition(env, businessId);
   return getBusiness(db, businessId);
 }

@@ -19,4 +19,4 @@ export const route = createRoute({
 });
 
 export const handler: Handler<typeof route> = async (c) =>
-  c.json(await updateBusiness(c.var.db, c.req.valid("param").id, c.req.valid("json")), 200);
+  c.json(await updateBusiness(c.env, c.var.db, c.req.valid("param").id, c.req.valid("json")), 200);

@@ -19,4 +19,4 @@ export const route = createRoute({
 });
 
 export const handler: Handler<typeof route> = async (c) =>
-  c.json(await addField(c.var.db, c.req.valid("param").id, c.req.valid("json")), 201);
+  c.json(await addField(c.env, c.var.db, c.req.valid("param").id, c.req.valid("json")), 201);

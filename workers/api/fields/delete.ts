@@ -20,5 +20,5 @@ export const route = createRoute({
 
 export const handler: Handler<typeof route> = async (c) => {
   const { id, name } = c.req.valid("param");
-  return c.json(await deleteField(c.var.db, id, name), 200);
+  return c.json(await deleteField(c.env, c.var.db, id, name), 200);
 };

@@ -20,5 +20,5 @@ export const route = createRoute({
 
 export const handler: Handler<typeof route> = async (c) => {
   const { id, name } = c.req.valid("param");
-  return c.json(await updateField(c.var.db, id, name, c.req.valid("json")), 200);
+  return c.json(await updateField(c.env, c.var.db, id, name, c.req.valid("json")), 200);
 };

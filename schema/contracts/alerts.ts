@@ -1,0 +1,56 @@
+import { z } from "@hono/zod-openapi";
+import { Cursor, Limit, Timestamp } from "./common";
+import { severities } from "./rules";
+
+export const alertStatuses = ["open", "acknowledged", "resolved"] as const;
+export type AlertStatus = (typeof alertStatuses)[number];
+
+export const Alert = z
+  .object({
+    id: z.string(),
+    businessId: z.string(),
+    ruleId: z.string(),
+    ruleName: z.string(),
+    groupKey: z.string(),
+    status: z.enum(alertStatuses),
+    severity: z.enum(severities),
+    summary: z.string().openapi({ example: "SFTP-BANK-A: no event for 20 min (last at 14:05)" }),
+    openedAt: Timestamp,
+    lastTriggeredAt: Timestamp,
+    acknowledgedAt: Timestamp.nullable(),
+    resolvedAt: Timestamp.nullable(),
+    resolution: z.string().nullable().openapi({ description: "Why it was resolved" }),
+    count: z.number().int(),
+    eventTime: Timestamp.openapi({
+      description: "Event time that opened the alert (absence: the deadline)",
+    }),
+    context: z.record(z.string(), z.unknown()),
+  })
+  .openapi("Alert");
+export type Alert = z.infer<typeof Alert>;
+
+export const AlertsQuery = z.object({
+  businessId: z.string().max(64).optional(),
+  status: z
+    .enum([...alertStatuses, "active"])
+    .optional()
+    .openapi({ description: "`active` means open or acknowledged" }),
+  ruleId: z.string().max(64).optional(),
+  severity: z.enum(severities).optional(),
+  cursor: Cursor,
+  limit: Limit,
+});
+
+export const AlertTransition = z
+  .object({
+    id: z.string().openapi({ description: "Stable id, also the webhook id" }),
+    type: z.enum(["opened", "acknowledged", "resolved"]),
+    at: Timestamp,
+    detail: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .openapi("AlertTransition");
+export type AlertTransition = z.infer<typeof AlertTransition>;
+
+export const AlertWithHistory = Alert.extend({ history: z.array(AlertTransition) }).openapi(
+  "AlertWithHistory",
+);

@@ -1,0 +1,151 @@
+import { z } from "@hono/zod-openapi";
+import { FieldName, Timestamp } from "./common";
+
+export const severities = ["info", "warning", "critical"] as const;
+export type Severity = (typeof severities)[number];
+
+const Duration = z
+  .string()
+  .regex(/^\d{1,6}(s|m|h|d)$/, "must be a duration like 30s, 20m, 1h or 7d")
+  .openapi({ example: "20m" });
+const Expression = z.string().trim().min(1).max(2000);
+
+const common = {
+  name: z.string().trim().min(1).max(200),
+  where: Expression.optional().openapi({ description: "CEL filter: only matching events count" }),
+  groupBy: FieldName.optional().openapi({ description: "Evaluate per value of this field" }),
+  severity: z.enum(severities).default("warning"),
+  enabled: z.boolean().default(true),
+  channels: z
+    .array(z.string().max(64))
+    .max(50)
+    .optional()
+    .openapi({ description: "Channel ids; default all" }),
+};
+
+export const weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+
+export const ActiveSchedule = z
+  .union([
+    z
+      .string()
+      .max(200)
+      .openapi({ description: "Cron pattern of the active minutes, e.g. `* 6-21 * * 1-5`" }),
+    z
+      .object({
+        days: z.array(z.enum(weekdays)).min(1).max(7).optional(),
+        hours: z
+          .string()
+          .regex(/^([01]\d|2[0-3])-([01]\d|2[0-4])$/, "must be a range of hours like 06-22")
+          .optional(),
+      })
+      .strict(),
+  ])
+  .openapi("ActiveSchedule", {
+    description: "When the rule is active, in the business's time zone",
+  });
+export type ActiveSchedule = z.infer<typeof ActiveSchedule>;
+
+export const Tolerance = z
+  .union([
+    z
+      .object({
+        atLeast: z.number().int().min(1).max(1000),
+        ofLast: z.number().int().min(1).max(1000),
+      })
+      .strict()
+      .refine((t) => t.atLeast <= t.ofLast, {
+        message: "atLeast must not exceed ofLast",
+        path: ["atLeast"],
+      }),
+    z
+      .object({
+        rateAbove: z.number().min(0).max(1),
+        window: Duration,
+        minEvents: z.number().int().min(1).max(1_000_000).default(1),
+      })
+      .strict(),
+  ])
+  .openapi("Tolerance", {
+    description:
+      "Alert only when k of the last n events match, or when the matching share over a window passes a rate",
+  });
+export type Tolerance = z.infer<typeof Tolerance>;
+
+const kinds = {
+  immediate: {
+    kind: z.literal("immediate"),
+    condition: Expression.openapi({ example: "durationMs > 5000" }),
+    tolerance: Tolerance.optional(),
+  },
+  absence: {
+    kind: z.literal("absence"),
+    window: Duration,
+    expect: z
+      .array(z.string().max(200))
+      .max(10_000)
+      .optional()
+      .openapi({ description: "Group keys that must report" }),
+    active: ActiveSchedule.optional(),
+  },
+  aggregate: {
+    kind: z.literal("aggregate"),
+    expression: Expression.openapi({ example: "sum(amount) > 2000" }),
+    window: z.union([Duration, z.enum(["day", "week", "month"])]),
+  },
+  anomaly: {
+    kind: z.literal("anomaly"),
+    field: FieldName,
+    sensitivity: z.enum(["low", "medium", "high"]).default("medium"),
+  },
+};
+
+export const RuleCreate = z
+  .discriminatedUnion("kind", [
+    z.object({ ...common, ...kinds.immediate }).strict(),
+    z.object({ ...common, ...kinds.absence }).strict(),
+    z.object({ ...common, ...kinds.aggregate }).strict(),
+    z.object({ ...common, ...kinds.anomaly }).strict(),
+  ])
+  .openapi("RuleCreate");
+export type RuleCreate = z.infer<typeof RuleCreate>;
+export type RuleKind = RuleCreate["kind"];
+
+/** A change: any key of a rule body except `kind` (a rule keeps its kind); null clears an optional key. */
+export const RulePatch = z
+  .object({
+    name: common.name.optional(),
+    where: Expression.nullable().optional(),
+    groupBy: FieldName.nullable().optional(),
+    severity: z.enum(severities).optional(),
+    enabled: z.boolean().optional(),
+    channels: common.channels.nullable(),
+    condition: Expression.optional(),
+    tolerance: Tolerance.nullable().optional(),
+    window: z.union([Duration, z.enum(["day", "week", "month"])]).optional(),
+    expect: kinds.absence.expect.nullable(),
+    active: ActiveSchedule.nullable().optional(),
+    expression: Expression.optional(),
+    field: FieldName.optional(),
+    sensitivity: z.enum(["low", "medium", "high"]).optional(),
+  })
+  .strict()
+  .openapi("RulePatch");
+export type RulePatch = z.infer<typeof RulePatch>;
+
+const ruleMeta = {
+  id: z.string(),
+  businessId: z.string(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+};
+
+export const Rule = z
+  .discriminatedUnion("kind", [
+    z.object({ ...ruleMeta, ...common, ...kinds.immediate }),
+    z.object({ ...ruleMeta, ...common, ...kinds.absence }),
+    z.object({ ...ruleMeta, ...common, ...kinds.aggregate }),
+    z.object({ ...ruleMeta, ...common, ...kinds.anomaly }),
+  ])
+  .openapi("Rule");
+export type Rule = z.infer<typeof Rule>;

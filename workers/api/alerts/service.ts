@@ -1,0 +1,109 @@
+import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
+import type { Alert, AlertTransition } from "../../../schema/contracts/alerts";
+import type { Database } from "../../lib/db";
+import { tables } from "../../lib/db";
+import { notFound } from "../../lib/errors";
+import { iso } from "../../lib/time";
+
+const { alerts, alertTransitions } = tables;
+type AlertRow = typeof alerts.$inferSelect;
+
+export function toAlert(row: AlertRow): Alert {
+  return {
+    id: row.id,
+    businessId: row.businessId,
+    ruleId: row.ruleId,
+    ruleName: row.ruleName,
+    groupKey: row.groupKey,
+    status: row.status,
+    severity: row.severity,
+    summary: row.summary,
+    openedAt: iso(row.openedAt),
+    lastTriggeredAt: iso(row.lastTriggeredAt),
+    acknowledgedAt: iso(row.acknowledgedAt),
+    resolvedAt: iso(row.resolvedAt),
+    resolution: row.resolution,
+    count: row.count,
+    eventTime: iso(row.eventTime),
+    context: row.context as Record<string, unknown>,
+  };
+}
+
+export interface AlertQuery {
+  businessId?: string | undefined;
+  status?: "open" | "acknowledged" | "resolved" | "active" | undefined;
+  ruleId?: string | undefined;
+  severity?: "info" | "warning" | "critical" | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+/** The alert index across businesses, newest first. */
+export async function listAlerts(
+  db: Database,
+  q: AlertQuery,
+): Promise<{ items: Alert[]; nextCursor: string | null }> {
+  const where = [
+    q.businessId ? eq(alerts.businessId, q.businessId) : undefined,
+    q.status === "active"
+      ? inArray(alerts.status, ["open", "acknowledged"])
+      : q.status
+        ? eq(alerts.status, q.status)
+        : undefined,
+    q.ruleId ? eq(alerts.ruleId, q.ruleId) : undefined,
+    q.severity ? eq(alerts.severity, q.severity) : undefined,
+    q.cursor ? lt(alerts.id, q.cursor) : undefined,
+  ];
+  const rows = await db
+    .select()
+    .from(alerts)
+    .where(and(...where))
+    .orderBy(desc(alerts.id))
+    .limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  return {
+    items: page.map(toAlert),
+    nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}
+
+async function indexRow(db: Database, id: string): Promise<AlertRow> {
+  const row = (await db.select().from(alerts).where(eq(alerts.id, id)))[0];
+  if (!row) throw notFound("Alert", id);
+  return row;
+}
+
+export async function getAlert(
+  db: Database,
+  id: string,
+): Promise<Alert & { history: AlertTransition[] }> {
+  const row = await indexRow(db, id);
+  const history = await db
+    .select()
+    .from(alertTransitions)
+    .where(eq(alertTransitions.alertId, id))
+    .orderBy(asc(alertTransitions.at), asc(alertTransitions.id));
+  return {
+    ...toAlert(row),
+    history: history.map((t) => ({
+      id: t.id,
+      type: t.type as AlertTransition["type"],
+      at: iso(t.at),
+      detail: (t.detail as Record<string, unknown> | null) ?? null,
+    })),
+  };
+}
+
+/** Acknowledges or resolves through the business's Durable Object, which owns the alert. */
+export async function changeAlert(
+  env: Env,
+  db: Database,
+  id: string,
+  action: "ack" | "resolve",
+): Promise<Alert> {
+  const row = await indexRow(db, id);
+  const monitor = env.BUSINESS.get(env.BUSINESS.idFromName(row.businessId));
+  return action === "ack"
+    ? monitor.acknowledge(row.businessId, id)
+    : monitor.resolve(row.businessId, id);
+}

@@ -1,0 +1,24 @@
+import { createRoute } from "@hono/zod-openapi";
+import { Rule, RuleCreate } from "../../../schema/contracts/rules";
+import { BusinessParams } from "../businesses/get";
+import { getBusiness } from "../businesses/service";
+import type { Handler } from "../context";
+import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
+import { createRule } from "./service";
+
+export const route = createRoute({
+  method: "post",
+  path: "/{id}/rules",
+  tags: ["Rules"],
+  summary: "Create a rule (immediate, absence or aggregate)",
+  description:
+    "`condition` and `where` are CEL expressions over the event's fields, type-checked when saved. `window` is a duration (`30s`, `20m`, `1h`, `7d`: sliding) or `day`, `week`, `month` in the business's time zone.",
+  security: adminSecurity,
+  request: { params: BusinessParams, body: jsonBody(RuleCreate) },
+  responses: { 201: jsonResponse(Rule, "The new rule"), ...problems(400, 401, 404, 422) },
+});
+
+export const handler: Handler<typeof route> = async (c) => {
+  const business = await getBusiness(c.var.db, c.req.valid("param").id);
+  return c.json(await createRule(c.env, c.var.db, business, c.req.valid("json")), 201);
+};

@@ -1,0 +1,23 @@
+import { createRoute } from "@hono/zod-openapi";
+import { listOf } from "../../../schema/contracts/common";
+import { Rule } from "../../../schema/contracts/rules";
+import { BusinessParams } from "../businesses/get";
+import { getBusiness } from "../businesses/service";
+import type { Handler } from "../context";
+import { adminSecurity, jsonResponse, problems } from "../openapi";
+import { listRules } from "./service";
+
+export const route = createRoute({
+  method: "get",
+  path: "/{id}/rules",
+  tags: ["Rules"],
+  summary: "List a business's rules",
+  security: adminSecurity,
+  request: { params: BusinessParams },
+  responses: { 200: jsonResponse(listOf(Rule, "RuleList"), "The rules"), ...problems(401, 404) },
+});
+
+export const handler: Handler<typeof route> = async (c) => {
+  const business = await getBusiness(c.var.db, c.req.valid("param").id);
+  return c.json({ items: await listRules(c.var.db, business.id), nextCursor: null }, 200);
+};

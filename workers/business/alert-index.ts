@@ -1,0 +1,117 @@
+import { sql as dsql } from "drizzle-orm";
+import type { Database } from "../lib/db";
+import { tables } from "../lib/db";
+import type { AlertRecord } from "./engine/alerts";
+
+/** Outbox rows copied to D1 per alarm run. */
+const BATCH = 100;
+
+interface OutboxRow {
+  id: number;
+  alert_id: string;
+  transition_id: string | null;
+  [key: string]: SqlStorageValue;
+}
+
+/**
+ * Copies alert changes from the DO (the source of truth) to the D1 alert index.
+ * A copy never replaces a newer one (`seq`), and transitions are inserted once,
+ * so a retry after a partial failure does no harm. Returns whether more wait.
+ */
+export async function syncAlertIndex(
+  sql: SqlStorage,
+  db: Database,
+  businessId: string,
+  read: (alertId: string) => AlertRecord | undefined,
+  ruleName: (ruleId: string) => string,
+): Promise<boolean> {
+  const rows = sql
+    .exec<OutboxRow>(
+      `select id, alert_id, transition_id from outbox where kind = 'index' order by id limit ?`,
+      BATCH + 1,
+    )
+    .toArray();
+  const page = rows.slice(0, BATCH);
+  const last = page.at(-1);
+  if (!last) return false;
+
+  const alertIds = [...new Set(page.map((r) => r.alert_id))];
+  const transitionIds = page.flatMap((r) => (r.transition_id ? [r.transition_id] : []));
+  const statements = [];
+  for (const id of alertIds) {
+    const a = read(id);
+    if (!a) continue;
+    const row = {
+      id: a.id,
+      businessId,
+      ruleId: a.ruleId,
+      ruleName: ruleName(a.ruleId),
+      groupKey: a.groupKey,
+      status: a.status,
+      severity: a.severity,
+      summary: a.summary,
+      openedAt: a.openedAt,
+      lastTriggeredAt: a.lastTriggeredAt,
+      acknowledgedAt: a.acknowledgedAt,
+      resolvedAt: a.resolvedAt,
+      resolution: a.resolution,
+      count: a.count,
+      eventTime: a.eventTime,
+      context: a.context,
+      seq: a.seq,
+    };
+    const {
+      id: _id,
+      businessId: _b,
+      ruleId: _r,
+      groupKey: _g,
+      openedAt: _o,
+      eventTime: _e,
+      ...changes
+    } = row;
+    statements.push(
+      db
+        .insert(tables.alerts)
+        .values(row)
+        .onConflictDoUpdate({
+          target: tables.alerts.id,
+          set: changes,
+          setWhere: dsql`${tables.alerts.seq} < excluded.seq`,
+        }),
+    );
+  }
+  if (transitionIds.length) {
+    const placeholders = transitionIds.map(() => "?").join(",");
+    const log = sql
+      .exec<{
+        id: string;
+        alert_id: string;
+        type: "opened" | "acknowledged" | "resolved";
+        at: number;
+        detail: string | null;
+      }>(
+        `select id, alert_id, type, at, detail from alert_log where id in (${placeholders})`,
+        ...transitionIds,
+      )
+      .toArray();
+    for (const t of log) {
+      statements.push(
+        db
+          .insert(tables.alertTransitions)
+          .values({
+            id: t.id,
+            alertId: t.alert_id,
+            businessId,
+            type: t.type,
+            at: t.at,
+            detail: t.detail ? JSON.parse(t.detail) : null,
+          })
+          .onConflictDoNothing(),
+      );
+    }
+  }
+  const [first, ...rest] = statements;
+  if (first) await db.batch([first, ...rest]);
+  sql.exec(`delete from outbox where kind = 'index' and id <= ?`, last.id);
+  return rows.length > BATCH;
+}

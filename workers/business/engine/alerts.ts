@@ -1,0 +1,263 @@
+import type { Alert, AlertStatus } from "../../../schema/contracts/alerts";
+import type { Severity } from "../../../schema/contracts/rules";
+import { newId } from "../../lib/ids";
+import { iso } from "../../lib/time";
+
+export interface AlertRecord {
+  id: string;
+  ruleId: string;
+  groupKey: string;
+  status: AlertStatus;
+  severity: Severity;
+  summary: string;
+  openedAt: number;
+  lastTriggeredAt: number;
+  acknowledgedAt: number | null;
+  resolvedAt: number | null;
+  resolution: string | null;
+  count: number;
+  eventTime: number;
+  context: Record<string, unknown>;
+  /** Bumped on every change; the D1 copy never goes back to an older one. */
+  seq: number;
+}
+
+export type TransitionType = "opened" | "acknowledged" | "resolved";
+
+interface AlertRow {
+  id: string;
+  rule_id: string;
+  group_key: string;
+  status: AlertStatus;
+  severity: Severity;
+  summary: string;
+  opened_at: number;
+  last_triggered_at: number;
+  acknowledged_at: number | null;
+  resolved_at: number | null;
+  resolution: string | null;
+  count: number;
+  event_time: number;
+  context: string;
+  seq: number;
+  [key: string]: SqlStorageValue;
+}
+
+function fromRow(r: AlertRow): AlertRecord {
+  return {
+    id: r.id,
+    ruleId: r.rule_id,
+    groupKey: r.group_key,
+    status: r.status,
+    severity: r.severity,
+    summary: r.summary,
+    openedAt: r.opened_at,
+    lastTriggeredAt: r.last_triggered_at,
+    acknowledgedAt: r.acknowledged_at,
+    resolvedAt: r.resolved_at,
+    resolution: r.resolution,
+    count: r.count,
+    eventTime: r.event_time,
+    context: JSON.parse(r.context),
+    seq: r.seq,
+  };
+}
+
+export function toAlert(a: AlertRecord, businessId: string, ruleName: string): Alert {
+  return {
+    id: a.id,
+    businessId,
+    ruleId: a.ruleId,
+    ruleName,
+    groupKey: a.groupKey,
+    status: a.status,
+    severity: a.severity,
+    summary: a.summary,
+    openedAt: iso(a.openedAt),
+    lastTriggeredAt: iso(a.lastTriggeredAt),
+    acknowledgedAt: iso(a.acknowledgedAt),
+    resolvedAt: iso(a.resolvedAt),
+    resolution: a.resolution,
+    count: a.count,
+    eventTime: iso(a.eventTime),
+    context: a.context,
+  };
+}
+
+const key = (ruleId: string, groupKey: string) => `${ruleId}\n${groupKey}`;
+
+/**
+ * The business's alerts. Active ones (open or acknowledged) stay in memory so
+ * the engine finds them without a query; changes are written by `flush`, inside
+ * the caller's transaction. Each transition gets a stable id, is logged, and is
+ * queued in the outbox for the D1 index.
+ */
+export class AlertStore {
+  private readonly active = new Map<string, AlertRecord>();
+  private readonly dirty = new Set<AlertRecord>();
+
+  constructor(private readonly sql: SqlStorage) {
+    for (const row of sql.exec<AlertRow>(`select * from alerts where status != 'resolved'`)) {
+      const a = fromRow(row);
+      this.active.set(key(a.ruleId, a.groupKey), a);
+    }
+  }
+
+  activeFor(ruleId: string, groupKey: string): AlertRecord | undefined {
+    return this.active.get(key(ruleId, groupKey));
+  }
+
+  activeOfRule(ruleId: string): AlertRecord[] {
+    return [...this.active.values()].filter((a) => a.ruleId === ruleId);
+  }
+
+  get(id: string): AlertRecord | undefined {
+    for (const a of this.active.values()) if (a.id === id) return a;
+    const row = this.sql.exec<AlertRow>(`select * from alerts where id = ?`, id).toArray()[0];
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** Opens an alert for (rule, group), or counts another trigger of the active one. */
+  trigger(
+    ruleId: string,
+    groupKey: string,
+    at: number,
+    details: {
+      severity: Severity;
+      summary: string;
+      eventTime: number;
+      context: Record<string, unknown>;
+    },
+  ): AlertRecord {
+    const current = this.activeFor(ruleId, groupKey);
+    if (current) {
+      current.count += 1;
+      current.lastTriggeredAt = at;
+      current.summary = details.summary;
+      current.context = details.context;
+      current.seq += 1;
+      this.dirty.add(current);
+      return current;
+    }
+    const alert: AlertRecord = {
+      id: newId("alt", at),
+      ruleId,
+      groupKey,
+      status: "open",
+      severity: details.severity,
+      summary: details.summary,
+      openedAt: at,
+      lastTriggeredAt: at,
+      acknowledgedAt: null,
+      resolvedAt: null,
+      resolution: null,
+      count: 1,
+      eventTime: details.eventTime,
+      context: details.context,
+      seq: 1,
+    };
+    this.active.set(key(ruleId, groupKey), alert);
+    this.transition(alert, "opened", at, null);
+    return alert;
+  }
+
+  acknowledge(alert: AlertRecord, at: number): void {
+    if (alert.status !== "open") return;
+    alert.status = "acknowledged";
+    alert.acknowledgedAt = at;
+    alert.seq += 1;
+    this.transition(alert, "acknowledged", at, null);
+  }
+
+  resolve(alert: AlertRecord, at: number, resolution: string): void {
+    if (alert.status === "resolved") return;
+    alert.status = "resolved";
+    alert.resolvedAt = at;
+    alert.resolution = resolution;
+    alert.seq += 1;
+    this.active.delete(key(alert.ruleId, alert.groupKey));
+    this.transition(alert, "resolved", at, { resolution });
+  }
+
+  private transition(
+    alert: AlertRecord,
+    type: TransitionType,
+    at: number,
+    detail: Record<string, unknown> | null,
+  ) {
+    const id = newId("atr", at);
+    this.dirty.add(alert);
+    this.sql.exec(
+      `insert into alert_log (id, alert_id, type, at, detail) values (?, ?, ?, ?, ?)`,
+      id,
+      alert.id,
+      type,
+      at,
+      detail ? JSON.stringify(detail) : null,
+    );
+    this.sql.exec(
+      `insert into outbox (kind, alert_id, transition_id) values ('index', ?, ?)`,
+      alert.id,
+      id,
+    );
+  }
+
+  /** Writes every changed alert; a count-only change is queued for the D1 index too. */
+  flush(): boolean {
+    if (this.dirty.size === 0) return false;
+    for (const a of this.dirty) {
+      this.sql.exec(
+        `insert into alerts (id, rule_id, group_key, status, severity, summary, opened_at, last_triggered_at,
+           acknowledged_at, resolved_at, resolution, count, event_time, context, seq)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         on conflict (id) do update set status = excluded.status, summary = excluded.summary,
+           last_triggered_at = excluded.last_triggered_at, acknowledged_at = excluded.acknowledged_at,
+           resolved_at = excluded.resolved_at, resolution = excluded.resolution, count = excluded.count,
+           context = excluded.context, seq = excluded.seq`,
+        a.id,
+        a.ruleId,
+        a.groupKey,
+        a.status,
+        a.severity,
+        a.summary,
+        a.openedAt,
+        a.lastTriggeredAt,
+        a.acknowledgedAt,
+        a.resolvedAt,
+        a.resolution,
+        a.count,
+        a.eventTime,
+        JSON.stringify(a.context),
+        a.seq,
+      );
+      this.sql.exec(
+        `insert into outbox (kind, alert_id, transition_id) values ('index', ?, null)`,
+        a.id,
+      );
+    }
+    this.dirty.clear();
+    return true;
+  }
+
+  /** Drops in-memory state after a failed transaction, so it is read again from storage. */
+  reload(): void {
+    this.active.clear();
+    this.dirty.clear();
+    for (const row of this.sql.exec<AlertRow>(`select * from alerts where status != 'resolved'`)) {
+      const a = fromRow(row);
+      this.active.set(key(a.ruleId, a.groupKey), a);
+    }
+  }
+
+  history(
+    alertId: string,
+  ): { id: string; type: TransitionType; at: number; detail: Record<string, unknown> | null }[] {
+    return this.sql
+      .exec<{ id: string; type: TransitionType; at: number; detail: string | null }>(
+        `select id, type, at, detail from alert_log where alert_id = ? order by at, id`,
+        alertId,
+      )
+      .toArray()
+      .map((r) => ({ ...r, detail: r.detail ? JSON.parse(r.detail) : null }));
+  }
+}

@@ -1,0 +1,130 @@
+import type { Business } from "../../../schema/contracts/businesses";
+import type { EventValue } from "../../../schema/contracts/events";
+import type { Rule, RuleCreate } from "../../../schema/contracts/rules";
+import { parseDuration } from "../../lib/duration";
+import { invalid } from "../../lib/errors";
+import { ActiveTime } from "./active";
+import type { Period } from "./calendar";
+import type { AggregateExpression, Predicate } from "./expressions";
+import { compilePredicate, parseAggregate } from "./expressions";
+
+/** A sliding window is kept in this many buckets: bounded memory, O(1) work per event. */
+export const SLIDING_BUCKETS = 60;
+
+export type Window =
+  | { kind: "sliding"; ms: number; bucketMs: number }
+  | { kind: "calendar"; period: Period };
+
+interface Base {
+  rule: Rule;
+  where: Predicate | undefined;
+  groupKey: (event: Record<string, EventValue>) => string;
+}
+
+export type CompiledRule = Base &
+  (
+    | { kind: "immediate"; condition: Predicate; tolerance: Tolerance | undefined }
+    | { kind: "absence"; windowMs: number; active: ActiveTime; expect: string[] }
+    | { kind: "aggregate"; aggregate: AggregateExpression; window: Window }
+  );
+
+export type Tolerance =
+  | { kind: "count"; atLeast: number; ofLast: number }
+  | { kind: "rate"; rateAbove: number; window: Window & { kind: "sliding" }; minEvents: number };
+
+function sliding(text: string, path: string): Window & { kind: "sliding" } {
+  const ms = parseDuration(text);
+  if (!ms) throw invalid(path, "must be a positive duration like 30s, 20m, 1h or 7d");
+  return {
+    kind: "sliding",
+    ms,
+    bucketMs: Math.max(1000, Math.ceil(ms / SLIDING_BUCKETS / 1000) * 1000),
+  };
+}
+
+function windowOf(text: string, path: string): Window {
+  return text === "day" || text === "week" || text === "month"
+    ? { kind: "calendar", period: text }
+    : sliding(text, path);
+}
+
+/**
+ * Checks a rule body against the business's fields and compiles it for the
+ * engine. Throws 422 problems naming the offending key.
+ */
+export function compileRule(
+  rule: Rule | (RuleCreate & { id?: string }),
+  business: Business,
+): CompiledRule {
+  const fields = business.fields;
+  const where = rule.where ? compilePredicate(rule.where, fields, "where") : undefined;
+  const groupBy = rule.groupBy;
+  if (groupBy && !fields.some((f) => f.name === groupBy)) {
+    throw invalid("groupBy", `'${groupBy}' is not a field of this business`);
+  }
+  const groupKey = groupBy
+    ? (event: Record<string, EventValue>) => {
+        const v = event[groupBy];
+        return v === undefined || v === null ? "" : String(v);
+      }
+    : () => "";
+  const base = { rule: rule as Rule, where, groupKey };
+
+  switch (rule.kind) {
+    case "immediate": {
+      const condition = compilePredicate(rule.condition, fields, "condition");
+      let tolerance: Tolerance | undefined;
+      if (rule.tolerance && "atLeast" in rule.tolerance) {
+        tolerance = {
+          kind: "count",
+          atLeast: rule.tolerance.atLeast,
+          ofLast: rule.tolerance.ofLast,
+        };
+      } else if (rule.tolerance) {
+        tolerance = {
+          kind: "rate",
+          rateAbove: rule.tolerance.rateAbove,
+          window: sliding(rule.tolerance.window, "tolerance.window"),
+          minEvents: rule.tolerance.minEvents,
+        };
+      }
+      return { ...base, kind: "immediate", condition, tolerance };
+    }
+    case "absence": {
+      const windowMs = parseDuration(rule.window);
+      if (!windowMs) throw invalid("window", "must be a positive duration like 30s, 20m, 1h or 7d");
+      if (rule.expect?.length && !groupBy)
+        throw invalid("expect", "needs groupBy: the expected keys are values of it");
+      return {
+        ...base,
+        kind: "absence",
+        windowMs,
+        active: new ActiveTime(rule.active, business.timezone),
+        expect: rule.expect ?? [],
+      };
+    }
+    case "aggregate":
+      return {
+        ...base,
+        kind: "aggregate",
+        aggregate: parseAggregate(rule.expression, fields),
+        window: windowOf(rule.window, "window"),
+      };
+    case "anomaly":
+      throw invalid("kind", "anomaly rules come with the profile engine and are not available yet");
+  }
+}
+
+/**
+ * What a rule's live state depends on. An edit that keeps this keeps the state
+ * (timers, aggregates); any other edit starts the rule afresh.
+ */
+export function stateFingerprint(rule: Rule): string {
+  const shape: unknown[] = [rule.kind, rule.where ?? null, rule.groupBy ?? null];
+  if (rule.kind === "immediate") shape.push(rule.condition, rule.tolerance ?? null);
+  if (rule.kind === "aggregate") {
+    const head = rule.expression.replace(/\s+/g, "").replace(/(>=|<=|==|!=|>|<).*$/, "");
+    shape.push(head, rule.window);
+  }
+  return JSON.stringify(shape);
+}

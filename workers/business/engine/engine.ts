@@ -1,0 +1,603 @@
+import type { Business } from "../../../schema/contracts/businesses";
+import type { Rule } from "../../../schema/contracts/rules";
+import type { NewEvent } from "../events";
+import { scheduleAt, scheduleAtMost, unschedule } from "../schedule";
+import type { AlertStore } from "./alerts";
+import type { Period } from "./calendar";
+import { clock, localDate, periodOf } from "./calendar";
+import type { CompiledRule, Tolerance, Window } from "./compile";
+import { compileRule, stateFingerprint } from "./compile";
+import { compare } from "./expressions";
+import { aggregateText, formatNumber, humanDuration, mentionedValues, prefix } from "./summary";
+
+/** One bucket of an aggregate: count, sum, min and max of what fell into it. */
+interface Acc {
+  n: number;
+  sum: number;
+  min: number | null;
+  max: number | null;
+}
+
+const stateKey = (ruleId: string, groupKey: string) => `${ruleId}\n${groupKey}`;
+const splitKey = (key: string): [string, string] => {
+  const i = key.indexOf("\n");
+  return [key.slice(0, i), key.slice(i + 1)];
+};
+
+/** Jobs the engine puts on the business's schedule. */
+export const JOB_ABSENCE = "absence";
+export const JOB_WINDOW = "window";
+
+/**
+ * Evaluates a business's rules on events and on time. Live state (last seen per
+ * key, aggregate buckets, tolerance windows) is cached in memory while the
+ * object lives and written back by `flush`, inside the caller's transaction.
+ */
+export class RuleEngine {
+  readonly rules: CompiledRule[] = [];
+  private readonly byId = new Map<string, CompiledRule>();
+  private readonly lastSeen = new Map<string, number>();
+  private readonly touchedLastSeen = new Set<string>();
+  private readonly buckets = new Map<string, Map<number, Acc>>();
+  private readonly touchedBuckets = new Set<string>();
+  private readonly tolerance = new Map<string, string>();
+  private readonly touchedTolerance = new Set<string>();
+  /** Windows to look at again when time passes, by state key: the earliest due wins. */
+  private readonly windowChecks = new Map<string, number>();
+
+  constructor(
+    private readonly sql: SqlStorage,
+    readonly business: Business,
+    rules: Rule[],
+    readonly alerts: AlertStore,
+  ) {
+    for (const rule of rules) {
+      if (!rule.enabled) continue;
+      try {
+        const compiled = compileRule(rule, business);
+        this.rules.push(compiled);
+        this.byId.set(rule.id, compiled);
+      } catch (error) {
+        // A rule the current fields no longer support is skipped, not fatal (the API prevents this).
+        console.warn(`business ${business.id}: rule ${rule.id} skipped`, error);
+      }
+    }
+  }
+
+  ruleName(ruleId: string): string {
+    return this.byId.get(ruleId)?.rule.name ?? ruleId;
+  }
+
+  // ---------------------------------------------------------------- events
+
+  /** Runs every rule over a batch of events (in the order they were sent). */
+  process(events: NewEvent[], now: number): number {
+    let evaluations = 0;
+    for (const event of events) {
+      for (const r of this.rules) {
+        evaluations++;
+        if (r.where && !r.where(event.data)) continue;
+        const group = r.groupKey(event.data);
+        switch (r.kind) {
+          case "immediate":
+            this.immediate(r, group, event, now);
+            break;
+          case "absence":
+            this.seen(r, group, event, now);
+            break;
+          case "aggregate":
+            this.aggregate(r, group, event, now);
+            break;
+        }
+      }
+    }
+    return evaluations;
+  }
+
+  private immediate(
+    r: CompiledRule & { kind: "immediate" },
+    group: string,
+    event: NewEvent,
+    now: number,
+  ) {
+    const matched = r.condition(event.data);
+    if (!r.tolerance) {
+      if (matched) {
+        const values = mentionedValues(
+          r.rule.kind === "immediate" ? r.rule.condition : "",
+          event.data,
+        );
+        this.fire(
+          r,
+          group,
+          now,
+          event.time,
+          `${this.condition(r)}${values ? ` (${values})` : ""}`,
+          { event: event.data },
+        );
+      } else {
+        this.clear(r, group, now, "the next event no longer matched");
+      }
+      return;
+    }
+    const { holds, text, numbers } = this.tolerate(r, r.tolerance, group, matched, event.time);
+    if (holds) this.fire(r, group, now, event.time, text, { event: event.data, ...numbers });
+    else this.clear(r, group, now, "the events are back within tolerance");
+  }
+
+  private condition(r: CompiledRule): string {
+    return r.rule.kind === "immediate" ? r.rule.condition : r.rule.name;
+  }
+
+  /** k of the last n, or the matching share over a sliding window. */
+  private tolerate(
+    r: CompiledRule,
+    t: Tolerance,
+    group: string,
+    matched: boolean,
+    time: number,
+  ): { holds: boolean; text: string; numbers: Record<string, number> } {
+    const key = stateKey(r.rule.id, group);
+    if (t.kind === "count") {
+      const bits = (this.toleranceState(key) + (matched ? "1" : "0")).slice(-t.ofLast);
+      this.tolerance.set(key, bits);
+      this.touchedTolerance.add(key);
+      const hits = bits.split("1").length - 1;
+      return {
+        holds: hits >= t.atLeast,
+        text: `${hits} of the last ${bits.length} events matched ${this.condition(r)}`,
+        numbers: { matched: hits, of: bits.length },
+      };
+    }
+    this.addToBucket(key, t.window, time, matched ? 1 : 0);
+    const acc = this.windowValue(key, t.window, time);
+    const rate = acc.n ? acc.sum / acc.n : 0;
+    const holds = acc.n >= t.minEvents && rate > t.rateAbove;
+    if (holds) this.checkLater(key, t.window, time);
+    return {
+      holds,
+      text: `${Math.round(rate * 100)}% of ${acc.n} events in ${humanDuration(t.window.ms)} matched ${this.condition(r)} (over ${Math.round(t.rateAbove * 100)}%)`,
+      numbers: { rate, events: acc.n },
+    };
+  }
+
+  private seen(r: CompiledRule & { kind: "absence" }, group: string, event: NewEvent, now: number) {
+    const key = stateKey(r.rule.id, group);
+    const last = this.lastSeenOf(key);
+    if (last === undefined || event.time > last) {
+      this.lastSeen.set(key, event.time);
+      this.touchedLastSeen.add(key);
+    }
+    this.clear(r, group, now, "an event arrived");
+  }
+
+  private aggregate(
+    r: CompiledRule & { kind: "aggregate" },
+    group: string,
+    event: NewEvent,
+    now: number,
+  ) {
+    const a = r.aggregate;
+    let value = 1;
+    if (a.field) {
+      const v = event.data[a.field];
+      if (typeof v !== "number") return;
+      value = v;
+    }
+    const key = stateKey(r.rule.id, group);
+    this.addToBucket(key, r.window, event.time, value);
+    this.judgeAggregate(r, group, event.time, now, { event: event.data });
+  }
+
+  /** Compares the window holding `time` with the threshold; opens or resolves accordingly. */
+  private judgeAggregate(
+    r: CompiledRule & { kind: "aggregate" },
+    group: string,
+    time: number,
+    now: number,
+    context: Record<string, unknown>,
+  ) {
+    const key = stateKey(r.rule.id, group);
+    const acc = this.windowValue(key, r.window, time);
+    const value = this.valueOf(r, acc);
+    const span = this.describeWindow(r.window, time, now);
+    if (value !== null && compare(value, r.aggregate.op, r.aggregate.threshold)) {
+      const text = `${aggregateText(r.aggregate)} ${span} is ${formatNumber(value)} (${r.aggregate.op} ${formatNumber(r.aggregate.threshold)})`;
+      this.fire(r, group, now, time, text, { ...context, value, window: span, events: acc.n });
+      this.checkLater(key, r.window, time);
+    } else {
+      this.clear(
+        r,
+        group,
+        now,
+        `${aggregateText(r.aggregate)} ${span} is back to ${value === null ? "nothing" : formatNumber(value)}`,
+      );
+    }
+  }
+
+  private valueOf(r: CompiledRule & { kind: "aggregate" }, acc: Acc): number | null {
+    switch (r.aggregate.fn) {
+      case "count":
+        return acc.n;
+      case "sum":
+        return acc.sum;
+      case "avg":
+        return acc.n ? acc.sum / acc.n : null;
+      case "min":
+        return acc.min;
+      case "max":
+        return acc.max;
+    }
+  }
+
+  private describeWindow(w: Window, time: number, now: number): string {
+    if (w.kind === "sliding") return `over ${humanDuration(w.ms)}`;
+    const tz = this.business.timezone;
+    const current = periodOf(now, w.period, tz);
+    if (time >= current.start && time < current.end)
+      return w.period === "day" ? "today" : `this ${w.period}`;
+    const start = periodOf(time, w.period, tz).start;
+    return `${w.period === "day" ? "on" : `in the ${w.period} of`} ${localDate(start, tz)}`;
+  }
+
+  // ---------------------------------------------------------------- alerts
+
+  private fire(
+    r: CompiledRule,
+    group: string,
+    now: number,
+    eventTime: number,
+    text: string,
+    context: Record<string, unknown>,
+  ) {
+    this.alerts.trigger(r.rule.id, group, now, {
+      severity: r.rule.severity,
+      summary: `${prefix(group)}${text}`,
+      eventTime,
+      context,
+    });
+  }
+
+  private clear(r: CompiledRule, group: string, now: number, why: string) {
+    const open = this.alerts.activeFor(r.rule.id, group);
+    if (open) this.alerts.resolve(open, now, why);
+  }
+
+  // ---------------------------------------------------------------- windows
+
+  private bucketOf(w: Window, time: number): number {
+    return w.kind === "sliding"
+      ? time - (time % w.bucketMs)
+      : periodOf(time, w.period, this.business.timezone).start;
+  }
+
+  private bucketsOf(key: string): Map<number, Acc> {
+    let map = this.buckets.get(key);
+    if (!map) {
+      const [ruleId, group] = splitKey(key);
+      map = new Map();
+      for (const row of this.sql.exec<{
+        bucket: number;
+        n: number;
+        sum: number;
+        min: number | null;
+        max: number | null;
+      }>(
+        `select bucket, n, sum, min, max from agg where rule_id = ? and group_key = ?`,
+        ruleId,
+        group,
+      )) {
+        map.set(row.bucket, { n: row.n, sum: row.sum, min: row.min, max: row.max });
+      }
+      this.buckets.set(key, map);
+    }
+    return map;
+  }
+
+  private addToBucket(key: string, w: Window, time: number, value: number) {
+    const map = this.bucketsOf(key);
+    const bucket = this.bucketOf(w, time);
+    const acc = map.get(bucket) ?? { n: 0, sum: 0, min: null, max: null };
+    acc.n += 1;
+    acc.sum += value;
+    acc.min = acc.min === null ? value : Math.min(acc.min, value);
+    acc.max = acc.max === null ? value : Math.max(acc.max, value);
+    map.set(bucket, acc);
+    this.touchedBuckets.add(`${key}\n${bucket}`);
+    // Keep memory bounded: buckets that left every window this rule can look at go.
+    if (w.kind === "sliding" && map.size > 2 * (Math.ceil(w.ms / w.bucketMs) + 1)) {
+      const oldest = time - 2 * w.ms;
+      for (const b of map.keys()) if (b < oldest) map.delete(b);
+    }
+  }
+
+  /** The sum of the buckets in the window that holds `time`. */
+  private windowValue(key: string, w: Window, time: number): Acc {
+    const map = this.bucketsOf(key);
+    if (w.kind === "calendar") {
+      return map.get(this.bucketOf(w, time)) ?? { n: 0, sum: 0, min: null, max: null };
+    }
+    const from = time - w.ms;
+    const total: Acc = { n: 0, sum: 0, min: null, max: null };
+    for (const [bucket, acc] of map) {
+      if (bucket + w.bucketMs <= from || bucket > time) continue;
+      total.n += acc.n;
+      total.sum += acc.sum;
+      if (acc.min !== null) total.min = total.min === null ? acc.min : Math.min(total.min, acc.min);
+      if (acc.max !== null) total.max = total.max === null ? acc.max : Math.max(total.max, acc.max);
+    }
+    return total;
+  }
+
+  /** When an alert on a window is open, look again when the window moves on. */
+  private checkLater(key: string, w: Window, time: number) {
+    let due: number;
+    if (w.kind === "calendar") {
+      due = periodOf(time, w.period, this.business.timezone).end;
+    } else {
+      const map = this.bucketsOf(key);
+      let oldest = Number.POSITIVE_INFINITY;
+      for (const b of map.keys()) if (b + w.bucketMs > time - w.ms && b < oldest) oldest = b;
+      due = (Number.isFinite(oldest) ? oldest : time) + w.bucketMs + w.ms;
+    }
+    const current = this.windowChecks.get(key);
+    if (current === undefined || due < current) this.windowChecks.set(key, due);
+  }
+
+  // ---------------------------------------------------------------- time
+
+  /** Runs a due job of the engine's; returns false when the job is not the engine's. */
+  runJob(kind: string, key: string, now: number): boolean {
+    if (kind !== JOB_ABSENCE && kind !== JOB_WINDOW) return false;
+    const [ruleId, group] = splitKey(key);
+    const r = this.byId.get(ruleId);
+    unschedule(this.sql, kind, key);
+    if (!r) return true;
+    if (kind === JOB_ABSENCE && r.kind === "absence") this.checkAbsence(r, group, now);
+    if (kind === JOB_WINDOW) this.checkWindow(r, group, now);
+    return true;
+  }
+
+  private checkAbsence(r: CompiledRule & { kind: "absence" }, group: string, now: number) {
+    const key = stateKey(r.rule.id, group);
+    const last = this.lastSeenOf(key);
+    const since = last ?? this.since(r.rule.id);
+    const deadline = r.active.deadline(since, r.windowMs);
+    if (!Number.isFinite(deadline)) return;
+    if (deadline > now) {
+      scheduleAt(this.sql, JOB_ABSENCE, key, deadline);
+      return;
+    }
+    if (this.alerts.activeFor(r.rule.id, group)) return;
+    const tz = this.business.timezone;
+    const text =
+      last === undefined
+        ? `no event for ${humanDuration(r.windowMs)} since the rule started (${clock(since, tz)})`
+        : `no event for ${humanDuration(r.windowMs)} (last at ${clock(last, tz)})`;
+    this.fire(r, group, now, deadline, text, {
+      lastSeen: last === undefined ? null : new Date(last).toISOString(),
+      deadline: new Date(deadline).toISOString(),
+    });
+  }
+
+  private checkWindow(r: CompiledRule, group: string, now: number) {
+    if (!this.alerts.activeFor(r.rule.id, group)) return;
+    if (r.kind === "aggregate") {
+      if (r.window.kind === "calendar") {
+        const open = this.alerts.activeFor(r.rule.id, group);
+        const period = periodOf(
+          open?.eventTime ?? now,
+          r.window.period as Period,
+          this.business.timezone,
+        );
+        if (now >= period.end && open) {
+          this.alerts.resolve(open, now, `the ${r.window.period} ended`);
+          return;
+        }
+      }
+      this.judgeAggregate(r, group, now, now, {});
+    } else if (r.kind === "immediate" && r.tolerance?.kind === "rate") {
+      const acc = this.windowValue(stateKey(r.rule.id, group), r.tolerance.window, now);
+      const rate = acc.n ? acc.sum / acc.n : 0;
+      if (acc.n >= r.tolerance.minEvents && rate > r.tolerance.rateAbove) {
+        this.checkLater(stateKey(r.rule.id, group), r.tolerance.window, now);
+      } else {
+        this.clear(r, group, now, "the matching share fell back within tolerance");
+      }
+    }
+  }
+
+  private since(ruleId: string): number {
+    return (
+      this.sql
+        .exec<{ since: number }>(`select since from rule_state where rule_id = ?`, ruleId)
+        .toArray()[0]?.since ?? Date.now()
+    );
+  }
+
+  private lastSeenOf(key: string): number | undefined {
+    if (this.lastSeen.has(key)) return this.lastSeen.get(key);
+    const [ruleId, group] = splitKey(key);
+    const row = this.sql
+      .exec<{ time: number }>(
+        `select time from last_seen where rule_id = ? and group_key = ?`,
+        ruleId,
+        group,
+      )
+      .toArray()[0];
+    if (row) this.lastSeen.set(key, row.time);
+    return row?.time;
+  }
+
+  private toleranceState(key: string): string {
+    let bits = this.tolerance.get(key);
+    if (bits === undefined) {
+      const [ruleId, group] = splitKey(key);
+      bits =
+        this.sql
+          .exec<{ state: string }>(
+            `select state from tolerance where rule_id = ? and group_key = ?`,
+            ruleId,
+            group,
+          )
+          .toArray()[0]?.state ?? "";
+      this.tolerance.set(key, bits);
+    }
+    return bits;
+  }
+
+  // ---------------------------------------------------------------- persistence
+
+  /** Writes the state this batch changed and schedules the timers it implies. */
+  flush(): void {
+    for (const key of this.touchedLastSeen) {
+      const [ruleId, group] = splitKey(key);
+      const time = this.lastSeen.get(key) ?? 0;
+      this.sql.exec(
+        `insert into last_seen (rule_id, group_key, time) values (?, ?, ?)
+         on conflict (rule_id, group_key) do update set time = max(time, excluded.time)`,
+        ruleId,
+        group,
+        time,
+      );
+      const r = this.byId.get(ruleId);
+      // The real deadline counts only active time; it is never earlier than this.
+      if (r?.kind === "absence") scheduleAt(this.sql, JOB_ABSENCE, key, time + r.windowMs);
+    }
+    this.touchedLastSeen.clear();
+    for (const touched of this.touchedBuckets) {
+      const [ruleId, rest] = splitKey(touched);
+      const [group, bucketText] = splitKey(rest);
+      const bucket = Number(bucketText);
+      const acc = this.buckets.get(stateKey(ruleId, group))?.get(bucket);
+      if (!acc) continue;
+      this.sql.exec(
+        `insert into agg (rule_id, group_key, bucket, n, sum, min, max) values (?, ?, ?, ?, ?, ?, ?)
+         on conflict (rule_id, group_key, bucket) do update set n = excluded.n, sum = excluded.sum, min = excluded.min, max = excluded.max`,
+        ruleId,
+        group,
+        bucket,
+        acc.n,
+        acc.sum,
+        acc.min,
+        acc.max,
+      );
+    }
+    this.touchedBuckets.clear();
+    for (const key of this.touchedTolerance) {
+      const [ruleId, group] = splitKey(key);
+      this.sql.exec(
+        `insert into tolerance (rule_id, group_key, state) values (?, ?, ?)
+         on conflict (rule_id, group_key) do update set state = excluded.state`,
+        ruleId,
+        group,
+        this.tolerance.get(key) ?? "",
+      );
+    }
+    this.touchedTolerance.clear();
+    for (const [key, due] of this.windowChecks) scheduleAtMost(this.sql, JOB_WINDOW, key, due);
+    this.windowChecks.clear();
+    this.alerts.flush();
+  }
+
+  /** Forgets cached state after a failed transaction; it is read again from storage. */
+  reset(): void {
+    this.lastSeen.clear();
+    this.touchedLastSeen.clear();
+    this.buckets.clear();
+    this.touchedBuckets.clear();
+    this.tolerance.clear();
+    this.touchedTolerance.clear();
+    this.windowChecks.clear();
+    this.alerts.reload();
+  }
+
+  // ---------------------------------------------------------------- rule changes
+
+  /**
+   * Brings stored state in line with the current rules: a deleted or disabled
+   * rule loses its state and its alerts are resolved; an edit that changed what
+   * the state means starts the rule afresh; other edits keep timers and
+   * aggregates (absence timers are re-planned for a new window). New absence
+   * rules with `expect` start timers for the expected keys.
+   */
+  reconcile(allRules: Rule[], now: number): void {
+    const stored = new Map(
+      this.sql
+        .exec<{ rule_id: string; fingerprint: string }>(
+          `select rule_id, fingerprint from rule_state`,
+        )
+        .toArray()
+        .map((r) => [r.rule_id, r.fingerprint]),
+    );
+    const all = new Map(allRules.map((r) => [r.id, r]));
+    for (const [ruleId] of stored) {
+      const rule = all.get(ruleId);
+      if (!rule || !this.byId.has(ruleId)) {
+        this.forget(ruleId, now, rule ? "the rule was disabled" : "the rule was deleted");
+      }
+    }
+    for (const r of this.rules) {
+      const fingerprint = stateFingerprint(r.rule);
+      const previous = stored.get(r.rule.id);
+      if (previous !== undefined && previous !== fingerprint)
+        this.forget(r.rule.id, now, "the rule was changed");
+      if (previous !== fingerprint) {
+        this.sql.exec(
+          `insert into rule_state (rule_id, fingerprint, since) values (?, ?, ?)
+           on conflict (rule_id) do update set fingerprint = excluded.fingerprint, since = excluded.since`,
+          r.rule.id,
+          fingerprint,
+          now,
+        );
+      }
+      if (r.kind === "absence") this.planAbsence(r, now);
+    }
+  }
+
+  /** (Re)schedules every timer of an absence rule: known keys from their last event, expected ones from the start. */
+  private planAbsence(r: CompiledRule & { kind: "absence" }, now: number) {
+    const known = new Set<string>();
+    for (const row of this.sql.exec<{ group_key: string; time: number }>(
+      `select group_key, time from last_seen where rule_id = ?`,
+      r.rule.id,
+    )) {
+      known.add(row.group_key);
+      if (!this.alerts.activeFor(r.rule.id, row.group_key)) {
+        scheduleAt(
+          this.sql,
+          JOB_ABSENCE,
+          stateKey(r.rule.id, row.group_key),
+          row.time + r.windowMs,
+        );
+      }
+    }
+    const since = this.since(r.rule.id);
+    for (const group of r.expect) {
+      if (known.has(group) || this.alerts.activeFor(r.rule.id, group)) continue;
+      scheduleAt(
+        this.sql,
+        JOB_ABSENCE,
+        stateKey(r.rule.id, group),
+        Math.max(since + r.windowMs, now),
+      );
+    }
+  }
+
+  private forget(ruleId: string, now: number, why: string) {
+    for (const alert of this.alerts.activeOfRule(ruleId)) this.alerts.resolve(alert, now, why);
+    for (const table of ["last_seen", "agg", "tolerance", "rule_state"]) {
+      this.sql.exec(`delete from ${table} where rule_id = ?`, ruleId);
+    }
+    this.sql.exec(
+      `delete from schedule where kind in (?, ?) and key >= ? and key < ?`,
+      JOB_ABSENCE,
+      JOB_WINDOW,
+      `${ruleId}\n`,
+      `${ruleId}\u000b`,
+    );
+    for (const cache of [this.lastSeen, this.buckets, this.tolerance]) {
+      for (const key of cache.keys()) if (key.startsWith(`${ruleId}\n`)) cache.delete(key);
+    }
+  }
+}
