@@ -82,3 +82,53 @@ export async function listEvents(businessId: string, query = "") {
     nextCursor: string | null;
   };
 }
+
+export async function createRule(businessId: string, body: Record<string, unknown>) {
+  const res = await call("POST", `/v1/businesses/${businessId}/rules`, { body });
+  if (res.status !== 201) throw new Error(`createRule: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json as { id: string };
+}
+
+export interface AlertJson {
+  id: string;
+  ruleId: string;
+  groupKey: string;
+  status: string;
+  severity: string;
+  summary: string;
+  count: number;
+  eventTime: string;
+  resolution: string | null;
+  context: Record<string, unknown>;
+}
+
+/**
+ * Runs the business's due alarm work (rule timers, the D1 alert index) until
+ * nothing is due and every alert change reached D1. The alarm may also fire on
+ * its own meanwhile; this waits for the state, not for a particular run.
+ */
+export async function settle(businessId: string) {
+  const { env, runDurableObjectAlarm, runInDurableObject } = await import("cloudflare:test");
+  const stub = env.BUSINESS.get(env.BUSINESS.idFromName(businessId));
+  for (let i = 0; i < 200; i++) {
+    await runDurableObjectAlarm(stub);
+    const idle = await runInDurableObject(stub, (_o, state) => {
+      const sql = state.storage.sql;
+      const queued = sql.exec<{ n: number }>(`select count(*) as n from outbox`).one().n;
+      const due = sql
+        .exec<{ n: number }>(`select count(*) as n from schedule where due <= ?`, Date.now())
+        .one().n;
+      return queued === 0 && due === 0;
+    });
+    if (idle) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`business ${businessId} did not settle`);
+}
+
+export async function alertsOf(businessId: string, query = "") {
+  await settle(businessId);
+  const res = await call("GET", `/v1/alerts?businessId=${businessId}${query ? `&${query}` : ""}`);
+  if (res.status !== 200) throw new Error(`alertsOf: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json.items as AlertJson[];
+}

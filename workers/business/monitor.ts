@@ -1,16 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Alert, AlertTransition } from "../../schema/contracts/alerts";
+import type { Alert } from "../../schema/contracts/alerts";
 import type { Business } from "../../schema/contracts/businesses";
 import type { IngestResult, SeriesPoint, StoredEvent } from "../../schema/contracts/events";
 import type { Rule } from "../../schema/contracts/rules";
 import { getBusiness } from "../api/businesses/service";
 import { listRules } from "../api/rules/service";
 import { database } from "../lib/db";
-import { conflict, notFound, ProblemError } from "../lib/errors";
-import { iso } from "../lib/time";
+import { notFound, ProblemError } from "../lib/errors";
 import { syncAlertIndex } from "./alert-index";
 import { ANALYTICS_INTERVAL_MS, writeAnalytics } from "./analytics";
 import { ARCHIVE_BATCH, ARCHIVE_DELAY_MS, archivedSeq, flushArchive } from "./archive";
+import type { AlertRecord } from "./engine/alerts";
 import { AlertStore, toAlert } from "./engine/alerts";
 import { RuleEngine } from "./engine/engine";
 import type { ListEventsQuery, NewEvent, SeriesQuery } from "./events";
@@ -29,6 +29,10 @@ export interface IngestBatch {
   rejected: IngestResult["rejected"];
   idempotency?: { key: string; bodyHash: string } | undefined;
 }
+
+export type AlertChange =
+  | { ok: true; alert: Alert }
+  | { ok: false; status: 404 | 409; detail?: string };
 
 export type IngestOutcome =
   | { status: "stored"; result: IngestResult }
@@ -121,28 +125,19 @@ export class BusinessMonitor extends DurableObject<Env> {
     await this.afterChange();
   }
 
-  async acknowledge(businessId: string, alertId: string): Promise<Alert> {
+  async acknowledge(businessId: string, alertId: string): Promise<AlertChange> {
     return this.changeAlert(businessId, alertId, (alert, now) => {
-      if (alert.status === "resolved") throw conflict(`Alert '${alertId}' is already resolved.`);
+      if (alert.status === "resolved") return `Alert '${alertId}' is already resolved.`;
       this.alerts.acknowledge(alert, now);
+      return undefined;
     });
   }
 
-  async resolve(businessId: string, alertId: string): Promise<Alert> {
-    return this.changeAlert(businessId, alertId, (alert, now) =>
-      this.alerts.resolve(alert, now, "resolved by hand"),
-    );
-  }
-
-  async getAlert(
-    businessId: string,
-    alertId: string,
-  ): Promise<Alert & { history: AlertTransition[] }> {
-    const engine = await this.load(businessId);
-    const alert = this.alerts.get(alertId);
-    if (!alert) throw notFound("Alert", alertId);
-    const history = this.alerts.history(alertId).map((t) => ({ ...t, at: iso(t.at) }));
-    return { ...toAlert(alert, businessId, engine.ruleName(alert.ruleId)), history };
+  async resolve(businessId: string, alertId: string): Promise<AlertChange> {
+    return this.changeAlert(businessId, alertId, (alert, now) => {
+      this.alerts.resolve(alert, now, "resolved by hand");
+      return undefined;
+    });
   }
 
   /** Forgets everything: called when the business is deleted. */
@@ -243,17 +238,19 @@ export class BusinessMonitor extends DurableObject<Env> {
     }
   }
 
+  /** `change` returns why it refuses (a conflict), or nothing. Errors do not keep their class across RPC, so outcomes are data. */
   private async changeAlert(
     businessId: string,
     alertId: string,
-    change: (alert: NonNullable<ReturnType<AlertStore["get"]>>, now: number) => void,
-  ): Promise<Alert> {
+    change: (alert: AlertRecord, now: number) => string | undefined,
+  ): Promise<AlertChange> {
     const engine = await this.load(businessId);
     const alert = this.alerts.get(alertId);
-    if (!alert) throw notFound("Alert", alertId);
-    this.transaction(engine, () => change(alert, Date.now()));
+    if (!alert) return { ok: false, status: 404 };
+    const refusal = this.transaction(engine, () => change(alert, Date.now()));
+    if (refusal) return { ok: false, status: 409, detail: refusal };
     await this.afterChange();
-    return toAlert(alert, businessId, engine.ruleName(alert.ruleId));
+    return { ok: true, alert: toAlert(alert, businessId, engine.ruleName(alert.ruleId)) };
   }
 
   /** Copies alert changes to D1 now (the alarm retries if this fails) and re-plans the alarm. */

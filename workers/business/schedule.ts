@@ -58,6 +58,7 @@ export async function syncAlarm(storage: DurableObjectStorage): Promise<void> {
   if (next === undefined) {
     if (current !== null) await storage.deleteAlarm();
   } else if (current !== next) {
-    await storage.setAlarm(next);
+    // A due time in the past fires at once; the runtime refuses only times <= 0.
+    await storage.setAlarm(Math.max(next, 1));
   }
 }

@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
 import type { Alert, AlertTransition } from "../../../schema/contracts/alerts";
+import type { AlertChange } from "../../business/monitor";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
-import { notFound } from "../../lib/errors";
+import { conflict, notFound } from "../../lib/errors";
 import { iso } from "../../lib/time";
 
 const { alerts, alertTransitions } = tables;
@@ -103,7 +104,14 @@ export async function changeAlert(
 ): Promise<Alert> {
   const row = await indexRow(db, id);
   const monitor = env.BUSINESS.get(env.BUSINESS.idFromName(row.businessId));
-  return action === "ack"
-    ? monitor.acknowledge(row.businessId, id)
-    : monitor.resolve(row.businessId, id);
+  // RPC typing cannot carry the free-form `context` record, so restate the method's own return type.
+  const outcome = (
+    action === "ack"
+      ? await monitor.acknowledge(row.businessId, id)
+      : await monitor.resolve(row.businessId, id)
+  ) as AlertChange;
+  if (outcome.ok) return outcome.alert;
+  throw outcome.status === 404
+    ? notFound("Alert", id)
+    : conflict(outcome.detail ?? "The alert cannot change that way.");
 }

@@ -95,6 +95,8 @@ const key = (ruleId: string, groupKey: string) => `${ruleId}\n${groupKey}`;
 export class AlertStore {
   private readonly active = new Map<string, AlertRecord>();
   private readonly dirty = new Set<AlertRecord>();
+  /** Alerts whose transition already queued them for the D1 index in this batch. */
+  private readonly queued = new Set<string>();
 
   constructor(private readonly sql: SqlStorage) {
     for (const row of sql.exec<AlertRow>(`select * from alerts where status != 'resolved'`)) {
@@ -243,6 +245,7 @@ export class AlertStore {
   reload(): void {
     this.active.clear();
     this.dirty.clear();
+    this.queued.clear();
     for (const row of this.sql.exec<AlertRow>(`select * from alerts where status != 'resolved'`)) {
       const a = fromRow(row);
       this.active.set(key(a.ruleId, a.groupKey), a);

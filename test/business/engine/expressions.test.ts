@@ -1,0 +1,100 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  compare,
+  compilePredicate,
+  parseAggregate,
+} from "../../../workers/business/engine/expressions";
+import { ProblemError } from "../../../workers/lib/errors";
+
+const fields = [
+  { name: "durationMs", type: "number" as const, required: true },
+  { name: "routeId", type: "string" as const, required: true },
+  { name: "status", type: "enum" as const, required: false, values: ["OK", "FAILED"] },
+  { name: "retried", type: "boolean" as const, required: false },
+  { name: "at", type: "timestamp" as const, required: false },
+];
+
+describe("CEL predicates", () => {
+  it("evaluate comparisons, logic, string and list operators", () => {
+    const p = (e: string) => compilePredicate(e, fields, "condition");
+    const event = { durationMs: 6120, routeId: "SFTP-BANK-A", status: "FAILED", retried: true };
+    expect(p("durationMs > 5000")(event)).toBe(true);
+    expect(p("durationMs > 5000 && status == 'OK'")(event)).toBe(false);
+    expect(p("routeId.startsWith('SFTP') || !retried")(event)).toBe(true);
+    expect(p("status in ['FAILED', 'TIMEOUT']")(event)).toBe(true);
+    expect(p("routeId.matches('^SFTP-BANK-[A-Z]$')")(event)).toBe(true);
+    expect(p("at > 0.0")({ ...event, at: "2026-11-24T10:00:00Z" })).toBe(true);
+  });
+
+  it("is false, not an error, when the event lacks a field", () => {
+    expect(
+      compilePredicate("status == 'FAILED'", fields, "condition")({ durationMs: 1, routeId: "A" }),
+    ).toBe(false);
+  });
+
+  it("agrees with plain comparison for any number", () => {
+    const p = compilePredicate("durationMs > 5000", fields, "condition");
+    fc.assert(
+      fc.property(
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        (d) => p({ durationMs: d, routeId: "x" }) === d > 5000,
+      ),
+    );
+  });
+
+  it("refuses bad expressions with a 422 naming the key", () => {
+    for (const bad of ["durationMs >", "nope == 1", "routeId > 5", "durationMs", "1 +"]) {
+      try {
+        compilePredicate(bad, fields, "where");
+        expect.unreachable(bad);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ProblemError);
+        expect((error as ProblemError).status).toBe(422);
+        expect((error as ProblemError).errors?.[0]?.path).toBe("where");
+      }
+    }
+  });
+});
+
+describe("aggregate expressions", () => {
+  it("parses one function compared with a number", () => {
+    expect(parseAggregate("sum(durationMs) > 2000", fields)).toEqual({
+      fn: "sum",
+      field: "durationMs",
+      op: ">",
+      threshold: 2000,
+    });
+    expect(parseAggregate(" count( ) >= 10 ", fields)).toEqual({
+      fn: "count",
+      field: null,
+      op: ">=",
+      threshold: 10,
+    });
+    expect(parseAggregate("avg(durationMs) != -1.5e3", fields).threshold).toBe(-1500);
+  });
+
+  it("refuses what it cannot compute", () => {
+    for (const bad of [
+      "sum(routeId) > 1",
+      "count(durationMs) > 1",
+      "sum() > 1",
+      "median(durationMs) > 1",
+      "sum(x) > 1",
+      "sum(durationMs) > a",
+    ]) {
+      expect(() => parseAggregate(bad, fields), bad).toThrow(ProblemError);
+    }
+  });
+
+  it("compares with every operator", () => {
+    expect([">", ">=", "<", "<=", "==", "!="].map((op) => compare(2, op as never, 2))).toEqual([
+      false,
+      true,
+      false,
+      true,
+      true,
+      false,
+    ]);
+  });
+});

@@ -1,0 +1,231 @@
+import { describe, expect, it } from "vitest";
+import { call, createBusiness, createRule } from "../helpers";
+
+const expenses = {
+  name: "Expenses",
+  timezone: "Europe/Berlin",
+  fields: [
+    { name: "amount", type: "number", required: true },
+    { name: "category", type: "enum", values: ["food", "rent"] },
+    { name: "note", type: "string" },
+  ],
+};
+
+describe("rules API", () => {
+  it("creates, lists, reads, changes and deletes rules of every kind", async () => {
+    const b = await createBusiness();
+    const bodies = [
+      { name: "Slow route", kind: "immediate", condition: "durationMs > 5000", groupBy: "routeId" },
+      {
+        name: "No file",
+        kind: "absence",
+        where: "routeId == 'SFTP-BANK-A'",
+        window: "20m",
+        groupBy: "routeId",
+      },
+      {
+        name: "Busy",
+        kind: "aggregate",
+        expression: "count() > 100",
+        window: "1h",
+        severity: "info",
+      },
+    ];
+    const created = [];
+    for (const body of bodies) {
+      const res = await call("POST", `/v1/businesses/${b.id}/rules`, { body });
+      expect(res.status).toBe(201);
+      expect(res.json).toMatchObject({ ...body, businessId: b.id, enabled: true });
+      expect(res.json.id).toMatch(/^rul_/);
+      created.push(res.json);
+    }
+    expect(created[0].severity).toBe("warning");
+    const list = await call("GET", `/v1/businesses/${b.id}/rules`);
+    expect(list.json.items.map((r: { name: string }) => r.name)).toEqual([
+      "Slow route",
+      "No file",
+      "Busy",
+    ]);
+
+    const patched = await call("PATCH", `/v1/businesses/${b.id}/rules/${created[1].id}`, {
+      body: { window: "30m", where: null, severity: "critical" },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.json).toMatchObject({ kind: "absence", window: "30m", severity: "critical" });
+    expect(patched.json.where).toBeUndefined();
+    expect((await call("GET", `/v1/businesses/${b.id}/rules/${created[1].id}`)).json.window).toBe(
+      "30m",
+    );
+
+    expect((await call("DELETE", `/v1/businesses/${b.id}/rules/${created[2].id}`)).status).toBe(
+      204,
+    );
+    expect((await call("GET", `/v1/businesses/${b.id}/rules/${created[2].id}`)).status).toBe(404);
+  });
+
+  it("accepts calendar windows, tolerances and active schedules", async () => {
+    const b = await createBusiness(expenses);
+    await createRule(b.id, {
+      name: "Overspend",
+      kind: "aggregate",
+      expression: "sum(amount) > 2000",
+      window: "day",
+    });
+    await createRule(b.id, {
+      name: "Big ones",
+      kind: "immediate",
+      condition: "amount > 500",
+      tolerance: { atLeast: 2, ofLast: 5 },
+    });
+    await createRule(b.id, {
+      name: "Food share",
+      kind: "immediate",
+      condition: "category == 'food'",
+      tolerance: { rateAbove: 0.5, window: "1h", minEvents: 4 },
+    });
+    await createRule(b.id, {
+      name: "Quiet",
+      kind: "absence",
+      window: "2h",
+      active: { days: ["mon", "tue"], hours: "08-18" },
+    });
+    await createRule(b.id, {
+      name: "Quiet cron",
+      kind: "absence",
+      window: "2h",
+      active: "* 8-17 * * 1-5",
+    });
+  });
+
+  describe("refuses rules that cannot run, naming the problem", () => {
+    const cases: [string, Record<string, unknown>, string, RegExp][] = [
+      ["bad syntax", { kind: "immediate", condition: "durationMs >" }, "condition", /column/],
+      [
+        "unknown field",
+        { kind: "immediate", condition: "duration > 5" },
+        "condition",
+        /Unknown variable: duration/,
+      ],
+      ["wrong type", { kind: "immediate", condition: "routeId > 5" }, "condition", /overload/],
+      [
+        "not a condition",
+        { kind: "immediate", condition: "durationMs * 2.0" },
+        "condition",
+        /true or false/,
+      ],
+      ["bad where", { kind: "absence", window: "5m", where: "nope == 1" }, "where", /nope/],
+      [
+        "unknown groupBy",
+        { kind: "immediate", condition: "true", groupBy: "nope" },
+        "groupBy",
+        /nope/,
+      ],
+      ["bad window", { kind: "absence", window: "5 minutes" }, "window", /duration/],
+      [
+        "bad aggregate",
+        { kind: "aggregate", expression: "median(durationMs) > 2", window: "1h" },
+        "expression",
+        /count/,
+      ],
+      [
+        "sum of a string",
+        { kind: "aggregate", expression: "sum(routeId) > 2", window: "day" },
+        "expression",
+        /number/,
+      ],
+      [
+        "bad calendar",
+        { kind: "aggregate", expression: "count() > 2", window: "fortnight" },
+        "window",
+        /duration/,
+      ],
+      ["bad cron", { kind: "absence", window: "5m", active: "every day" }, "active", /schedule/],
+      [
+        "expect without groupBy",
+        { kind: "absence", window: "5m", expect: ["A"] },
+        "expect",
+        /groupBy/,
+      ],
+      [
+        "unknown channel",
+        { kind: "immediate", condition: "true", channels: ["chn_nope"] },
+        "channels.0",
+        /channel/,
+      ],
+      [
+        "tolerance k > n",
+        { kind: "immediate", condition: "true", tolerance: { atLeast: 3, ofLast: 2 } },
+        "tolerance.atLeast",
+        /exceed/,
+      ],
+      ["unknown kind", { kind: "magic" }, "kind", /./],
+      ["anomaly (not yet)", { kind: "anomaly", field: "durationMs" }, "kind", /profile engine/],
+    ];
+    for (const [label, body, path, message] of cases) {
+      it(label, async () => {
+        const b = await createBusiness();
+        const res = await call("POST", `/v1/businesses/${b.id}/rules`, {
+          body: { name: "r", ...body },
+        });
+        expect(res.status).toBe(422);
+        expect(res.headers.get("content-type")).toBe("application/problem+json");
+        const error = res.json.errors.find((e: { path: string }) => e.path === path);
+        expect(error, JSON.stringify(res.json.errors)).toBeDefined();
+        expect(error.message).toMatch(message);
+      });
+    }
+  });
+
+  it("refuses a patch that breaks the rule or changes its kind", async () => {
+    const b = await createBusiness();
+    const r = await createRule(b.id, {
+      name: "Slow",
+      kind: "immediate",
+      condition: "durationMs > 5000",
+    });
+    const bad = await call("PATCH", `/v1/businesses/${b.id}/rules/${r.id}`, {
+      body: { condition: "nope" },
+    });
+    expect(bad.status).toBe(422);
+    const kind = await call("PATCH", `/v1/businesses/${b.id}/rules/${r.id}`, {
+      body: { kind: "absence" },
+    });
+    expect(kind.status).toBe(422);
+  });
+
+  it("refuses to remove or retype a field a rule depends on", async () => {
+    const b = await createBusiness();
+    await createRule(b.id, { name: "Slow", kind: "immediate", condition: "durationMs > 5000" });
+    expect((await call("DELETE", `/v1/businesses/${b.id}/fields/durationMs`)).status).toBe(409);
+    expect(
+      (
+        await call("PATCH", `/v1/businesses/${b.id}/fields/durationMs`, {
+          body: { type: "string" },
+        })
+      ).status,
+    ).toBe(409);
+    expect((await call("DELETE", `/v1/businesses/${b.id}/fields/status`)).status).toBe(200);
+  });
+
+  it("answers 404 for rules of unknown businesses or rules", async () => {
+    const b = await createBusiness();
+    expect(
+      (
+        await call("POST", "/v1/businesses/bus_x/rules", {
+          body: { name: "r", kind: "immediate", condition: "true" },
+        })
+      ).status,
+    ).toBe(404);
+    expect((await call("GET", `/v1/businesses/${b.id}/rules/rul_x`)).status).toBe(404);
+    expect(
+      (await call("PATCH", `/v1/businesses/${b.id}/rules/rul_x`, { body: { name: "y" } })).status,
+    ).toBe(404);
+    expect((await call("DELETE", `/v1/businesses/${b.id}/rules/rul_x`)).status).toBe(404);
+  });
+
+  it("needs the admin token", async () => {
+    const b = await createBusiness();
+    expect((await call("GET", `/v1/businesses/${b.id}/rules`, { token: null })).status).toBe(401);
+    expect((await call("GET", "/v1/alerts", { token: "nope" })).status).toBe(401);
+  });
+});
