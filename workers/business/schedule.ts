@@ -31,6 +31,17 @@ export function scheduleAt(sql: SqlStorage, kind: string, key: string, due: numb
   );
 }
 
+/** Schedules many jobs at exact times in one statement: rows of [kind, key, due]. */
+export function scheduleMany(sql: SqlStorage, rows: [string, string, number][]): void {
+  if (rows.length === 0) return;
+  sql.exec(
+    `insert into schedule (kind, key, due)
+     select value ->> 0, value ->> 1, value ->> 2 from json_each(?) where true
+     on conflict (kind, key) do update set due = excluded.due`,
+    JSON.stringify(rows),
+  );
+}
+
 export function unschedule(sql: SqlStorage, kind: string, key = ""): void {
   sql.exec(`delete from schedule where kind = ? and key = ?`, kind, key);
 }

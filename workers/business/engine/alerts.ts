@@ -94,19 +94,24 @@ const key = (ruleId: string, groupKey: string) => `${ruleId}\n${groupKey}`;
  */
 export class AlertStore {
   private readonly active = new Map<string, AlertRecord>();
+  /** Active alerts per rule, so the common case (none) costs no key lookup. */
+  private readonly activePerRule = new Map<string, number>();
   private readonly dirty = new Set<AlertRecord>();
   /** Alerts whose transition already queued them for the D1 index in this batch. */
   private readonly queued = new Set<string>();
 
   constructor(private readonly sql: SqlStorage) {
-    for (const row of sql.exec<AlertRow>(`select * from alerts where status != 'resolved'`)) {
-      const a = fromRow(row);
-      this.active.set(key(a.ruleId, a.groupKey), a);
-    }
+    this.reload();
   }
 
   activeFor(ruleId: string, groupKey: string): AlertRecord | undefined {
+    if (!this.activePerRule.get(ruleId)) return undefined;
     return this.active.get(key(ruleId, groupKey));
+  }
+
+  private track(a: AlertRecord): void {
+    this.active.set(key(a.ruleId, a.groupKey), a);
+    this.activePerRule.set(a.ruleId, (this.activePerRule.get(a.ruleId) ?? 0) + 1);
   }
 
   activeOfRule(ruleId: string): AlertRecord[] {
@@ -158,7 +163,7 @@ export class AlertStore {
       context: details.context,
       seq: 1,
     };
-    this.active.set(key(ruleId, groupKey), alert);
+    this.track(alert);
     this.transition(alert, "opened", at, null);
     return alert;
   }
@@ -178,6 +183,7 @@ export class AlertStore {
     alert.resolution = resolution;
     alert.seq += 1;
     this.active.delete(key(alert.ruleId, alert.groupKey));
+    this.activePerRule.set(alert.ruleId, (this.activePerRule.get(alert.ruleId) ?? 1) - 1);
     this.transition(alert, "resolved", at, { resolution });
   }
 
@@ -244,11 +250,11 @@ export class AlertStore {
   /** Drops in-memory state after a failed transaction, so it is read again from storage. */
   reload(): void {
     this.active.clear();
+    this.activePerRule.clear();
     this.dirty.clear();
     this.queued.clear();
     for (const row of this.sql.exec<AlertRow>(`select * from alerts where status != 'resolved'`)) {
-      const a = fromRow(row);
-      this.active.set(key(a.ruleId, a.groupKey), a);
+      this.track(fromRow(row));
     }
   }
 

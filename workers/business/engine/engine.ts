@@ -1,7 +1,7 @@
 import type { Business } from "../../../schema/contracts/businesses";
 import type { Rule } from "../../../schema/contracts/rules";
 import type { NewEvent } from "../events";
-import { scheduleAt, scheduleAtMost, unschedule } from "../schedule";
+import { scheduleAt, scheduleAtMost, scheduleMany, unschedule } from "../schedule";
 import type { AlertStore } from "./alerts";
 import type { Period } from "./calendar";
 import { clock, localDate, periodOf } from "./calendar";
@@ -200,17 +200,19 @@ export class RuleEngine {
     const key = stateKey(r.rule.id, group);
     const acc = this.windowValue(key, r.window, time);
     const value = this.valueOf(r, acc);
-    const span = this.describeWindow(r.window, time, now);
     if (value !== null && compare(value, r.aggregate.op, r.aggregate.threshold)) {
+      const span = this.describeWindow(r.window, time, now);
       const text = `${aggregateText(r.aggregate)} ${span} is ${formatNumber(value)} (${r.aggregate.op} ${formatNumber(r.aggregate.threshold)})`;
       this.fire(r, group, now, time, text, { ...context, value, window: span, events: acc.n });
       this.checkLater(key, r.window, time);
     } else {
+      const back = value === null ? "nothing" : formatNumber(value);
       this.clear(
         r,
         group,
         now,
-        `${aggregateText(r.aggregate)} ${span} is back to ${value === null ? "nothing" : formatNumber(value)}`,
+        () =>
+          `${aggregateText(r.aggregate)} ${this.describeWindow(r.window, time, now)} is back to ${back}`,
       );
     }
   }
@@ -258,9 +260,10 @@ export class RuleEngine {
     });
   }
 
-  private clear(r: CompiledRule, group: string, now: number, why: string) {
+  /** Resolves the (rule, group) alert if one is active; the reason is only worded then. */
+  private clear(r: CompiledRule, group: string, now: number, why: string | (() => string)) {
     const open = this.alerts.activeFor(r.rule.id, group);
-    if (open) this.alerts.resolve(open, now, why);
+    if (open) this.alerts.resolve(open, now, typeof why === "string" ? why : why());
   }
 
   // ---------------------------------------------------------------- windows
@@ -448,53 +451,63 @@ export class RuleEngine {
 
   // ---------------------------------------------------------------- persistence
 
-  /** Writes the state this batch changed and schedules the timers it implies. */
+  /**
+   * Writes the state this batch changed and schedules the timers it implies:
+   * one statement per table (rows passed as one JSON parameter), however many keys.
+   */
   flush(): void {
-    for (const key of this.touchedLastSeen) {
-      const [ruleId, group] = splitKey(key);
-      const time = this.lastSeen.get(key) ?? 0;
+    if (this.touchedLastSeen.size) {
+      const seen: [string, string, number][] = [];
+      const timers: [string, string, number][] = [];
+      for (const key of this.touchedLastSeen) {
+        const [ruleId, group] = splitKey(key);
+        const time = this.lastSeen.get(key) ?? 0;
+        seen.push([ruleId, group, time]);
+        const r = this.byId.get(ruleId);
+        // The real deadline counts only active time; it is never earlier than this.
+        if (r?.kind === "absence") timers.push([JOB_ABSENCE, key, time + r.windowMs]);
+      }
       this.sql.exec(
-        `insert into last_seen (rule_id, group_key, time) values (?, ?, ?)
+        `insert into last_seen (rule_id, group_key, time)
+         select value ->> 0, value ->> 1, value ->> 2 from json_each(?) where true
          on conflict (rule_id, group_key) do update set time = max(time, excluded.time)`,
-        ruleId,
-        group,
-        time,
+        JSON.stringify(seen),
       );
-      const r = this.byId.get(ruleId);
-      // The real deadline counts only active time; it is never earlier than this.
-      if (r?.kind === "absence") scheduleAt(this.sql, JOB_ABSENCE, key, time + r.windowMs);
+      scheduleMany(this.sql, timers);
+      this.touchedLastSeen.clear();
     }
-    this.touchedLastSeen.clear();
-    for (const touched of this.touchedBuckets) {
-      const [ruleId, rest] = splitKey(touched);
-      const [group, bucketText] = splitKey(rest);
-      const bucket = Number(bucketText);
-      const acc = this.buckets.get(stateKey(ruleId, group))?.get(bucket);
-      if (!acc) continue;
+    if (this.touchedBuckets.size) {
+      const rows: [string, string, number, number, number, number | null, number | null][] = [];
+      for (const touched of this.touchedBuckets) {
+        const [ruleId, rest] = splitKey(touched);
+        const [group, bucketText] = splitKey(rest);
+        const bucket = Number(bucketText);
+        const acc = this.buckets.get(stateKey(ruleId, group))?.get(bucket);
+        if (acc) rows.push([ruleId, group, bucket, acc.n, acc.sum, acc.min, acc.max]);
+      }
       this.sql.exec(
-        `insert into agg (rule_id, group_key, bucket, n, sum, min, max) values (?, ?, ?, ?, ?, ?, ?)
-         on conflict (rule_id, group_key, bucket) do update set n = excluded.n, sum = excluded.sum, min = excluded.min, max = excluded.max`,
-        ruleId,
-        group,
-        bucket,
-        acc.n,
-        acc.sum,
-        acc.min,
-        acc.max,
+        `insert into agg (rule_id, group_key, bucket, n, sum, min, max)
+         select value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6
+         from json_each(?) where true
+         on conflict (rule_id, group_key, bucket) do update
+           set n = excluded.n, sum = excluded.sum, min = excluded.min, max = excluded.max`,
+        JSON.stringify(rows),
       );
+      this.touchedBuckets.clear();
     }
-    this.touchedBuckets.clear();
-    for (const key of this.touchedTolerance) {
-      const [ruleId, group] = splitKey(key);
-      this.sql.exec(
-        `insert into tolerance (rule_id, group_key, state) values (?, ?, ?)
-         on conflict (rule_id, group_key) do update set state = excluded.state`,
-        ruleId,
-        group,
+    if (this.touchedTolerance.size) {
+      const rows = [...this.touchedTolerance].map((key) => [
+        ...splitKey(key),
         this.tolerance.get(key) ?? "",
+      ]);
+      this.sql.exec(
+        `insert into tolerance (rule_id, group_key, state)
+         select value ->> 0, value ->> 1, value ->> 2 from json_each(?) where true
+         on conflict (rule_id, group_key) do update set state = excluded.state`,
+        JSON.stringify(rows),
       );
+      this.touchedTolerance.clear();
     }
-    this.touchedTolerance.clear();
     for (const [key, due] of this.windowChecks) scheduleAtMost(this.sql, JOB_WINDOW, key, due);
     this.windowChecks.clear();
     this.alerts.flush();
