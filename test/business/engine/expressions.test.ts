@@ -98,3 +98,23 @@ describe("aggregate expressions", () => {
     ]);
   });
 });
+
+describe("fields whose names CEL reserves", () => {
+  const withBytes = [...fields, { name: "bytes", type: "integer" as const, required: false }];
+
+  it("do not stop expressions over the other fields", () => {
+    expect(
+      compilePredicate(
+        "durationMs > 5000",
+        withBytes,
+        "condition",
+      )({ durationMs: 6000, routeId: "A", bytes: 3 }),
+    ).toBe(true);
+  });
+
+  it("are refused by name when an expression uses them", () => {
+    expect(() => compilePredicate("bytes > 10", withBytes, "condition")).toThrow(
+      /field 'bytes' has a name CEL reserves/,
+    );
+  });
+});

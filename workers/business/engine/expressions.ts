@@ -19,13 +19,25 @@ const celType: Record<Field["type"], string> = {
 
 export type Predicate = (event: Record<string, EventValue>) => boolean;
 
-function environment(fields: Field[]): Environment {
+/**
+ * The CEL environment of a business: one typed variable per field. A field whose
+ * name CEL reserves (`bytes`, `int`, `size`, ...) cannot be a variable; it is
+ * left out and reported when an expression names it.
+ */
+function environment(fields: Field[]): { env: Environment; reserved: string[] } {
   const env = new Environment({
     unlistedVariablesAreDyn: false,
     limits: { maxAstNodes: 500, maxDepth: 50 },
   });
-  for (const f of fields) env.registerVariable(f.name, celType[f.type]);
-  return env;
+  const reserved: string[] = [];
+  for (const f of fields) {
+    try {
+      env.registerVariable(f.name, celType[f.type]);
+    } catch {
+      reserved.push(f.name);
+    }
+  }
+  return { env, reserved };
 }
 
 /** The CEL library's message, first line, with the column of the caret when it shows one. */
@@ -43,9 +55,14 @@ function describe(error: unknown): string {
  * Throws a 422 naming `path` when it does not parse, names an unknown field or is not boolean.
  */
 export function compilePredicate(expression: string, fields: Field[], path: string): Predicate {
-  const env = environment(fields);
+  const { env, reserved } = environment(fields);
   const checked = env.check(expression);
-  if (!checked.valid) throw invalid(path, describe(checked.error));
+  if (!checked.valid) {
+    const named = reserved.find((name) => new RegExp(`\\b${name}\\b`).test(expression));
+    if (named)
+      throw invalid(path, `field '${named}' has a name CEL reserves, so expressions cannot use it`);
+    throw invalid(path, describe(checked.error));
+  }
   if (String(checked.type) !== "bool") {
     throw invalid(
       path,

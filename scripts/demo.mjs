@@ -1,0 +1,238 @@
+#!/usr/bin/env node
+// `npm run demo`: against the running local stack (`npm start`), creates the
+// vision's three example businesses with their fields, sources and rules, then
+// streams realistic events into them for a few minutes, with the occasional slow
+// route, silent route, overspend and hot sensor. Alerts open and resolve as it goes.
+// Options: --seconds N (default 180), ANOM_API (default http://127.0.0.1:8787).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const root = join(new URL(".", import.meta.url).pathname, "..");
+const api = process.env.ANOM_API ?? "http://127.0.0.1:8787";
+const secondsArg = process.argv.indexOf("--seconds");
+const seconds = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 180;
+const admin =
+  process.env.ADMIN_TOKEN ??
+  readFileSync(join(root, ".dev.vars"), "utf8")
+    .match(/^ADMIN_TOKEN=(.*)$/m)?.[1]
+    ?.trim();
+if (!admin) throw new Error("No admin token: run `npm start` first (it writes .dev.vars).");
+
+async function call(method, path, body, token = admin) {
+  const res = await fetch(api + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+const businesses = [
+  {
+    name: "Demo: Camel SFTP routes",
+    description: "File transfers of the Apache Camel SFTP routes",
+    timezone: "Europe/Berlin",
+    fields: [
+      { name: "timestamp", type: "timestamp" },
+      { name: "routeId", type: "string", required: true },
+      { name: "durationMs", type: "number", required: true, unit: "ms" },
+      { name: "bytes", type: "integer", unit: "B" },
+      { name: "status", type: "enum", values: ["OK", "FAILED"], required: true },
+    ],
+    rules: [
+      {
+        name: "Slow route",
+        kind: "immediate",
+        condition: "durationMs > 5000",
+        groupBy: "routeId",
+        severity: "warning",
+      },
+      { name: "No file", kind: "absence", window: "30s", groupBy: "routeId", severity: "critical" },
+      {
+        name: "Failing transfers",
+        kind: "immediate",
+        condition: "status == 'FAILED'",
+        groupBy: "routeId",
+        tolerance: { rateAbove: 0.3, window: "1m", minEvents: 5 },
+      },
+    ],
+  },
+  {
+    name: "Demo: Daily expenses",
+    description: "Personal spending, by category",
+    timezone: "Europe/Berlin",
+    fields: [
+      { name: "timestamp", type: "timestamp" },
+      { name: "amount", type: "number", required: true, unit: "EUR" },
+      {
+        name: "category",
+        type: "enum",
+        values: ["food", "transport", "fun", "home"],
+        required: true,
+      },
+      { name: "merchant", type: "string" },
+    ],
+    rules: [
+      {
+        name: "Overspend today",
+        kind: "aggregate",
+        expression: "sum(amount) > 400",
+        window: "day",
+        severity: "warning",
+      },
+      {
+        name: "Spending spree",
+        kind: "aggregate",
+        expression: "count() > 8",
+        window: "1m",
+        severity: "info",
+      },
+      { name: "Big purchase", kind: "immediate", condition: "amount > 150", severity: "info" },
+    ],
+  },
+  {
+    name: "Demo: IoT greenhouse",
+    description: "Temperature sensors in the greenhouse",
+    timezone: "Europe/Berlin",
+    fields: [
+      { name: "timestamp", type: "timestamp" },
+      { name: "deviceId", type: "string", required: true },
+      { name: "temperature", type: "number", required: true, unit: "°C" },
+      { name: "humidity", type: "number", unit: "%" },
+    ],
+    rules: [
+      {
+        name: "Hot sensor",
+        kind: "immediate",
+        condition: "temperature > 35.0",
+        groupBy: "deviceId",
+        severity: "critical",
+      },
+      {
+        name: "Sensor offline",
+        kind: "absence",
+        window: "30s",
+        groupBy: "deviceId",
+        expect: ["gh-1", "gh-2", "gh-3", "gh-4", "gh-5"],
+      },
+      {
+        name: "Warm hour",
+        kind: "aggregate",
+        expression: "avg(temperature) > 28",
+        window: "1h",
+        groupBy: "deviceId",
+      },
+    ],
+  },
+];
+
+async function setUp(spec) {
+  const { rules, ...body } = spec;
+  const existing = (await call("GET", "/v1/businesses?limit=500")).items.find(
+    (b) => b.name === spec.name,
+  );
+  const business = existing ?? (await call("POST", "/v1/businesses", body));
+  const have = new Set(
+    (await call("GET", `/v1/businesses/${business.id}/rules`)).items.map((r) => r.name),
+  );
+  for (const rule of rules) {
+    if (!have.has(rule.name)) await call("POST", `/v1/businesses/${business.id}/rules`, rule);
+  }
+  const { token } = await call("POST", `/v1/businesses/${business.id}/sources`, {
+    name: `demo-${Date.now()}`,
+  });
+  console.log(`${existing ? "Using" : "Created"} ${spec.name} (${business.id})`);
+  return { business, token };
+}
+
+const targets = [];
+for (const spec of businesses) targets.push(await setUp(spec));
+const [camel, expenses, greenhouse] = targets;
+const jitter = (n) => (Math.random() - 0.5) * 2 * n;
+const pick = (xs) => xs[Math.floor(Math.random() * xs.length)];
+
+/** What each business sends at second `t` of the demo. */
+function camelEvents(t) {
+  const events = [];
+  for (const routeId of ["SFTP-BANK-A", "SFTP-BANK-B", "SFTP-PAYROLL"]) {
+    if (routeId === "SFTP-PAYROLL" && t > 20 && t < 80) continue; // goes silent, then comes back
+    if (t % 2 !== 0) continue;
+    const slow = routeId === "SFTP-BANK-B" && t % 30 >= 10 && t % 30 < 14;
+    const failing = routeId === "SFTP-BANK-A" && t > 90 && t < 120 && Math.random() < 0.6;
+    events.push({
+      timestamp: new Date().toISOString(),
+      routeId,
+      durationMs: Math.round(slow ? 6000 + Math.random() * 3000 : 800 + jitter(300)),
+      bytes: Math.round(50_000 + Math.random() * 200_000),
+      status: failing ? "FAILED" : "OK",
+    });
+  }
+  return events;
+}
+
+function expenseEvents(t) {
+  if (t % 3 !== 0 && !(t > 40 && t < 50)) return [];
+  const category = pick(["food", "transport", "fun", "home"]);
+  const amount = Math.round((t === 60 ? 180 : 5 + Math.random() * 45) * 100) / 100;
+  return [
+    {
+      timestamp: Date.now(),
+      amount,
+      category,
+      merchant: pick(["Rewe", "BVG", "Kino", "IKEA", "Bäcker"]),
+    },
+  ];
+}
+
+function greenhouseEvents(t) {
+  if (t % 2 !== 0) return [];
+  return ["gh-1", "gh-2", "gh-3", "gh-4"].map((deviceId) => {
+    const hot = deviceId === "gh-3" && t > 25 && t < 45;
+    return {
+      timestamp: Date.now(),
+      deviceId,
+      temperature: Math.round((hot ? 37 + jitter(1.5) : 22 + jitter(1)) * 10) / 10,
+      humidity: Math.round(60 + jitter(5)),
+    };
+  });
+}
+
+const seen = new Map();
+async function reportAlerts() {
+  for (const { business } of [camel, expenses, greenhouse]) {
+    const { items } = await call("GET", `/v1/alerts?businessId=${business.id}&limit=50`);
+    for (const a of items.reverse()) {
+      if (seen.get(a.id) === a.status) continue;
+      seen.set(a.id, a.status);
+      const mark =
+        a.status === "resolved" ? "✓ resolved" : a.status === "open" ? "! opened  " : "~ acked   ";
+      console.log(
+        `${new Date().toLocaleTimeString()} ${mark} [${a.severity}] ${business.name.replace("Demo: ", "")}: ${a.summary}${a.status === "resolved" && a.resolution ? ` — ${a.resolution}` : ""}`,
+      );
+    }
+  }
+}
+
+console.log(
+  `\nStreaming events for ${seconds} s (Ctrl-C to stop). Alerts appear below and in GET /v1/alerts.\n`,
+);
+const start = Date.now();
+for (let t = 0; t < seconds; t++) {
+  const sends = [
+    [camel, camelEvents(t)],
+    [expenses, expenseEvents(t)],
+    [greenhouse, greenhouseEvents(t)],
+  ].filter(([, events]) => events.length > 0);
+  await Promise.all(
+    sends.map(([target, events]) =>
+      call("POST", `/v1/ingest/${target.business.id}`, events, target.token),
+    ),
+  );
+  if (t % 2 === 0) await reportAlerts();
+  const next = start + (t + 1) * 1000;
+  await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+}
+await reportAlerts();
+console.log("\nDone. The businesses stay; run the demo again to stream more.");
