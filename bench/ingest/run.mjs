@@ -1,6 +1,7 @@
 // bench/ingest: ingest throughput and latency on the real local stack (wrangler dev,
 // workerd, local D1 and Durable Objects), side by side with a hello-world Worker.
 // Usage: node bench/ingest/run.mjs [--seconds 8]
+import { client, migrate } from "../lib/api.mjs";
 import { fmt, load, startWorker } from "../lib/stack.mjs";
 
 const seconds = Number(process.argv[process.argv.indexOf("--seconds") + 1] || 8);
@@ -18,35 +19,12 @@ const hello = await startWorker({
   inspectorPort: 9392,
 });
 
-async function json(method, path, body) {
-  const res = await fetch(api.url + path, {
-    method,
-    headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
+const c = client(api.url, admin);
 
 try {
-  // Apply the D1 migrations to the bench's own state.
-  const { execFileSync } = await import("node:child_process");
-  execFileSync(
-    process.execPath,
-    [
-      "node_modules/wrangler/bin/wrangler.js",
-      "d1",
-      "migrations",
-      "apply",
-      "DB",
-      "--local",
-      "--persist-to",
-      api.persist,
-    ],
-    { stdio: "ignore", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
-  );
+  await migrate(api.persist);
 
-  const business = await json("POST", "/v1/businesses", {
+  const { business, token } = await c.business({
     name: "bench",
     fields: [
       { name: "timestamp", type: "timestamp" },
@@ -55,7 +33,6 @@ try {
       { name: "status", type: "enum", values: ["OK", "FAILED"] },
     ],
   });
-  const { token } = await json("POST", `/v1/businesses/${business.id}/sources`, { name: "bench" });
   let n = 0;
   const event = () => ({
     timestamp: Date.now(),

@@ -251,6 +251,12 @@ describe("deleting a business", () => {
   });
 });
 
+async function definitionOf(businessId: string) {
+  const { getBusiness } = await import("../../workers/api/businesses/service");
+  const { database } = await import("../../workers/lib/db");
+  return getBusiness(database(env.DB), businessId);
+}
+
 describe("Analytics Engine data points", () => {
   /** Records what would be sent to Analytics Engine (the local binding cannot be read back). */
   const recorder = () => {
@@ -264,9 +270,7 @@ describe("Analytics Engine data points", () => {
   it("maps each event to one point: business index, string blobs, time, weight and numeric doubles", async () => {
     const { business, token } = await businessWithSource();
     await ingest(business.id, token, events(3));
-    const { getBusiness } = await import("../../workers/api/businesses/service");
-    const { database } = await import("../../workers/lib/db");
-    const full = await getBusiness(database(env.DB), business.id);
+    const full = await definitionOf(business.id);
     await runInDurableObject(stubOf(business.id), async (_i, state) => {
       const { writeAnalytics } = await import("../../workers/business/analytics");
       const r = recorder();
@@ -286,9 +290,7 @@ describe("Analytics Engine data points", () => {
   it("samples a backlog into at most 250 points whose weights add up to every event", async () => {
     const { business, token } = await businessWithSource();
     await ingest(business.id, token, events(1001));
-    const { getBusiness } = await import("../../workers/api/businesses/service");
-    const { database } = await import("../../workers/lib/db");
-    const full = await getBusiness(database(env.DB), business.id);
+    const full = await definitionOf(business.id);
     await runInDurableObject(stubOf(business.id), async (_i, state) => {
       const { writeAnalytics } = await import("../../workers/business/analytics");
       const r = recorder();
