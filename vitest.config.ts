@@ -13,6 +13,7 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             ADMIN_TOKEN: "test-admin-token",
             ENVIRONMENT: "test",
+            ALLOW_PRIVATE_TARGETS: "true",
           },
         },
       }),
@@ -21,6 +22,7 @@ export default defineConfig(async () => {
       include: ["test/**/*.test.ts"],
       exclude: ["test/e2e/**"],
       setupFiles: ["./test/setup.ts"],
+      globalSetup: ["./test/support/receiver.ts"],
     },
   };
 });

@@ -25,7 +25,13 @@ function ensureDevVars() {
   const file = join(root, ".dev.vars");
   if (!existsSync(file)) {
     const token = randomBytes(24).toString("base64url");
-    writeFileSync(file, `ADMIN_TOKEN=${token}\nENVIRONMENT=development\n`, { mode: 0o600 });
+    writeFileSync(
+      file,
+      `ADMIN_TOKEN=${token}\nENVIRONMENT=development\nALLOW_PRIVATE_TARGETS=true\n`,
+      {
+        mode: 0o600,
+      },
+    );
     console.log("Created .dev.vars with a new random admin token.");
   }
   const match = readFileSync(file, "utf8").match(/^ADMIN_TOKEN=(.*)$/m);

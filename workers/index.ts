@@ -1,4 +1,6 @@
 import { createApp } from "./api/app";
+import { DEAD_LETTER_QUEUE, deliverNotifications, recordDeadLetters } from "./notify/consumer";
+import type { NotificationMessage } from "./notify/message";
 
 export { BusinessMonitor } from "./business/monitor";
 
@@ -6,4 +8,8 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-} satisfies ExportedHandler<Env>;
+  async queue(batch, env) {
+    if (batch.queue === DEAD_LETTER_QUEUE) await recordDeadLetters(batch, env);
+    else await deliverNotifications(batch, env);
+  },
+} satisfies ExportedHandler<Env, NotificationMessage>;

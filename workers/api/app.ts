@@ -7,6 +7,8 @@ import { ProblemError, problemBody, problemResponse, toProblemResponse } from ".
 import { alertsApi } from "./alerts";
 import { adminAuth } from "./auth";
 import { businessesApi } from "./businesses";
+import { channelsApi } from "./channels";
+import { deliveriesApi, deliveryActionsApi } from "./deliveries";
 import { eventsApi } from "./events";
 import { fieldsApi } from "./fields";
 import { newApp } from "./openapi";
@@ -52,7 +54,10 @@ export function createApp() {
   app.route("/v1/businesses", sourcesApi);
   app.route("/v1/businesses", eventsApi);
   app.route("/v1/businesses", rulesApi);
+  app.route("/v1/businesses", channelsApi);
+  app.route("/v1/businesses", deliveriesApi);
   app.route("/v1/alerts", alertsApi);
+  app.route("/v1/deliveries", deliveryActionsApi);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
     type: "http",

@@ -4,6 +4,7 @@ import type { Business } from "../../schema/contracts/businesses";
 import type { IngestResult, SeriesPoint, StoredEvent } from "../../schema/contracts/events";
 import type { Rule } from "../../schema/contracts/rules";
 import { getBusiness } from "../api/businesses/service";
+import { listChannels } from "../api/channels/service";
 import { listRules } from "../api/rules/service";
 import { database } from "../lib/db";
 import { notFound, ProblemError } from "../lib/errors";
@@ -15,6 +16,7 @@ import { AlertStore, toAlert } from "./engine/alerts";
 import { RuleEngine } from "./engine/engine";
 import type { ListEventsQuery, NewEvent, SeriesQuery } from "./events";
 import { insertEvents, listEvents, series } from "./events";
+import { JOB_NOTIFY, JOB_RENOTIFY, Notifier, sendQueued } from "./notifications";
 import { PRUNE_INTERVAL_MS, pruneEvents } from "./retention";
 import { dueJobs, scheduleAt, scheduleAtMost, syncAlarm, unschedule } from "./schedule";
 import { getMeta, migrate, setMeta } from "./storage";
@@ -53,6 +55,7 @@ export class BusinessMonitor extends DurableObject<Env> {
   private readonly alerts: AlertStore;
   private engine: RuleEngine | undefined;
   private loading: Promise<RuleEngine> | undefined;
+  private notifier: Notifier | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -163,11 +166,18 @@ export class BusinessMonitor extends DurableObject<Env> {
     const now = Date.now();
     const jobs = dueJobs(this.sql, now, JOBS_PER_RUN);
     // Rule timers first, all in one transaction: they are the latency that matters.
+    const timers = new Set<string>();
     this.transaction(engine, () => {
-      for (const job of jobs) engine.runJob(job.kind, job.key, now);
+      for (const job of jobs) {
+        if (engine.runJob(job.kind, job.key, now)) timers.add(job.kind);
+        else if (job.kind === JOB_RENOTIFY) {
+          this.notifier?.renotify(this.alerts, job.key, now);
+          timers.add(job.kind);
+        }
+      }
     });
     for (const job of jobs) {
-      if (job.kind === "absence" || job.kind === "window") continue;
+      if (timers.has(job.kind)) continue;
       try {
         await this.run(job.kind, engine, now);
       } catch (error) {
@@ -185,6 +195,12 @@ export class BusinessMonitor extends DurableObject<Env> {
         const more = await this.syncIndex(engine);
         if (more) scheduleAt(this.sql, "outbox", "", now);
         else unschedule(this.sql, "outbox");
+        return;
+      }
+      case JOB_NOTIFY: {
+        const more = await sendQueued(this.sql, this.env.NOTIFICATIONS);
+        if (more) scheduleAt(this.sql, JOB_NOTIFY, "", now);
+        else unschedule(this.sql, JOB_NOTIFY);
         return;
       }
       case "archive": {
@@ -227,8 +243,11 @@ export class BusinessMonitor extends DurableObject<Env> {
       return this.ctx.storage.transactionSync(() => {
         const result = work();
         engine.flush();
-        if (this.sql.exec(`select exists (select 1 from outbox) as queued`).one().queued === 1) {
-          scheduleAtMost(this.sql, "outbox", "", Date.now());
+        // Queued alert changes go out at once: to D1 ("outbox") and to the Queue ("notify").
+        for (const { kind } of this.sql.exec<{ kind: string }>(
+          `select distinct kind from outbox`,
+        )) {
+          scheduleAtMost(this.sql, kind === "notify" ? JOB_NOTIFY : "outbox", "", Date.now());
         }
         return result;
       });
@@ -293,14 +312,25 @@ export class BusinessMonitor extends DurableObject<Env> {
 
   private async build(id: string): Promise<RuleEngine> {
     const db = database(this.env.DB);
-    const [business, rules]: [Business, Rule[]] = await Promise.all([
+    const [business, rules, channels] = await Promise.all([
       getBusiness(db, id),
       listRules(db, id),
+      listChannels(db, id),
     ]);
     const engine = new RuleEngine(this.sql, business, rules, this.alerts);
+    const notifier = new Notifier(
+      this.sql,
+      business,
+      channels,
+      (ruleId) => engine.ruleChannels(ruleId),
+      (ruleId) => engine.ruleName(ruleId),
+    );
+    this.alerts.listener = (alert, type, transitionId, at) =>
+      notifier.onTransition(alert, type, transitionId, at);
     this.remember(id);
     this.transaction(engine, () => engine.reconcile(rules, Date.now()));
     this.engine = engine;
+    this.notifier = notifier;
     return engine;
   }
 }

@@ -77,6 +77,8 @@ const steps: string[][] = [
     `create table if not exists rule_state (
        rule_id text primary key, fingerprint text not null, since integer not null)`,
   ],
+  // Notifications: outbox rows per (transition, channel) with the message to send.
+  [`alter table outbox add column channel_id text`, `alter table outbox add column payload text`],
 ];
 
 export const SCHEMA_VERSION = steps.length;

@@ -92,7 +92,17 @@ const key = (ruleId: string, groupKey: string) => `${ruleId}\n${groupKey}`;
  * the caller's transaction. Each transition gets a stable id, is logged, and is
  * queued in the outbox for the D1 index.
  */
+export type TransitionListener = (
+  alert: AlertRecord,
+  type: TransitionType,
+  transitionId: string,
+  at: number,
+) => void;
+
 export class AlertStore {
+  /** Told of every transition, inside the same transaction (the notifier queues messages). */
+  listener: TransitionListener | undefined;
+
   private readonly active = new Map<string, AlertRecord>();
   /** Active alerts per rule, so the common case (none) costs no key lookup. */
   private readonly activePerRule = new Map<string, number>();
@@ -208,6 +218,8 @@ export class AlertStore {
       alert.id,
       id,
     );
+    this.queued.add(alert.id);
+    this.listener?.(alert, type, id, at);
   }
 
   /** Writes every changed alert; a count-only change is queued for the D1 index too. */

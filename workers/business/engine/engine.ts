@@ -68,6 +68,11 @@ export class RuleEngine {
     return this.byId.get(ruleId)?.rule.name ?? ruleId;
   }
 
+  /** The channels a rule names, or null for all of the business's. */
+  ruleChannels(ruleId: string): string[] | null {
+    return this.byId.get(ruleId)?.rule.channels ?? null;
+  }
+
   // ---------------------------------------------------------------- events
 
   /** Runs every rule over a batch of events (in the order they were sent). */

@@ -1,0 +1,87 @@
+import { and, desc, eq, lt } from "drizzle-orm";
+import type { Delivery } from "../../../schema/contracts/channels";
+import type { Database } from "../../lib/db";
+import { tables } from "../../lib/db";
+import { notFound } from "../../lib/errors";
+import { iso } from "../../lib/time";
+import type { NotificationMessage, NotificationType } from "../../notify/message";
+import { getAlert } from "../alerts/service";
+import { getBusiness } from "../businesses/service";
+
+const { deliveries } = tables;
+type DeliveryRow = typeof deliveries.$inferSelect;
+
+function toDelivery(r: DeliveryRow): Delivery {
+  return {
+    id: r.id,
+    businessId: r.businessId,
+    channelId: r.channelId,
+    alertId: r.alertId,
+    transitionId: r.transitionId,
+    type: r.eventType,
+    attempt: r.attempt,
+    outcome: r.outcome,
+    statusCode: r.statusCode,
+    error: r.error,
+    latencyMs: r.latencyMs,
+    createdAt: iso(r.createdAt),
+  };
+}
+
+export async function listDeliveries(
+  db: Database,
+  businessId: string,
+  q: {
+    cursor?: string | undefined;
+    limit: number;
+    channelId?: string | undefined;
+    alertId?: string | undefined;
+  },
+): Promise<{ items: Delivery[]; nextCursor: string | null }> {
+  await getBusiness(db, businessId);
+  const rows = await db
+    .select()
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.businessId, businessId),
+        q.channelId ? eq(deliveries.channelId, q.channelId) : undefined,
+        q.alertId ? eq(deliveries.alertId, q.alertId) : undefined,
+        q.cursor ? lt(deliveries.id, q.cursor) : undefined,
+      ),
+    )
+    .orderBy(desc(deliveries.id))
+    .limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  return {
+    items: page.map(toDelivery),
+    nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}
+
+/** Queues the delivery's message again: same webhook-id, the alert as it is now. */
+export async function resendDelivery(
+  env: Env,
+  db: Database,
+  deliveryId: string,
+): Promise<{ queued: true; transitionId: string }> {
+  const row = (await db.select().from(deliveries).where(eq(deliveries.id, deliveryId)))[0];
+  if (!row) throw notFound("Delivery", deliveryId);
+  const [business, alert] = await Promise.all([
+    getBusiness(db, row.businessId),
+    getAlert(db, row.alertId),
+  ]);
+  const { history: _history, ...current } = alert;
+  const transition = alert.history.find((t) => t.id === row.transitionId);
+  const message: NotificationMessage = {
+    id: row.transitionId,
+    type: row.eventType as NotificationType,
+    timestamp: transition?.at ?? iso(row.createdAt),
+    businessId: business.id,
+    businessName: business.name,
+    channelId: row.channelId,
+    alert: current,
+  };
+  await env.NOTIFICATIONS.send(message, { contentType: "json" });
+  return { queued: true, transitionId: row.transitionId };
+}

@@ -1,0 +1,31 @@
+/**
+ * Per-destination protection: after a run of failures a destination is left
+ * alone for a while, so one dead endpoint does not hold up the others (its
+ * messages go back to the Queue with a delay instead of waiting on timeouts).
+ */
+export const FAILURES_TO_OPEN = 5;
+export const OPEN_FOR_MS = 60_000;
+
+const state = new Map<string, { failures: number; openUntil: number }>();
+
+export function isOpen(destination: string, now = Date.now()): boolean {
+  const s = state.get(destination);
+  return s !== undefined && s.openUntil > now;
+}
+
+export function recordSuccess(destination: string): void {
+  state.delete(destination);
+}
+
+export function recordFailure(destination: string, now = Date.now()): void {
+  const s = state.get(destination) ?? { failures: 0, openUntil: 0 };
+  s.failures += 1;
+  if (s.failures >= FAILURES_TO_OPEN) s.openUntil = now + OPEN_FOR_MS;
+  state.set(destination, s);
+}
+
+/** Exponential backoff with ±20% jitter, in whole seconds: 10 s, 20 s, 40 s … at most an hour. */
+export function retryDelaySeconds(attempt: number, random = Math.random): number {
+  const base = Math.min(3600, 5 * 2 ** Math.max(1, attempt));
+  return Math.max(1, Math.round(base * (0.8 + 0.4 * random())));
+}

@@ -1,0 +1,161 @@
+import { EmailMessage } from "cloudflare:email";
+import { createMimeMessage } from "mimetext";
+import { Webhook } from "standardwebhooks";
+import type { ChannelRow } from "../api/channels/service";
+import type { NotificationMessage } from "./message";
+
+/** Outbound calls give up after this long. */
+export const SEND_TIMEOUT_MS = 10_000;
+
+export interface SendResult {
+  ok: boolean;
+  statusCode: number | null;
+  error: string | null;
+  /** A failure no retry can fix (e.g. a refused address). */
+  permanent?: boolean;
+}
+
+async function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<SendResult> {
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "Anom-Notifications/1",
+        ...headers,
+      },
+      body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+    });
+    await res.body?.cancel();
+    const ok = res.status >= 200 && res.status < 300;
+    return { ok, statusCode: res.status, error: ok ? null : `HTTP ${res.status}` };
+  } catch (error) {
+    const timedOut =
+      error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+    return {
+      ok: false,
+      statusCode: null,
+      error: timedOut ? `no answer within ${SEND_TIMEOUT_MS} ms` : String(error),
+    };
+  }
+}
+
+/** The webhook body: `{ type, timestamp, data: <alert> }`. */
+export function webhookBody(m: NotificationMessage): string {
+  return JSON.stringify({ type: m.type, timestamp: m.timestamp, data: m.alert });
+}
+
+/** Standard Webhooks: `webhook-id` (the transition id, stable across retries), `-timestamp`, `-signature`. */
+export function sendWebhook(
+  url: string,
+  secret: string,
+  m: NotificationMessage,
+): Promise<SendResult> {
+  const body = webhookBody(m);
+  const sentAt = new Date();
+  const signature = new Webhook(secret).sign(m.id, sentAt, body);
+  return post(url, body, {
+    "webhook-id": m.id,
+    "webhook-timestamp": String(Math.floor(sentAt.getTime() / 1000)),
+    "webhook-signature": signature,
+  });
+}
+
+const severityEmoji = {
+  info: ":information_source:",
+  warning: ":warning:",
+  critical: ":rotating_light:",
+} as const;
+const verb: Record<NotificationMessage["type"], string> = {
+  "alert.opened": "opened",
+  "alert.acknowledged": "acknowledged",
+  "alert.resolved": "resolved",
+  "alert.renotified": "still open",
+};
+
+function alertLink(uiUrl: string, m: NotificationMessage): string {
+  return `${uiUrl.replace(/\/$/, "")}/alerts?alert=${encodeURIComponent(m.alert.id)}`;
+}
+
+/** A Slack message in Block Kit: severity, business, summary and a link to the alert. */
+export function slackPayload(m: NotificationMessage, uiUrl: string): Record<string, unknown> {
+  const a = m.alert;
+  const headline = `${severityEmoji[a.severity]} *${a.severity.toUpperCase()}* alert ${verb[m.type]} in *${m.businessName}*`;
+  return {
+    text: `${a.severity.toUpperCase()} ${verb[m.type]}: ${a.summary}`,
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text: `${headline}\n${a.summary}` } },
+      {
+        type: "context",
+        elements: [
+          {
+            type: "mrkdwn",
+            text: `Rule *${a.ruleName}*${a.groupKey ? ` · ${a.groupKey}` : ""} · ${a.count}× since ${a.openedAt}`,
+          },
+        ],
+      },
+      {
+        type: "actions",
+        elements: [
+          {
+            type: "button",
+            text: { type: "plain_text", text: "Open in Anom" },
+            url: alertLink(uiUrl, m),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function sendSlack(url: string, m: NotificationMessage, uiUrl: string): Promise<SendResult> {
+  return post(url, JSON.stringify(slackPayload(m, uiUrl)), {});
+}
+
+/** A MIME message (plain text and HTML) built by mimetext. */
+export function emailRaw(from: string, to: string, m: NotificationMessage, uiUrl: string): string {
+  const a = m.alert;
+  const msg = createMimeMessage();
+  msg.setSender({ name: "Anom alerts", addr: from });
+  msg.setRecipient(to);
+  msg.setSubject(`[${a.severity}] ${m.businessName}: ${a.summary}`);
+  msg.setHeader("Message-ID", `<${m.id}@anom>`);
+  const link = alertLink(uiUrl, m);
+  msg.addMessage({
+    contentType: "text/plain",
+    data: `Alert ${verb[m.type]} in ${m.businessName}\n\n${a.summary}\n\nRule: ${a.ruleName}\nSeverity: ${a.severity}\nOpened: ${a.openedAt}\nCount: ${a.count}\n\n${link}\n`,
+  });
+  const escape = (t: string) => t.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  msg.addMessage({
+    contentType: "text/html",
+    data: `<p>Alert <b>${verb[m.type]}</b> in <b>${escape(m.businessName)}</b></p><p style="font-size:16px">${escape(a.summary)}</p><p>Rule: ${escape(a.ruleName)}<br>Severity: ${a.severity}<br>Opened: ${a.openedAt}<br>Count: ${a.count}</p><p><a href="${escape(link)}">Open in Anom</a></p>`,
+  });
+  return msg.asRaw();
+}
+
+export async function sendEmail(
+  binding: SendEmail,
+  from: string,
+  to: string,
+  m: NotificationMessage,
+  uiUrl: string,
+): Promise<SendResult> {
+  try {
+    await binding.send(new EmailMessage(from, to, emailRaw(from, to, m, uiUrl)));
+    return { ok: true, statusCode: null, error: null };
+  } catch (error) {
+    return { ok: false, statusCode: null, error: String(error) };
+  }
+}
+
+/** Where a channel delivers, for per-destination protection. */
+export function destinationOf(channel: ChannelRow): string {
+  const target = channel.target as { url?: string; to?: string };
+  return target.url ? new URL(target.url).host : `email:${target.to ?? ""}`;
+}
