@@ -132,3 +132,28 @@ export async function alertsOf(businessId: string, query = "") {
   if (res.status !== 200) throw new Error(`alertsOf: ${res.status} ${JSON.stringify(res.json)}`);
   return res.json.items as AlertJson[];
 }
+
+/** The real HTTP receiver started by test/support/receiver.ts. */
+export async function receiverUrl(path: string) {
+  const { inject } = await import("vitest");
+  return `http://127.0.0.1:${inject("receiverPort")}${path}`;
+}
+
+export interface Received {
+  headers: Record<string, string>;
+  body: string;
+  at: number;
+}
+
+/** What the receiver got at a path, waiting (bounded) until at least `count` requests arrived. */
+export async function received(path: string, count = 1, timeoutMs = 8000): Promise<Received[]> {
+  const base = await receiverUrl("");
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const list: Received[] = await (
+      await fetch(`${base}/_received?path=${encodeURIComponent(path)}`)
+    ).json();
+    if (list.length >= count || Date.now() > until) return list;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

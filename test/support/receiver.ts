@@ -49,9 +49,3 @@ export default async function setup(project: TestProject) {
   project.provide("receiverPort", (server.address() as AddressInfo).port);
   return () => new Promise<void>((resolve) => server.close(() => resolve()));
 }
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    receiverPort: number;
-  }
-}

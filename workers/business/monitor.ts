@@ -1,8 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Alert } from "../../schema/contracts/alerts";
-import type { Business } from "../../schema/contracts/businesses";
 import type { IngestResult, SeriesPoint, StoredEvent } from "../../schema/contracts/events";
-import type { Rule } from "../../schema/contracts/rules";
 import { getBusiness } from "../api/businesses/service";
 import { listChannels } from "../api/channels/service";
 import { listRules } from "../api/rules/service";

@@ -79,8 +79,7 @@ export class Notifier {
     const alert = alerts.get(alertId);
     const channel = this.channels.find((c) => c.id === channelId);
     if (
-      !alert ||
-      alert.status !== "open" ||
+      alert?.status !== "open" ||
       !channel?.renotifySeconds ||
       !this.targets(alert).includes(channel)
     )

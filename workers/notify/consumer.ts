@@ -83,7 +83,7 @@ export async function deliverNotifications(
     batch.messages.map(async (msg) => {
       const m = msg.body;
       const channel = channels.get(m.channelId);
-      if (!channel || !channel.enabled) {
+      if (!channel?.enabled) {
         // Removed or switched off since the alert changed: nothing to deliver.
         msg.ack();
         return;

@@ -131,10 +131,10 @@ export function emailRaw(from: string, to: string, m: NotificationMessage, uiUrl
     contentType: "text/plain",
     data: `Alert ${verb[m.type]} in ${m.businessName}\n\n${a.summary}\n\nRule: ${a.ruleName}\nSeverity: ${a.severity}\nOpened: ${a.openedAt}\nCount: ${a.count}\n\n${link}\n`,
   });
-  const escape = (t: string) => t.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const html = (t: string) => t.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   msg.addMessage({
     contentType: "text/html",
-    data: `<p>Alert <b>${verb[m.type]}</b> in <b>${escape(m.businessName)}</b></p><p style="font-size:16px">${escape(a.summary)}</p><p>Rule: ${escape(a.ruleName)}<br>Severity: ${a.severity}<br>Opened: ${a.openedAt}<br>Count: ${a.count}</p><p><a href="${escape(link)}">Open in Anom</a></p>`,
+    data: `<p>Alert <b>${verb[m.type]}</b> in <b>${html(m.businessName)}</b></p><p style="font-size:16px">${html(a.summary)}</p><p>Rule: ${html(a.ruleName)}<br>Severity: ${a.severity}<br>Opened: ${a.openedAt}<br>Count: ${a.count}</p><p><a href="${html(link)}">Open in Anom</a></p>`,
   });
   return msg.asRaw();
 }
@@ -154,8 +154,8 @@ export async function sendEmail(
   }
 }
 
-/** Where a channel delivers, for per-destination protection. */
+/** The endpoint a channel delivers to, for per-destination protection: the URL, or the address. */
 export function destinationOf(channel: ChannelRow): string {
   const target = channel.target as { url?: string; to?: string };
-  return target.url ? new URL(target.url).host : `email:${target.to ?? ""}`;
+  return target.url ?? `mailto:${target.to ?? ""}`;
 }

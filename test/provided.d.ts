@@ -1,0 +1,9 @@
+// Augments (rather than replaces) vitest's types, so this file is a module.
+export {};
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Port of the HTTP receiver started by test/support/receiver.ts. */
+    receiverPort: number;
+  }
+}
