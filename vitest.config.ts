@@ -5,24 +5,42 @@ import { defineConfig } from "vitest/config";
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "schema/migrations"));
   return {
-    plugins: [
-      cloudflareTest({
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          bindings: {
-            TEST_MIGRATIONS: migrations,
-            ADMIN_TOKEN: "test-admin-token",
-            ENVIRONMENT: "test",
-            ALLOW_PRIVATE_TARGETS: "true",
+    test: {
+      projects: [
+        {
+          // Everything that runs in workerd: real D1 migrations, Durable Objects, Queues.
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ADMIN_TOKEN: "test-admin-token",
+                  ENVIRONMENT: "test",
+                  ALLOW_PRIVATE_TARGETS: "true",
+                },
+              },
+            }),
+          ],
+          test: {
+            name: "workers",
+            include: ["test/**/*.test.ts"],
+            exclude: ["test/e2e/**"],
+            setupFiles: ["./test/setup.ts"],
+            globalSetup: ["./test/support/receiver.ts"],
           },
         },
-      }),
-    ],
-    test: {
-      include: ["test/**/*.test.ts"],
-      exclude: ["test/e2e/**"],
-      setupFiles: ["./test/setup.ts"],
-      globalSetup: ["./test/support/receiver.ts"],
+        {
+          // Against the real local stack (wrangler dev), from the outside, as a client would.
+          test: {
+            name: "e2e",
+            include: ["test/e2e/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 180_000,
+            hookTimeout: 120_000,
+          },
+        },
+      ],
     },
   };
 });

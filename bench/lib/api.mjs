@@ -24,24 +24,3 @@ export function client(baseUrl, adminToken) {
     },
   };
 }
-
-export async function migrate(persist) {
-  const { execFileSync } = await import("node:child_process");
-  execFileSync(
-    process.execPath,
-    [
-      "node_modules/wrangler/bin/wrangler.js",
-      "d1",
-      "migrations",
-      "apply",
-      "DB",
-      "--local",
-      "--persist-to",
-      persist,
-    ],
-    {
-      stdio: "ignore",
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-    },
-  );
-}

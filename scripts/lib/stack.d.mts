@@ -1,0 +1,13 @@
+export interface Worker {
+  url: string;
+  persist: string;
+  stop(): void;
+}
+export function startWorker(options: {
+  config: string;
+  port: number;
+  inspectorPort: number;
+  vars?: Record<string, string>;
+}): Promise<Worker>;
+export function freePort(): Promise<number>;
+export function migrate(persist: string): Promise<void>;

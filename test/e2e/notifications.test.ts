@@ -1,0 +1,101 @@
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Worker } from "../../scripts/lib/stack.mjs";
+import { freePort, migrate, startWorker } from "../../scripts/lib/stack.mjs";
+import { startReceiver } from "../support/receiver";
+
+const admin = "e2e-admin-token";
+let stack: Worker;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+async function api(method: string, path: string, body?: unknown, token = admin) {
+  const res = await fetch(stack.url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** Waits (bounded) for the receiver to have `count` requests at a path. */
+async function waitFor(path: string, count: number, timeoutMs: number) {
+  const until = Date.now() + timeoutMs;
+  while (receiver.received(path).length < count && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return receiver.received(path);
+}
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  stack = await startWorker({
+    config: "wrangler.toml",
+    port: await freePort(),
+    inspectorPort: await freePort(),
+    vars: { ADMIN_TOKEN: admin, ENVIRONMENT: "development", ALLOW_PRIVATE_TARGETS: "true" },
+  });
+  await migrate(stack.persist);
+});
+
+afterAll(async () => {
+  stack?.stop();
+  await receiver?.close();
+});
+
+describe("notifications on the real local stack", () => {
+  it("delivers signed alert.opened then alert.resolved to a receiver that fails the first attempts", async () => {
+    const business = await api("POST", "/v1/businesses", {
+      name: "e2e camel routes",
+      fields: [
+        { name: "routeId", type: "string", required: true },
+        { name: "durationMs", type: "number", required: true },
+      ],
+    });
+    const { token } = await api("POST", `/v1/businesses/${business.id}/sources`, { name: "e2e" });
+    const channel = await api("POST", `/v1/businesses/${business.id}/channels`, {
+      type: "webhook",
+      url: `http://127.0.0.1:${receiver.port}/hook?fail=2`,
+    });
+    await api("POST", `/v1/businesses/${business.id}/rules`, {
+      name: "Slow route",
+      kind: "immediate",
+      condition: "durationMs > 5000",
+      groupBy: "routeId",
+      severity: "critical",
+    });
+
+    await api(
+      "POST",
+      `/v1/ingest/${business.id}`,
+      { routeId: "SFTP-BANK-A", durationMs: 9000 },
+      token,
+    );
+    const opened = await waitFor("/hook", 1, 120_000);
+    expect(opened).toHaveLength(1);
+    expect(receiver.attempts("/hook")).toBe(3);
+
+    await api(
+      "POST",
+      `/v1/ingest/${business.id}`,
+      { routeId: "SFTP-BANK-A", durationMs: 120 },
+      token,
+    );
+    const both = await waitFor("/hook", 2, 60_000);
+    const wh = new Webhook(channel.secret);
+    const bodies = both.map(
+      (r) => wh.verify(r.body, r.headers) as { type: string; data: { id: string } },
+    );
+    expect(bodies.map((b) => b.type)).toEqual(["alert.opened", "alert.resolved"]);
+    expect(bodies[0]?.data.id).toBe(bodies[1]?.data.id);
+
+    const log = await api("GET", `/v1/businesses/${business.id}/deliveries`);
+    const opens = log.items.filter((d: { type: string }) => d.type === "alert.opened");
+    expect(opens.map((d: { outcome: string }) => d.outcome).sort()).toEqual([
+      "delivered",
+      "failed",
+      "failed",
+    ]);
+  });
+});
