@@ -15,6 +15,7 @@ import { newApp } from "./openapi";
 import { rulesApi } from "./rules";
 import { sourcesApi } from "./sources";
 import * as healthz from "./system/healthz";
+import { viewsApi } from "./views";
 
 export function createApp() {
   const app = newApp();
@@ -56,6 +57,7 @@ export function createApp() {
   app.route("/v1/businesses", rulesApi);
   app.route("/v1/businesses", channelsApi);
   app.route("/v1/businesses", deliveriesApi);
+  app.route("/v1/businesses", viewsApi);
   app.route("/v1/alerts", alertsApi);
   app.route("/v1/deliveries", deliveryActionsApi);
 
