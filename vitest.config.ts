@@ -36,6 +36,8 @@ export default defineConfig(async () => {
             name: "e2e",
             include: ["test/e2e/**/*.test.ts"],
             environment: "node",
+            // Each file starts its own wrangler dev stack; one at a time leaves the two cores to it.
+            fileParallelism: false,
             testTimeout: 180_000,
             hookTimeout: 120_000,
           },

@@ -8,6 +8,9 @@ export function startWorker(options: {
   port: number;
   inspectorPort: number;
   vars?: Record<string, string>;
+  /** Share state and the dev registry with another worker of the same stack. */
+  persist?: string;
+  registry?: string;
 }): Promise<Worker>;
 export function freePort(): Promise<number>;
 export function migrate(persist: string): Promise<void>;

@@ -9,9 +9,21 @@ const root = new URL("../..", import.meta.url).pathname;
 // Run wrangler under this Node (22, from the node devDependency), not whatever `node` is first on PATH.
 const wrangler = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
 
-/** Starts `wrangler dev` for a config on a port and resolves when it answers. */
-export async function startWorker({ config, port, inspectorPort, vars = {} }) {
-  const persist = mkdtempSync(join(process.env.BENCH_STATE_DIR ?? tmpdir(), "anom-bench-"));
+/**
+ * Starts `wrangler dev` for a config on a port and resolves when it answers.
+ * Workers that bind to each other (the UI to the API) must share `registry`
+ * and `persist`; by default each gets its own, so separate stacks never meet.
+ */
+export async function startWorker({
+  config,
+  port,
+  inspectorPort,
+  vars = {},
+  persist: sharedPersist,
+  registry,
+}) {
+  const persist =
+    sharedPersist ?? mkdtempSync(join(process.env.BENCH_STATE_DIR ?? tmpdir(), "anom-stack-"));
   const args = [
     "dev",
     "-c",
@@ -34,7 +46,7 @@ export async function startWorker({ config, port, inspectorPort, vars = {} }) {
     env: {
       ...process.env,
       WRANGLER_SEND_METRICS: "false",
-      WRANGLER_REGISTRY_PATH: join(persist, "registry"),
+      WRANGLER_REGISTRY_PATH: registry ?? join(persist, "registry"),
     },
   });
   let log = "";

@@ -9,6 +9,18 @@ import type { AlertRecord } from "./engine/alerts";
  */
 const BATCH = 400;
 
+/** Whether outbox rows of a kind are waiting. */
+export function hasQueued(sql: SqlStorage, kind: string): boolean {
+  return (
+    sql
+      .exec<{ queued: number }>(
+        `select exists (select 1 from outbox where kind = ?) as queued`,
+        kind,
+      )
+      .one().queued === 1
+  );
+}
+
 interface OutboxRow {
   id: number;
   alert_id: string;
@@ -31,15 +43,14 @@ export async function syncAlertIndex(
   const rows = sql
     .exec<OutboxRow>(
       `select id, alert_id, transition_id from outbox where kind = 'index' order by id limit ?`,
-      BATCH + 1,
+      BATCH,
     )
     .toArray();
-  const page = rows.slice(0, BATCH);
-  const last = page.at(-1);
+  const last = rows.at(-1);
   if (!last) return false;
 
-  const alertIds = [...new Set(page.map((r) => r.alert_id))];
-  const transitionIds = page.flatMap((r) => (r.transition_id ? [r.transition_id] : []));
+  const alertIds = [...new Set(rows.map((r) => r.alert_id))];
+  const transitionIds = rows.flatMap((r) => (r.transition_id ? [r.transition_id] : []));
   const statements = [];
   for (const id of alertIds) {
     const a = read(id);
@@ -116,5 +127,6 @@ export async function syncAlertIndex(
   const [first, ...rest] = statements;
   if (first) await db.batch([first, ...rest]);
   sql.exec(`delete from outbox where kind = 'index' and id <= ?`, last.id);
-  return rows.length > BATCH;
+  // Asked after the await: rows queued while D1 was being written count too.
+  return hasQueued(sql, "index");
 }

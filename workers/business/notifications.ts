@@ -2,6 +2,7 @@ import type { Business } from "../../schema/contracts/businesses";
 import type { ChannelRow } from "../api/channels/service";
 import { newId } from "../lib/ids";
 import type { NotificationMessage, NotificationType } from "../notify/message";
+import { hasQueued } from "./alert-index";
 import type { AlertRecord, AlertStore, TransitionType } from "./engine/alerts";
 import { toAlert } from "./engine/alerts";
 import { scheduleAt, unschedule } from "./schedule";
@@ -94,18 +95,18 @@ export async function sendQueued(sql: SqlStorage, queue: Queue): Promise<boolean
   const rows = sql
     .exec<{ id: number; payload: string }>(
       `select id, payload from outbox where kind = 'notify' order by id limit ?`,
-      SEND_BATCH + 1,
+      SEND_BATCH,
     )
     .toArray();
-  const page = rows.slice(0, SEND_BATCH);
-  const last = page.at(-1);
+  const last = rows.at(-1);
   if (!last) return false;
   await queue.sendBatch(
-    page.map((r) => ({
+    rows.map((r) => ({
       body: JSON.parse(r.payload) as NotificationMessage,
       contentType: "json" as const,
     })),
   );
   sql.exec(`delete from outbox where kind = 'notify' and id <= ?`, last.id);
-  return rows.length > SEND_BATCH;
+  // Asked after the await: messages queued while the Queue was being written count too.
+  return hasQueued(sql, "notify");
 }

@@ -22,5 +22,8 @@ export async function secretsEqual(a: string, b: string): Promise<boolean> {
     crypto.subtle.digest("SHA-256", encoder.encode(a)),
     crypto.subtle.digest("SHA-256", encoder.encode(b)),
   ]);
-  return crypto.subtle.timingSafeEqual(da, db);
+  // timingSafeEqual is a Workers extension; the UI's typecheck sees the DOM's SubtleCrypto, which lacks it.
+  return (
+    crypto.subtle as SubtleCrypto & { timingSafeEqual(a: ArrayBuffer, b: ArrayBuffer): boolean }
+  ).timingSafeEqual(da, db);
 }

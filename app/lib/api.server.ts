@@ -1,0 +1,46 @@
+import { hc } from "hono/client";
+import { redirect } from "react-router";
+import type { AppType, UiEnv } from "../env";
+import { requireToken } from "./session.server";
+
+/** The API's typed client over the service binding, as the signed-in operator. */
+export function apiClient(env: UiEnv, token: string) {
+  return hc<AppType>("http://api.internal", {
+    fetch: (input: RequestInfo | URL, init?: RequestInit) =>
+      env.API.fetch(new Request(input, init)),
+    headers: { authorization: `Bearer ${token}` },
+  });
+}
+
+export async function api(request: Request, env: UiEnv) {
+  return apiClient(env, await requireToken(request));
+}
+
+export interface Problem {
+  title: string;
+  detail: string;
+  status: number;
+  errors?: { path: string; message: string }[];
+}
+
+interface AnyResponse {
+  ok: boolean;
+  status: number;
+  json(): Promise<unknown>;
+}
+/** The body type of a typed client response's success case. */
+type Success<R> = R extends { status: 200 | 201 | 202; json(): Promise<infer B> } ? B : never;
+
+/** The JSON of a successful answer; a 401 signs the operator out, other failures become a Problem. */
+export async function json<R extends AnyResponse>(response: R): Promise<Success<R>> {
+  if (response.status === 401) throw redirect("/login");
+  const body = await response.json();
+  if (!response.ok) throw new ProblemResponse(body as Problem);
+  return body as Success<R>;
+}
+
+export class ProblemResponse extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail);
+  }
+}

@@ -1,0 +1,39 @@
+import { createCookie, redirect } from "react-router";
+
+/**
+ * The admin token lives only in an HttpOnly, Secure, SameSite=Lax cookie: client
+ * JavaScript never sees it, and other sites cannot post forms with it.
+ */
+const tokenCookie = createCookie("anom_session", {
+  httpOnly: true,
+  secure: true,
+  sameSite: "lax",
+  path: "/",
+  maxAge: 60 * 60 * 24 * 7,
+});
+
+export async function readToken(request: Request): Promise<string | undefined> {
+  const value = await tokenCookie.parse(request.headers.get("cookie"));
+  return typeof value === "string" && value ? value : undefined;
+}
+
+/** The signed-in token, or a redirect to the sign-in page. */
+export async function requireToken(request: Request): Promise<string> {
+  const token = await readToken(request);
+  if (!token) {
+    const url = new URL(request.url);
+    throw redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`);
+  }
+  return token;
+}
+
+export const setToken = (token: string) => tokenCookie.serialize(token);
+export const clearToken = () => tokenCookie.serialize("", { maxAge: 0 });
+
+/** Forms post only from this origin (SameSite already keeps other sites' posts cookieless). */
+export function assertSameOrigin(request: Request): void {
+  const origin = request.headers.get("origin");
+  if (origin && origin !== new URL(request.url).origin) {
+    throw new Response("Cross-site form posts are refused.", { status: 403 });
+  }
+}

@@ -1,0 +1,13 @@
+import type { RouteConfig } from "@react-router/dev/routes";
+import { index, layout, route } from "@react-router/dev/routes";
+
+export default [
+  route("login", "routes/login.tsx"),
+  route("logout", "routes/logout.tsx"),
+  layout("routes/shell.tsx", [
+    index("routes/dashboard.tsx"),
+    route("alerts", "routes/alerts.tsx"),
+    route("businesses/new", "routes/business-new.tsx"),
+    route("businesses/:id", "routes/business.tsx"),
+  ]),
+] satisfies RouteConfig;

@@ -1,0 +1,145 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
+import { Form, Link, useLoaderData, useNavigation } from "react-router";
+import { api, json } from "../lib/api.server";
+import { ago, when } from "../lib/format";
+import { assertSameOrigin } from "../lib/session.server";
+
+const statuses = ["active", "open", "acknowledged", "resolved"] as const;
+const severities = ["critical", "warning", "info"] as const;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const client = await api(request, context.cloudflare.env);
+  const url = new URL(request.url);
+  const status = statuses.find((s) => s === url.searchParams.get("status")) ?? "active";
+  const severity = severities.find((s) => s === url.searchParams.get("severity"));
+  const businessId = url.searchParams.get("businessId") || undefined;
+  const cursor = url.searchParams.get("cursor") || undefined;
+  const [alerts, businesses] = await Promise.all([
+    json(
+      await client.v1.alerts.$get({ query: { status, severity, businessId, cursor, limit: "50" } }),
+    ),
+    json(await client.v1.businesses.$get({ query: { limit: "200" } })),
+  ]);
+  return { alerts, businesses: businesses.items, filter: { status, severity, businessId } };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  assertSameOrigin(request);
+  const client = await api(request, context.cloudflare.env);
+  const form = await request.formData();
+  const id = String(form.get("id") ?? "");
+  const param = { id };
+  const res =
+    form.get("intent") === "ack"
+      ? await client.v1.alerts[":id"].ack.$post({ param })
+      : await client.v1.alerts[":id"].resolve.$post({ param });
+  if (!res.ok)
+    return {
+      error: ((await res.json()) as { detail?: string }).detail ?? `failed (${res.status})`,
+    };
+  return { error: null };
+}
+
+export default function Alerts() {
+  const { alerts, businesses, filter } = useLoaderData<typeof loader>();
+  const busy = useNavigation().state !== "idle";
+  const names = new Map(businesses.map((b) => [b.id, b.name]));
+  return (
+    <>
+      <h1>Alerts</h1>
+      <Form method="get" className="filters">
+        <label>
+          Status
+          <select name="status" defaultValue={filter.status}>
+            {statuses.map((s) => (
+              <option key={s} value={s}>
+                {s === "active" ? "open or acknowledged" : s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Severity
+          <select name="severity" defaultValue={filter.severity ?? ""}>
+            <option value="">any</option>
+            {severities.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Business
+          <select name="businessId" defaultValue={filter.businessId ?? ""}>
+            <option value="">all</option>
+            {businesses.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Filter</button>
+      </Form>
+      {alerts.items.length === 0 ? (
+        <p className="empty">No alerts match.</p>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>Severity</th>
+              <th>Alert</th>
+              <th>Business · rule</th>
+              <th>Status</th>
+              <th>Count</th>
+              <th>Opened</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {alerts.items.map((a) => (
+              <tr key={a.id} data-alert={a.id}>
+                <td>
+                  <span className={`badge ${a.severity}`}>{a.severity}</span>
+                </td>
+                <td>
+                  <details>
+                    <summary>{a.summary}</summary>
+                    <pre className="context">{JSON.stringify(a.context, null, 2)}</pre>
+                    {a.resolution ? <p className="muted">Resolved: {a.resolution}</p> : null}
+                  </details>
+                </td>
+                <td>
+                  <Link to={`/businesses/${a.businessId}`}>
+                    {names.get(a.businessId) ?? a.businessId}
+                  </Link>{" "}
+                  · {a.ruleName}
+                </td>
+                <td>{a.status}</td>
+                <td>{a.count}</td>
+                <td title={when(a.openedAt)}>{ago(a.openedAt)}</td>
+                <td className="actions">
+                  {a.status !== "resolved" ? (
+                    <Form method="post">
+                      <input type="hidden" name="id" value={a.id} />
+                      {a.status === "open" ? (
+                        <button type="submit" name="intent" value="ack" disabled={busy}>
+                          Acknowledge
+                        </button>
+                      ) : null}
+                      <button type="submit" name="intent" value="resolve" disabled={busy}>
+                        Resolve
+                      </button>
+                    </Form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {alerts.nextCursor ? (
+        <Link to={`?status=${filter.status}&cursor=${alerts.nextCursor}`}>Older alerts</Link>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,172 @@
+import { useState } from "react";
+import type { ActionFunctionArgs } from "react-router";
+import { Form, redirect, useActionData } from "react-router";
+import { fieldTypes } from "../../schema/contracts/businesses";
+import { api } from "../lib/api.server";
+import { assertSameOrigin } from "../lib/session.server";
+
+interface FieldRow {
+  key: number;
+}
+
+/** Reads the field editor's rows (`fields.N.name`, …) into the API's body. */
+function fieldsFrom(form: FormData) {
+  const rows = new Map<string, Record<string, unknown>>();
+  for (const [name, value] of form) {
+    const m = name.match(/^fields\.(\d+)\.(\w+)$/);
+    if (!m?.[1] || !m[2]) continue;
+    const row = rows.get(m[1]) ?? {};
+    row[m[2]] = value;
+    rows.set(m[1], row);
+  }
+  return [...rows.values()]
+    .filter((r) => String(r.name ?? "").trim() !== "")
+    .map((r) => ({
+      name: String(r.name).trim(),
+      type: String(r.type),
+      required: r.required === "on",
+      ...(r.type === "enum"
+        ? {
+            values: String(r.values ?? "")
+              .split(",")
+              .map((v) => v.trim())
+              .filter(Boolean),
+          }
+        : {}),
+      ...(String(r.unit ?? "").trim() ? { unit: String(r.unit).trim() } : {}),
+    }));
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  assertSameOrigin(request);
+  const client = await api(request, context.cloudflare.env);
+  const form = await request.formData();
+  const body = {
+    name: String(form.get("name") ?? ""),
+    description: String(form.get("description") ?? ""),
+    timezone: String(form.get("timezone") || "UTC"),
+    timeField: String(form.get("timeField") || "timestamp"),
+    fields: fieldsFrom(form),
+  };
+  const res = await client.v1.businesses.$post({ json: body as never });
+  const data = (await res.json()) as {
+    id?: string;
+    detail?: string;
+    errors?: { path: string; message: string }[];
+  };
+  if (res.status === 201 && data.id) return redirect(`/businesses/${data.id}`);
+  return { detail: data.detail ?? "The business could not be created.", errors: data.errors ?? [] };
+}
+
+export default function NewBusiness() {
+  const result = useActionData<typeof action>();
+  const [rows, setRows] = useState<FieldRow[]>([{ key: 0 }, { key: 1 }]);
+  const errorAt = (path: string) => result?.errors.find((e) => e.path === path)?.message;
+  const timezones =
+    typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : ["UTC"];
+  return (
+    <>
+      <h1>New business</h1>
+      <Form method="post" className="stack">
+        <label>
+          Name
+          <input name="name" required maxLength={200} aria-invalid={Boolean(errorAt("name"))} />
+          {errorAt("name") ? <span className="error">{errorAt("name")}</span> : null}
+        </label>
+        <label>
+          Description
+          <input name="description" maxLength={2000} />
+        </label>
+        <div className="row">
+          <label>
+            Time zone
+            <input
+              name="timezone"
+              defaultValue="UTC"
+              list="timezones"
+              autoComplete="off"
+              aria-invalid={Boolean(errorAt("timezone"))}
+            />
+            <datalist id="timezones">
+              {timezones.map((tz) => (
+                <option key={tz} value={tz} />
+              ))}
+            </datalist>
+            {errorAt("timezone") ? <span className="error">{errorAt("timezone")}</span> : null}
+          </label>
+          <label>
+            Time field
+            <input name="timeField" defaultValue="timestamp" />
+          </label>
+        </div>
+        <fieldset>
+          <legend>Fields</legend>
+          {rows.map((row, i) => (
+            <div className="row field-row" key={row.key}>
+              <label>
+                Name
+                <input name={`fields.${i}.name`} aria-label={`Field ${i + 1} name`} />
+                {errorAt(`fields.${i}.name`) ? (
+                  <span className="error">{errorAt(`fields.${i}.name`)}</span>
+                ) : null}
+              </label>
+              <label>
+                Type
+                <select name={`fields.${i}.type`} aria-label={`Field ${i + 1} type`}>
+                  {fieldTypes.map((t) => (
+                    <option key={t}>{t}</option>
+                  ))}
+                </select>
+                {errorAt(`fields.${i}.type`) ? (
+                  <span className="error">{errorAt(`fields.${i}.type`)}</span>
+                ) : null}
+              </label>
+              <label>
+                Enum values
+                <input
+                  name={`fields.${i}.values`}
+                  placeholder="OK, FAILED"
+                  aria-label={`Field ${i + 1} enum values`}
+                />
+                {errorAt(`fields.${i}.values`) ? (
+                  <span className="error">{errorAt(`fields.${i}.values`)}</span>
+                ) : null}
+              </label>
+              <label>
+                Unit
+                <input name={`fields.${i}.unit`} aria-label={`Field ${i + 1} unit`} />
+              </label>
+              <label className="check">
+                <input
+                  type="checkbox"
+                  name={`fields.${i}.required`}
+                  aria-label={`Field ${i + 1} required`}
+                />{" "}
+                required
+              </label>
+              <button
+                type="button"
+                className="link"
+                onClick={() => setRows(rows.filter((r) => r.key !== row.key))}
+              >
+                Remove
+              </button>
+            </div>
+          ))}
+          <button
+            type="button"
+            onClick={() => setRows([...rows, { key: Math.max(0, ...rows.map((r) => r.key)) + 1 }])}
+          >
+            Add field
+          </button>
+        </fieldset>
+        {result?.detail ? (
+          <p className="error" role="alert">
+            {result.detail}
+          </p>
+        ) : null}
+        <button type="submit">Create business</button>
+      </Form>
+    </>
+  );
+}

@@ -1,0 +1,323 @@
+import { useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
+import { Form, Link, useActionData, useLoaderData } from "react-router";
+import type { Rule } from "../../schema/contracts/rules";
+import { api, json } from "../lib/api.server";
+import { ago, when } from "../lib/format";
+import { assertSameOrigin } from "../lib/session.server";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const client = await api(request, context.cloudflare.env);
+  const param = { id: params.id ?? "" };
+  const cursor = new URL(request.url).searchParams.get("events") || undefined;
+  const [business, sources, rules, events] = await Promise.all([
+    json(await client.v1.businesses[":id"].$get({ param })),
+    json(await client.v1.businesses[":id"].sources.$get({ param })),
+    json(await client.v1.businesses[":id"].rules.$get({ param })),
+    json(await client.v1.businesses[":id"].events.$get({ param, query: { limit: "25", cursor } })),
+  ]);
+  return { business, sources: sources.items, rules: rules.items, events };
+}
+
+type ActionResult = {
+  intent: string;
+  token?: string;
+  detail?: string;
+  errors?: { path: string; message: string }[];
+};
+
+/** Rule bodies from the rule form; only the keys of the chosen kind. */
+function ruleBody(form: FormData): Record<string, unknown> {
+  const text = (k: string) => String(form.get(k) ?? "").trim();
+  const kind = text("kind");
+  const body: Record<string, unknown> = {
+    name: text("name"),
+    kind,
+    severity: text("severity") || "warning",
+  };
+  if (text("where")) body.where = text("where");
+  if (text("groupBy")) body.groupBy = text("groupBy");
+  if (kind === "immediate") body.condition = text("condition");
+  if (kind === "absence") body.window = text("window");
+  if (kind === "aggregate")
+    Object.assign(body, { expression: text("expression"), window: text("window") });
+  return body;
+}
+
+export async function action({
+  request,
+  params,
+  context,
+}: ActionFunctionArgs): Promise<ActionResult> {
+  assertSameOrigin(request);
+  const client = await api(request, context.cloudflare.env);
+  const param = { id: params.id ?? "" };
+  const form = await request.formData();
+  const intent = String(form.get("intent"));
+  let res: { ok: boolean; status: number; json(): Promise<unknown> };
+  switch (intent) {
+    case "create-source":
+      res = await client.v1.businesses[":id"].sources.$post({
+        param,
+        json: { name: String(form.get("name") ?? "") },
+      });
+      break;
+    case "revoke-source":
+      res = await client.v1.businesses[":id"].sources[":sourceId"].$delete({
+        param: { ...param, sourceId: String(form.get("sourceId")) },
+      });
+      break;
+    case "create-rule":
+      res = await client.v1.businesses[":id"].rules.$post({ param, json: ruleBody(form) as never });
+      break;
+    case "toggle-rule":
+      res = await client.v1.businesses[":id"].rules[":ruleId"].$patch({
+        param: { ...param, ruleId: String(form.get("ruleId")) },
+        json: { enabled: form.get("enabled") === "true" },
+      });
+      break;
+    default:
+      return { intent, detail: "Unknown action." };
+  }
+  if (res.status === 204) return { intent };
+  const data = (await res.json()) as {
+    token?: string;
+    detail?: string;
+    errors?: { path: string; message: string }[];
+  };
+  if (!res.ok) return { intent, detail: data.detail, errors: data.errors ?? [] };
+  return { intent, token: data.token };
+}
+
+function describeRule(r: Rule): string {
+  switch (r.kind) {
+    case "immediate":
+      return r.condition;
+    case "absence":
+      return `no event for ${r.window}`;
+    case "aggregate":
+      return `${r.expression} over ${r.window}`;
+    case "anomaly":
+      return `anomalies in ${r.field}`;
+  }
+}
+
+function TokenOnce({ token }: { token: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="notice" role="status">
+      <p>The source's token, shown only now:</p>
+      <code data-testid="source-token">{token}</code>{" "}
+      <button
+        type="button"
+        onClick={() => {
+          void navigator.clipboard?.writeText(token).then(() => setCopied(true));
+        }}
+      >
+        {copied ? "Copied" : "Copy"}
+      </button>
+    </div>
+  );
+}
+
+export default function BusinessPage() {
+  const { business, sources, rules, events } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [kind, setKind] = useState("immediate");
+  const columns = business.fields.map((f) => f.name);
+  return (
+    <>
+      <h1>{business.name}</h1>
+      <p className="muted">
+        {business.description} · {business.timezone} · id <code>{business.id}</code>
+      </p>
+
+      <section>
+        <h2>Fields</h2>
+        <table className="table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Type</th>
+              <th>Required</th>
+              <th>Values · unit</th>
+            </tr>
+          </thead>
+          <tbody>
+            {business.fields.map((f) => (
+              <tr key={f.name}>
+                <td>
+                  <code>{f.name}</code>
+                </td>
+                <td>{f.type}</td>
+                <td>{f.required ? "yes" : ""}</td>
+                <td>{[f.values?.join(", "), f.unit].filter(Boolean).join(" · ")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section>
+        <h2>Sources</h2>
+        {result?.intent === "create-source" && result.token ? (
+          <TokenOnce token={result.token} />
+        ) : null}
+        <ul className="list">
+          {sources.map((s) => (
+            <li key={s.id}>
+              <b>{s.name}</b> <code>{s.tokenPrefix}…</code>{" "}
+              <span className="muted">created {ago(s.createdAt)}</span>{" "}
+              {s.revokedAt ? (
+                <span className="badge zero">revoked</span>
+              ) : (
+                <Form method="post" className="inline">
+                  <input type="hidden" name="sourceId" value={s.id} />
+                  <button type="submit" name="intent" value="revoke-source" className="link">
+                    Revoke
+                  </button>
+                </Form>
+              )}
+            </li>
+          ))}
+        </ul>
+        <Form method="post" className="row">
+          <label>
+            New source name
+            <input name="name" required placeholder="camel-prod" />
+          </label>
+          <button type="submit" name="intent" value="create-source">
+            Create source
+          </button>
+        </Form>
+      </section>
+
+      <section>
+        <h2>Rules</h2>
+        {rules.length === 0 ? <p className="muted">No rules yet.</p> : null}
+        <ul className="list">
+          {rules.map((r) => (
+            <li key={r.id}>
+              <span className={`badge ${r.severity}`}>{r.severity}</span> <b>{r.name}</b>{" "}
+              <span className="muted">{r.kind}</span> <code>{describeRule(r)}</code>
+              {r.groupBy ? <span className="muted"> per {r.groupBy}</span> : null}{" "}
+              <Form method="post" className="inline">
+                <input type="hidden" name="ruleId" value={r.id} />
+                <input type="hidden" name="enabled" value={String(!r.enabled)} />
+                <button type="submit" name="intent" value="toggle-rule" className="link">
+                  {r.enabled ? "Disable" : "Enable"}
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+        <Form method="post" className="stack rule-form">
+          <h3>New rule</h3>
+          <div className="row">
+            <label>
+              Name
+              <input name="name" required />
+            </label>
+            <label>
+              Kind
+              <select name="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+                <option value="immediate">immediate: a condition on one event</option>
+                <option value="absence">absence: no event for a while</option>
+                <option value="aggregate">aggregate: a total over a window</option>
+              </select>
+            </label>
+            <label>
+              Severity
+              <select name="severity" defaultValue="warning">
+                <option>info</option>
+                <option>warning</option>
+                <option>critical</option>
+              </select>
+            </label>
+          </div>
+          {kind === "immediate" ? (
+            <label>
+              Condition (CEL)
+              <input name="condition" placeholder="durationMs > 5000" required />
+            </label>
+          ) : null}
+          {kind === "aggregate" ? (
+            <label>
+              Expression
+              <input name="expression" placeholder="sum(amount) > 2000" required />
+            </label>
+          ) : null}
+          {kind !== "immediate" ? (
+            <label>
+              Window
+              <input
+                name="window"
+                placeholder={kind === "aggregate" ? "day, 1h, 7d" : "20m"}
+                required
+              />
+            </label>
+          ) : null}
+          <div className="row">
+            <label>
+              Only events where (optional)
+              <input name="where" placeholder="routeId == 'SFTP-BANK-A'" />
+            </label>
+            <label>
+              Per value of (optional)
+              <select name="groupBy" defaultValue="">
+                <option value="">—</option>
+                {columns.map((c) => (
+                  <option key={c}>{c}</option>
+                ))}
+              </select>
+            </label>
+          </div>
+          {result?.intent === "create-rule" && result.errors?.length ? (
+            <ul className="error" role="alert">
+              {result.errors.map((e) => (
+                <li key={e.path}>
+                  {e.path}: {e.message}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <button type="submit" name="intent" value="create-rule">
+            Create rule
+          </button>
+        </Form>
+      </section>
+
+      <section>
+        <h2>Recent events</h2>
+        {events.items.length === 0 ? (
+          <p className="muted">
+            No events yet. Send some: <code>POST /v1/ingest/{business.id}</code> with a source
+            token.
+          </p>
+        ) : (
+          <table className="table">
+            <thead>
+              <tr>
+                <th>Time</th>
+                {columns.map((c) => (
+                  <th key={c}>{c}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {events.items.map((e) => (
+                <tr key={e.id}>
+                  <td>{when(e.time)}</td>
+                  {columns.map((c) => (
+                    <td key={c}>{e.data[c] === undefined ? "" : String(e.data[c])}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {events.nextCursor ? <Link to={`?events=${events.nextCursor}`}>Older events</Link> : null}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,20 @@
+import { createRequestHandler } from "react-router";
+// The React Router server build (react-router build); bundled in by app/build.mjs.
+import * as build from "../build/server/index.js";
+import type { UiEnv } from "./env";
+
+const handle = createRequestHandler(
+  build as unknown as Parameters<typeof createRequestHandler>[0],
+  "production",
+);
+
+/** Pages advanced mode: static assets from build/client, everything else rendered by React Router. */
+export default {
+  async fetch(request, env, ctx) {
+    const url = new URL(request.url);
+    if (url.pathname.startsWith("/assets/") || url.pathname === "/favicon.svg") {
+      return env.ASSETS.fetch(request);
+    }
+    return handle(request, { cloudflare: { env, ctx } });
+  },
+} satisfies ExportedHandler<UiEnv>;

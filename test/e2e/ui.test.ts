@@ -1,0 +1,174 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Worker } from "../../scripts/lib/stack.mjs";
+import { freePort, migrate, startWorker } from "../../scripts/lib/stack.mjs";
+
+const admin = "ui-e2e-admin-token";
+const chromiumPath = "/usr/bin/chromium";
+const shots = "test-results/ui";
+let api: Worker;
+let ui: Worker;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      `The browser suite needs Debian's Chromium at ${chromiumPath} (apt-get install chromium; .ci/run does it).`,
+    );
+  }
+  // The UI as npm start serves it: the Pages build, in workerd, bound to the API worker.
+  execFileSync(process.execPath, ["node_modules/@react-router/dev/bin.js", "build"], {
+    stdio: "ignore",
+  });
+  execFileSync(process.execPath, ["app/build.mjs"], { stdio: "inherit" });
+  api = await startWorker({
+    config: "wrangler.toml",
+    port: await freePort(),
+    inspectorPort: await freePort(),
+    vars: { ADMIN_TOKEN: admin, ENVIRONMENT: "development", ALLOW_PRIVATE_TARGETS: "true" },
+  });
+  await migrate(api.persist);
+  ui = await startWorker({
+    config: "app/wrangler.dev.toml",
+    port: await freePort(),
+    inspectorPort: await freePort(),
+    persist: api.persist,
+    registry: `${api.persist}/registry`,
+  });
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  mkdirSync(shots, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  ui?.stop();
+  api?.stop();
+});
+
+async function signIn(page: Page) {
+  await page.goto(`${ui.url}/`);
+  await expect.poll(() => page.url()).toContain("/login");
+  await page.getByLabel("Admin token").fill(admin);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${ui.url}/`);
+}
+
+describe("the web UI in Chromium", () => {
+  it("refuses a wrong token and keeps the right one out of client JavaScript", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${ui.url}/login`);
+    await page.getByLabel("Admin token").fill("wrong");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("not valid");
+    await page.getByLabel("Admin token").fill(admin);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${ui.url}/`);
+    expect(await page.evaluate(() => document.cookie)).not.toContain(admin);
+    const [cookie] = await page.context().cookies();
+    expect(cookie).toMatchObject({
+      name: "anom_session",
+      httpOnly: true,
+      secure: true,
+      sameSite: "Lax",
+    });
+    await page.close();
+  });
+
+  it("creates a business and a source, receives events, and acknowledges the alert they raise", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page);
+    await page.screenshot({ path: `${shots}/dashboard-empty.png` });
+
+    await page.getByRole("link", { name: "New business" }).click();
+    await page.waitForURL(`${ui.url}/businesses/new`);
+    await page.getByLabel("Name", { exact: true }).fill("Camel routes (UI)");
+    await page.getByLabel("Field 1 name").fill("routeId");
+    await page.getByLabel("Field 1 required").check();
+    await page.getByLabel("Field 2 name").fill("durationMs");
+    await page.getByLabel("Field 2 type").selectOption("number");
+    await page.getByRole("button", { name: "Create business" }).click();
+    await page.waitForURL(/\/businesses\/bus_/);
+    const businessId = page.url().match(/bus_[0-9a-z]+/)?.[0] ?? "";
+
+    await page.getByLabel("New source name").fill("camel-prod");
+    await page.getByRole("button", { name: "Create source" }).click();
+    const token = (await page.getByTestId("source-token").textContent()) ?? "";
+    expect(token).toMatch(/^anom_/);
+
+    await page.getByLabel("Name", { exact: true }).fill("Slow route");
+    await page.getByLabel("Condition (CEL)").fill("durationMs >");
+    await page.getByRole("button", { name: "Create rule" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("condition");
+    await page.getByLabel("Condition (CEL)").fill("durationMs > 5000");
+    await page.getByLabel("Per value of (optional)").selectOption("routeId");
+    await page.getByRole("button", { name: "Create rule" }).click();
+    await expect.poll(() => page.getByText("Slow route").count()).toBeGreaterThan(0);
+
+    const sent = await fetch(`${api.url}/v1/ingest/${businessId}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify([
+        { routeId: "SFTP-BANK-A", durationMs: 9100 },
+        { routeId: "SFTP-BANK-B", durationMs: 80 },
+      ]),
+    });
+    expect(sent.status).toBe(202);
+    await page.reload();
+    await expect.poll(() => page.getByRole("cell", { name: "9100" }).count()).toBe(1);
+    await page.screenshot({ path: `${shots}/business.png`, fullPage: true });
+
+    await page.getByRole("link", { name: "Alerts" }).click();
+    // Wait for the navigation: a reload before it lands would reload the business page.
+    await page.waitForURL(`${ui.url}/alerts`);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.getByText("SFTP-BANK-A: durationMs > 5000").count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(1);
+    await page.screenshot({ path: `${shots}/alerts.png`, fullPage: true });
+    await page.getByRole("button", { name: "Acknowledge" }).click();
+    await expect
+      .poll(() => page.locator("tbody tr td:nth-child(4)").first().textContent())
+      .toBe("acknowledged");
+    await page.getByRole("button", { name: "Resolve" }).click();
+    await expect.poll(() => page.getByText("No alerts match.").count()).toBe(1);
+
+    await page.getByRole("link", { name: "Dashboard" }).click();
+    await page.waitForURL(`${ui.url}/`);
+    await expect
+      .poll(() => page.getByRole("heading", { name: "Camel routes (UI)" }).count())
+      .toBe(1);
+    await page.screenshot({ path: `${shots}/dashboard.png`, fullPage: true });
+    await page.close();
+  });
+
+  it("works at a phone's width", async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await signIn(page);
+    await page.goto(`${ui.url}/alerts`);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${shots}/alerts-phone.png`, fullPage: true });
+    await page.close();
+  });
+});
