@@ -6,6 +6,7 @@
 // Options: --seconds N (default 180), ANOM_API (default http://127.0.0.1:8787).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { client } from "./lib/api.mjs";
 
 const root = join(new URL(".", import.meta.url).pathname, "..");
 const api = process.env.ANOM_API ?? "http://127.0.0.1:8787";
@@ -18,16 +19,7 @@ const admin =
     ?.trim();
 if (!admin) throw new Error("No admin token: run `npm start` first (it writes .dev.vars).");
 
-async function call(method, path, body, token = admin) {
-  const res = await fetch(api + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
+const { json: call } = client(api, admin);
 
 const businesses = [
   {

@@ -4,7 +4,7 @@
 // 2. Absence lateness: 10,000 live timers on one business's alarm; how long after
 //    its deadline each alert opened (openedAt - eventTime).
 // Usage: node bench/engine/run.mjs [--batches 40]
-import { client } from "../lib/api.mjs";
+import { client } from "../../scripts/lib/api.mjs";
 import { fmt, migrate, startWorker } from "../lib/stack.mjs";
 
 const arg = (name, fallback) => {

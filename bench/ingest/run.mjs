@@ -1,7 +1,7 @@
 // bench/ingest: ingest throughput and latency on the real local stack (wrangler dev,
 // workerd, local D1 and Durable Objects), side by side with a hello-world Worker.
 // Usage: node bench/ingest/run.mjs [--seconds 8]
-import { client } from "../lib/api.mjs";
+import { client } from "../../scripts/lib/api.mjs";
 import { fmt, load, migrate, startWorker } from "../lib/stack.mjs";
 
 const seconds = Number(process.argv[process.argv.indexOf("--seconds") + 1] || 8);

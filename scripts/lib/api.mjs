@@ -1,4 +1,4 @@
-// A small client for benchmarks against a running Anom API.
+// A small client for scripts (demo, benchmarks) against a running Anom API.
 export function client(baseUrl, adminToken) {
   async function json(method, path, body, token = adminToken) {
     const res = await fetch(baseUrl + path, {
