@@ -1,6 +1,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { syncAlertIndex } from "../../workers/business/alert-index";
+import { AlertStore } from "../../workers/business/engine/alerts";
 import { database } from "../../workers/lib/db";
 import { businessWithSource, createRule, ingest, settle } from "../helpers";
 
@@ -31,7 +32,7 @@ describe("the alert index outbox", () => {
           sql,
           db,
           business.id,
-          (id) => (id === alertId ? readAlert(sql, id) : undefined),
+          (id) => new AlertStore(sql).get(id),
           () => "Slow",
         );
         expect(synced).toBe(true);
@@ -42,26 +43,3 @@ describe("the alert index outbox", () => {
     );
   });
 });
-
-function readAlert(sql: SqlStorage, id: string) {
-  const r = sql
-    .exec<Record<string, SqlStorageValue>>(`select * from alerts where id = ?`, id)
-    .one();
-  return {
-    id: String(r.id),
-    ruleId: String(r.rule_id),
-    groupKey: String(r.group_key),
-    status: r.status as "open",
-    severity: r.severity as "warning",
-    summary: String(r.summary),
-    openedAt: Number(r.opened_at),
-    lastTriggeredAt: Number(r.last_triggered_at),
-    acknowledgedAt: null,
-    resolvedAt: null,
-    resolution: null,
-    count: Number(r.count),
-    eventTime: Number(r.event_time),
-    context: {},
-    seq: Number(r.seq),
-  };
-}

@@ -1,23 +1,15 @@
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { client } from "../../scripts/lib/api.mjs";
 import type { Worker } from "../../scripts/lib/stack.mjs";
 import { freePort, migrate, startWorker } from "../../scripts/lib/stack.mjs";
 import { startReceiver } from "../support/receiver";
 
 const admin = "e2e-admin-token";
 let stack: Worker;
+/** The stack's API as the admin. */
+const api = () => client(stack.url, admin);
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
-
-async function api(method: string, path: string, body?: unknown, token = admin) {
-  const res = await fetch(stack.url + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 /** Waits (bounded) for the receiver to have `count` requests at a path. */
 async function waitFor(path: string, count: number, timeoutMs: number) {
@@ -46,19 +38,21 @@ afterAll(async () => {
 
 describe("notifications on the real local stack", () => {
   it("delivers signed alert.opened then alert.resolved to a receiver that fails the first attempts", async () => {
-    const business = await api("POST", "/v1/businesses", {
+    const business = await api().json("POST", "/v1/businesses", {
       name: "e2e camel routes",
       fields: [
         { name: "routeId", type: "string", required: true },
         { name: "durationMs", type: "number", required: true },
       ],
     });
-    const { token } = await api("POST", `/v1/businesses/${business.id}/sources`, { name: "e2e" });
-    const channel = await api("POST", `/v1/businesses/${business.id}/channels`, {
+    const { token } = await api().json("POST", `/v1/businesses/${business.id}/sources`, {
+      name: "e2e",
+    });
+    const channel = await api().json("POST", `/v1/businesses/${business.id}/channels`, {
       type: "webhook",
       url: `http://127.0.0.1:${receiver.port}/hook?fail=2`,
     });
-    await api("POST", `/v1/businesses/${business.id}/rules`, {
+    await api().json("POST", `/v1/businesses/${business.id}/rules`, {
       name: "Slow route",
       kind: "immediate",
       condition: "durationMs > 5000",
@@ -66,7 +60,7 @@ describe("notifications on the real local stack", () => {
       severity: "critical",
     });
 
-    await api(
+    await api().json(
       "POST",
       `/v1/ingest/${business.id}`,
       { routeId: "SFTP-BANK-A", durationMs: 9000 },
@@ -76,7 +70,7 @@ describe("notifications on the real local stack", () => {
     expect(opened).toHaveLength(1);
     expect(receiver.attempts("/hook")).toBe(3);
 
-    await api(
+    await api().json(
       "POST",
       `/v1/ingest/${business.id}`,
       { routeId: "SFTP-BANK-A", durationMs: 120 },
@@ -90,7 +84,7 @@ describe("notifications on the real local stack", () => {
     expect(bodies.map((b) => b.type)).toEqual(["alert.opened", "alert.resolved"]);
     expect(bodies[0]?.data.id).toBe(bodies[1]?.data.id);
 
-    const log = await api("GET", `/v1/businesses/${business.id}/deliveries`);
+    const log = await api().json("GET", `/v1/businesses/${business.id}/deliveries`);
     const opens = log.items.filter((d: { type: string }) => d.type === "alert.opened");
     expect(opens.map((d: { outcome: string }) => d.outcome).sort()).toEqual([
       "delivered",

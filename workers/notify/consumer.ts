@@ -9,7 +9,6 @@ import type { NotificationMessage } from "./message";
 import type { SendResult } from "./senders";
 import { destinationOf, sendEmail, sendSlack, sendWebhook } from "./senders";
 
-export const NOTIFICATIONS_QUEUE = "anom-notifications";
 export const DEAD_LETTER_QUEUE = "anom-notifications-dlq";
 
 type DeliveryRow = typeof tables.deliveries.$inferInsert;

@@ -269,16 +269,4 @@ export class AlertStore {
       this.track(fromRow(row));
     }
   }
-
-  history(
-    alertId: string,
-  ): { id: string; type: TransitionType; at: number; detail: Record<string, unknown> | null }[] {
-    return this.sql
-      .exec<{ id: string; type: TransitionType; at: number; detail: string | null }>(
-        `select id, type, at, detail from alert_log where alert_id = ? order by at, id`,
-        alertId,
-      )
-      .toArray()
-      .map((r) => ({ ...r, detail: r.detail ? JSON.parse(r.detail) : null }));
-  }
 }
