@@ -159,7 +159,14 @@ describe("rules API", () => {
         /exceed/,
       ],
       ["unknown kind", { kind: "magic" }, "kind", /./],
-      ["anomaly (not yet)", { kind: "anomaly", field: "durationMs" }, "kind", /profile engine/],
+      ["anomaly on a string", { kind: "anomaly", field: "routeId" }, "field", /need a number/],
+      ["anomaly on no field", { kind: "anomaly", field: "nope" }, "field", /not a field/],
+      [
+        "anomaly sensitivity",
+        { kind: "anomaly", field: "durationMs", sensitivity: "extreme" },
+        "sensitivity",
+        /./,
+      ],
     ];
     for (const [label, body, path, message] of cases) {
       it(label, async () => {

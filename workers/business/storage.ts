@@ -79,6 +79,12 @@ const steps: string[][] = [
   ],
   // Notifications: outbox rows per (transition, channel) with the message to send.
   [`alter table outbox add column channel_id text`, `alter table outbox add column payload text`],
+  // Anomaly rules: one detector state per (rule, group).
+  [
+    `create table if not exists anomaly (
+       rule_id text not null, group_key text not null, state text not null,
+       primary key (rule_id, group_key)) without rowid`,
+  ],
 ];
 
 export const SCHEMA_VERSION = steps.length;

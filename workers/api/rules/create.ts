@@ -10,7 +10,7 @@ export const route = createRoute({
   method: "post",
   path: "/{id}/rules",
   tags: ["Rules"],
-  summary: "Create a rule (immediate, absence or aggregate)",
+  summary: "Create a rule (immediate, absence, aggregate or anomaly)",
   description:
     "`condition` and `where` are CEL expressions over the event's fields, type-checked when saved. `window` is a duration (`30s`, `20m`, `1h`, `7d`: sliding) or `day`, `week`, `month` in the business's time zone.",
   security: adminSecurity,

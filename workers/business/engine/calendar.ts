@@ -61,7 +61,7 @@ export function localTime(ms: number, timeZone: string): LocalTime {
 }
 
 /** Offset of the zone from UTC at an instant, in ms (Berlin in summer: +2h). */
-function offsetAt(ms: number, timeZone: string): number {
+export function offsetAt(ms: number, timeZone: string): number {
   const t = localTime(ms, timeZone);
   const asUtc = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
   return asUtc - Math.floor(ms / 1000) * 1000;

@@ -4,6 +4,8 @@ import type { Rule, RuleCreate } from "../../../schema/contracts/rules";
 import { parseDuration } from "../../lib/duration";
 import { invalid } from "../../lib/errors";
 import { ActiveTime } from "./active";
+import type { DetectorSettings } from "./anomaly";
+import { SENSITIVITY } from "./anomaly";
 import type { Period } from "./calendar";
 import type { AggregateExpression, Predicate } from "./expressions";
 import { compilePredicate, parseAggregate } from "./expressions";
@@ -26,6 +28,7 @@ export type CompiledRule = Base &
     | { kind: "immediate"; condition: Predicate; tolerance: Tolerance | undefined }
     | { kind: "absence"; windowMs: number; active: ActiveTime; expect: string[] }
     | { kind: "aggregate"; aggregate: AggregateExpression; window: Window }
+    | { kind: "anomaly"; field: string; settings: DetectorSettings }
   );
 
 export type Tolerance =
@@ -110,8 +113,21 @@ export function compileRule(
         aggregate: parseAggregate(rule.expression, fields),
         window: windowOf(rule.window, "window"),
       };
-    case "anomaly":
-      throw invalid("kind", "anomaly rules come with the profile engine and are not available yet");
+    case "anomaly": {
+      const field = fields.find((f) => f.name === rule.field);
+      if (!field) throw invalid("field", `'${rule.field}' is not a field of this business`);
+      if (field.type !== "number" && field.type !== "integer")
+        throw invalid(
+          "field",
+          `'${rule.field}' is a ${field.type} field; anomaly rules need a number`,
+        );
+      return {
+        ...base,
+        kind: "anomaly",
+        field: field.name,
+        settings: SENSITIVITY[rule.sensitivity],
+      };
+    }
   }
 }
 
@@ -126,5 +142,7 @@ export function stateFingerprint(rule: Rule): string {
     const head = rule.expression.replace(/\s+/g, "").replace(/(>=|<=|==|!=|>|<).*$/, "");
     shape.push(head, rule.window);
   }
+  // A new sensitivity keeps what the detector learnt; a new field does not.
+  if (rule.kind === "anomaly") shape.push(rule.field);
   return JSON.stringify(shape);
 }

@@ -3,6 +3,8 @@ import type { Rule } from "../../../schema/contracts/rules";
 import type { NewEvent } from "../events";
 import { scheduleAt, scheduleAtMost, scheduleMany, unschedule } from "../schedule";
 import type { AlertStore } from "./alerts";
+import type { DetectorState } from "./anomaly";
+import { newDetectorState, observe } from "./anomaly";
 import type { Period } from "./calendar";
 import { clock, localDate, periodOf } from "./calendar";
 import type { CompiledRule, Tolerance, Window } from "./compile";
@@ -42,6 +44,8 @@ export class RuleEngine {
   private readonly touchedBuckets = new Set<string>();
   private readonly tolerance = new Map<string, string>();
   private readonly touchedTolerance = new Set<string>();
+  private readonly detectors = new Map<string, DetectorState>();
+  private readonly touchedDetectors = new Set<string>();
   /** Windows to look at again when time passes, by state key: the earliest due wins. */
   private readonly windowChecks = new Map<string, number>();
 
@@ -92,6 +96,9 @@ export class RuleEngine {
             break;
           case "aggregate":
             this.aggregate(r, group, event, now);
+            break;
+          case "anomaly":
+            this.anomaly(r, group, event, now);
             break;
         }
       }
@@ -192,6 +199,55 @@ export class RuleEngine {
     const key = stateKey(r.rule.id, group);
     this.addToBucket(key, r.window, event.time, value);
     this.judgeAggregate(r, group, event.time, now, { event: event.data });
+  }
+
+  private anomaly(
+    r: CompiledRule & { kind: "anomaly" },
+    group: string,
+    event: NewEvent,
+    now: number,
+  ) {
+    const value = event.data[r.field];
+    if (typeof value !== "number") return;
+    const key = stateKey(r.rule.id, group);
+    const state = this.detectorOf(key);
+    const v = observe(state, value, event.time, this.business.timezone, r.settings);
+    this.touchedDetectors.add(key);
+    if (v.anomalous) {
+      const what =
+        v.kind === "spike"
+          ? `${r.field} = ${formatNumber(value)} is unusual`
+          : `${r.field} has shifted ${v.z > 0 ? "up" : "down"} (${formatNumber(value)})`;
+      const text = `${what}: expected ${formatNumber(v.expected)}, normally ${formatNumber(v.low)} to ${formatNumber(v.high)}`;
+      this.fire(r, group, now, event.time, text, {
+        event: event.data,
+        value,
+        expected: v.expected,
+        low: v.low,
+        high: v.high,
+        z: v.z,
+        anomaly: v.kind,
+      });
+    } else if (v.recovered) {
+      this.clear(r, group, now, `${r.field} is back to normal (${formatNumber(value)})`);
+    }
+  }
+
+  private detectorOf(key: string): DetectorState {
+    let state = this.detectors.get(key);
+    if (!state) {
+      const [ruleId, group] = splitKey(key);
+      const row = this.sql
+        .exec<{ state: string }>(
+          `select state from anomaly where rule_id = ? and group_key = ?`,
+          ruleId,
+          group,
+        )
+        .toArray()[0];
+      state = row ? (JSON.parse(row.state) as DetectorState) : newDetectorState();
+      this.detectors.set(key, state);
+    }
+    return state;
   }
 
   /** Compares the window holding `time` with the threshold; opens or resolves accordingly. */
@@ -513,6 +569,19 @@ export class RuleEngine {
       );
       this.touchedTolerance.clear();
     }
+    if (this.touchedDetectors.size) {
+      const rows = [...this.touchedDetectors].map((key) => [
+        ...splitKey(key),
+        JSON.stringify(this.detectors.get(key)),
+      ]);
+      this.sql.exec(
+        `insert into anomaly (rule_id, group_key, state)
+         select value ->> 0, value ->> 1, value ->> 2 from json_each(?) where true
+         on conflict (rule_id, group_key) do update set state = excluded.state`,
+        JSON.stringify(rows),
+      );
+      this.touchedDetectors.clear();
+    }
     for (const [key, due] of this.windowChecks) scheduleAtMost(this.sql, JOB_WINDOW, key, due);
     this.windowChecks.clear();
     this.alerts.flush();
@@ -526,6 +595,8 @@ export class RuleEngine {
     this.touchedBuckets.clear();
     this.tolerance.clear();
     this.touchedTolerance.clear();
+    this.detectors.clear();
+    this.touchedDetectors.clear();
     this.windowChecks.clear();
     this.alerts.reload();
   }
@@ -604,7 +675,7 @@ export class RuleEngine {
 
   private forget(ruleId: string, now: number, why: string) {
     for (const alert of this.alerts.activeOfRule(ruleId)) this.alerts.resolve(alert, now, why);
-    for (const table of ["last_seen", "agg", "tolerance", "rule_state"]) {
+    for (const table of ["last_seen", "agg", "tolerance", "anomaly", "rule_state"]) {
       this.sql.exec(`delete from ${table} where rule_id = ?`, ruleId);
     }
     this.sql.exec(
@@ -614,7 +685,7 @@ export class RuleEngine {
       `${ruleId}\n`,
       `${ruleId}\u000b`,
     );
-    for (const cache of [this.lastSeen, this.buckets, this.tolerance]) {
+    for (const cache of [this.lastSeen, this.buckets, this.tolerance, this.detectors]) {
       for (const key of cache.keys()) if (key.startsWith(`${ruleId}\n`)) cache.delete(key);
     }
   }
