@@ -1,4 +1,6 @@
 import { createApp } from "./api/app";
+import { profileAll } from "./api/suggestions/service";
+import { database } from "./lib/db";
 import { DEAD_LETTER_QUEUE, deliverNotifications, recordDeadLetters } from "./notify/consumer";
 import type { NotificationMessage } from "./notify/message";
 
@@ -11,5 +13,9 @@ export default {
   async queue(batch, env, _ctx) {
     if (batch.queue === DEAD_LETTER_QUEUE) await recordDeadLetters(batch, env);
     else await deliverNotifications(batch, env);
+  },
+  /** The daily Cron Trigger: the profile engine looks at every business. */
+  async scheduled(_controller, env, _ctx) {
+    await profileAll(env, database(env.DB));
   },
 } satisfies ExportedHandler<Env, NotificationMessage>;

@@ -48,3 +48,16 @@ export const suggestions = sqliteTable(
   },
   (t) => [index("suggestions_business_fingerprint_idx").on(t.businessId, t.fingerprint)],
 );
+
+/** The last profile run of each business: what it read and why it suggested nothing where it did not. */
+export const profileRuns = sqliteTable("profile_runs", {
+  businessId: text("business_id")
+    .primaryKey()
+    .references(() => businesses.id, { onDelete: "cascade" }),
+  ranAt: integer("ran_at").notNull(),
+  events: integer("events").notNull(),
+  periodFrom: integer("period_from").notNull(),
+  periodTo: integer("period_to").notNull(),
+  groupField: text("group_field"),
+  notes: text("notes", { mode: "json" }).notNull(),
+});

@@ -14,6 +14,7 @@ import { fieldsApi } from "./fields";
 import { newApp } from "./openapi";
 import { rulesApi } from "./rules";
 import { sourcesApi } from "./sources";
+import { suggestionActionsApi, suggestionsApi } from "./suggestions";
 import * as healthz from "./system/healthz";
 import { viewsApi } from "./views";
 
@@ -60,8 +61,10 @@ export function createApp() {
     .route("/v1/businesses", channelsApi)
     .route("/v1/businesses", deliveriesApi)
     .route("/v1/businesses", viewsApi)
+    .route("/v1/businesses", suggestionsApi)
     .route("/v1/alerts", alertsApi)
-    .route("/v1/deliveries", deliveryActionsApi);
+    .route("/v1/deliveries", deliveryActionsApi)
+    .route("/v1/suggestions", suggestionActionsApi);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
     type: "http",

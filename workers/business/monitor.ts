@@ -1,11 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Alert } from "../../schema/contracts/alerts";
 import type { IngestResult, SeriesPoint, StoredEvent } from "../../schema/contracts/events";
+import type { Rule } from "../../schema/contracts/rules";
 import { getBusiness } from "../api/businesses/service";
 import { listChannels } from "../api/channels/service";
 import { listRules } from "../api/rules/service";
 import { database } from "../lib/db";
 import { notFound, ProblemError } from "../lib/errors";
+import { loadHistory } from "../profile/history";
+import type { Profile } from "../profile/profile";
+import { profile } from "../profile/profile";
 import { syncAlertIndex } from "./alert-index";
 import { ANALYTICS_INTERVAL_MS, writeAnalytics } from "./analytics";
 import { ARCHIVE_BATCH, ARCHIVE_DELAY_MS, archivedSeq, flushArchive } from "./archive";
@@ -116,6 +120,14 @@ export class BusinessMonitor extends DurableObject<Env> {
   async series(businessId: string, q: SeriesQuery): Promise<SeriesPoint[]> {
     this.remember(businessId);
     return series(this.sql, q);
+  }
+
+  /** Runs the profile engine over this business's history, here next to the events. */
+  async profile(businessId: string, rules: Rule[]): Promise<Profile> {
+    const engine = await this.load(businessId);
+    const now = Date.now();
+    const history = await loadHistory(this.sql, this.env.ARCHIVE, businessId, now);
+    return profile(engine.business, history, rules);
   }
 
   /** Reloads the rules after they changed and brings the live state in line. */

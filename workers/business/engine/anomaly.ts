@@ -108,8 +108,11 @@ export function newDetectorState(): DetectorState {
 
 const offsets = new Map<string, number>();
 
-/** Local hour (fractional) and weekday (0 = Monday) of an instant; the zone's offset is cached per quarter hour. */
-function seasonOf(ms: number, timeZone: string): { hour: number; day: number } {
+/** Local hour (fractional), weekday (0 = Monday) and date (days since 1970) of an instant; the zone's offset is cached per quarter hour. */
+export function localSlot(
+  ms: number,
+  timeZone: string,
+): { hour: number; day: number; date: number } {
   const slot = `${timeZone}\n${Math.floor(ms / 900_000)}`;
   let offset = offsets.get(slot);
   if (offset === undefined) {
@@ -121,7 +124,7 @@ function seasonOf(ms: number, timeZone: string): { hour: number; day: number } {
   const dayMs = 86_400_000;
   const days = Math.floor(local / dayMs);
   // 1970-01-01 was a Thursday (3 when Monday is 0).
-  return { hour: (local - days * dayMs) / 3_600_000, day: (((days + 3) % 7) + 7) % 7 };
+  return { hour: (local - days * dayMs) / 3_600_000, day: (((days + 3) % 7) + 7) % 7, date: days };
 }
 
 /** The two hourly slots around a fractional hour (slot i centred on i:30) and the weight of the second. */
@@ -139,7 +142,7 @@ export function observe(
   timeZone: string,
   settings: DetectorSettings,
 ): Verdict {
-  const { hour, day } = seasonOf(time, timeZone);
+  const { hour, day } = localSlot(time, timeZone);
   if (state.n === 0) {
     state.first = time;
     state.level = value;
