@@ -2,6 +2,7 @@ import { createRequestHandler } from "react-router";
 // The React Router server build (react-router build); bundled in by app/build.mjs.
 import * as build from "../build/server/index.js";
 import type { UiEnv } from "./env";
+import { liveAlerts } from "./lib/live.server";
 
 const handle = createRequestHandler(
   build as unknown as Parameters<typeof createRequestHandler>[0],
@@ -15,6 +16,8 @@ export default {
     if (url.pathname.startsWith("/assets/") || url.pathname === "/favicon.svg") {
       return env.ASSETS.fetch(request);
     }
+    const live = /^\/live\/([A-Za-z0-9_]+)$/.exec(url.pathname);
+    if (live?.[1]) return liveAlerts(request, env, live[1]);
     return handle(request, { cloudflare: { env, ctx } });
   },
 } satisfies ExportedHandler<UiEnv>;

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useLoaderData, useNavigation } from "react-router";
 import { api, json } from "../lib/api.server";
 import { ago, when } from "../lib/format";
+import { LiveBadge, useLiveAlerts } from "../lib/live";
 import { assertSameOrigin } from "../lib/session.server";
 
 const statuses = ["active", "open", "acknowledged", "resolved"] as const;
@@ -44,9 +45,12 @@ export default function Alerts() {
   const { alerts, businesses, filter } = useLoaderData<typeof loader>();
   const busy = useNavigation().state !== "idle";
   const names = new Map(businesses.map((b) => [b.id, b.name]));
+  const live = useLiveAlerts(filter.businessId ? [filter.businessId] : businesses.map((b) => b.id));
   return (
     <>
-      <h1>Alerts</h1>
+      <h1>
+        Alerts <LiveBadge live={live} />
+      </h1>
       <Form method="get" className="filters">
         <label>
           Status

@@ -4,6 +4,7 @@ import type { Alert } from "../../schema/contracts/alerts";
 import type { Business } from "../../schema/contracts/businesses";
 import { api, json } from "../lib/api.server";
 import { ago } from "../lib/format";
+import { LiveBadge, useLiveAlerts } from "../lib/live";
 
 interface Card {
   business: Business;
@@ -69,9 +70,10 @@ function Sparkline({ values }: { values: number[] }) {
 
 export default function Dashboard() {
   const { cards, newest } = useLoaderData<typeof loader>();
+  const live = useLiveAlerts(cards.map((c) => c.business.id));
   return (
     <>
-      <h1>Dashboard</h1>
+      <h1>Dashboard {cards.length ? <LiveBadge live={live} /> : null}</h1>
       {cards.length === 0 ? (
         <section className="empty">
           <p>No businesses yet.</p>

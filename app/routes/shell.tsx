@@ -20,6 +20,7 @@ export default function Shell() {
             Dashboard
           </NavLink>
           <NavLink to="/alerts">Alerts</NavLink>
+          <NavLink to="/suggestions">Suggestions</NavLink>
           <NavLink to="/businesses/new">New business</NavLink>
         </nav>
         <Form method="post" action="/logout">

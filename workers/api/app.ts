@@ -7,6 +7,7 @@ import { ProblemError, problemBody, problemResponse, toProblemResponse } from ".
 import { alertsApi } from "./alerts";
 import { adminAuth } from "./auth";
 import { businessesApi } from "./businesses";
+import { live } from "./businesses/live";
 import { channelsApi } from "./channels";
 import { deliveriesApi, deliveryActionsApi } from "./deliveries";
 import { eventsApi } from "./events";
@@ -50,6 +51,8 @@ export function createApp() {
   app.use("/v1/*", async (c, next) =>
     c.req.path.startsWith("/v1/ingest/") ? next() : adminAuth(c, next),
   );
+
+  app.get("/v1/businesses/:id/live", live);
 
   // Chained so the route types add up: the UI's typed client (hono/client) is built from them.
   const routes = app

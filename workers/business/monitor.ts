@@ -153,6 +153,41 @@ export class BusinessMonitor extends DurableObject<Env> {
     });
   }
 
+  /**
+   * The live channel: a WebSocket (hibernatable: an idle watcher costs no
+   * running object) that hears `{"type":"alerts"}` whenever this business's
+   * alerts changed and the change reached the alert index.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("Expected a WebSocket upgrade.", { status: 426 });
+    }
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    this.ctx.acceptWebSocket(server);
+    server.send(JSON.stringify({ type: "hello" }));
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    if (message === "ping") ws.send(JSON.stringify({ type: "pong" }));
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    ws.close(code === 1005 || code === 1006 ? 1000 : code, "bye");
+  }
+
+  /** Tells every watcher that alerts changed (they reload what they show). */
+  private announce(): void {
+    const message = JSON.stringify({ type: "alerts", at: Date.now() });
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.send(message);
+      } catch {
+        // A socket that is closing; the runtime drops it.
+      }
+    }
+  }
+
   /** Forgets everything: called when the business is deleted. */
   async destroy(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
@@ -234,14 +269,21 @@ export class BusinessMonitor extends DurableObject<Env> {
     }
   }
 
-  private syncIndex(engine: RuleEngine): Promise<boolean> {
-    return syncAlertIndex(
+  /** Copies queued alert changes to D1; watchers hear of them once they are there. */
+  private async syncIndex(engine: RuleEngine): Promise<boolean> {
+    const queued = this.sql
+      .exec<{ q: number }>(`select exists (select 1 from outbox where kind = 'index') as q`)
+      .one().q;
+    if (!queued) return false;
+    const more = await syncAlertIndex(
       this.sql,
       database(this.env.DB),
       engine.business.id,
       (id) => this.alerts.get(id),
       (ruleId) => engine.ruleName(ruleId),
     );
+    this.announce();
+    return more;
   }
 
   /**
