@@ -10,5 +10,7 @@ export default [
     route("suggestions", "routes/suggestions.tsx"),
     route("businesses/new", "routes/business-new.tsx"),
     route("businesses/:id", "routes/business.tsx"),
+    route("businesses/:id/rules/check", "routes/rule-check.tsx"),
+    route("businesses/:id/channels", "routes/channels.tsx"),
   ]),
 ] satisfies RouteConfig;

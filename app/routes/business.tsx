@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useActionData, useLoaderData } from "react-router";
 import type { Rule } from "../../schema/contracts/rules";
+import { RuleForm, ruleBody } from "../components/rule-form";
 import { api, json } from "../lib/api.server";
 import { ago, when } from "../lib/format";
 import { assertSameOrigin } from "../lib/session.server";
@@ -25,24 +26,6 @@ type ActionResult = {
   detail?: string;
   errors?: { path: string; message: string }[];
 };
-
-/** Rule bodies from the rule form; only the keys of the chosen kind. */
-function ruleBody(form: FormData): Record<string, unknown> {
-  const text = (k: string) => String(form.get(k) ?? "").trim();
-  const kind = text("kind");
-  const body: Record<string, unknown> = {
-    name: text("name"),
-    kind,
-    severity: text("severity") || "warning",
-  };
-  if (text("where")) body.where = text("where");
-  if (text("groupBy")) body.groupBy = text("groupBy");
-  if (kind === "immediate") body.condition = text("condition");
-  if (kind === "absence") body.window = text("window");
-  if (kind === "aggregate")
-    Object.assign(body, { expression: text("expression"), window: text("window") });
-  return body;
-}
 
 export async function action({
   request,
@@ -69,6 +52,17 @@ export async function action({
       break;
     case "create-rule":
       res = await client.v1.businesses[":id"].rules.$post({ param, json: ruleBody(form) as never });
+      break;
+    case "update-rule":
+      res = await client.v1.businesses[":id"].rules[":ruleId"].$patch({
+        param: { ...param, ruleId: String(form.get("ruleId")) },
+        json: ruleBody(form, true) as never,
+      });
+      break;
+    case "delete-rule":
+      res = await client.v1.businesses[":id"].rules[":ruleId"].$delete({
+        param: { ...param, ruleId: String(form.get("ruleId")) },
+      });
       break;
     case "toggle-rule":
       res = await client.v1.businesses[":id"].rules[":ruleId"].$patch({
@@ -123,13 +117,17 @@ function TokenOnce({ token }: { token: string }) {
 export default function BusinessPage() {
   const { business, sources, rules, events } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const [kind, setKind] = useState("immediate");
   const columns = business.fields.map((f) => f.name);
   return (
     <>
       <h1>{business.name}</h1>
       <p className="muted">
         {business.description} · {business.timezone} · id <code>{business.id}</code>
+      </p>
+      <p>
+        <Link to={`/businesses/${business.id}/channels`}>Channels and deliveries</Link> ·{" "}
+        <Link to={`/suggestions?businessId=${business.id}`}>Suggestions</Link> ·{" "}
+        <Link to={`/alerts?businessId=${business.id}`}>Alerts</Link>
       </p>
 
       <section>
@@ -207,84 +205,35 @@ export default function BusinessPage() {
                 <button type="submit" name="intent" value="toggle-rule" className="link">
                   {r.enabled ? "Disable" : "Enable"}
                 </button>
+              </Form>{" "}
+              <Form
+                method="post"
+                className="inline"
+                onSubmit={(e) => {
+                  if (!confirm(`Delete the rule “${r.name}”? Its open alerts are resolved.`))
+                    e.preventDefault();
+                }}
+              >
+                <input type="hidden" name="ruleId" value={r.id} />
+                <button type="submit" name="intent" value="delete-rule" className="link">
+                  Delete
+                </button>
               </Form>
+              <details className="edit">
+                <summary>Edit</summary>
+                <RuleForm
+                  business={business}
+                  rule={r}
+                  errors={result?.intent === "update-rule" ? result.errors : undefined}
+                />
+              </details>
             </li>
           ))}
         </ul>
-        <Form method="post" className="stack rule-form">
-          <h3>New rule</h3>
-          <div className="row">
-            <label>
-              Name
-              <input name="name" required />
-            </label>
-            <label>
-              Kind
-              <select name="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-                <option value="immediate">immediate: a condition on one event</option>
-                <option value="absence">absence: no event for a while</option>
-                <option value="aggregate">aggregate: a total over a window</option>
-              </select>
-            </label>
-            <label>
-              Severity
-              <select name="severity" defaultValue="warning">
-                <option>info</option>
-                <option>warning</option>
-                <option>critical</option>
-              </select>
-            </label>
-          </div>
-          {kind === "immediate" ? (
-            <label>
-              Condition (CEL)
-              <input name="condition" placeholder="durationMs > 5000" required />
-            </label>
-          ) : null}
-          {kind === "aggregate" ? (
-            <label>
-              Expression
-              <input name="expression" placeholder="sum(amount) > 2000" required />
-            </label>
-          ) : null}
-          {kind !== "immediate" ? (
-            <label>
-              Window
-              <input
-                name="window"
-                placeholder={kind === "aggregate" ? "day, 1h, 7d" : "20m"}
-                required
-              />
-            </label>
-          ) : null}
-          <div className="row">
-            <label>
-              Only events where (optional)
-              <input name="where" placeholder="routeId == 'SFTP-BANK-A'" />
-            </label>
-            <label>
-              Per value of (optional)
-              <select name="groupBy" defaultValue="">
-                <option value="">—</option>
-                {columns.map((c) => (
-                  <option key={c}>{c}</option>
-                ))}
-              </select>
-            </label>
-          </div>
-          {result?.intent === "create-rule" && result.errors?.length ? (
-            <ul className="error" role="alert">
-              {result.errors.map((e) => (
-                <li key={e.path}>
-                  {e.path}: {e.message}
-                </li>
-              ))}
-            </ul>
-          ) : null}
-          <button type="submit" name="intent" value="create-rule">
-            Create rule
-          </button>
-        </Form>
+        <RuleForm
+          business={business}
+          errors={result?.intent === "create-rule" ? result.errors : undefined}
+        />
       </section>
 
       <section>

@@ -110,17 +110,21 @@ describe("the web UI in Chromium", () => {
     const token = (await page.getByTestId("source-token").textContent()) ?? "";
     expect(token).toMatch(/^anom_/);
 
-    await page.getByLabel("Name", { exact: true }).fill("Slow route");
+    // The expression is checked against the server's validation as it is typed.
     await page.getByLabel("Condition (CEL)").fill("durationMs >");
-    await page.getByRole("button", { name: "Create rule" }).click();
     await expect.poll(() => page.getByRole("alert").textContent()).toContain("condition");
     await page.getByLabel("Condition (CEL)").fill("durationMs > 5000");
+    await expect.poll(() => page.getByText("Looks good.").count()).toBe(1);
+    await page.getByLabel("Name", { exact: true }).fill("Slow route");
     await page.getByLabel("Per value of (optional)").selectOption("routeId");
     await page.getByRole("button", { name: "Create rule" }).click();
     await expect.poll(() => page.getByText("Slow route").count()).toBeGreaterThan(0);
 
     // Watch the alerts page, then send the events: the alert must appear without a reload.
-    await page.getByRole("link", { name: "Alerts" }).click();
+    await page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: "Alerts" })
+      .click();
     await page.waitForURL(`${ui.url}/alerts`);
     await expect.poll(() => page.getByTestId("live").textContent()).toBe("Live");
     const sent = await fetch(`${api.url}/v1/ingest/${businessId}`, {
@@ -148,6 +152,13 @@ describe("the web UI in Chromium", () => {
 
     await page.goto(`${ui.url}/businesses/${businessId}`);
     await expect.poll(() => page.getByRole("cell", { name: "9100" }).count()).toBe(1);
+
+    // Edit the rule in place.
+    await page.getByText("Edit", { exact: true }).click();
+    const edit = page.locator("details.edit form");
+    await edit.getByLabel("Condition (CEL)").fill("durationMs > 4000");
+    await edit.getByRole("button", { name: "Save rule" }).click();
+    await expect.poll(() => page.getByText("durationMs > 4000", { exact: true }).count()).toBe(1);
     await page.screenshot({ path: `${shots}/business.png`, fullPage: true });
 
     await page.getByRole("link", { name: "Dashboard" }).click();
@@ -209,6 +220,32 @@ describe("the web UI in Chromium", () => {
     await expect.poll(() => card.count()).toBe(0);
     const rules = await c.json("GET", `/v1/businesses/${business.id}/rules`);
     expect(rules.items.map((r: { name: string }) => r.name)).toEqual(["temperature out of range"]);
+    await page.close();
+  });
+
+  it("manages a business's channels and shows their delivery log", async () => {
+    const c = client(api.url, admin);
+    const { business } = await c.business({
+      name: "Channels (UI)",
+      fields: [{ name: "timestamp", type: "timestamp" }],
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page);
+    await page.goto(`${ui.url}/businesses/${business.id}`);
+    await page.getByRole("link", { name: "Channels and deliveries" }).click();
+    await page.waitForURL(`${ui.url}/businesses/${business.id}/channels`);
+    await expect.poll(() => page.getByText("No channels").count()).toBe(1);
+    await expect.poll(() => page.getByText("No deliveries yet.").count()).toBe(1);
+    await page.getByLabel("Channel name").fill("on-call");
+    await page.getByLabel("URL").fill("http://127.0.0.1:9/hook");
+    await page.getByLabel("critical").uncheck();
+    await page.getByRole("button", { name: "Create channel" }).click();
+    await expect.poll(() => page.getByTestId("channel-secret").textContent()).toMatch(/^whsec_/);
+    const row = page.getByRole("row").filter({ hasText: "on-call" });
+    await expect.poll(() => row.textContent()).toContain("info, warning");
+    await row.getByRole("button", { name: "Disable" }).click();
+    await expect.poll(() => row.getByText("disabled").count()).toBe(1);
+    await page.screenshot({ path: `${shots}/channels.png`, fullPage: true });
     await page.close();
   });
 

@@ -183,6 +183,23 @@ describe("rules API", () => {
     }
   });
 
+  it("checks a rule body without saving it, for editors that check as the user types", async () => {
+    const b = await createBusiness();
+    const check = (body: Record<string, unknown>) =>
+      call("POST", `/v1/businesses/${b.id}/rules/check`, { body: { name: "r", ...body } });
+    const ok = await check({ kind: "immediate", condition: "durationMs > 5000" });
+    expect(ok.status).toBe(200);
+    expect(ok.json).toEqual({ ok: true });
+    const bad = await check({ kind: "immediate", condition: "durationMs > 'slow'" });
+    expect(bad.status).toBe(422);
+    expect(bad.json.errors[0].path).toBe("condition");
+    const missing = await check({ kind: "aggregate", expression: "sum(amount) > 1" });
+    expect(missing.status).toBe(422);
+    expect(missing.json.errors.map((e: { path: string }) => e.path)).toContain("window");
+    const rules = await call("GET", `/v1/businesses/${b.id}/rules`);
+    expect(rules.json.items).toEqual([]);
+  });
+
   it("refuses a patch that breaks the rule or changes its kind", async () => {
     const b = await createBusiness();
     const r = await createRule(b.id, {

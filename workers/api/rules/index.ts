@@ -1,4 +1,5 @@
 import { newApp } from "../openapi";
+import * as check from "./check";
 import * as create from "./create";
 import * as remove from "./delete";
 import * as get from "./get";
@@ -7,6 +8,7 @@ import * as update from "./update";
 
 export const rulesApi = newApp()
   .openapi(create.route, create.handler)
+  .openapi(check.route, check.handler)
   .openapi(list.route, list.handler)
   .openapi(get.route, get.handler)
   .openapi(update.route, update.handler)

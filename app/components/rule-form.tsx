@@ -1,0 +1,199 @@
+import { useEffect, useRef, useState } from "react";
+import { Form, useFetcher } from "react-router";
+import type { Business } from "../../schema/contracts/businesses";
+import type { Rule } from "../../schema/contracts/rules";
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/**
+ * Creates or edits a rule. As the user types, the body is checked against the
+ * server's validation (the same code that saves rules) and the problems are
+ * shown next to the form; saving goes through the page's action.
+ */
+export function RuleForm({
+  business,
+  rule,
+  errors,
+}: {
+  business: Business;
+  rule?: Rule;
+  errors?: FieldError[] | undefined;
+}) {
+  const [kind, setKind] = useState<string>(rule?.kind ?? "immediate");
+  const check = useFetcher<{ ok: boolean; errors: FieldError[] }>();
+  const form = useRef<HTMLFormElement>(null);
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const id = rule ? rule.id : "new";
+  const columns = business.fields.map((f) => f.name);
+  const numeric = business.fields.filter((f) => f.type === "number" || f.type === "integer");
+  const value = <K extends string>(key: K): string => {
+    const v = (rule as Record<string, unknown> | undefined)?.[key];
+    return typeof v === "string" ? v : "";
+  };
+
+  const scheduleCheck = () => {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      if (!form.current) return;
+      const data = new FormData(form.current);
+      data.set("intent", "check");
+      void check.submit(data, { method: "post", action: `/businesses/${business.id}/rules/check` });
+    }, 300);
+  };
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  const shown = check.data ? check.data.errors : (errors ?? []);
+  const checked = check.data?.ok === true;
+  return (
+    <Form method="post" className="stack rule-form" ref={form} onChange={scheduleCheck}>
+      {rule ? <input type="hidden" name="ruleId" value={rule.id} /> : <h3>New rule</h3>}
+      <div className="row">
+        <label>
+          Name
+          <input name="name" required defaultValue={rule?.name} />
+        </label>
+        <label>
+          Kind
+          <select
+            name="kind"
+            value={kind}
+            disabled={rule !== undefined}
+            onChange={(e) => setKind(e.target.value)}
+          >
+            <option value="immediate">immediate: a condition on one event</option>
+            <option value="absence">absence: no event for a while</option>
+            <option value="aggregate">aggregate: a total over a window</option>
+            <option value="anomaly">anomaly: unusual values of a number</option>
+          </select>
+        </label>
+        {rule ? <input type="hidden" name="kind" value={kind} /> : null}
+        <label>
+          Severity
+          <select name="severity" defaultValue={rule?.severity ?? "warning"}>
+            <option>info</option>
+            <option>warning</option>
+            <option>critical</option>
+          </select>
+        </label>
+      </div>
+      {kind === "immediate" ? (
+        <label>
+          Condition (CEL)
+          <input
+            name="condition"
+            placeholder="durationMs > 5000"
+            required
+            defaultValue={value("condition")}
+            aria-describedby={`check-${id}`}
+          />
+        </label>
+      ) : null}
+      {kind === "aggregate" ? (
+        <label>
+          Expression
+          <input
+            name="expression"
+            placeholder="sum(amount) > 2000"
+            required
+            defaultValue={value("expression")}
+            aria-describedby={`check-${id}`}
+          />
+        </label>
+      ) : null}
+      {kind === "absence" || kind === "aggregate" ? (
+        <label>
+          Window
+          <input
+            name="window"
+            placeholder={kind === "aggregate" ? "day, 1h, 7d" : "20m"}
+            required
+            defaultValue={value("window")}
+          />
+        </label>
+      ) : null}
+      {kind === "anomaly" ? (
+        <div className="row">
+          <label>
+            Field
+            <select name="field" defaultValue={value("field") || numeric[0]?.name}>
+              {numeric.map((f) => (
+                <option key={f.name}>{f.name}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Sensitivity
+            <select name="sensitivity" defaultValue={value("sensitivity") || "medium"}>
+              <option>low</option>
+              <option>medium</option>
+              <option>high</option>
+            </select>
+          </label>
+        </div>
+      ) : null}
+      <div className="row">
+        <label>
+          Only events where (optional)
+          <input
+            name="where"
+            placeholder="routeId == 'SFTP-BANK-A'"
+            defaultValue={value("where")}
+            aria-describedby={`check-${id}`}
+          />
+        </label>
+        <label>
+          Per value of (optional)
+          <select name="groupBy" defaultValue={value("groupBy")}>
+            <option value="">—</option>
+            {columns.map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div id={`check-${id}`} aria-live="polite">
+        {shown.length ? (
+          <ul className="error" role="alert">
+            {shown.map((e) => (
+              <li key={e.path}>
+                {e.path}: {e.message}
+              </li>
+            ))}
+          </ul>
+        ) : checked ? (
+          <p className="ok">Looks good.</p>
+        ) : null}
+      </div>
+      <button type="submit" name="intent" value={rule ? "update-rule" : "create-rule"}>
+        {rule ? "Save rule" : "Create rule"}
+      </button>
+    </Form>
+  );
+}
+
+/** Rule bodies from the rule form: only the keys of the chosen kind. For a change, cleared optional keys are null. */
+export function ruleBody(form: FormData, change = false): Record<string, unknown> {
+  const text = (k: string) => String(form.get(k) ?? "").trim();
+  const kind = text("kind");
+  const body: Record<string, unknown> = {
+    name: text("name"),
+    severity: text("severity") || "warning",
+  };
+  if (!change) body.kind = kind;
+  const optional = (key: string) => {
+    if (text(key)) body[key] = text(key);
+    else if (change) body[key] = null;
+  };
+  optional("where");
+  optional("groupBy");
+  if (kind === "immediate") body.condition = text("condition");
+  if (kind === "absence") body.window = text("window");
+  if (kind === "aggregate")
+    Object.assign(body, { expression: text("expression"), window: text("window") });
+  if (kind === "anomaly")
+    Object.assign(body, { field: text("field"), sensitivity: text("sensitivity") || "medium" });
+  return body;
+}
