@@ -2,22 +2,53 @@ import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useActionData, useLoaderData } from "react-router";
 import type { Rule } from "../../schema/contracts/rules";
+import { BusinessEditor, FieldEditor, fieldBody } from "../components/business-editor";
+import { Chart } from "../components/chart";
 import { RuleForm, ruleBody } from "../components/rule-form";
+import { ViewEditor } from "../components/view-editor";
 import { api, json } from "../lib/api.server";
 import { ago, when } from "../lib/format";
 import { assertSameOrigin } from "../lib/session.server";
+
+const rangeMs = {
+  "1h": 3_600_000,
+  "6h": 6 * 3_600_000,
+  "24h": 86_400_000,
+  "7d": 7 * 86_400_000,
+  "30d": 30 * 86_400_000,
+} as const;
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const client = await api(request, context.cloudflare.env);
   const param = { id: params.id ?? "" };
   const cursor = new URL(request.url).searchParams.get("events") || undefined;
-  const [business, sources, rules, events] = await Promise.all([
+  const [business, sources, rules, events, view] = await Promise.all([
     json(await client.v1.businesses[":id"].$get({ param })),
     json(await client.v1.businesses[":id"].sources.$get({ param })),
     json(await client.v1.businesses[":id"].rules.$get({ param })),
     json(await client.v1.businesses[":id"].events.$get({ param, query: { limit: "25", cursor } })),
+    json(await client.v1.businesses[":id"].view.$get({ param })),
   ]);
-  return { business, sources: sources.items, rules: rules.items, events };
+  const to = new Date().toISOString();
+  const from = new Date(Date.parse(to) - rangeMs[view.range]).toISOString();
+  const charts = await Promise.all(
+    view.charts.map(async (chart) => {
+      const series = await client.v1.businesses[":id"].series.$get({
+        param,
+        query: {
+          field: chart.field,
+          fn: chart.fn,
+          bucket: chart.bucket,
+          groupBy: chart.groupBy,
+          from,
+        },
+      });
+      const title = chart.title || (chart.field ? `${chart.fn}(${chart.field})` : "Events");
+      // A chart the fields no longer support shows as empty rather than failing the page.
+      return { title, from, to, points: series.ok ? (await json(series)).items : [] };
+    }),
+  );
+  return { business, sources: sources.items, rules: rules.items, events, view, charts };
 }
 
 type ActionResult = {
@@ -26,6 +57,19 @@ type ActionResult = {
   detail?: string;
   errors?: { path: string; message: string }[];
 };
+
+/** The view from the chart editor's rows (`chart.N.key`); rows without a function are dropped. */
+function viewBody(form: FormData): Record<string, unknown> {
+  const charts: Record<string, string>[] = [];
+  for (let i = 0; form.has(`chart.${i}.fn`); i++) {
+    const get = (k: string) => String(form.get(`chart.${i}.${k}`) ?? "").trim();
+    if (!get("fn") || form.get(`chart.${i}.remove`)) continue;
+    const chart: Record<string, string> = { fn: get("fn") };
+    for (const k of ["title", "field", "bucket", "groupBy"]) if (get(k)) chart[k] = get(k);
+    charts.push(chart);
+  }
+  return { charts, range: String(form.get("range") ?? "24h") };
+}
 
 export async function action({
   request,
@@ -58,6 +102,36 @@ export async function action({
         param: { ...param, ruleId: String(form.get("ruleId")) },
         json: ruleBody(form, true) as never,
       });
+      break;
+    case "update-business":
+      res = await client.v1.businesses[":id"].$patch({
+        param,
+        json: {
+          name: String(form.get("name") ?? ""),
+          description: String(form.get("description") ?? ""),
+          timezone: String(form.get("timezone") ?? ""),
+        },
+      });
+      break;
+    case "add-field":
+      res = await client.v1.businesses[":id"].fields.$post({
+        param,
+        json: fieldBody(form, false) as never,
+      });
+      break;
+    case "update-field":
+      res = await client.v1.businesses[":id"].fields[":name"].$patch({
+        param: { ...param, name: String(form.get("field")) },
+        json: fieldBody(form, true) as never,
+      });
+      break;
+    case "remove-field":
+      res = await client.v1.businesses[":id"].fields[":name"].$delete({
+        param: { ...param, name: String(form.get("field")) },
+      });
+      break;
+    case "save-view":
+      res = await client.v1.businesses[":id"].view.$put({ param, json: viewBody(form) as never });
       break;
     case "delete-rule":
       res = await client.v1.businesses[":id"].rules[":ruleId"].$delete({
@@ -115,14 +189,15 @@ function TokenOnce({ token }: { token: string }) {
 }
 
 export default function BusinessPage() {
-  const { business, sources, rules, events } = useLoaderData<typeof loader>();
+  const { business, sources, rules, events, view, charts } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const columns = business.fields.map((f) => f.name);
   return (
     <>
       <h1>{business.name}</h1>
       <p className="muted">
-        {business.description} · {business.timezone} · id <code>{business.id}</code>
+        {business.description ? `${business.description} · ` : ""}
+        {business.timezone} · id <code>{business.id}</code>
       </p>
       <p>
         <Link to={`/businesses/${business.id}/channels`}>Channels and deliveries</Link> ·{" "}
@@ -131,7 +206,42 @@ export default function BusinessPage() {
       </p>
 
       <section>
+        <div className="section-head">
+          <h2>Charts</h2>
+          <span className="muted">last {view.range}</span>
+        </div>
+        {charts.length === 0 ? <p className="empty">No charts in this view.</p> : null}
+        <div className="charts">
+          {charts.map((c, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: charts are the view's, in its order
+            <Chart key={`${c.title}-${i}`} series={c} />
+          ))}
+        </div>
+        <details className="edit">
+          <summary>Edit charts</summary>
+          <ViewEditor
+            business={business}
+            view={view}
+            errors={result?.intent === "save-view" ? result.errors : undefined}
+          />
+        </details>
+      </section>
+
+      <details className="edit">
+        <summary>Edit business</summary>
+        <BusinessEditor
+          business={business}
+          errors={result?.intent === "update-business" ? result.errors : undefined}
+        />
+      </details>
+
+      <section>
         <h2>Fields</h2>
+        {result?.detail && result.intent.endsWith("-field") ? (
+          <p className="error" role="alert">
+            {result.detail}
+          </p>
+        ) : null}
         <table className="table">
           <thead>
             <tr>
@@ -154,6 +264,20 @@ export default function BusinessPage() {
             ))}
           </tbody>
         </table>
+        <details className="edit">
+          <summary>Edit fields</summary>
+          <div className="stack">
+            {business.fields
+              .filter((f) => f.name !== business.timeField)
+              .map((f) => (
+                <FieldEditor key={`${f.name}-${business.version}`} field={f} />
+              ))}
+            <FieldEditor
+              errors={result?.intent === "add-field" ? result.errors : undefined}
+              key={`new-${business.version}`}
+            />
+          </div>
+        </details>
       </section>
 
       <section>

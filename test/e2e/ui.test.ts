@@ -153,12 +153,44 @@ describe("the web UI in Chromium", () => {
     await page.goto(`${ui.url}/businesses/${businessId}`);
     await expect.poll(() => page.getByRole("cell", { name: "9100" }).count()).toBe(1);
 
+    // Charts from the view: the default one counts events and averages durationMs; add one.
+    await expect.poll(() => page.locator("figure.chart canvas").count()).toBeGreaterThan(0);
+    await page.getByText("Edit charts").click();
+    const add = page.getByRole("group", { name: "Add a chart" });
+    await add.getByLabel("Title").fill("Slowest");
+    await add.getByLabel("Function").selectOption("max");
+    await add.getByLabel("Field").selectOption("durationMs");
+    await page.getByRole("button", { name: "Save charts" }).click();
+    await expect
+      .poll(() =>
+        page.locator("figure.chart figcaption").filter({ hasText: "Slowest" }).textContent(),
+      )
+      .toContain("from 9100 to 9100");
+
     // Edit the rule in place.
     await page.getByText("Edit", { exact: true }).click();
     const edit = page.locator("details.edit form");
     await edit.getByLabel("Condition (CEL)").fill("durationMs > 4000");
     await edit.getByRole("button", { name: "Save rule" }).click();
     await expect.poll(() => page.getByText("durationMs > 4000", { exact: true }).count()).toBe(1);
+
+    // Edit the business and its fields in place; a field a rule uses cannot go.
+    await page.getByText("Edit business").click();
+    await page.getByLabel("Description").fill("Camel routes watched from the UI");
+    await page.getByRole("button", { name: "Save business" }).click();
+    await expect.poll(() => page.getByText("Camel routes watched from the UI").count()).toBe(1);
+    await page.getByText("Edit fields").click();
+    await page.getByLabel("New field name").fill("status");
+    await page.getByLabel("New field type").selectOption("enum");
+    await page.getByLabel("New field values (enum)").fill("OK, FAILED");
+    await page.getByRole("button", { name: "Add field" }).click();
+    await expect.poll(() => page.getByRole("cell", { name: "OK, FAILED" }).count()).toBe(1);
+    await page
+      .locator("form.field-editor")
+      .filter({ has: page.locator('input[name="field"][value="durationMs"]') })
+      .getByRole("button", { name: "Remove" })
+      .click();
+    await expect.poll(() => page.getByRole("alert").first().textContent()).toContain("Slow route");
     await page.screenshot({ path: `${shots}/business.png`, fullPage: true });
 
     await page.getByRole("link", { name: "Dashboard" }).click();

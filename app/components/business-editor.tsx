@@ -1,0 +1,119 @@
+import { Form } from "react-router";
+import type { Business, Field } from "../../schema/contracts/businesses";
+import { fieldTypes } from "../../schema/contracts/businesses";
+import type { FieldError } from "./rule-form";
+
+function Errors({ errors }: { errors?: FieldError[] | undefined }) {
+  return errors?.length ? (
+    <ul className="error" role="alert">
+      {errors.map((e) => (
+        <li key={e.path}>
+          {e.path}: {e.message}
+        </li>
+      ))}
+    </ul>
+  ) : null;
+}
+
+/** Name, description and time zone of a business. */
+export function BusinessEditor({
+  business,
+  errors,
+}: {
+  business: Business;
+  errors?: FieldError[] | undefined;
+}) {
+  return (
+    <Form method="post" className="stack">
+      <div className="row">
+        <label>
+          Business name
+          <input name="name" required defaultValue={business.name} />
+        </label>
+        <label>
+          Time zone
+          <input name="timezone" required defaultValue={business.timezone} />
+        </label>
+      </div>
+      <label>
+        Description
+        <input name="description" defaultValue={business.description} />
+      </label>
+      <Errors errors={errors} />
+      <button type="submit" name="intent" value="update-business">
+        Save business
+      </button>
+    </Form>
+  );
+}
+
+/** One field's type, required flag, enum values and unit; or a new field when `field` is absent. */
+export function FieldEditor({
+  field,
+  errors,
+}: {
+  field?: Field;
+  errors?: FieldError[] | undefined;
+}) {
+  const prefix = field ? `Field ${field.name}` : "New field";
+  return (
+    <Form method="post" className="row field-editor">
+      {field ? (
+        <input type="hidden" name="field" value={field.name} />
+      ) : (
+        <label>
+          {prefix} name
+          <input name="field" required pattern="[A-Za-z_][A-Za-z0-9_]*" />
+        </label>
+      )}
+      <label>
+        {prefix} type
+        <select name="type" defaultValue={field?.type ?? "string"}>
+          {fieldTypes.map((t) => (
+            <option key={t}>{t}</option>
+          ))}
+        </select>
+      </label>
+      <label className="check">
+        <input type="checkbox" name="required" defaultChecked={field?.required ?? false} /> required
+      </label>
+      <label>
+        {prefix} values (enum)
+        <input
+          name="values"
+          defaultValue={field?.values?.join(", ") ?? ""}
+          placeholder="OK, FAILED"
+        />
+      </label>
+      <label>
+        {prefix} unit
+        <input name="unit" defaultValue={field?.unit ?? ""} placeholder="ms, EUR, °C" />
+      </label>
+      <button type="submit" name="intent" value={field ? "update-field" : "add-field"}>
+        {field ? "Save field" : "Add field"}
+      </button>
+      {field ? (
+        <button type="submit" name="intent" value="remove-field" className="secondary">
+          Remove
+        </button>
+      ) : null}
+      <Errors errors={errors} />
+    </Form>
+  );
+}
+
+/** A field body from the field editor; for a change, an empty unit clears it. */
+export function fieldBody(form: FormData, change: boolean): Record<string, unknown> {
+  const text = (k: string) => String(form.get(k) ?? "").trim();
+  const type = text("type");
+  const body: Record<string, unknown> = { type, required: form.get("required") === "on" };
+  if (!change) body.name = text("field");
+  if (type === "enum")
+    body.values = text("values")
+      .split(",")
+      .map((v) => v.trim())
+      .filter(Boolean);
+  if (text("unit")) body.unit = text("unit");
+  else if (change) body.unit = null;
+  return body;
+}
