@@ -22,6 +22,8 @@ export default defineConfig(async () => {
               },
             }),
           ],
+          // The UI's route modules (TSX) are tested here too, against the real API worker.
+          esbuild: { jsx: "automatic" as const },
           test: {
             name: "workers",
             include: ["test/**/*.test.ts"],

@@ -16,10 +16,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const businessId = url.searchParams.get("businessId") || undefined;
   const cursor = url.searchParams.get("cursor") || undefined;
   const [alerts, businesses] = await Promise.all([
-    json(
-      await client.v1.alerts.$get({ query: { status, severity, businessId, cursor, limit: "50" } }),
-    ),
-    json(await client.v1.businesses.$get({ query: { limit: "200" } })),
+    client.v1.alerts
+      .$get({ query: { status, severity, businessId, cursor, limit: "50" } })
+      .then(json),
+    client.v1.businesses.$get({ query: { limit: "200" } }).then(json),
   ]);
   return { alerts, businesses: businesses.items, filter: { status, severity, businessId } };
 }

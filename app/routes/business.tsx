@@ -23,11 +23,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const param = { id: params.id ?? "" };
   const cursor = new URL(request.url).searchParams.get("events") || undefined;
   const [business, sources, rules, events, view] = await Promise.all([
-    json(await client.v1.businesses[":id"].$get({ param })),
-    json(await client.v1.businesses[":id"].sources.$get({ param })),
-    json(await client.v1.businesses[":id"].rules.$get({ param })),
-    json(await client.v1.businesses[":id"].events.$get({ param, query: { limit: "25", cursor } })),
-    json(await client.v1.businesses[":id"].view.$get({ param })),
+    client.v1.businesses[":id"].$get({ param }).then(json),
+    client.v1.businesses[":id"].sources.$get({ param }).then(json),
+    client.v1.businesses[":id"].rules.$get({ param }).then(json),
+    client.v1.businesses[":id"].events.$get({ param, query: { limit: "25", cursor } }).then(json),
+    client.v1.businesses[":id"].view.$get({ param }).then(json),
   ]);
   const to = new Date().toISOString();
   const from = new Date(Date.parse(to) - rangeMs[view.range]).toISOString();

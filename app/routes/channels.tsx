@@ -11,11 +11,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const param = { id: params.id ?? "" };
   const cursor = new URL(request.url).searchParams.get("deliveries") || undefined;
   const [business, channels, deliveries] = await Promise.all([
-    json(await client.v1.businesses[":id"].$get({ param })),
-    json(await client.v1.businesses[":id"].channels.$get({ param })),
-    json(
-      await client.v1.businesses[":id"].deliveries.$get({ param, query: { limit: "50", cursor } }),
-    ),
+    client.v1.businesses[":id"].$get({ param }).then(json),
+    client.v1.businesses[":id"].channels.$get({ param }).then(json),
+    client.v1.businesses[":id"].deliveries
+      .$get({ param, query: { limit: "50", cursor } })
+      .then(json),
   ]);
   return { business, channels: channels.items, deliveries };
 }

@@ -16,25 +16,25 @@ interface Card {
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const client = await api(request, context.cloudflare.env);
   const [{ items: businesses }, { items: newest }] = await Promise.all([
-    json(await client.v1.businesses.$get({ query: { limit: "200" } })),
-    json(await client.v1.alerts.$get({ query: { status: "active", limit: "10" } })),
+    client.v1.businesses.$get({ query: { limit: "200" } }).then(json),
+    client.v1.alerts.$get({ query: { status: "active", limit: "10" } }).then(json),
   ]);
   const cards: Card[] = await Promise.all(
     businesses.map(async (business) => {
       const param = { id: business.id };
       const [alerts, events, series] = await Promise.all([
-        json(
-          await client.v1.alerts.$get({
+        client.v1.alerts
+          .$get({
             query: { businessId: business.id, status: "active", limit: "500" },
-          }),
-        ),
-        json(await client.v1.businesses[":id"].events.$get({ param, query: { limit: "1" } })),
-        json(
-          await client.v1.businesses[":id"].series.$get({
+          })
+          .then(json),
+        client.v1.businesses[":id"].events.$get({ param, query: { limit: "1" } }).then(json),
+        client.v1.businesses[":id"].series
+          .$get({
             param,
             query: { fn: "count", bucket: "1h" },
-          }),
-        ),
+          })
+          .then(json),
       ]);
       const active = { info: 0, warning: 0, critical: 0 };
       for (const a of alerts.items) active[a.severity] += 1;
