@@ -7,6 +7,7 @@ export default [
   layout("routes/shell.tsx", [
     index("routes/dashboard.tsx"),
     route("alerts", "routes/alerts.tsx"),
+    route("alerts/:id", "routes/alert.tsx"),
     route("suggestions", "routes/suggestions.tsx"),
     route("businesses/new", "routes/business-new.tsx"),
     route("businesses/:id", "routes/business.tsx"),

@@ -14,14 +14,23 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const status = statuses.find((s) => s === url.searchParams.get("status")) ?? "active";
   const severity = severities.find((s) => s === url.searchParams.get("severity"));
   const businessId = url.searchParams.get("businessId") || undefined;
+  const ruleId = (businessId && url.searchParams.get("ruleId")) || undefined;
   const cursor = url.searchParams.get("cursor") || undefined;
-  const [alerts, businesses] = await Promise.all([
+  const [alerts, businesses, rules] = await Promise.all([
     client.v1.alerts
-      .$get({ query: { status, severity, businessId, cursor, limit: "50" } })
+      .$get({ query: { status, severity, businessId, ruleId, cursor, limit: "50" } })
       .then(json),
     client.v1.businesses.$get({ query: { limit: "200" } }).then(json),
+    businessId
+      ? client.v1.businesses[":id"].rules.$get({ param: { id: businessId } }).then(json)
+      : Promise.resolve({ items: [] }),
   ]);
-  return { alerts, businesses: businesses.items, filter: { status, severity, businessId } };
+  return {
+    alerts,
+    businesses: businesses.items,
+    rules: rules.items,
+    filter: { status, severity, businessId, ruleId },
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -41,8 +50,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return { error: null };
 }
 
+/** The next page's query: the same filters, from the cursor. */
+function older(filter: Record<string, string | undefined>, cursor: string): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(filter)) if (v) q.set(k, v);
+  q.set("cursor", cursor);
+  return q.toString();
+}
+
 export default function Alerts() {
-  const { alerts, businesses, filter } = useLoaderData<typeof loader>();
+  const { alerts, businesses, rules, filter } = useLoaderData<typeof loader>();
   const busy = useNavigation().state !== "idle";
   const names = new Map(businesses.map((b) => [b.id, b.name]));
   const live = useLiveAlerts(filter.businessId ? [filter.businessId] : businesses.map((b) => b.id));
@@ -82,6 +99,19 @@ export default function Alerts() {
             ))}
           </select>
         </label>
+        {rules.length ? (
+          <label>
+            Rule
+            <select name="ruleId" defaultValue={filter.ruleId ?? ""}>
+              <option value="">any</option>
+              {rules.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         <button type="submit">Filter</button>
       </Form>
       {alerts.items.length === 0 ? (
@@ -108,6 +138,7 @@ export default function Alerts() {
                 <td>
                   <details>
                     <summary>{a.summary}</summary>
+                    <Link to={`/alerts/${a.id}`}>History and details</Link>
                     <pre className="context">{JSON.stringify(a.context, null, 2)}</pre>
                     {a.resolution ? <p className="muted">Resolved: {a.resolution}</p> : null}
                   </details>
@@ -142,7 +173,7 @@ export default function Alerts() {
         </table>
       )}
       {alerts.nextCursor ? (
-        <Link to={`?status=${filter.status}&cursor=${alerts.nextCursor}`}>Older alerts</Link>
+        <Link to={`?${older(filter, alerts.nextCursor)}`}>Older alerts</Link>
       ) : null}
     </>
   );

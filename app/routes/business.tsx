@@ -21,12 +21,17 @@ const rangeMs = {
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const client = await api(request, context.cloudflare.env);
   const param = { id: params.id ?? "" };
-  const cursor = new URL(request.url).searchParams.get("events") || undefined;
+  const search = new URL(request.url).searchParams;
+  const cursor = search.get("events") || undefined;
+  const eventFilter = {
+    field: search.get("field") || undefined,
+    value: search.get("field") ? (search.get("value") ?? "") : undefined,
+  };
   const [business, sources, rules, events, view] = await Promise.all([
     client.v1.businesses[":id"].$get({ param }).then(json),
     client.v1.businesses[":id"].sources.$get({ param }).then(json),
     client.v1.businesses[":id"].rules.$get({ param }).then(json),
-    client.v1.businesses[":id"].events.$get({ param, query: { limit: "25", cursor } }).then(json),
+    client.v1.businesses[":id"].events.$get({ param, query: { limit: "25", cursor, ...eventFilter } }).then(json),
     client.v1.businesses[":id"].view.$get({ param }).then(json),
   ]);
   const to = new Date().toISOString();
@@ -48,7 +53,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       return { title, from, to, points: series.ok ? (await json(series)).items : [] };
     }),
   );
-  return { business, sources: sources.items, rules: rules.items, events, view, charts };
+  return {
+    business,
+    sources: sources.items,
+    rules: rules.items,
+    events,
+    eventFilter,
+    view,
+    charts,
+  };
 }
 
 type ActionResult = {
@@ -189,7 +202,8 @@ function TokenOnce({ token }: { token: string }) {
 }
 
 export default function BusinessPage() {
-  const { business, sources, rules, events, view, charts } = useLoaderData<typeof loader>();
+  const { business, sources, rules, events, eventFilter, view, charts } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const columns = business.fields.map((f) => f.name);
   return (
@@ -362,10 +376,27 @@ export default function BusinessPage() {
 
       <section>
         <h2>Recent events</h2>
+        <Form method="get" className="filters">
+          <label>
+            Where field
+            <select name="field" defaultValue={eventFilter.field ?? ""}>
+              <option value="">—</option>
+              {columns.map((c) => (
+                <option key={c}>{c}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            equals
+            <input name="value" defaultValue={eventFilter.value ?? ""} />
+          </label>
+          <button type="submit">Filter events</button>
+        </Form>
         {events.items.length === 0 ? (
           <p className="muted">
-            No events yet. Send some: <code>POST /v1/ingest/{business.id}</code> with a source
-            token.
+            {eventFilter.field
+              ? "No events match."
+              : `No events yet. Send some: POST /v1/ingest/${business.id} with a source token.`}
           </p>
         ) : (
           <table className="table">
@@ -389,7 +420,13 @@ export default function BusinessPage() {
             </tbody>
           </table>
         )}
-        {events.nextCursor ? <Link to={`?events=${events.nextCursor}`}>Older events</Link> : null}
+        {events.nextCursor ? (
+          <Link
+            to={`?${new URLSearchParams({ ...(eventFilter.field ? { field: eventFilter.field, value: eventFilter.value ?? "" } : {}), events: events.nextCursor })}`}
+          >
+            Older events
+          </Link>
+        ) : null}
       </section>
     </>
   );

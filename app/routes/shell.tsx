@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "react-router";
-import { Form, NavLink, Outlet } from "react-router";
+import { Form, NavLink, Outlet, useNavigation } from "react-router";
 import { requireToken } from "../lib/session.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -9,8 +9,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 /** The signed-in frame: navigation and the page. */
 export default function Shell() {
+  const loading = useNavigation().state !== "idle";
   return (
     <>
+      <div className={`progress${loading ? " on" : ""}`} role="progressbar" aria-hidden={!loading} />
       <header className="topbar">
         <a className="brand" href="/">
           Anom

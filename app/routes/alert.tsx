@@ -1,0 +1,87 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
+import { api, json } from "../lib/api.server";
+import { ago, when } from "../lib/format";
+import { LiveBadge, useLiveAlerts } from "../lib/live";
+import { assertSameOrigin } from "../lib/session.server";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const client = await api(request, context.cloudflare.env);
+  const alert = await client.v1.alerts[":id"].$get({ param: { id: params.id ?? "" } }).then(json);
+  const business = await client.v1.businesses[":id"]
+    .$get({ param: { id: alert.businessId } })
+    .then(json);
+  return { alert, business };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  assertSameOrigin(request);
+  const client = await api(request, context.cloudflare.env);
+  const param = { id: params.id ?? "" };
+  const intent = (await request.formData()).get("intent");
+  const res =
+    intent === "ack"
+      ? await client.v1.alerts[":id"].ack.$post({ param })
+      : await client.v1.alerts[":id"].resolve.$post({ param });
+  if (res.ok) return { error: null };
+  return { error: ((await res.json()) as { detail?: string }).detail ?? `failed (${res.status})` };
+}
+
+const verbs = { opened: "Opened", acknowledged: "Acknowledged", resolved: "Resolved" } as const;
+
+/** One alert: what it says, its context, and its history. */
+export default function AlertPage() {
+  const { alert, business } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const live = useLiveAlerts([business.id]);
+  return (
+    <>
+      <p>
+        <Link to={`/alerts?businessId=${business.id}`}>← Alerts of {business.name}</Link>
+      </p>
+      <h1>
+        <span className={`badge ${alert.severity}`}>{alert.severity}</span> {alert.summary}{" "}
+        <LiveBadge live={live} />
+      </h1>
+      <p className="muted">
+        {alert.status} · rule {alert.ruleName} · {alert.count} time{alert.count === 1 ? "" : "s"} ·
+        opened {ago(alert.openedAt)} · last {ago(alert.lastTriggeredAt)}
+      </p>
+      {result?.error ? (
+        <p className="error" role="alert">
+          {result.error}
+        </p>
+      ) : null}
+      {alert.status !== "resolved" ? (
+        <Form method="post" className="decide">
+          {alert.status === "open" ? (
+            <button type="submit" name="intent" value="ack" disabled={busy}>
+              Acknowledge
+            </button>
+          ) : null}
+          <button type="submit" name="intent" value="resolve" disabled={busy}>
+            Resolve
+          </button>
+        </Form>
+      ) : null}
+      <section>
+        <h2>History</h2>
+        <ol className="timeline">
+          {alert.history.map((t) => (
+            <li key={t.id}>
+              <b>{verbs[t.type]}</b> <span title={when(t.at)}>{when(t.at)}</span>
+              {t.detail && Object.keys(t.detail).length ? (
+                <span className="muted"> · {JSON.stringify(t.detail)}</span>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+      <section>
+        <h2>Context</h2>
+        <pre className="context">{JSON.stringify(alert.context, null, 2)}</pre>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,63 @@
+import { SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { ADMIN, businessWithSource, call, createRule, ingest, settle } from "../helpers";
+
+/** Opens the business's live socket as a client would; collects its messages. */
+async function connect(businessId: string) {
+  const res = await SELF.fetch(`http://anom.test/v1/businesses/${businessId}/live`, {
+    headers: { upgrade: "websocket", authorization: `Bearer ${ADMIN}` },
+  });
+  expect(res.status).toBe(101);
+  const ws = res.webSocket;
+  if (!ws) throw new Error("no socket");
+  const messages: { type: string }[] = [];
+  ws.addEventListener("message", (e) => messages.push(JSON.parse(String(e.data))));
+  ws.accept();
+  return { ws, messages };
+}
+
+async function until(check: () => boolean) {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  return check();
+}
+
+describe("the live alert socket", () => {
+  it("says hello, answers ping, and tells of alert changes once they are indexed", async () => {
+    const { business, token } = await businessWithSource();
+    await createRule(business.id, {
+      name: "Slow",
+      kind: "immediate",
+      condition: "durationMs > 5000",
+    });
+    const { ws, messages } = await connect(business.id);
+    expect(await until(() => messages.some((m) => m.type === "hello"))).toBe(true);
+    ws.send("ping");
+    expect(await until(() => messages.some((m) => m.type === "pong"))).toBe(true);
+
+    await ingest(business.id, token, { routeId: "A", durationMs: 100 });
+    await settle(business.id);
+    expect(messages.filter((m) => m.type === "alerts")).toEqual([]);
+
+    await ingest(business.id, token, { routeId: "A", durationMs: 9000 });
+    expect(await until(() => messages.some((m) => m.type === "alerts"))).toBe(true);
+    // By the time watchers hear of it, the alert list shows it.
+    const alerts = await call("GET", `/v1/alerts?businessId=${business.id}`);
+    expect(alerts.json.items).toHaveLength(1);
+    ws.close();
+  });
+
+  it("refuses plain requests, strangers and unknown businesses", async () => {
+    const { business } = await businessWithSource();
+    const plain = await call("GET", `/v1/businesses/${business.id}/live`);
+    expect(plain.status).toBe(426);
+    expect(plain.headers.get("content-type")).toBe("application/problem+json");
+    const stranger = await SELF.fetch(`http://anom.test/v1/businesses/${business.id}/live`, {
+      headers: { upgrade: "websocket" },
+    });
+    expect(stranger.status).toBe(401);
+    const unknown = await SELF.fetch("http://anom.test/v1/businesses/bus_nope/live", {
+      headers: { upgrade: "websocket", authorization: `Bearer ${ADMIN}` },
+    });
+    expect(unknown.status).toBe(404);
+  });
+});
