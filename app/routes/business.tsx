@@ -31,7 +31,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     client.v1.businesses[":id"].$get({ param }).then(json),
     client.v1.businesses[":id"].sources.$get({ param }).then(json),
     client.v1.businesses[":id"].rules.$get({ param }).then(json),
-    client.v1.businesses[":id"].events.$get({ param, query: { limit: "25", cursor, ...eventFilter } }).then(json),
+    client.v1.businesses[":id"].events
+      .$get({ param, query: { limit: "25", cursor, ...eventFilter } })
+      .then(json),
     client.v1.businesses[":id"].view.$get({ param }).then(json),
   ]);
   const to = new Date().toISOString();

@@ -12,7 +12,11 @@ export default function Shell() {
   const loading = useNavigation().state !== "idle";
   return (
     <>
-      <div className={`progress${loading ? " on" : ""}`} role="progressbar" aria-hidden={!loading} />
+      <div
+        className={`progress${loading ? " on" : ""}`}
+        role="progressbar"
+        aria-hidden={!loading}
+      />
       <header className="topbar">
         <a className="brand" href="/">
           Anom

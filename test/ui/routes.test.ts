@@ -1,6 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { setToken } from "../../app/lib/session.server";
+import * as alert_ from "../../app/routes/alert";
 import * as alerts from "../../app/routes/alerts";
 import * as business from "../../app/routes/business";
 import * as ruleCheck from "../../app/routes/rule-check";
@@ -178,6 +179,37 @@ describe("UI loaders and actions", () => {
     expect(await act("ack")).toEqual({ error: null });
     expect(await act("resolve")).toEqual({ error: null });
     expect((await act("ack")).error).toMatch(/already resolved/);
+
+    const detail = await alert_.loader({
+      request: await get(`/alerts/${alert?.id}`),
+      params: { id: alert?.id ?? "" },
+      context,
+    } as never);
+    expect(detail.alert.history.map((t) => t.type)).toEqual(["opened", "acknowledged", "resolved"]);
+    expect(detail.business.id).toBe(b.id);
+
+    const byRule = await alerts.loader({
+      request: await get(`/alerts?businessId=${b.id}&status=resolved&ruleId=rul_other`),
+      params: {},
+      context,
+    } as never);
+    expect(byRule.rules.map((r) => r.name)).toEqual(["Slow"]);
+    expect(byRule.alerts.items).toEqual([]);
+  });
+
+  it("business: filters recent events by a field's value", async () => {
+    const { business: b, token } = await businessWithSource();
+    await ingest(b.id, token, [
+      { routeId: "A", durationMs: 1 },
+      { routeId: "B", durationMs: 2 },
+    ]);
+    const loaded = await business.loader({
+      request: await get(`/businesses/${b.id}?field=routeId&value=B`),
+      params: { id: b.id },
+      context,
+    } as never);
+    expect(loaded.events.items.map((e) => e.data.routeId)).toEqual(["B"]);
+    expect(loaded.eventFilter).toEqual({ field: "routeId", value: "B" });
   });
 
   it("suggestions: run, then approve into a rule", async () => {
