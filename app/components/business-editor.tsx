@@ -1,19 +1,8 @@
 import { Form } from "react-router";
 import type { Business, Field } from "../../schema/contracts/businesses";
 import { fieldTypes } from "../../schema/contracts/businesses";
-import type { FieldError } from "./rule-form";
-
-function Errors({ errors }: { errors?: FieldError[] | undefined }) {
-  return errors?.length ? (
-    <ul className="error" role="alert">
-      {errors.map((e) => (
-        <li key={e.path}>
-          {e.path}: {e.message}
-        </li>
-      ))}
-    </ul>
-  ) : null;
-}
+import type { FieldError } from "./forms";
+import { FieldErrors } from "./forms";
 
 /** Name, description and time zone of a business. */
 export function BusinessEditor({
@@ -39,7 +28,7 @@ export function BusinessEditor({
         Description
         <input name="description" defaultValue={business.description} />
       </label>
-      <Errors errors={errors} />
+      <FieldErrors errors={errors} />
       <button type="submit" name="intent" value="update-business">
         Save business
       </button>
@@ -97,7 +86,7 @@ export function FieldEditor({
           Remove
         </button>
       ) : null}
-      <Errors errors={errors} />
+      <FieldErrors errors={errors} />
     </Form>
   );
 }

@@ -2,11 +2,8 @@ import { useEffect, useRef, useState } from "react";
 import { Form, useFetcher } from "react-router";
 import type { Business } from "../../schema/contracts/businesses";
 import type { Rule } from "../../schema/contracts/rules";
-
-export interface FieldError {
-  path: string;
-  message: string;
-}
+import type { FieldError } from "./forms";
+import { FieldErrors } from "./forms";
 
 /**
  * Creates or edits a rule. As the user types, the body is checked against the
@@ -156,13 +153,7 @@ export function RuleForm({
       </div>
       <div id={`check-${id}`} aria-live="polite">
         {shown.length ? (
-          <ul className="error" role="alert">
-            {shown.map((e) => (
-              <li key={e.path}>
-                {e.path}: {e.message}
-              </li>
-            ))}
-          </ul>
+          <FieldErrors errors={shown} />
         ) : checked ? (
           <p className="ok">Looks good.</p>
         ) : null}

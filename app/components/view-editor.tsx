@@ -1,7 +1,8 @@
 import { Form } from "react-router";
 import type { Business } from "../../schema/contracts/businesses";
 import type { View } from "../../schema/contracts/views";
-import type { FieldError } from "./rule-form";
+import type { FieldError } from "./forms";
+import { FieldErrors } from "./forms";
 
 const fns = ["count", "avg", "sum", "min", "max"] as const;
 const ranges = ["1h", "6h", "24h", "7d", "30d"] as const;
@@ -78,15 +79,7 @@ export function ViewEditor({
           ))}
         </select>
       </label>
-      {errors?.length ? (
-        <ul className="error" role="alert">
-          {errors.map((e) => (
-            <li key={e.path}>
-              {e.path}: {e.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <FieldErrors errors={errors} />
       <button type="submit" name="intent" value="save-view">
         Save charts
       </button>

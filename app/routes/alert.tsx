@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
+import { Link, useActionData, useLoaderData, useNavigation } from "react-router";
+import { AlertActions } from "../components/forms";
 import { api, json } from "../lib/api.server";
 import { ago, when } from "../lib/format";
 import { LiveBadge, useLiveAlerts } from "../lib/live";
@@ -53,18 +54,7 @@ export default function AlertPage() {
           {result.error}
         </p>
       ) : null}
-      {alert.status !== "resolved" ? (
-        <Form method="post" className="decide">
-          {alert.status === "open" ? (
-            <button type="submit" name="intent" value="ack" disabled={busy}>
-              Acknowledge
-            </button>
-          ) : null}
-          <button type="submit" name="intent" value="resolve" disabled={busy}>
-            Resolve
-          </button>
-        </Form>
-      ) : null}
+      <AlertActions status={alert.status} busy={busy} />
       <section>
         <h2>History</h2>
         <ol className="timeline">

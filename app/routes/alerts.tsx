@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useLoaderData, useNavigation } from "react-router";
+import { AlertActions } from "../components/forms";
 import { api, json } from "../lib/api.server";
 import { ago, when } from "../lib/format";
 import { LiveBadge, useLiveAlerts } from "../lib/live";
@@ -153,19 +154,7 @@ export default function Alerts() {
                 <td>{a.count}</td>
                 <td title={when(a.openedAt)}>{ago(a.openedAt)}</td>
                 <td className="actions">
-                  {a.status !== "resolved" ? (
-                    <Form method="post">
-                      <input type="hidden" name="id" value={a.id} />
-                      {a.status === "open" ? (
-                        <button type="submit" name="intent" value="ack" disabled={busy}>
-                          Acknowledge
-                        </button>
-                      ) : null}
-                      <button type="submit" name="intent" value="resolve" disabled={busy}>
-                        Resolve
-                      </button>
-                    </Form>
-                  ) : null}
+                  <AlertActions status={a.status} id={a.id} busy={busy} />
                 </td>
               </tr>
             ))}

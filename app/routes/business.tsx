@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "react-router";
 import type { Rule } from "../../schema/contracts/rules";
 import { BusinessEditor, FieldEditor, fieldBody } from "../components/business-editor";
 import { Chart } from "../components/chart";
+import { InlineAction } from "../components/forms";
 import { RuleForm, ruleBody } from "../components/rule-form";
 import { ViewEditor } from "../components/view-editor";
 import { api, json } from "../lib/api.server";
@@ -309,12 +310,7 @@ export default function BusinessPage() {
               {s.revokedAt ? (
                 <span className="badge zero">revoked</span>
               ) : (
-                <Form method="post" className="inline">
-                  <input type="hidden" name="sourceId" value={s.id} />
-                  <button type="submit" name="intent" value="revoke-source" className="link">
-                    Revoke
-                  </button>
-                </Form>
+                <InlineAction intent="revoke-source" label="Revoke" fields={{ sourceId: s.id }} />
               )}
             </li>
           ))}
@@ -339,26 +335,17 @@ export default function BusinessPage() {
               <span className={`badge ${r.severity}`}>{r.severity}</span> <b>{r.name}</b>{" "}
               <span className="muted">{r.kind}</span> <code>{describeRule(r)}</code>
               {r.groupBy ? <span className="muted"> per {r.groupBy}</span> : null}{" "}
-              <Form method="post" className="inline">
-                <input type="hidden" name="ruleId" value={r.id} />
-                <input type="hidden" name="enabled" value={String(!r.enabled)} />
-                <button type="submit" name="intent" value="toggle-rule" className="link">
-                  {r.enabled ? "Disable" : "Enable"}
-                </button>
-              </Form>{" "}
-              <Form
-                method="post"
-                className="inline"
-                onSubmit={(e) => {
-                  if (!confirm(`Delete the rule “${r.name}”? Its open alerts are resolved.`))
-                    e.preventDefault();
-                }}
-              >
-                <input type="hidden" name="ruleId" value={r.id} />
-                <button type="submit" name="intent" value="delete-rule" className="link">
-                  Delete
-                </button>
-              </Form>
+              <InlineAction
+                intent="toggle-rule"
+                label={r.enabled ? "Disable" : "Enable"}
+                fields={{ ruleId: r.id, enabled: String(!r.enabled) }}
+              />{" "}
+              <InlineAction
+                intent="delete-rule"
+                label="Delete"
+                fields={{ ruleId: r.id }}
+                confirm={`Delete the rule “${r.name}”? Its open alerts are resolved.`}
+              />
               <details className="edit">
                 <summary>Edit</summary>
                 <RuleForm

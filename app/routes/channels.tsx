@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import type { Channel } from "../../schema/contracts/channels";
+import { FieldErrors, InlineAction } from "../components/forms";
 import { api, json } from "../lib/api.server";
 import { when } from "../lib/format";
 import { assertSameOrigin } from "../lib/session.server";
@@ -120,25 +121,17 @@ export default function Channels() {
                   <td>{c.severities?.join(", ") ?? "all"}</td>
                   <td>{c.renotifyAfter ? `every ${c.renotifyAfter}` : "—"}</td>
                   <td className="actions">
-                    <Form method="post" className="inline">
-                      <input type="hidden" name="channelId" value={c.id} />
-                      <input type="hidden" name="enabled" value={String(!c.enabled)} />
-                      <button type="submit" name="intent" value="toggle" className="link">
-                        {c.enabled ? "Disable" : "Enable"}
-                      </button>
-                    </Form>{" "}
-                    <Form
-                      method="post"
-                      className="inline"
-                      onSubmit={(e) => {
-                        if (!confirm(`Delete the channel “${c.name}”?`)) e.preventDefault();
-                      }}
-                    >
-                      <input type="hidden" name="channelId" value={c.id} />
-                      <button type="submit" name="intent" value="delete" className="link">
-                        Delete
-                      </button>
-                    </Form>
+                    <InlineAction
+                      intent="toggle"
+                      label={c.enabled ? "Disable" : "Enable"}
+                      fields={{ channelId: c.id, enabled: String(!c.enabled) }}
+                    />{" "}
+                    <InlineAction
+                      intent="delete"
+                      label="Delete"
+                      fields={{ channelId: c.id }}
+                      confirm={`Delete the channel “${c.name}”?`}
+                    />
                   </td>
                 </tr>
               ))}
@@ -184,15 +177,7 @@ export default function Channels() {
             Remind while open, every (optional)
             <input name="renotifyAfter" placeholder="1h" />
           </label>
-          {result?.intent === "create" && result.errors?.length ? (
-            <ul className="error" role="alert">
-              {result.errors.map((e) => (
-                <li key={e.path}>
-                  {e.path}: {e.message}
-                </li>
-              ))}
-            </ul>
-          ) : null}
+          <FieldErrors errors={result?.intent === "create" ? result.errors : undefined} />
           <button type="submit" name="intent" value="create" disabled={busy}>
             Create channel
           </button>

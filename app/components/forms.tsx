@@ -1,0 +1,67 @@
+import { Form } from "react-router";
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** The API's problems for a form, one line per key. */
+export function FieldErrors({ errors }: { errors?: FieldError[] | undefined }) {
+  return errors?.length ? (
+    <ul className="error" role="alert">
+      {errors.map((e) => (
+        <li key={e.path}>
+          {e.path}: {e.message}
+        </li>
+      ))}
+    </ul>
+  ) : null;
+}
+
+/** A one-button form posting `intent` with hidden fields, optionally asking first. */
+export function InlineAction({
+  intent,
+  label,
+  fields,
+  confirm: question,
+}: {
+  intent: string;
+  label: string;
+  fields: Record<string, string>;
+  confirm?: string;
+}) {
+  return (
+    <Form
+      method="post"
+      className="inline"
+      onSubmit={(e) => {
+        if (question && !confirm(question)) e.preventDefault();
+      }}
+    >
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <button type="submit" name="intent" value={intent} className="link">
+        {label}
+      </button>
+    </Form>
+  );
+}
+
+/** Acknowledge (while open) and resolve buttons for an alert that is not resolved. */
+export function AlertActions({ status, id, busy }: { status: string; id?: string; busy: boolean }) {
+  if (status === "resolved") return null;
+  return (
+    <Form method="post" className="decide">
+      {id ? <input type="hidden" name="id" value={id} /> : null}
+      {status === "open" ? (
+        <button type="submit" name="intent" value="ack" disabled={busy}>
+          Acknowledge
+        </button>
+      ) : null}
+      <button type="submit" name="intent" value="resolve" disabled={busy}>
+        Resolve
+      </button>
+    </Form>
+  );
+}
