@@ -25,7 +25,8 @@ const admin = "bench-admin-token";
 const sensitivities = ["low", "medium", "high"];
 
 const points = (days * 24 * 60) / EVERY_MINUTES;
-const start = Date.now() - days * 86_400_000 - 3_600_000;
+// Whole days ending before now: the same phase of the daily cycle on every run, so runs compare.
+const start = Math.floor((Date.now() - days * 86_400_000 - 3_600_000) / 86_400_000) * 86_400_000;
 const series = anomalyTypes.flatMap((type, t) =>
   Array.from({ length: perType }, (_, i) => ({
     id: `${type}-${i + 1}`,
