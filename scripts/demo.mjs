@@ -3,6 +3,8 @@
 // vision's three example businesses with their fields, sources and rules, then
 // streams realistic events into them for a few minutes, with the occasional slow
 // route, silent route, overspend and hot sensor. Alerts open and resolve as it goes.
+// The greenhouse gets four days of history first, so its anomaly rule has learnt
+// each sensor's normal; every business is profiled once (see /suggestions).
 // Options: --seconds N (default 180), ANOM_API (default http://127.0.0.1:8787).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,6 +22,14 @@ const admin =
 if (!admin) throw new Error("No admin token: run `npm start` first (it writes .dev.vars).");
 
 const { json: call } = client(api, admin);
+
+const devices = ["gh-1", "gh-2", "gh-3", "gh-4"];
+const jitter = (n) => (Math.random() - 0.5) * 2 * n;
+/** A greenhouse sensor's normal: 22 °C, 3 °C warmer in the afternoon, a little noise. */
+function normalTemperature(time) {
+  const hour = (time / 3_600_000 + 1) % 24;
+  return Math.round((22 + 3 * Math.sin(((hour - 9) / 24) * 2 * Math.PI) + jitter(0.6)) * 10) / 10;
+}
 
 const businesses = [
   {
@@ -116,12 +126,30 @@ const businesses = [
         window: "1h",
         groupBy: "deviceId",
       },
+      {
+        name: "Odd temperature",
+        kind: "anomaly",
+        field: "temperature",
+        groupBy: "deviceId",
+        sensitivity: "medium",
+      },
     ],
+    // Four days of readings every 10 min, so the anomaly rule has learnt each sensor's normal.
+    history: () => {
+      const events = [];
+      const now = Date.now();
+      for (let t = now - 4 * 86_400_000; t < now - 60_000; t += 600_000) {
+        for (const deviceId of devices) {
+          events.push({ timestamp: t, deviceId, temperature: normalTemperature(t), humidity: 60 });
+        }
+      }
+      return events;
+    },
   },
 ];
 
 async function setUp(spec) {
-  const { rules, ...body } = spec;
+  const { rules, history, ...body } = spec;
   const existing = (await call("GET", "/v1/businesses?limit=500")).items.find(
     (b) => b.name === spec.name,
   );
@@ -129,20 +157,37 @@ async function setUp(spec) {
   const have = new Set(
     (await call("GET", `/v1/businesses/${business.id}/rules`)).items.map((r) => r.name),
   );
-  for (const rule of rules) {
-    if (!have.has(rule.name)) await call("POST", `/v1/businesses/${business.id}/rules`, rule);
-  }
+  const createRules = async (which) => {
+    for (const rule of which) {
+      if (!have.has(rule.name)) await call("POST", `/v1/businesses/${business.id}/rules`, rule);
+    }
+  };
   const { token } = await call("POST", `/v1/businesses/${business.id}/sources`, {
     name: `demo-${Date.now()}`,
   });
+  // Rules that learn see the history; the others start with the live stream (a 30 s
+  // absence rule would only complain about the gaps of 10-minute history).
+  const learning = rules.filter((r) => r.kind === "anomaly");
+  await createRules(learning);
   console.log(`${existing ? "Using" : "Created"} ${spec.name} (${business.id})`);
+  if (!existing && history) {
+    const events = history();
+    for (let i = 0; i < events.length; i += 5000) {
+      await call("POST", `/v1/ingest/${business.id}`, events.slice(i, i + 5000), token);
+    }
+    console.log(`  sent ${events.length} past readings as history`);
+  }
+  await createRules(rules.filter((r) => !learning.includes(r)));
+  const profile = await call("POST", `/v1/businesses/${business.id}/suggestions/run`);
+  console.log(
+    `  profile engine: ${profile.items.length} suggestion(s) pending${profile.items.length ? " (see /suggestions in the UI)" : ""}`,
+  );
   return { business, token };
 }
 
 const targets = [];
 for (const spec of businesses) targets.push(await setUp(spec));
 const [camel, expenses, greenhouse] = targets;
-const jitter = (n) => (Math.random() - 0.5) * 2 * n;
 const pick = (xs) => xs[Math.floor(Math.random() * xs.length)];
 
 /** What each business sends at second `t` of the demo. */
@@ -180,12 +225,13 @@ function expenseEvents(t) {
 
 function greenhouseEvents(t) {
   if (t % 2 !== 0) return [];
-  return ["gh-1", "gh-2", "gh-3", "gh-4"].map((deviceId) => {
+  return devices.map((deviceId) => {
     const hot = deviceId === "gh-3" && t > 25 && t < 45;
+    const now = Date.now();
     return {
-      timestamp: Date.now(),
+      timestamp: now,
       deviceId,
-      temperature: Math.round((hot ? 37 + jitter(1.5) : 22 + jitter(1)) * 10) / 10,
+      temperature: hot ? Math.round((37 + jitter(1.5)) * 10) / 10 : normalTemperature(now),
       humidity: Math.round(60 + jitter(5)),
     };
   });

@@ -97,6 +97,23 @@ describe("the anomaly detector", () => {
     }
   });
 
+  it("after a hot spell, calls normal readings normal while the alert waits to close", () => {
+    const series = labelledSeries({ type: "none", seed: 9, start, points: 5 * 144 });
+    const state = newDetectorState();
+    for (const p of series.points.slice(0, 600))
+      observe(state, p.value, p.time, ZONE, SENSITIVITY.medium);
+    const verdicts = series.points
+      .slice(600)
+      .map((p, i) =>
+        observe(state, i < 10 ? p.value + 15 : p.value, p.time, ZONE, SENSITIVITY.medium),
+      );
+    expect(verdicts.slice(0, 10).every((v) => v.anomalous)).toBe(true);
+    const recovery = verdicts.findIndex((v) => v.recovered);
+    expect(recovery).toBeGreaterThan(10);
+    // Between the spell and the recovery, no normal reading is reported as anomalous.
+    expect(verdicts.slice(10, recovery).filter((v) => v.anomalous)).toEqual([]);
+  });
+
   it("learns a flat series without dividing by zero", () => {
     const points = Array.from({ length: 800 }, (_, i) => ({ time: start + i * 600_000, value: 5 }));
     points.push({ time: start + 800 * 600_000, value: 6 });

@@ -45,6 +45,8 @@ const SEASON_RATE = 0.05;
 const SPREAD_RATE = 0.03;
 /** Residuals taught to the model are clipped to this many spreads. */
 const CLIP = 2;
+/** How far past the CUSUM slack a point must lean to count as part of a shift, in spreads. */
+const LEAN = 0.5;
 /** The most one point adds to the CUSUM, in spreads. */
 const SHIFT_CAP = 3;
 /** Mean absolute deviation → standard deviation for normal noise. */
@@ -163,7 +165,13 @@ export function observe(
     state.up = Math.min(cap, Math.max(0, state.up + capped - settings.slack));
     state.down = Math.min(cap, Math.max(0, state.down - capped - settings.slack));
     if (Math.abs(z) > settings.spikeZ) kind = "spike";
-    else if (state.up > settings.limit || state.down > settings.limit) kind = "shift";
+    // Part of a shift: the sum is over the limit and this point clearly leans the
+    // same way (points that do not are normal while the sum drains).
+    else if (
+      (state.up > settings.limit && z > settings.slack + LEAN) ||
+      (state.down > settings.limit && z < -(settings.slack + LEAN))
+    )
+      kind = "shift";
   }
   const anomalous = kind !== null;
   const wasOpen = state.open;
