@@ -1,4 +1,4 @@
-import { Form } from "react-router";
+import { Form, Link } from "react-router";
 
 export interface FieldError {
   path: string;
@@ -63,5 +63,40 @@ export function AlertActions({ status, id, busy }: { status: string; id?: string
         Resolve
       </button>
     </Form>
+  );
+}
+
+/** A "Business" select for filter forms: every business, or all of them. */
+export function BusinessSelect({
+  businesses,
+  value,
+}: {
+  businesses: { id: string; name: string }[];
+  value: string | undefined;
+}) {
+  return (
+    <label>
+      Business
+      <select name="businessId" defaultValue={value ?? ""}>
+        <option value="">all</option>
+        {businesses.map((b) => (
+          <option key={b.id} value={b.id}>
+            {b.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The empty state of pages that list businesses. */
+export function NoBusinesses() {
+  return (
+    <section className="empty">
+      <p>No businesses yet.</p>
+      <Link className="button" to="/businesses/new">
+        Create the first business
+      </Link>
+    </section>
   );
 }

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useLoaderData, useNavigation } from "react-router";
-import { AlertActions } from "../components/forms";
+import { AlertActions, BusinessSelect } from "../components/forms";
 import { api, json } from "../lib/api.server";
 import { ago, when } from "../lib/format";
 import { LiveBadge, useLiveAlerts } from "../lib/live";
@@ -89,17 +89,7 @@ export default function Alerts() {
             ))}
           </select>
         </label>
-        <label>
-          Business
-          <select name="businessId" defaultValue={filter.businessId ?? ""}>
-            <option value="">all</option>
-            {businesses.map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <BusinessSelect businesses={businesses} value={filter.businessId} />
         {rules.length ? (
           <label>
             Rule

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "react-router";
 import { Link, useLoaderData } from "react-router";
 import type { Alert } from "../../schema/contracts/alerts";
 import type { Business } from "../../schema/contracts/businesses";
+import { NoBusinesses } from "../components/forms";
 import { api, json } from "../lib/api.server";
 import { ago } from "../lib/format";
 import { LiveBadge, useLiveAlerts } from "../lib/live";
@@ -75,12 +76,7 @@ export default function Dashboard() {
     <>
       <h1>Dashboard {cards.length ? <LiveBadge live={live} /> : null}</h1>
       {cards.length === 0 ? (
-        <section className="empty">
-          <p>No businesses yet.</p>
-          <Link className="button" to="/businesses/new">
-            Create the first business
-          </Link>
-        </section>
+        <NoBusinesses />
       ) : (
         <ul className="cards">
           {cards.map(({ business, active, lastEvent, perHour }) => (

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import type { Suggestion } from "../../schema/contracts/suggestions";
+import { BusinessSelect, NoBusinesses } from "../components/forms";
 import { api, json } from "../lib/api.server";
 import { ago, when } from "../lib/format";
 import { assertSameOrigin } from "../lib/session.server";
@@ -71,17 +72,7 @@ export default function Suggestions() {
       </p>
       {businesses.length > 1 ? (
         <Form method="get" className="filters">
-          <label>
-            Business
-            <select name="businessId" defaultValue={only ?? ""}>
-              <option value="">all</option>
-              {businesses.map((b) => (
-                <option key={b.id} value={b.id}>
-                  {b.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <BusinessSelect businesses={businesses} value={only} />
           <button type="submit">Show</button>
         </Form>
       ) : null}
@@ -95,14 +86,7 @@ export default function Suggestions() {
           {result.error}
         </p>
       ) : null}
-      {sections.length === 0 ? (
-        <section className="empty">
-          <p>No businesses yet.</p>
-          <Link className="button" to="/businesses/new">
-            Create the first business
-          </Link>
-        </section>
-      ) : null}
+      {sections.length === 0 ? <NoBusinesses /> : null}
       {sections.map(({ business, items, run }) => (
         <section key={business.id} aria-labelledby={`s-${business.id}`}>
           <div className="section-head">

@@ -10,13 +10,9 @@
 // when at least one alert hits it.
 // Usage: node bench/anomaly/run.mjs [--series 20] [--days 14]
 import { client } from "../../scripts/lib/api.mjs";
-import { fmt, migrate, startWorker } from "../lib/stack.mjs";
+import { arg, fmt, migrate, startWorker } from "../lib/stack.mjs";
 import { anomalyTypes, labelledSeries } from "./series.ts";
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const perType = arg("--series", 20);
 const days = arg("--days", 14);
 const EVERY_MINUTES = 10;

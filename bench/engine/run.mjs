@@ -5,12 +5,8 @@
 //    its deadline each alert opened (openedAt - eventTime).
 // Usage: node bench/engine/run.mjs [--batches 40]
 import { client } from "../../scripts/lib/api.mjs";
-import { fmt, migrate, startWorker } from "../lib/stack.mjs";
+import { arg, fmt, migrate, startWorker } from "../lib/stack.mjs";
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const batches = arg("--batches", 40);
 const BATCH = 1000;
 const KEYS = 10_000;

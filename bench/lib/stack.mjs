@@ -34,3 +34,9 @@ export async function load({ seconds, concurrency, send }) {
 
 export const fmt = (n, digits = 1) =>
   n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** The number after `--name` on the command line, or the fallback. */
+export const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};

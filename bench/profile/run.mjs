@@ -5,12 +5,8 @@
 // POST …/suggestions/run is timed, cold (first run) and warm.
 // Usage: node bench/profile/run.mjs [--events 200000]
 import { client } from "../../scripts/lib/api.mjs";
-import { fmt, migrate, startWorker } from "../lib/stack.mjs";
+import { arg, fmt, migrate, startWorker } from "../lib/stack.mjs";
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const total = arg("--events", 200_000);
 const admin = "bench-admin-token";
 const DAYS = 28;
