@@ -3,56 +3,87 @@ import { offsetAt } from "./calendar";
 /**
  * A streaming anomaly detector for one numeric series: O(1) state, event time.
  *
- * The expected value of a point is a level plus an hour-of-day (interpolated
- * between hourly offsets, so a smooth daily cycle is followed smoothly) and a
- * day-of-week offset (additive Holt-Winters without trend). The spread is an
- * exponentially weighted mean absolute residual. A point is a *spike* when its
- * standardised residual passes the sensitivity's threshold; a run of smaller
- * residuals on one side is a *shift*, found by a two-sided CUSUM. Anomalous
- * points teach the model only a clipped residual, so a spike does not bend the
- * baseline, while a lasting shift is slowly learnt as the new normal.
+ * The expected value of a point is a level plus an hour-of-day offset
+ * (interpolated between hourly slots) and a day-of-week offset, learnt as the
+ * points arrive (additive Holt-Winters without trend). Residuals are measured
+ * in robust spreads (z).
+ *
+ * What counts as unusual is learnt from the series itself, not from a normal
+ * distribution it rarely follows: the detector keeps the largest residual an
+ * ordinary point has had lately (decaying slowly), and a point is a *spike*
+ * only when it goes clearly past it. A *shift* is the same test on a short
+ * running mean of the residuals: a run of moderate deviations beyond any run
+ * seen lately. So a CPU series full of ordinary bursts, a square wave whose
+ * edges the season cannot follow exactly, or counts that are mostly zero set
+ * their own bar, while a clean or flat series keeps a low one.
+ *
+ * One anomaly episode is one alert: it opens on the first unusual point, stays
+ * open until the series has been ordinary for a while, and is followed by a
+ * cool-down in which nothing new opens. A lasting change of level is accepted
+ * as the new normal after a while, which closes the episode.
  *
  * The state depends only on the values and event times in the order they
  * arrive, so replaying history gives the same verdicts as live data did.
  */
 
 export type Sensitivity = "low" | "medium" | "high";
+export type Direction = "up" | "down" | "both";
 
 export interface DetectorSettings {
-  /** |z| above this is a spike. */
+  /** How far past the largest recent ordinary deviation a point must go (a factor). */
+  margin: number;
+  /** Standardised residual below which a point is never a spike. */
   spikeZ: number;
-  /** CUSUM slack, in spreads. */
-  slack: number;
-  /** CUSUM decision level, in spreads. */
-  limit: number;
+  /** Short mean of standardised residuals below which there is never a shift. */
+  shiftZ: number;
+  /** Which deviations count. */
+  direction: Direction;
+  /** Deviations from the expected value smaller than this (in the field's unit) never count. */
+  minDeviation: number;
+  /** Deviations smaller than this fraction of the expected value never count. */
+  minRatio: number;
 }
 
 export const SENSITIVITY: Record<Sensitivity, DetectorSettings> = {
-  low: { spikeZ: 6, slack: 1, limit: 10 },
-  medium: { spikeZ: 4.5, slack: 0.75, limit: 8 },
-  high: { spikeZ: 4, slack: 0.5, limit: 8 },
+  low: { margin: 1.5, spikeZ: 6, shiftZ: 3, direction: "both", minDeviation: 0, minRatio: 0 },
+  medium: { margin: 1.25, spikeZ: 5, shiftZ: 2.5, direction: "both", minDeviation: 0, minRatio: 0 },
+  high: { margin: 1.05, spikeZ: 4, shiftZ: 2, direction: "both", minDeviation: 0, minRatio: 0 },
 };
 
-/** Points and time the detector learns from before it may flag anything. */
-export const WARM_UP_POINTS = 30;
-export const WARM_UP_MS = 72 * 3_600_000;
-/** Consecutive normal points before an open anomaly counts as over. */
-export const CALM_POINTS = 3;
+/** Points the detector learns from before it may flag anything. */
+export const WARM_UP_POINTS = 60;
+/** Ordinary points in a row before an open episode is over. */
+export const CALM_POINTS = 6;
+/** Points after an episode in which no new one opens. */
+export const COOL_DOWN_POINTS = 24;
+/** Points after which a lasting change of level is taken as the new normal. */
+export const ADOPT_POINTS = 48;
 
-/** The level forgets with this time constant: slow next to the daily cycle, so the cycle goes to the season. */
+/** A moving series repeating one value this many times, at least, is stuck. */
+const STILL_POINTS = 12;
+/** The level forgets with this time constant, or over this many points, whichever is faster. */
 const LEVEL_MEMORY_MS = 2 * 86_400_000;
+const LEVEL_MEMORY_POINTS = 1_000;
 const SEASON_RATE = 0.05;
-const SPREAD_RATE = 0.03;
+const SPREAD_RATE = 0.01;
 /** Residuals taught to the model are clipped to this many spreads. */
-const CLIP = 2;
-/** How far past the CUSUM slack a point must lean to count as part of a shift, in spreads. */
-const LEAN = 0.5;
-/** The most one point adds to the CUSUM, in spreads. */
-const SHIFT_CAP = 3;
+const CLIP = 3;
+/** The short mean of residuals covers about this many points. */
+const SHORT_RATE = 1 / 8;
+/** One point moves the short mean by at most this many spreads, or lately's peak if larger. */
+const SHORT_CAP = 4;
+/** The bar learns from blocks of this many points. */
+const BLOCK_POINTS = 24;
+/** Lately's largest deviations fade over about this many points. */
+const PEAK_MEMORY = 5_000;
+/** The bar starts this much higher right after warm-up and comes down over PEAK_SETTLE points. */
+const EARLY_BOOST = 1;
+const PEAK_SETTLE = 500;
 /** Mean absolute deviation → standard deviation for normal noise. */
 const MAD_TO_SD = 1.2533;
 
 export interface DetectorState {
+  v: 2;
   /** Points seen. */
   n: number;
   first: number;
@@ -60,17 +91,33 @@ export interface DetectorState {
   level: number;
   /** Mean absolute residual. */
   spread: number;
+  /** Hour-of-day offsets learnt on working days (Monday to Friday), and what weekends add to them. */
   hour: number[];
   hourN: number[];
+  weekend: number[];
+  weekendN: number[];
   day: number[];
   dayN: number[];
-  /** CUSUM of positive and negative standardised residuals. */
-  up: number;
-  down: number;
-  /** Normal points in a row since the last anomalous one. */
-  calm: number;
-  /** Whether the detector currently reports an anomaly. */
+  /** Short running mean of standardised residuals. */
+  short: number;
+  /** Largest |z| and |short| of ordinary points lately: the bar's base. */
+  peak: number;
+  shortPeak: number;
+  /** The same over the current block of points, taken into the bar only when the block ends ordinary. */
+  blockPeak: number;
+  blockShortPeak: number;
+  block: number;
+  /** The previous value, how many points in a row have repeated it, the longest such run that ended, and how many times the value changed. */
+  prev: number;
+  still: number;
+  stillPeak: number;
+  changes: number;
+  /** Whether an anomaly episode is open, how long it has lasted, and the calm points since its last unusual one. */
   open: boolean;
+  run: number;
+  calm: number;
+  /** Points of cool-down left. */
+  cool: number;
 }
 
 export interface Verdict {
@@ -78,9 +125,12 @@ export interface Verdict {
   warmingUp: boolean;
   /** This point is anomalous (a spike, or part of a shift). */
   anomalous: boolean;
-  /** The series is back to normal after an anomaly. */
+  /** This point opened an anomaly episode. */
+  opened: boolean;
+  /** The series is back to normal (or settled at a new normal) after an anomaly. */
   recovered: boolean;
-  kind: "spike" | "shift" | null;
+  /** A spike, a shift, or a series that stopped moving (a stuck sensor). */
+  kind: "spike" | "shift" | "flat" | null;
   value: number;
   expected: number;
   /** Standard deviations from the expected value. */
@@ -92,6 +142,7 @@ export interface Verdict {
 
 export function newDetectorState(): DetectorState {
   return {
+    v: 2,
     n: 0,
     first: 0,
     last: 0,
@@ -99,13 +150,32 @@ export function newDetectorState(): DetectorState {
     spread: 0,
     hour: new Array(24).fill(0),
     hourN: new Array(24).fill(0),
+    weekend: new Array(24).fill(0),
+    weekendN: new Array(24).fill(0),
     day: new Array(7).fill(0),
     dayN: new Array(7).fill(0),
-    up: 0,
-    down: 0,
-    calm: 0,
+    short: 0,
+    peak: 0,
+    shortPeak: 0,
+    blockPeak: 0,
+    blockShortPeak: 0,
+    block: 0,
+    prev: 0,
+    still: 0,
+    stillPeak: 0,
+    changes: 0,
     open: false,
+    run: 0,
+    calm: 0,
+    cool: 0,
   };
+}
+
+/** A stored state, or a fresh one when it was written by an older detector. */
+export function loadDetectorState(json: string | undefined): DetectorState {
+  if (!json) return newDetectorState();
+  const state = JSON.parse(json) as Partial<DetectorState>;
+  return state.v === 2 ? (state as DetectorState) : newDetectorState();
 }
 
 const offsets = new Map<string, number>();
@@ -136,6 +206,9 @@ function hourSlots(hour: number): [number, number, number] {
   return [(base + 24) % 24, (base + 25) % 24, p - base];
 }
 
+const leans = (direction: Direction, x: number) =>
+  direction === "both" ? x !== 0 : direction === "up" ? x > 0 : x < 0;
+
 /** Feeds one point to the detector; mutates `state` and returns its verdict on the point. */
 export function observe(
   state: DetectorState,
@@ -149,55 +222,115 @@ export function observe(
     state.first = time;
     state.level = value;
   }
-  const seasonal = seasonalOf(state, hour, day);
-  const expected = state.level + seasonal;
+  const expected = state.level + seasonalOf(state, hour, day);
   const residual = value - expected;
   // A floor keeps a perfectly flat series from dividing by zero: 0.1% of the level, or 1e-9.
   const sd = Math.max(state.spread * MAD_TO_SD, Math.abs(state.level) * 1e-3, 1e-9);
   const z = residual / sd;
-  const warmingUp = state.n < WARM_UP_POINTS || time - state.first < WARM_UP_MS;
+  const warmingUp = state.n < WARM_UP_POINTS;
+  if (state.n > 0 && value === state.prev) state.still += 1;
+  else {
+    if (state.n > 0) state.changes += 1;
+    state.stillPeak = Math.max(state.stillPeak, state.still);
+    state.still = 0;
+  }
+  state.prev = value;
+  // One point moves the short mean by no more than lately's largest ordinary deviation.
+  const cap = Math.max(SHORT_CAP, state.peak);
+  state.short += SHORT_RATE * (Math.max(-cap, Math.min(cap, z)) - state.short);
 
   let kind: Verdict["kind"] = null;
   if (!warmingUp) {
-    // A shift is a run of moderate residuals: one spike must not look like one.
-    const capped = Math.max(-SHIFT_CAP, Math.min(SHIFT_CAP, z));
-    const cap = 2 * settings.limit;
-    state.up = Math.min(cap, Math.max(0, state.up + capped - settings.slack));
-    state.down = Math.min(cap, Math.max(0, state.down - capped - settings.slack));
-    if (Math.abs(z) > settings.spikeZ) kind = "spike";
-    // Part of a shift: the sum is over the limit and this point clearly leans the
-    // same way (points that do not are normal while the sum drains).
+    // Right after warm-up the bar is higher: lately's peak rests on few points.
+    const early = 1 + EARLY_BOOST * Math.max(0, 1 - (state.n - WARM_UP_POINTS) / PEAK_SETTLE);
+    const bar = settings.margin * early;
+    const large = (deviation: number) =>
+      leans(settings.direction, deviation) &&
+      Math.abs(deviation) > settings.minDeviation &&
+      Math.abs(deviation) > settings.minRatio * Math.abs(expected);
+    if (Math.abs(z) > settings.spikeZ && Math.abs(z) > bar * state.peak && large(residual))
+      kind = "spike";
     else if (
-      (state.up > settings.limit && z > settings.slack + LEAN) ||
-      (state.down > settings.limit && z < -(settings.slack + LEAN))
+      Math.abs(state.short) > settings.shiftZ &&
+      Math.abs(state.short) > bar * state.shortPeak &&
+      Math.sign(z) === Math.sign(state.short) &&
+      large(state.short * sd)
     )
       kind = "shift";
-  }
-  const anomalous = kind !== null;
-  const wasOpen = state.open;
-  let recovered = false;
-  if (anomalous) {
-    state.open = true;
-    state.calm = 0;
-  } else if (state.open) {
-    state.calm += 1;
-    // Over when points are normal again and the CUSUM has drained.
-    const drained = Math.max(state.up, state.down) < settings.limit / 2;
-    if (state.calm >= CALM_POINTS && drained) {
-      state.open = false;
-      recovered = wasOpen;
-    }
+    // A series that always moved and now repeats one value far longer than it ever did.
+    else if (
+      state.changes >= WARM_UP_POINTS / 2 &&
+      state.still >= STILL_POINTS &&
+      state.still > 2 * settings.margin * state.stillPeak
+    )
+      kind = "flat";
   }
 
-  // The season learns only from ordinary points: a broken cycle must not become the cycle.
-  const disturbed = wasOpen || state.open || Math.abs(z) > 3;
+  const anomalous = kind !== null;
+  const wasOpen = state.open;
+  let opened = false;
+  let recovered = false;
+  if (state.open) {
+    state.run += 1;
+    state.calm = anomalous ? 0 : state.calm + 1;
+    if (state.run >= ADOPT_POINTS && Math.abs(state.short) > settings.shiftZ) {
+      // The change has lasted: take its level as the new normal.
+      state.level += state.short * sd;
+      state.short = 0;
+    }
+    if (
+      state.calm >= CALM_POINTS &&
+      Math.abs(state.short) <= Math.max(settings.shiftZ, state.shortPeak)
+    ) {
+      state.open = false;
+      state.cool = COOL_DOWN_POINTS;
+      recovered = true;
+    }
+  } else if (anomalous && state.cool === 0) {
+    state.open = true;
+    state.run = 0;
+    state.calm = 0;
+    opened = true;
+  } else if (state.cool > 0) state.cool -= 1;
+
+  // The bar follows ordinary points a block at a time: a block's largest
+  // deviations count only once the block is over and nothing in it opened an
+  // episode, so a change that builds up slowly cannot raise the bar ahead of
+  // itself. What recurs becomes normal; a long episode teaches nothing.
+  const disturbed = anomalous || wasOpen || state.open;
+  if (anomalous && !wasOpen) {
+    // An unusual point outside an episode raises the bar at once (at most twofold, or to twice the smallest bar): a second one like it is no news.
+    state.peak = Math.max(state.peak, Math.min(Math.abs(z), 2 * Math.max(state.peak, settings.spikeZ)));
+    state.shortPeak = Math.max(
+      state.shortPeak,
+      Math.min(Math.abs(state.short), 2 * Math.max(state.shortPeak, settings.shiftZ)),
+    );
+  }
+  if (state.n >= WARM_UP_POINTS / 2) {
+    if (disturbed) state.block = -1;
+    else if (state.block >= 0) {
+      state.blockPeak = Math.max(state.blockPeak, Math.abs(z));
+      state.blockShortPeak = Math.max(state.blockShortPeak, Math.abs(state.short));
+    }
+    if (++state.block >= BLOCK_POINTS || (warmingUp && state.block >= 0)) {
+      const fade = Math.exp(-BLOCK_POINTS / PEAK_MEMORY);
+      if (state.block > 0) {
+        state.peak = Math.max(state.blockPeak, state.peak * fade);
+        state.shortPeak = Math.max(state.blockShortPeak, state.shortPeak * fade);
+      }
+      state.block = 0;
+      state.blockPeak = 0;
+      state.blockShortPeak = 0;
+    }
+  }
   learn(state, value, residual, sd, time, hour, day, warmingUp, disturbed);
   state.n += 1;
   state.last = Math.max(state.last, time);
-  const band = settings.spikeZ * sd;
+  const band = Math.max(settings.spikeZ, settings.margin * state.peak) * sd;
   return {
     warmingUp,
-    anomalous,
+    anomalous: anomalous && (state.open || recovered),
+    opened,
     recovered,
     kind,
     value,
@@ -210,7 +343,9 @@ export function observe(
 
 function seasonalOf(state: DetectorState, hour: number, day: number): number {
   const [h0, h1, w] = hourSlots(hour);
-  return (1 - w) * (state.hour[h0] ?? 0) + w * (state.hour[h1] ?? 0) + (state.day[day] ?? 0);
+  const daily = (1 - w) * (state.hour[h0] ?? 0) + w * (state.hour[h1] ?? 0);
+  const weekend = day >= 5 ? (1 - w) * (state.weekend[h0] ?? 0) + w * (state.weekend[h1] ?? 0) : 0;
+  return daily + weekend + (state.day[day] ?? 0);
 }
 
 function learn(
@@ -226,10 +361,16 @@ function learn(
 ) {
   // Early on, running means; later, exponential forgetting.
   const n = state.n + 1;
-  const clip = (x: number) => (warmingUp ? x : Math.max(-CLIP * sd, Math.min(CLIP * sd, x)));
+  // Only an unusual point is clipped: clipping ordinary ones would shrink the
+  // spread of sparse or bursty series until every ordinary burst looked huge.
+  const clip = (x: number) => (disturbed ? Math.max(-CLIP * sd, Math.min(CLIP * sd, x)) : x);
   const elapsed = Math.max(0, time - state.last);
-  const levelRate = Math.max(1 / n, 1 - Math.exp(-elapsed / LEVEL_MEMORY_MS));
-  const level = state.level + levelRate * clip(residual);
+  const levelRate = Math.max(
+    1 / n,
+    1 / LEVEL_MEMORY_POINTS,
+    1 - Math.exp(-elapsed / LEVEL_MEMORY_MS),
+  );
+  const level = state.level + (disturbed ? levelRate / 4 : levelRate) * clip(residual);
   // What is left after the new level is the season's to learn.
   const left = clip(value - level - seasonalOf(state, hour, day));
   state.level = level;
@@ -237,15 +378,22 @@ function learn(
   if (n >= 3 && !disturbed) {
     // A normalised step over the two hourly offsets the point lies between:
     // the prediction at this hour moves by `rate` of what is left.
+    // Working days teach the daily profile; weekends (until a working day has
+    // been seen, every day) teach only what weekends add to it, so a day shape
+    // that stops on Saturdays is learnt as such.
+    const weekendDay = day >= 5 && state.hourN.some((x) => x > 0);
+    const [offsets, counts] = weekendDay
+      ? [state.weekend, state.weekendN]
+      : [state.hour, state.hourN];
     const [h0, h1, w] = hourSlots(hour);
-    state.hourN[h0] = Math.min((state.hourN[h0] ?? 0) + (1 - w), 1000);
-    state.hourN[h1] = Math.min((state.hourN[h1] ?? 0) + w, 1000);
-    const seen = (1 - w) * (state.hourN[h0] ?? 0) + w * (state.hourN[h1] ?? 0);
+    counts[h0] = Math.min((counts[h0] ?? 0) + (1 - w), 1000);
+    counts[h1] = Math.min((counts[h1] ?? 0) + w, 1000);
+    const seen = (1 - w) * (counts[h0] ?? 0) + w * (counts[h1] ?? 0);
     const hourRate = Math.max(1 / Math.max(seen, 1), SEASON_RATE) / ((1 - w) ** 2 + w ** 2);
-    state.hour[h0] = (state.hour[h0] ?? 0) + hourRate * (1 - w) * left;
-    state.hour[h1] = (state.hour[h1] ?? 0) + hourRate * w * left;
+    offsets[h0] = (offsets[h0] ?? 0) + hourRate * (1 - w) * left;
+    offsets[h1] = (offsets[h1] ?? 0) + hourRate * w * left;
     // The weekday offsets start once the daily cycle is known, and learn slowly.
-    if (!warmingUp) {
+    if (time - state.first > 86_400_000) {
       state.dayN[day] = Math.min((state.dayN[day] ?? 0) + 1, 1000);
       state.day[day] = (state.day[day] ?? 0) + (SEASON_RATE / 4) * left;
     }
@@ -255,7 +403,7 @@ function learn(
   }
   // The spread learns slowly during an anomaly, or it would widen until the anomaly looked normal.
   const spreadRate = Math.max(1 / n, SPREAD_RATE) / (disturbed ? 10 : 1);
-  const absolute = Math.min(Math.abs(residual), warmingUp ? Infinity : 3 * sd);
+  const absolute = Math.abs(clip(residual));
   state.spread += spreadRate * (absolute - state.spread);
 }
 
