@@ -129,6 +129,23 @@ export function RuleForm({
               <option>high</option>
             </select>
           </label>
+          <label>
+            Direction
+            <select name="direction" defaultValue={value("direction") || "both"}>
+              <option value="both">up or down</option>
+              <option value="up">up only</option>
+              <option value="down">down only</option>
+            </select>
+          </label>
+          <label>
+            Ignore changes under
+            <input
+              name="minDeviation"
+              inputMode="decimal"
+              placeholder="e.g. 2"
+              defaultValue={minDeviation(rule)}
+            />
+          </label>
         </div>
       ) : null}
       <div className="row">
@@ -165,6 +182,15 @@ export function RuleForm({
   );
 }
 
+/** An anomaly rule's minimum deviation as the form shows it: "2" or "10%". */
+function minDeviation(rule: unknown): string {
+  const least = (rule as { minDeviation?: { absolute?: number; relative?: number } } | undefined)
+    ?.minDeviation;
+  if (least?.absolute !== undefined) return String(least.absolute);
+  if (least?.relative !== undefined) return `${least.relative * 100}%`;
+  return "";
+}
+
 /** Rule bodies from the rule form: only the keys of the chosen kind. For a change, cleared optional keys are null. */
 export function ruleBody(form: FormData, change = false): Record<string, unknown> {
   const text = (k: string) => String(form.get(k) ?? "").trim();
@@ -184,7 +210,18 @@ export function ruleBody(form: FormData, change = false): Record<string, unknown
   if (kind === "absence") body.window = text("window");
   if (kind === "aggregate")
     Object.assign(body, { expression: text("expression"), window: text("window") });
-  if (kind === "anomaly")
+  if (kind === "anomaly") {
     Object.assign(body, { field: text("field"), sensitivity: text("sensitivity") || "medium" });
+    const direction = text("direction");
+    if (direction && direction !== "both") body.direction = direction;
+    else if (change) body.direction = null;
+    // "2" is in the field's unit; "10%" is relative to the expected value.
+    const least = text("minDeviation");
+    if (least)
+      body.minDeviation = least.endsWith("%")
+        ? { relative: Number(least.slice(0, -1)) / 100 }
+        : { absolute: Number(least) };
+    else if (change) body.minDeviation = null;
+  }
   return body;
 }

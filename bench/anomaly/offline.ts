@@ -11,7 +11,12 @@
  *
  * Usage: node bench/anomaly/offline.mjs [--skab ../shared/data/skab] [--per 10]
  */
-import { newDetectorState, observe, SENSITIVITY, type Sensitivity } from "../../workers/business/engine/anomaly";
+import {
+  newDetectorState,
+  observe,
+  SENSITIVITY,
+  type Sensitivity,
+} from "../../workers/business/engine/anomaly";
 import { normalised, type SeriesScore, scoreSeries, type Window, windowsAround } from "./nab";
 import { anomalyTypes, labelledSeries } from "./series";
 import { readSkab } from "./skab";
@@ -26,7 +31,6 @@ const per = Number(opt("--per", "10"));
 const skabDir = opt("--skab", "");
 const only = opt("--only", "");
 const sensitivities: Sensitivity[] = ["low", "medium", "high"];
-const DAY = 86_400_000;
 const start = Date.UTC(2026, 0, 5);
 
 interface Case {
@@ -44,7 +48,6 @@ function openings(points: { time: number; value: number }[], zone: string, s: Se
   const state = newDetectorState();
   const out: number[] = [];
   for (const p of points) {
-    const was = state.open;
     const v = observe(state, p.value, p.time, zone, SENSITIVITY[s]);
     if (v.opened) out.push(p.time);
   }
@@ -115,7 +118,10 @@ const verbose = args.includes("--verbose");
 for (const corpus of [...new Set(cases.map((c) => c.corpus))]) {
   const mine = cases.filter((c) => c.corpus === corpus);
   for (const s of sensitivities) {
-    const rows = new Map<string, { scores: SeriesScore[]; alerts: number; cleanPoints: number; cleanAlerts: number }>();
+    const rows = new Map<
+      string,
+      { scores: SeriesScore[]; alerts: number; cleanPoints: number; cleanAlerts: number }
+    >();
     for (const c of mine) {
       const detections = c.series.flatMap((points) => openings(points, c.zone, s));
       const score = scoreSeries({ times: c.times, windows: c.windows, detections });
@@ -145,4 +151,3 @@ for (const corpus of [...new Set(cases.map((c) => c.corpus))]) {
   }
 }
 console.log(`\n${cases.length} cases in ${f((performance.now() - t0) / 1000)} s`);
-void DAY;

@@ -6,7 +6,7 @@
  * the rest are controls on which every alert is false. Seeded, so every run
  * sees the same corpus.
  */
-import { gaussian, random } from "./series.ts";
+import { gaussian, random } from "./series";
 
 export interface TraitSeries {
   id: string;
@@ -174,7 +174,9 @@ const makers: Record<string, Maker> = {
     times.forEach((x, i) => {
       const hot = i >= a && x <= end;
       if (hot) b = i;
-      values.push(21 + 1.5 * Math.sin((2 * Math.PI * (x % DAY)) / DAY) + 0.3 * c.noise() + (hot ? 6 : 0));
+      values.push(
+        21 + 1.5 * Math.sin((2 * Math.PI * (x % DAY)) / DAY) + 0.3 * c.noise() + (hot ? 6 : 0),
+      );
     });
     return { times, values, anomalies: [[a, b]] };
   },

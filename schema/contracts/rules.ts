@@ -72,6 +72,25 @@ export const Tolerance = z
   });
 export type Tolerance = z.infer<typeof Tolerance>;
 
+/** Which deviations of an anomaly rule count: above the expected value, below it, or both (the default). */
+const AnomalyDirection = z
+  .enum(["up", "down", "both"])
+  .openapi({ description: "Which deviations count: up, down or both (default)" });
+
+/** Deviations smaller than these never count, however unusual for the series. */
+const MinDeviation = z
+  .object({
+    absolute: z.number().nonnegative().max(1e15).optional().openapi({
+      description: "In the field's unit: deviations from the expected value below this never count",
+    }),
+    relative: z.number().nonnegative().max(100).optional().openapi({
+      description:
+        "A fraction of the expected value (0.1 = 10%) below which deviations never count",
+    }),
+  })
+  .strict()
+  .openapi({ example: { absolute: 2, relative: 0.1 } });
+
 const kinds = {
   immediate: {
     kind: z.literal("immediate"),
@@ -97,6 +116,8 @@ const kinds = {
     kind: z.literal("anomaly"),
     field: FieldName,
     sensitivity: z.enum(["low", "medium", "high"]).default("medium"),
+    direction: AnomalyDirection.optional(),
+    minDeviation: MinDeviation.optional(),
   },
 };
 
@@ -128,6 +149,8 @@ export const RulePatch = z
     expression: Expression.optional(),
     field: FieldName.optional(),
     sensitivity: z.enum(["low", "medium", "high"]).optional(),
+    direction: AnomalyDirection.nullable().optional(),
+    minDeviation: MinDeviation.nullable().optional(),
   })
   .strict()
   .openapi("RulePatch");

@@ -53,9 +53,7 @@ function anomalyBacktest(points: Point[], zone: string): number {
       state = newDetectorState();
       states.set(p.group, state);
     }
-    const wasOpen = state.open;
-    const v = observe(state, p.value, p.time, zone, SENSITIVITY.medium);
-    if (v.anomalous && !wasOpen) n++;
+    if (observe(state, p.value, p.time, zone, SENSITIVITY.medium).opened) n++;
   }
   return n;
 }

@@ -253,7 +253,9 @@ export function observe(
     else if (
       Math.abs(state.short) > settings.shiftZ &&
       Math.abs(state.short) > bar * state.shortPeak &&
+      // The point itself leans the shift's way: a normal point while the mean drains is normal.
       Math.sign(z) === Math.sign(state.short) &&
+      Math.abs(z) > settings.shiftZ / 2 &&
       large(state.short * sd)
     )
       kind = "shift";
@@ -300,7 +302,10 @@ export function observe(
   const disturbed = anomalous || wasOpen || state.open;
   if (anomalous && !wasOpen) {
     // An unusual point outside an episode raises the bar at once (at most twofold, or to twice the smallest bar): a second one like it is no news.
-    state.peak = Math.max(state.peak, Math.min(Math.abs(z), 2 * Math.max(state.peak, settings.spikeZ)));
+    state.peak = Math.max(
+      state.peak,
+      Math.min(Math.abs(z), 2 * Math.max(state.peak, settings.spikeZ)),
+    );
     state.shortPeak = Math.max(
       state.shortPeak,
       Math.min(Math.abs(state.short), 2 * Math.max(state.shortPeak, settings.shiftZ)),
@@ -323,13 +328,13 @@ export function observe(
       state.blockShortPeak = 0;
     }
   }
-  learn(state, value, residual, sd, time, hour, day, warmingUp, disturbed);
+  learn(state, value, residual, sd, time, hour, day, disturbed);
   state.n += 1;
   state.last = Math.max(state.last, time);
   const band = Math.max(settings.spikeZ, settings.margin * state.peak) * sd;
   return {
     warmingUp,
-    anomalous: anomalous && (state.open || recovered),
+    anomalous: anomalous && state.open,
     opened,
     recovered,
     kind,
@@ -356,7 +361,6 @@ function learn(
   time: number,
   hour: number,
   day: number,
-  warmingUp: boolean,
   disturbed: boolean,
 ) {
   // Early on, running means; later, exponential forgetting.

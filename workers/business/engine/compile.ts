@@ -125,7 +125,12 @@ export function compileRule(
         ...base,
         kind: "anomaly",
         field: field.name,
-        settings: SENSITIVITY[rule.sensitivity],
+        settings: {
+          ...SENSITIVITY[rule.sensitivity],
+          direction: rule.direction ?? "both",
+          minDeviation: rule.minDeviation?.absolute ?? 0,
+          minRatio: rule.minDeviation?.relative ?? 0,
+        },
       };
     }
   }

@@ -4,7 +4,7 @@ import type { NewEvent } from "../events";
 import { scheduleAt, scheduleAtMost, scheduleMany, unschedule } from "../schedule";
 import type { AlertStore } from "./alerts";
 import type { DetectorState } from "./anomaly";
-import { newDetectorState, observe } from "./anomaly";
+import { loadDetectorState, observe } from "./anomaly";
 import type { Period } from "./calendar";
 import { clock, localDate, periodOf } from "./calendar";
 import type { CompiledRule, Tolerance, Window } from "./compile";
@@ -213,11 +213,16 @@ export class RuleEngine {
     const state = this.detectorOf(key);
     const v = observe(state, value, event.time, this.business.timezone, r.settings);
     this.touchedDetectors.add(key);
-    if (v.anomalous) {
+    // One episode is one alert: it opens with the episode, and later unusual
+    // points of the same episode only add to it (an alert resolved by hand
+    // stays resolved until the episode is over).
+    if (v.opened || (v.anomalous && this.alerts.activeFor(r.rule.id, group))) {
       const what =
         v.kind === "spike"
           ? `${r.field} = ${formatNumber(value)} is unusual`
-          : `${r.field} has shifted ${v.z > 0 ? "up" : "down"} (${formatNumber(value)})`;
+          : v.kind === "flat"
+            ? `${r.field} has stopped changing (${formatNumber(value)})`
+            : `${r.field} has shifted ${v.z > 0 ? "up" : "down"} (${formatNumber(value)})`;
       const text = `${what}: expected ${formatNumber(v.expected)}, normally ${formatNumber(v.low)} to ${formatNumber(v.high)}`;
       this.fire(r, group, now, event.time, text, {
         event: event.data,
@@ -244,7 +249,7 @@ export class RuleEngine {
           group,
         )
         .toArray()[0];
-      state = row ? (JSON.parse(row.state) as DetectorState) : newDetectorState();
+      state = loadDetectorState(row?.state);
       this.detectors.set(key, state);
     }
     return state;
