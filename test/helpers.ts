@@ -99,6 +99,7 @@ export interface AlertJson {
   count: number;
   eventTime: string;
   resolution: string | null;
+  historical: boolean;
   context: Record<string, unknown>;
 }
 

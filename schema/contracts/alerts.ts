@@ -20,6 +20,10 @@ export const Alert = z
     acknowledgedAt: Timestamp.nullable(),
     resolvedAt: Timestamp.nullable(),
     resolution: z.string().nullable().openapi({ description: "Why it was resolved" }),
+    historical: z.boolean().openapi({
+      description:
+        "Opened by backfilled history (an event time over an hour before its receipt): listed, never notified",
+    }),
     count: z.number().int(),
     eventTime: Timestamp.openapi({
       description: "Event time that opened the alert (absence: the deadline)",

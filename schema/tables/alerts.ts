@@ -26,6 +26,8 @@ export const alerts = sqliteTable(
     count: integer("count").notNull(),
     eventTime: integer("event_time").notNull(),
     context: text("context", { mode: "json" }).notNull(),
+    /** Opened by backfilled history: listed, never notified. */
+    historical: integer("historical", { mode: "boolean" }).notNull().default(false),
     /** Sequence of the last transition applied; older copies never overwrite newer ones. */
     seq: integer("seq").notNull(),
   },

@@ -186,26 +186,28 @@ describe("ingest", () => {
       expect(received).toBeDefined();
     });
 
-    it("backfills history inside the retention horizon and rejects what lies beyond it or in the future", async () => {
+    it("backfills history up to ten years back, past the retention too, and rejects what lies beyond or in the future", async () => {
       const { business, token } = await businessWithSource({ retention: { days: 7 } });
       const res = await ingest(business.id, token, [
         { ...event(), timestamp: Date.now() - 6 * 86_400_000 },
         { ...event(), timestamp: Date.now() - 8 * 86_400_000 },
+        { ...event(), timestamp: Date.now() - 9 * 365 * 86_400_000 },
+        { ...event(), timestamp: Date.now() - 11 * 365 * 86_400_000 },
         { ...event(), timestamp: Date.now() + 3_600_000 },
         { ...event(), timestamp: "yesterday" },
       ]);
-      expect(res.json.accepted).toBe(1);
+      expect(res.json.accepted).toBe(3);
       expect(res.json.rejected).toEqual([
         {
-          index: 1,
-          errors: [{ path: "timestamp", message: "is older than the retention horizon (7 days)" }],
-        },
-        {
-          index: 2,
-          errors: [{ path: "timestamp", message: "is more than 15 minutes in the future" }],
-        },
-        {
           index: 3,
+          errors: [{ path: "timestamp", message: "is more than 10 years in the past" }],
+        },
+        {
+          index: 4,
+          errors: [{ path: "timestamp", message: "is more than 5 minutes in the future" }],
+        },
+        {
+          index: 5,
           errors: [
             { path: "timestamp", message: "must be an RFC 3339 time or epoch milliseconds" },
           ],

@@ -64,6 +64,7 @@ function message(
       resolution: null,
       count: 1,
       eventTime: new Date().toISOString(),
+      historical: false,
       context: {},
     },
     ...overrides,

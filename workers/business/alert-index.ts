@@ -72,6 +72,7 @@ export async function syncAlertIndex(
       count: a.count,
       eventTime: a.eventTime,
       context: a.context,
+      historical: a.historical,
       seq: a.seq,
     };
     const {

@@ -62,6 +62,8 @@ export class Notifier {
   }
 
   onTransition(alert: AlertRecord, type: TransitionType, transitionId: string, at: number): void {
+    // Backfilled history is for the record: nobody is woken by it, then or when it resolves.
+    if (alert.historical) return;
     for (const channel of this.targets(alert)) {
       this.queue(alert, channel, `alert.${type}`, transitionId, at);
       const key = `${alert.id}\n${channel.id}`;

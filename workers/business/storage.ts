@@ -85,6 +85,8 @@ const steps: string[][] = [
        rule_id text not null, group_key text not null, state text not null,
        primary key (rule_id, group_key)) without rowid`,
   ],
+  // History: alerts opened by backfilled events are historical (listed, never notified).
+  [`alter table alerts add column historical integer not null default 0`],
 ];
 
 export const SCHEMA_VERSION = steps.length;

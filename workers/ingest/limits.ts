@@ -5,6 +5,9 @@ export const MAX_KEYS_PER_EVENT = 256;
 export const MAX_STRING_LENGTH = 8192;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 /** Event times further ahead than this are rejected (device clocks drift, but not by hours). */
-export const MAX_FUTURE_MS = 15 * 60_000;
+export const MAX_FUTURE_MS = 5 * 60_000;
+/** How far back history may go: older events are rejected. Events past the business's retention go to the archive. */
+export const MAX_PAST_YEARS = 10;
+export const MAX_PAST_MS = MAX_PAST_YEARS * 365.25 * 86_400_000;
 /** How long a token or definition is cached in an isolate: revocations and field changes take effect within it. */
 export const AUTH_CACHE_MS = 5_000;

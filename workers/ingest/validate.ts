@@ -4,7 +4,13 @@ import type { EventValue } from "../../schema/contracts/events";
 import type { FieldError } from "../lib/errors";
 import { parseTimestamp } from "../lib/time";
 import type { RawEvent } from "./body";
-import { MAX_FUTURE_MS, MAX_KEYS_PER_EVENT, MAX_STRING_LENGTH } from "./limits";
+import {
+  MAX_FUTURE_MS,
+  MAX_KEYS_PER_EVENT,
+  MAX_PAST_MS,
+  MAX_PAST_YEARS,
+  MAX_STRING_LENGTH,
+} from "./limits";
 
 const timestamp = z
   .union([z.string(), z.number()])
@@ -55,7 +61,6 @@ export function compileValidator(business: Business): Validator {
   const schema = business.allowUnknownFields
     ? z.object(shape).catchall(unknownValue)
     : z.strictObject(shape);
-  const horizonMs = business.retention.days * 86_400_000;
 
   return (raw, receivedAt) => {
     if (!raw.ok) return { ok: false, errors: [{ path: "(event)", message: raw.message }] };
@@ -82,8 +87,8 @@ export function compileValidator(business: Business): Validator {
     const stated = data[business.timeField];
     const time =
       stated === undefined || stated === null ? receivedAt : (parseTimestamp(stated) ?? receivedAt);
-    if (time < receivedAt - horizonMs) {
-      const message = `is older than the retention horizon (${business.retention.days} days)`;
+    if (time < receivedAt - MAX_PAST_MS) {
+      const message = `is more than ${MAX_PAST_YEARS} years in the past`;
       return { ok: false, errors: [{ path: business.timeField, message }] };
     }
     if (time > receivedAt + MAX_FUTURE_MS) {

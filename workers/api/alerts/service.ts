@@ -26,6 +26,7 @@ export function toAlert(row: AlertRow): Alert {
     resolution: row.resolution,
     count: row.count,
     eventTime: iso(row.eventTime),
+    historical: row.historical,
     context: row.context as Record<string, unknown>,
   };
 }

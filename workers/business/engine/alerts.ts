@@ -18,9 +18,14 @@ export interface AlertRecord {
   count: number;
   eventTime: number;
   context: Record<string, unknown>;
+  /** Opened by backfilled history (an event time over an hour before receipt): listed, never notified. */
+  historical: boolean;
   /** Bumped on every change; the D1 copy never goes back to an older one. */
   seq: number;
 }
+
+/** An alert opened by an event this much older than its receipt is historical. */
+export const HISTORICAL_MS = 3_600_000;
 
 export type TransitionType = "opened" | "acknowledged" | "resolved";
 
@@ -39,6 +44,7 @@ interface AlertRow {
   count: number;
   event_time: number;
   context: string;
+  historical: number;
   seq: number;
   [key: string]: SqlStorageValue;
 }
@@ -59,6 +65,7 @@ function fromRow(r: AlertRow): AlertRecord {
     count: r.count,
     eventTime: r.event_time,
     context: JSON.parse(r.context),
+    historical: r.historical === 1,
     seq: r.seq,
   };
 }
@@ -80,6 +87,7 @@ export function toAlert(a: AlertRecord, businessId: string, ruleName: string): A
     resolution: a.resolution,
     count: a.count,
     eventTime: iso(a.eventTime),
+    historical: a.historical,
     context: a.context,
   };
 }
@@ -144,6 +152,7 @@ export class AlertStore {
       summary: string;
       eventTime: number;
       context: Record<string, unknown>;
+      historical?: boolean;
     },
   ): AlertRecord {
     const current = this.activeFor(ruleId, groupKey);
@@ -171,6 +180,7 @@ export class AlertStore {
       count: 1,
       eventTime: details.eventTime,
       context: details.context,
+      historical: details.historical ?? false,
       seq: 1,
     };
     this.track(alert);
@@ -228,8 +238,8 @@ export class AlertStore {
     for (const a of this.dirty) {
       this.sql.exec(
         `insert into alerts (id, rule_id, group_key, status, severity, summary, opened_at, last_triggered_at,
-           acknowledged_at, resolved_at, resolution, count, event_time, context, seq)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           acknowledged_at, resolved_at, resolution, count, event_time, context, historical, seq)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          on conflict (id) do update set status = excluded.status, summary = excluded.summary,
            last_triggered_at = excluded.last_triggered_at, acknowledged_at = excluded.acknowledged_at,
            resolved_at = excluded.resolved_at, resolution = excluded.resolution, count = excluded.count,
@@ -248,6 +258,7 @@ export class AlertStore {
         a.count,
         a.eventTime,
         JSON.stringify(a.context),
+        a.historical ? 1 : 0,
         a.seq,
       );
       this.sql.exec(

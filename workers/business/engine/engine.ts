@@ -3,6 +3,7 @@ import type { Rule } from "../../../schema/contracts/rules";
 import type { NewEvent } from "../events";
 import { scheduleAt, scheduleAtMost, scheduleMany, unschedule } from "../schedule";
 import type { AlertStore } from "./alerts";
+import { HISTORICAL_MS } from "./alerts";
 import type { DetectorState } from "./anomaly";
 import { loadDetectorState, observe } from "./anomaly";
 import type { Period } from "./calendar";
@@ -323,6 +324,8 @@ export class RuleEngine {
       summary: `${prefix(group)}${text}`,
       eventTime,
       context,
+      // Backfill notifies nobody; an absence deadline is not an event, and a late alarm is still news.
+      historical: r.kind !== "absence" && now - eventTime > HISTORICAL_MS,
     });
   }
 

@@ -1,0 +1,1 @@
+ALTER TABLE `alerts` ADD `historical` integer DEFAULT false NOT NULL;
