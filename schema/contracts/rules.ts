@@ -156,11 +156,28 @@ export const RulePatch = z
   .openapi("RulePatch");
 export type RulePatch = z.infer<typeof RulePatch>;
 
+/** Where a rule stands with the business's history. */
+export const RuleStatus = z
+  .object({
+    history: z.enum(["replaying", "ready"]).openapi({
+      description:
+        "`replaying`: the rule is learning from the stored and archived history and takes live events once it has caught up; `ready`: live",
+    }),
+    replayedEvents: z.number().int().optional(),
+    groups: z.number().int().optional().openapi({ description: "Anomaly rules: series learnt" }),
+    warmingUp: z.number().int().optional().openapi({
+      description: "Anomaly rules: series still warming up (too few points to judge yet)",
+    }),
+  })
+  .openapi("RuleStatus");
+export type RuleStatus = z.infer<typeof RuleStatus>;
+
 const ruleMeta = {
   id: z.string(),
   businessId: z.string(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
+  status: RuleStatus.optional(),
 };
 
 export const Rule = z
@@ -172,3 +189,38 @@ export const Rule = z
   ])
   .openapi("Rule");
 export type Rule = z.infer<typeof Rule>;
+
+/** A time in a request body: RFC 3339 or epoch milliseconds. */
+const BodyTime = z
+  .union([z.string().max(40), z.number()])
+  .openapi({ description: "RFC 3339 time or epoch milliseconds", example: "2026-11-01T00:00:00Z" });
+
+export const BacktestRequest = z
+  .object({
+    rule: RuleCreate,
+    from: BodyTime.optional(),
+    to: BodyTime.optional(),
+  })
+  .strict()
+  .openapi("BacktestRequest");
+export type BacktestRequest = z.infer<typeof BacktestRequest>;
+
+export const BacktestResult = z
+  .object({
+    events: z.number().int().openapi({ description: "Events in the range the rule was evaluated on" }),
+    from: Timestamp.nullable(),
+    to: Timestamp.nullable(),
+    alerts: z.array(
+      z.object({
+        groupKey: z.string(),
+        openedAt: Timestamp.openapi({ description: "Event time of the opening" }),
+        resolvedAt: Timestamp.nullable(),
+        summary: z.string(),
+      }),
+    ),
+    truncated: z.boolean().openapi({
+      description: "Only the newest 200,000 events before `to` were read (earlier history left out)",
+    }),
+  })
+  .openapi("BacktestResult");
+export type BacktestResult = z.infer<typeof BacktestResult>;

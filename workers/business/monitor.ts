@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Alert } from "../../schema/contracts/alerts";
 import type { IngestResult, SeriesPoint, StoredEvent } from "../../schema/contracts/events";
-import type { Rule } from "../../schema/contracts/rules";
+import type { Rule, RuleStatus } from "../../schema/contracts/rules";
 import { getBusiness } from "../api/businesses/service";
 import { listChannels } from "../api/channels/service";
 import { listRules } from "../api/rules/service";
@@ -13,12 +13,16 @@ import { profile } from "../profile/profile";
 import { syncAlertIndex } from "./alert-index";
 import { ANALYTICS_INTERVAL_MS, writeAnalytics } from "./analytics";
 import { ARCHIVE_BATCH, ARCHIVE_DELAY_MS, archivedSeq, flushArchive } from "./archive";
+import type { BacktestResult } from "./backtest";
+import { backtest } from "./backtest";
 import type { AlertRecord } from "./engine/alerts";
 import { AlertStore, toAlert } from "./engine/alerts";
+import { WARM_UP_POINTS } from "./engine/anomaly";
 import { RuleEngine } from "./engine/engine";
 import type { ListEventsQuery, NewEvent, SeriesQuery } from "./events";
 import { insertEvents, listEvents, series } from "./events";
 import { JOB_NOTIFY, JOB_RENOTIFY, Notifier, sendQueued } from "./notifications";
+import { keepReplaying, replayPasses, replayStep, startReplay } from "./replay";
 import { PRUNE_INTERVAL_MS, pruneEvents } from "./retention";
 import { dueJobs, scheduleAt, scheduleAtMost, syncAlarm, unschedule } from "./schedule";
 import { getMeta, migrate, setMeta } from "./storage";
@@ -128,6 +132,41 @@ export class BusinessMonitor extends DurableObject<Env> {
     const now = Date.now();
     const history = await loadHistory(this.sql, this.env.ARCHIVE, businessId, now);
     return profile(engine.business, history, rules);
+  }
+
+  /** What a rule would have raised over the history; live state is not touched. */
+  async backtest(
+    businessId: string,
+    rule: Rule,
+    range: { from?: number | undefined; to?: number | undefined },
+  ): Promise<BacktestResult> {
+    const engine = await this.load(businessId);
+    return backtest(this.ctx.storage, this.env.ARCHIVE, engine.business, rule, range, Date.now());
+  }
+
+  /** Each rule's standing: replaying its history or live, and for anomaly rules how many series still warm up. */
+  async ruleStatus(businessId: string): Promise<Record<string, RuleStatus>> {
+    const engine = await this.load(businessId);
+    const status: Record<string, RuleStatus> = {};
+    for (const r of engine.rules) status[r.rule.id] = { history: "ready" };
+    for (const pass of replayPasses(this.sql)) {
+      for (const id of pass.rules)
+        status[id] = { history: "replaying", replayedEvents: pass.events };
+    }
+    for (const row of this.sql.exec<{ rule_id: string; groups: number; warming: number }>(
+      `select rule_id, count(*) as groups, sum(json_extract(state, '$.n') < ?) as warming
+       from anomaly group by rule_id`,
+      WARM_UP_POINTS,
+    )) {
+      const s = status[row.rule_id];
+      if (s) Object.assign(s, { groups: row.groups, warmingUp: row.warming });
+    }
+    for (const r of engine.rules) {
+      const s = status[r.rule.id];
+      if (r.kind === "anomaly" && s && s.groups === undefined)
+        Object.assign(s, { groups: 0, warmingUp: 0 });
+    }
+    return status;
   }
 
   /** Reloads the rules after they changed and brings the live state in line. */
@@ -252,6 +291,18 @@ export class BusinessMonitor extends DurableObject<Env> {
         const more = await flushArchive(this.ctx.storage, this.env.ARCHIVE, business.id);
         if (more) scheduleAt(this.sql, "archive", "", now);
         else unschedule(this.sql, "archive");
+        return;
+      }
+      case "replay": {
+        const more = await replayStep(
+          this.sql,
+          this.env.ARCHIVE,
+          engine,
+          (work) => this.transaction(engine, work),
+          now,
+        );
+        if (more) scheduleAt(this.sql, "replay", "", now);
+        else unschedule(this.sql, "replay");
         return;
       }
       case "analytics":
@@ -380,7 +431,16 @@ export class BusinessMonitor extends DurableObject<Env> {
     this.alerts.listener = (alert, type, transitionId, at) =>
       notifier.onTransition(alert, type, transitionId, at);
     this.remember(id);
-    this.transaction(engine, () => engine.reconcile(rules, Date.now()));
+    // Rules that start afresh learn from the history first; until they have caught up they sit out live events.
+    const replaying = this.transaction(engine, () => {
+      const fresh = engine.reconcile(rules, Date.now());
+      keepReplaying(this.sql, new Set(engine.rules.map((r) => r.rule.id)));
+      const due = startReplay(this.sql, fresh);
+      if (due) scheduleAtMost(this.sql, "replay", "", Date.now());
+      return due;
+    });
+    engine.pause(replayPasses(this.sql).flatMap((p) => p.rules));
+    if (replaying) await syncAlarm(this.ctx.storage);
     this.engine = engine;
     this.notifier = notifier;
     return engine;

@@ -4,7 +4,7 @@ import { BusinessParams } from "../businesses/get";
 import { getBusiness } from "../businesses/service";
 import type { Handler } from "../context";
 import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
-import { createRule } from "./service";
+import { createRule, withStatus } from "./service";
 
 export const route = createRoute({
   method: "post",
@@ -20,5 +20,7 @@ export const route = createRoute({
 
 export const handler: Handler<typeof route> = async (c) => {
   const business = await getBusiness(c.var.db, c.req.valid("param").id);
-  return c.json(await createRule(c.env, c.var.db, business, c.req.valid("json")), 201);
+  const rule = await createRule(c.env, c.var.db, business, c.req.valid("json"));
+  const [shown = rule] = await withStatus(c.env, business.id, [rule]);
+  return c.json(shown, 201);
 };

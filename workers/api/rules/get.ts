@@ -3,7 +3,7 @@ import { Rule } from "../../../schema/contracts/rules";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
 import { RuleParams } from "./params";
-import { getRule } from "./service";
+import { getRule, withStatus } from "./service";
 
 export const route = createRoute({
   method: "get",
@@ -17,5 +17,7 @@ export const route = createRoute({
 
 export const handler: Handler<typeof route> = async (c) => {
   const { id, ruleId } = c.req.valid("param");
-  return c.json(await getRule(c.var.db, id, ruleId), 200);
+  const rule = await getRule(c.var.db, id, ruleId);
+  const [shown = rule] = await withStatus(c.env, id, [rule]);
+  return c.json(shown, 200);
 };

@@ -1,4 +1,5 @@
 import { newApp } from "../openapi";
+import * as backtest from "./backtest";
 import * as check from "./check";
 import * as create from "./create";
 import * as remove from "./delete";
@@ -9,6 +10,7 @@ import * as update from "./update";
 export const rulesApi = newApp()
   .openapi(create.route, create.handler)
   .openapi(check.route, check.handler)
+  .openapi(backtest.route, backtest.handler)
   .openapi(list.route, list.handler)
   .openapi(get.route, get.handler)
   .openapi(update.route, update.handler)

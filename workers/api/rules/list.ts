@@ -5,7 +5,7 @@ import { BusinessParams } from "../businesses/get";
 import { getBusiness } from "../businesses/service";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
-import { listRules } from "./service";
+import { listRules, withStatus } from "./service";
 
 export const route = createRoute({
   method: "get",
@@ -19,5 +19,6 @@ export const route = createRoute({
 
 export const handler: Handler<typeof route> = async (c) => {
   const business = await getBusiness(c.var.db, c.req.valid("param").id);
-  return c.json({ items: await listRules(c.var.db, business.id), nextCursor: null }, 200);
+  const items = await withStatus(c.env, business.id, await listRules(c.var.db, business.id));
+  return c.json({ items, nextCursor: null }, 200);
 };

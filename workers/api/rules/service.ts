@@ -78,6 +78,13 @@ async function applyToMonitor(env: Env, businessId: string) {
   await env.BUSINESS.get(env.BUSINESS.idFromName(businessId)).syncRules(businessId);
 }
 
+/** Rules with their live standing from the business's object (replaying history, series warming up). */
+export async function withStatus(env: Env, businessId: string, list: Rule[]): Promise<Rule[]> {
+  if (list.length === 0) return list;
+  const status = await env.BUSINESS.get(env.BUSINESS.idFromName(businessId)).ruleStatus(businessId);
+  return list.map((r) => (status[r.id] ? { ...r, status: status[r.id] } : r));
+}
+
 export async function listRules(db: Database, businessId: string): Promise<Rule[]> {
   const rows = await db
     .select()

@@ -4,7 +4,7 @@ import { getBusiness } from "../businesses/service";
 import type { Handler } from "../context";
 import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
 import { RuleParams } from "./params";
-import { updateRule } from "./service";
+import { updateRule, withStatus } from "./service";
 
 export const route = createRoute({
   method: "patch",
@@ -19,5 +19,7 @@ export const route = createRoute({
 export const handler: Handler<typeof route> = async (c) => {
   const { id, ruleId } = c.req.valid("param");
   const business = await getBusiness(c.var.db, id);
-  return c.json(await updateRule(c.env, c.var.db, business, ruleId, c.req.valid("json")), 200);
+  const rule = await updateRule(c.env, c.var.db, business, ruleId, c.req.valid("json"));
+  const [shown = rule] = await withStatus(c.env, business.id, [rule]);
+  return c.json(shown, 200);
 };

@@ -178,6 +178,16 @@ export function loadDetectorState(json: string | undefined): DetectorState {
   return state.v === 2 ? (state as DetectorState) : newDetectorState();
 }
 
+/** Ends an open episode without a verdict (a replay stopped in one); returns whether anything changed. */
+export function closeEpisode(state: DetectorState): boolean {
+  if (!state.open && state.cool === 0) return false;
+  state.open = false;
+  state.run = 0;
+  state.calm = 0;
+  state.cool = 0;
+  return true;
+}
+
 const offsets = new Map<string, number>();
 
 /** Local hour (fractional), weekday (0 = Monday) and date (days since 1970) of an instant; the zone's offset is cached per quarter hour. */

@@ -5,7 +5,7 @@ import { scheduleAt, scheduleAtMost, scheduleMany, unschedule } from "../schedul
 import type { AlertStore } from "./alerts";
 import { HISTORICAL_MS } from "./alerts";
 import type { DetectorState } from "./anomaly";
-import { loadDetectorState, observe } from "./anomaly";
+import { closeEpisode, loadDetectorState, observe } from "./anomaly";
 import type { Period } from "./calendar";
 import { clock, localDate, periodOf } from "./calendar";
 import type { CompiledRule, Tolerance, Window } from "./compile";
@@ -47,6 +47,9 @@ export class RuleEngine {
   private readonly touchedTolerance = new Set<string>();
   private readonly detectors = new Map<string, DetectorState>();
   private readonly touchedDetectors = new Set<string>();
+  /** Rules whose history is still replaying, and whether the engine runs a replay right now. */
+  private readonly paused = new Set<string>();
+  private muted = false;
   /** Windows to look at again when time passes, by state key: the earliest due wins. */
   private readonly windowChecks = new Map<string, number>();
 
@@ -80,11 +83,26 @@ export class RuleEngine {
 
   // ---------------------------------------------------------------- events
 
-  /** Runs every rule over a batch of events (in the order they were sent). */
-  process(events: NewEvent[], now: number): number {
+  /**
+   * Runs every rule over a batch of events (in the order they were sent). Rules
+   * still replaying their history are left out: the replay reaches these events
+   * too, in order. A replay passes `only` (its rules) and `muted` (state is
+   * learnt, no alert opens or resolves).
+   */
+  process(
+    events: NewEvent[],
+    now: number,
+    replay?: { only: ReadonlySet<string>; muted: boolean },
+  ): number {
     let evaluations = 0;
+    const rules = replay
+      ? this.rules.filter((r) => replay.only.has(r.rule.id))
+      : this.paused.size
+        ? this.rules.filter((r) => !this.paused.has(r.rule.id))
+        : this.rules;
+    this.muted = replay?.muted ?? false;
     for (const event of events) {
-      for (const r of this.rules) {
+      for (const r of rules) {
         evaluations++;
         if (r.where && !r.where(event.data)) continue;
         const group = r.groupKey(event.data);
@@ -104,7 +122,42 @@ export class RuleEngine {
         }
       }
     }
+    this.muted = false;
     return evaluations;
+  }
+
+  /** Rules left out of live processing while their history replays. */
+  pause(ruleIds: Iterable<string>): void {
+    for (const id of ruleIds) this.paused.add(id);
+  }
+
+  /**
+   * A replay is over: the rules take live events again. An anomaly episode the
+   * history ended in is closed quietly (the next unusual live point opens the
+   * alert), and absence deadlines are planned from the replayed last events.
+   */
+  resume(ruleIds: Iterable<string>, now: number): void {
+    for (const id of ruleIds) {
+      this.paused.delete(id);
+      const r = this.byId.get(id);
+      if (r?.kind === "absence") this.planAbsence(r, now);
+      if (r?.kind !== "anomaly") continue;
+      for (const [key, state] of this.detectors) {
+        if (splitKey(key)[0] === id && closeEpisode(state)) this.touchedDetectors.add(key);
+      }
+      for (const row of this.sql.exec<{ group_key: string; state: string }>(
+        `select group_key, state from anomaly where rule_id = ?`,
+        id,
+      )) {
+        const key = stateKey(id, row.group_key);
+        if (this.detectors.has(key)) continue;
+        const state = loadDetectorState(row.state);
+        if (closeEpisode(state)) {
+          this.detectors.set(key, state);
+          this.touchedDetectors.add(key);
+        }
+      }
+    }
   }
 
   private immediate(
@@ -319,6 +372,7 @@ export class RuleEngine {
     text: string,
     context: Record<string, unknown>,
   ) {
+    if (this.muted) return;
     this.alerts.trigger(r.rule.id, group, now, {
       severity: r.rule.severity,
       summary: `${prefix(group)}${text}`,
@@ -331,6 +385,7 @@ export class RuleEngine {
 
   /** Resolves the (rule, group) alert if one is active; the reason is only worded then. */
   private clear(r: CompiledRule, group: string, now: number, why: string | (() => string)) {
+    if (this.muted) return;
     const open = this.alerts.activeFor(r.rule.id, group);
     if (open) this.alerts.resolve(open, now, typeof why === "string" ? why : why());
   }
@@ -616,9 +671,11 @@ export class RuleEngine {
    * rule loses its state and its alerts are resolved; an edit that changed what
    * the state means starts the rule afresh; other edits keep timers and
    * aggregates (absence timers are re-planned for a new window). New absence
-   * rules with `expect` start timers for the expected keys.
+   * rules with `expect` start timers for the expected keys. Returns the rules
+   * that start afresh (new or changed): they learn from the history next.
    */
-  reconcile(allRules: Rule[], now: number): void {
+  reconcile(allRules: Rule[], now: number): string[] {
+    const fresh: string[] = [];
     const stored = new Map(
       this.sql
         .exec<{ rule_id: string; fingerprint: string }>(
@@ -640,6 +697,7 @@ export class RuleEngine {
       if (previous !== undefined && previous !== fingerprint)
         this.forget(r.rule.id, now, "the rule was changed");
       if (previous !== fingerprint) {
+        fresh.push(r.rule.id);
         this.sql.exec(
           `insert into rule_state (rule_id, fingerprint, since) values (?, ?, ?)
            on conflict (rule_id) do update set fingerprint = excluded.fingerprint, since = excluded.since`,
@@ -650,6 +708,7 @@ export class RuleEngine {
       }
       if (r.kind === "absence") this.planAbsence(r, now);
     }
+    return fresh;
   }
 
   /** (Re)schedules every timer of an absence rule: known keys from their last event, expected ones from the start. */

@@ -1,0 +1,64 @@
+import { createRoute } from "@hono/zod-openapi";
+import { BacktestRequest, BacktestResult } from "../../../schema/contracts/rules";
+import { compileRule } from "../../business/engine/compile";
+import { invalid, ProblemError, unprocessable } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { iso, parseTimestamp } from "../../lib/time";
+import { BusinessParams } from "../businesses/get";
+import { getBusiness } from "../businesses/service";
+import type { Handler } from "../context";
+import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
+
+export const route = createRoute({
+  method: "post",
+  path: "/{id}/rules/backtest",
+  tags: ["Rules"],
+  summary: "Backtest a rule over the business's history",
+  description:
+    "What `rule` (any rule body, as for creating one) would have raised over the stored and archived history between `from` and `to` (default: all of it), in event time, with the same code as the live engine. Live state is not touched and nobody is notified. Events before `from` still teach the rule (an anomaly baseline, a period's total). At most the newest 200,000 events before `to` are read (`truncated` says when older ones were left out).",
+  security: adminSecurity,
+  request: { params: BusinessParams, body: jsonBody(BacktestRequest) },
+  responses: {
+    200: jsonResponse(BacktestResult, "What the rule would have raised"),
+    ...problems(400, 401, 404, 422),
+  },
+});
+
+/** A time of the request body, or a 422 naming it. */
+function timeOf(value: string | number | undefined, path: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseTimestamp(value);
+  if (ms === undefined) throw invalid(path, "must be an RFC 3339 time or epoch milliseconds");
+  return ms;
+}
+
+export const handler: Handler<typeof route> = async (c) => {
+  const business = await getBusiness(c.var.db, c.req.valid("param").id);
+  const body = c.req.valid("json");
+  try {
+    compileRule(body.rule, business);
+  } catch (error) {
+    // The rule's own errors, named where they are in this body.
+    if (error instanceof ProblemError && error.errors)
+      throw unprocessable(
+        error.message,
+        error.errors.map((e) => ({ ...e, path: `rule.${e.path}` })),
+      );
+    throw error;
+  }
+  const from = timeOf(body.from, "from");
+  const to = timeOf(body.to, "to");
+  if (from !== undefined && to !== undefined && from >= to)
+    throw invalid("from", "must be before to");
+  const now = Date.now();
+  const rule = {
+    ...body.rule,
+    id: newId("bkt", now),
+    businessId: business.id,
+    createdAt: iso(now),
+    updatedAt: iso(now),
+  };
+  const stub = c.env.BUSINESS.get(c.env.BUSINESS.idFromName(business.id));
+  const result = await stub.backtest(business.id, rule, { from, to });
+  return c.json(result, 200);
+};

@@ -1,0 +1,151 @@
+import type { Business } from "../../schema/contracts/businesses";
+import type { Rule } from "../../schema/contracts/rules";
+import { iso } from "../lib/time";
+import { AlertStore } from "./engine/alerts";
+import { JOB_ABSENCE, JOB_WINDOW, RuleEngine } from "./engine/engine";
+import { readArchived, readHeld, type SentEvent } from "./replay";
+
+/** A backtest reads at most this many events (the newest before its end); the DO holds them in memory. */
+export const BACKTEST_MAX_EVENTS = 200_000;
+
+export interface BacktestAlert {
+  groupKey: string;
+  openedAt: string;
+  resolvedAt: string | null;
+  summary: string;
+}
+
+export interface BacktestResult {
+  /** Events in the range the rule was evaluated on. */
+  events: number;
+  from: string | null;
+  to: string | null;
+  alerts: BacktestAlert[];
+  /** Older history was left out to stay within BACKTEST_MAX_EVENTS. */
+  truncated: boolean;
+}
+
+/** Thrown to roll the backtest's writes back, carrying what it found. */
+class Rollback {
+  constructor(readonly result: BacktestResult) {}
+}
+
+/**
+ * What a rule would have raised over the business's history, in event time:
+ * the live engine's own code runs over the events in the order they were sent,
+ * inside a storage transaction that is rolled back, so live state is never
+ * touched and nobody is notified. Timers (absence deadlines, window ends) run
+ * on the clock of the events. Events before `from` still teach the rule (an
+ * anomaly baseline, a period's running total); only alerts opened in
+ * [from, to] are reported.
+ */
+export async function backtest(
+  storage: DurableObjectStorage,
+  archive: R2Bucket,
+  business: Business,
+  rule: Rule,
+  range: { from?: number | undefined; to?: number | undefined },
+  now: number,
+): Promise<BacktestResult> {
+  const sql = storage.sql;
+  const to = Math.min(range.to ?? now, now);
+  const from = range.from ?? Number.NEGATIVE_INFINITY;
+  let events: SentEvent[] = [];
+  let truncated = false;
+  const keep = (batch: SentEvent[]) => {
+    for (const e of batch) if (e.time <= to) events.push(e);
+    if (events.length > BACKTEST_MAX_EVENTS * 1.25) {
+      events = events.slice(events.length - BACKTEST_MAX_EVENTS);
+      truncated = true;
+    }
+  };
+  let after = 0;
+  for (;;) {
+    const archived = await readArchived(sql, archive, business.id, after);
+    if (archived.length === 0) break;
+    keep(archived);
+    after = archived.at(-1)?.seq ?? after;
+  }
+  try {
+    storage.transactionSync(() => {
+      keep(readHeld(sql, after, Number.MAX_SAFE_INTEGER));
+      if (events.length > BACKTEST_MAX_EVENTS) {
+        events = events.slice(events.length - BACKTEST_MAX_EVENTS);
+        truncated = true;
+      }
+      throw new Rollback(evaluate(sql, business, rule, events, from, to));
+    });
+  } catch (error) {
+    if (error instanceof Rollback) return { ...error.result, truncated };
+    throw error;
+  }
+  throw new Error("unreachable: the backtest transaction always rolls back");
+}
+
+function evaluate(
+  sql: SqlStorage,
+  business: Business,
+  rule: Rule,
+  events: SentEvent[],
+  from: number,
+  to: number,
+): BacktestResult {
+  const engine = new RuleEngine(sql, business, [{ ...rule, enabled: true }], new AlertStore(sql));
+  const timed =
+    rule.kind === "absence" ||
+    rule.kind === "aggregate" ||
+    (rule.kind === "immediate" && rule.tolerance !== undefined);
+  const keyFrom = `${rule.id}\n`;
+  const keyTo = `${rule.id}\u000b`;
+  /** Runs the rule's timers due by `clock`, as the alarm would have. */
+  const timers = (clock: number) => {
+    for (let round = 0; round < 10_000; round++) {
+      const due = sql
+        .exec<{ kind: string; key: string; due: number }>(
+          `select kind, key, due from schedule where kind in (?, ?) and key >= ? and key < ? and due <= ?
+           order by due limit 1`,
+          JOB_ABSENCE,
+          JOB_WINDOW,
+          keyFrom,
+          keyTo,
+          clock,
+        )
+        .toArray()[0];
+      if (!due) return;
+      engine.runJob(due.kind, due.key, Math.max(due.due, 0));
+      engine.flush();
+    }
+  };
+  let clock = Number.NEGATIVE_INFINITY;
+  let counted = 0;
+  for (const e of events) {
+    if (timed) timers(Math.max(clock, e.time));
+    clock = Math.max(clock, e.time);
+    engine.process([e], clock);
+    if (timed) engine.flush();
+    if (e.time >= from) counted++;
+  }
+  if (timed) timers(to);
+  engine.flush();
+  const alerts = sql
+    .exec<{ group_key: string; event_time: number; resolved_at: number | null; summary: string }>(
+      `select group_key, event_time, resolved_at, summary from alerts
+       where rule_id = ? and event_time >= ? order by event_time, id`,
+      rule.id,
+      Number.isFinite(from) ? from : -8.64e15,
+    )
+    .toArray();
+  const first = events.find((e) => e.time >= from)?.time;
+  return {
+    events: counted,
+    from: first === undefined ? null : iso(Number.isFinite(from) ? from : first),
+    to: events.length ? iso(to) : null,
+    alerts: alerts.map((a) => ({
+      groupKey: a.group_key,
+      openedAt: iso(a.event_time) ?? "",
+      resolvedAt: iso(a.resolved_at),
+      summary: a.summary,
+    })),
+    truncated: false,
+  };
+}
