@@ -119,7 +119,8 @@ describe("ingest properties over random field schemas", () => {
       ),
       { numRuns: 25 },
     );
-  });
+    // Each run sets up a business: 25 of them take a few seconds on a loaded machine.
+  }, 30_000);
 
   it("rejects an event with a wrongly typed field, naming that field, and never answers 5xx", async () => {
     await fc.assert(
@@ -147,7 +148,8 @@ describe("ingest properties over random field schemas", () => {
       ),
       { numRuns: 25 },
     );
-  });
+    // Each run sets up a business: 25 of them take a few seconds on a loaded machine.
+  }, 30_000);
 
   it("never answers 5xx to arbitrary JSON", async () => {
     const { id, token } = await setUp([

@@ -9,7 +9,7 @@ import {
   SENSITIVITY,
   WARM_UP_POINTS,
 } from "../../workers/business/engine/anomaly";
-import { alertsOf, businessWithSource, call, createRule, ingest } from "../helpers";
+import { alertsOf, businessWithSource, call, createRule, ingest, settle } from "../helpers";
 
 const HOUR = 3_600_000;
 const ZONE = "Europe/Berlin";
@@ -301,18 +301,17 @@ describe("anomaly rules", () => {
     const learnt = () =>
       runInDurableObject(env.BUSINESS.get(env.BUSINESS.idFromName(business.id)), (_o, state) =>
         state.storage.sql
-          .exec<{ state: string }>(`select state from anomaly`)
+          .exec<{ group_key: string; state: string }>(`select group_key, state from anomaly`)
           .toArray()
-          .map((row) => (JSON.parse(row.state) as { n: number }).n),
+          .map((row) => `${row.group_key}:${(JSON.parse(row.state) as { n: number }).n}`),
       );
-    expect(await learnt()).toEqual([10]);
+    expect(await learnt()).toEqual([":10"]);
     const patched = await call("PATCH", `/v1/businesses/${business.id}/rules/${rule.id}`, {
       body: { sensitivity: "high" },
     });
     expect(patched.status).toBe(200);
     expect(patched.json).toMatchObject({ kind: "anomaly", sensitivity: "high" });
-    expect(await learnt()).toEqual([10]);
-    // Grouped differently, the series are new: what was learnt goes.
+    expect(await learnt()).toEqual([":10"]);
     expect(
       (
         await call("PATCH", `/v1/businesses/${business.id}/rules/${rule.id}`, {
@@ -320,6 +319,8 @@ describe("anomaly rules", () => {
         })
       ).status,
     ).toBe(200);
-    expect(await learnt()).toEqual([]);
+    // Grouped differently, the series are new: what was learnt goes, and the history is learnt again per device.
+    await settle(business.id);
+    expect(await learnt()).toEqual(["A:10"]);
   });
 });
