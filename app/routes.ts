@@ -12,6 +12,7 @@ export default [
     route("businesses/new", "routes/business-new.tsx"),
     route("businesses/:id", "routes/business.tsx"),
     route("businesses/:id/rules/check", "routes/rule-check.tsx"),
+    route("businesses/:id/rules/backtest", "routes/rule-backtest.tsx"),
     route("businesses/:id/channels", "routes/channels.tsx"),
   ]),
 ] satisfies RouteConfig;

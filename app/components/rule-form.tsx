@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { Form, useFetcher } from "react-router";
 import type { Business } from "../../schema/contracts/businesses";
 import type { Rule } from "../../schema/contracts/rules";
+import { BacktestPanel } from "./backtest";
 import type { FieldError } from "./forms";
 import { FieldErrors } from "./forms";
 
@@ -175,11 +176,33 @@ export function RuleForm({
           <p className="ok">Looks good.</p>
         ) : null}
       </div>
-      <button type="submit" name="intent" value={rule ? "update-rule" : "create-rule"}>
-        {rule ? "Save rule" : "Create rule"}
-      </button>
+      <div className="row actions">
+        <button type="submit" name="intent" value={rule ? "update-rule" : "create-rule"}>
+          {rule ? "Save rule" : "Create rule"}
+        </button>
+        <BacktestPanel businessId={business.id} form={form} />
+      </div>
     </Form>
   );
+}
+
+/** Where a rule stands with the history: learning from it, series still warming up, or live. */
+export function RuleStanding({ rule }: { rule: Rule }) {
+  const s = rule.status;
+  if (!s) return null;
+  if (s.history === "replaying")
+    return (
+      <span className="badge info" title="It takes live events once it has caught up">
+        learning from history ({(s.replayedEvents ?? 0).toLocaleString("en-US")} events so far)
+      </span>
+    );
+  if (s.warmingUp)
+    return (
+      <span className="badge info" title="Too few points yet to tell what is unusual">
+        warming up: {s.warmingUp} of {s.groups} series
+      </span>
+    );
+  return null;
 }
 
 /** An anomaly rule's minimum deviation as the form shows it: "2" or "10%". */

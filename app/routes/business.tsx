@@ -5,7 +5,7 @@ import type { Rule } from "../../schema/contracts/rules";
 import { BusinessEditor, FieldEditor, fieldBody } from "../components/business-editor";
 import { Chart } from "../components/chart";
 import { InlineAction } from "../components/forms";
-import { RuleForm, ruleBody } from "../components/rule-form";
+import { RuleForm, RuleStanding, ruleBody } from "../components/rule-form";
 import { ViewEditor } from "../components/view-editor";
 import { api, json } from "../lib/api.server";
 import { ago, when } from "../lib/format";
@@ -335,6 +335,7 @@ export default function BusinessPage() {
               <span className={`badge ${r.severity}`}>{r.severity}</span> <b>{r.name}</b>{" "}
               <span className="muted">{r.kind}</span> <code>{describeRule(r)}</code>
               {r.groupBy ? <span className="muted"> per {r.groupBy}</span> : null}{" "}
+              <RuleStanding rule={r} />{" "}
               <InlineAction
                 intent="toggle-rule"
                 label={r.enabled ? "Disable" : "Enable"}

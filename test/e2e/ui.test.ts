@@ -286,6 +286,52 @@ describe("the web UI in Chromium", () => {
     await page.close();
   });
 
+  it("backtests a rule on the history from the rule form, at desktop and phone widths", async () => {
+    const c = client(api.url, admin);
+    const { business, token } = await c.business({
+      name: "Nightly jobs (backtest)",
+      timezone: "Europe/Berlin",
+      fields: [
+        { name: "timestamp", type: "timestamp" },
+        { name: "job", type: "string", required: true },
+        { name: "durationMs", type: "number", required: true },
+      ],
+    });
+    // Ten days of a nightly job; it ran long twice.
+    const night = Date.now() - 10 * 86_400_000;
+    await c.ingest(
+      business.id,
+      token,
+      Array.from({ length: 10 }, (_, i) => ({
+        timestamp: night + i * 86_400_000,
+        job: "backup",
+        durationMs: i === 3 || i === 7 ? 9000 : 1200,
+      })),
+    );
+    for (const [width, height, name] of [
+      [1366, 900, "backtest"],
+      [390, 844, "backtest-phone"],
+    ] as const) {
+      const page = await browser.newPage({ viewport: { width, height } });
+      await signIn(page);
+      await page.goto(`${ui.url}/businesses/${business.id}`);
+      const form = page.locator("form.rule-form").last();
+      await form.getByLabel("Name").fill("Backup ran long");
+      await form.getByLabel("Condition (CEL)").fill("durationMs > 5000");
+      await form.getByRole("button", { name: "Backtest on history" }).click();
+      await expect
+        .poll(() => form.locator(".backtest").textContent())
+        .toContain("(10 events) this rule would have opened 2 alerts");
+      expect(await form.locator(".backtest svg.timeline rect").count()).toBe(2);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - window.innerWidth,
+      );
+      expect(overflow).toBeLessThanOrEqual(0);
+      await form.screenshot({ path: `${shots}/${name}.png` });
+      await page.close();
+    }
+  });
+
   it("works at a phone's width", async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await signIn(page);

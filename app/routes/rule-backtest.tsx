@@ -1,0 +1,41 @@
+import type { ActionFunctionArgs } from "react-router";
+import type { BacktestResult } from "../../schema/contracts/rules";
+import { ruleBody } from "../components/rule-form";
+import { api } from "../lib/api.server";
+import { assertSameOrigin } from "../lib/session.server";
+
+/** How far back the rule form's backtest looks. */
+export const BACKTEST_DAYS = 30;
+
+export type BacktestOutcome =
+  | { ok: true; result: BacktestResult; days: number }
+  | { ok: false; errors: { path: string; message: string }[] };
+
+/** Resource route: what the rule in the form would have raised over the last 30 days. */
+export async function action({
+  request,
+  params,
+  context,
+}: ActionFunctionArgs): Promise<BacktestOutcome> {
+  assertSameOrigin(request);
+  const client = await api(request, context.cloudflare.env);
+  const res = await client.v1.businesses[":id"].rules.backtest.$post({
+    param: { id: params.id ?? "" },
+    json: {
+      rule: { ...ruleBody(await request.formData()), name: "backtest" } as never,
+      from: Date.now() - BACKTEST_DAYS * 86_400_000,
+    },
+  });
+  if (res.ok)
+    return { ok: true, result: (await res.json()) as BacktestResult, days: BACKTEST_DAYS };
+  const problem = (await res.json()) as {
+    detail?: string;
+    errors?: { path: string; message: string }[];
+  };
+  return {
+    ok: false,
+    errors: problem.errors?.length
+      ? problem.errors.map((e) => ({ ...e, path: e.path.replace(/^rule\./, "") }))
+      : [{ path: "rule", message: problem.detail ?? "the backtest failed" }],
+  };
+}
