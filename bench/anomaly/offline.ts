@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 /**
  * bench/anomaly offline: the detector alone (the same code the business DO
  * runs, fed the same points in the same order, so the verdicts are the ones a
@@ -9,7 +10,7 @@
  * - realistic traits (traits.ts: square waves, flat lines, steps, bursts, gaps, irregular sampling);
  * - SKAB, real pump sensors (a folder given with --skab; not part of the repository).
  *
- * Usage: node bench/anomaly/offline.mjs [--skab ../shared/data/skab] [--per 10]
+ * Usage: npm run bench:anomaly -- [--skab <folder>] [--per 10] [--only traits|synthetic|skab] [--kinds]
  */
 import {
   newDetectorState,
@@ -28,7 +29,8 @@ const opt = (name: string, fallback: string) => {
   return i >= 0 ? (args[i + 1] ?? fallback) : fallback;
 };
 const per = Number(opt("--per", "10"));
-const skabDir = opt("--skab", "");
+// SKAB sits beside the project on the development machine; another folder can be named.
+const skabDir = opt("--skab", existsSync("../shared/data/skab") ? "../shared/data/skab" : "");
 const only = opt("--only", "");
 const sensitivities: Sensitivity[] = ["low", "medium", "high"];
 const start = Date.UTC(2026, 0, 5);
@@ -150,4 +152,6 @@ for (const corpus of [...new Set(cases.map((c) => c.corpus))]) {
     }
   }
 }
+if (!skabDir)
+  console.log("\n(SKAB not found: pass --skab <folder of its CSV files> to include it)");
 console.log(`\n${cases.length} cases in ${f((performance.now() - t0) / 1000)} s`);

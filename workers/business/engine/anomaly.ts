@@ -3,8 +3,8 @@ import { offsetAt } from "./calendar";
 /**
  * A streaming anomaly detector for one numeric series: O(1) state, event time.
  *
- * The expected value of a point is a level plus an hour-of-day offset
- * (interpolated between hourly slots) and a day-of-week offset, learnt as the
+ * The expected value of a point is a level plus a time-of-day offset (in
+ * half-hour slots, learnt apart for working days and weekends), learnt as the
  * points arrive (additive Holt-Winters without trend). Residuals are measured
  * in robust spreads (z).
  *
@@ -46,7 +46,14 @@ export interface DetectorSettings {
 
 export const SENSITIVITY: Record<Sensitivity, DetectorSettings> = {
   low: { margin: 1.5, spikeZ: 6, shiftZ: 3, direction: "both", minDeviation: 0, minRatio: 0 },
-  medium: { margin: 1.25, spikeZ: 5, shiftZ: 2.5, direction: "both", minDeviation: 0, minRatio: 0 },
+  medium: {
+    margin: 1.15,
+    spikeZ: 4.5,
+    shiftZ: 2.25,
+    direction: "both",
+    minDeviation: 0,
+    minRatio: 0,
+  },
   high: { margin: 1.05, spikeZ: 4, shiftZ: 2, direction: "both", minDeviation: 0, minRatio: 0 },
 };
 
@@ -56,6 +63,7 @@ export const WARM_UP_POINTS = 60;
 export const CALM_POINTS = 6;
 /** Points after an episode in which no new one opens. */
 export const COOL_DOWN_POINTS = 24;
+
 /** Points after which a lasting change of level is taken as the new normal. */
 export const ADOPT_POINTS = 48;
 
@@ -91,13 +99,11 @@ export interface DetectorState {
   level: number;
   /** Mean absolute residual. */
   spread: number;
-  /** Hour-of-day offsets learnt on working days (Monday to Friday), and what weekends add to them. */
+  /** Time-of-day offsets (half-hour slots) learnt on working days (Monday to Friday), and what weekends add to them. */
   hour: number[];
   hourN: number[];
   weekend: number[];
   weekendN: number[];
-  day: number[];
-  dayN: number[];
   /** Short running mean of standardised residuals. */
   short: number;
   /** Largest |z| and |short| of ordinary points lately: the bar's base. */
@@ -148,12 +154,10 @@ export function newDetectorState(): DetectorState {
     last: 0,
     level: 0,
     spread: 0,
-    hour: new Array(24).fill(0),
-    hourN: new Array(24).fill(0),
-    weekend: new Array(24).fill(0),
-    weekendN: new Array(24).fill(0),
-    day: new Array(7).fill(0),
-    dayN: new Array(7).fill(0),
+    hour: new Array(SLOTS).fill(0),
+    hourN: new Array(SLOTS).fill(0),
+    weekend: new Array(SLOTS).fill(0),
+    weekendN: new Array(SLOTS).fill(0),
     short: 0,
     peak: 0,
     shortPeak: 0,
@@ -209,11 +213,21 @@ export function localSlot(
   return { hour: (local - days * dayMs) / 3_600_000, day: (((days + 3) % 7) + 7) % 7, date: days };
 }
 
-/** The two hourly slots around a fractional hour (slot i centred on i:30) and the weight of the second. */
-function hourSlots(hour: number): [number, number, number] {
-  const p = hour - 0.5;
-  const base = Math.floor(p);
-  return [(base + 24) % 24, (base + 25) % 24, p - base];
+/** The day is learnt in half-hour slots: steps on the hour or half hour (opening times, shifts, schedules) stay sharp. */
+const SLOTS = 48;
+
+/**
+ * The slot a time teaches and whether it is a weekend's: working days teach
+ * the daily profile; weekends (once a working day has been seen) teach only
+ * what weekends add to it, so a day shape that stops on Saturdays is learnt as such.
+ */
+function slotFor(state: DetectorState, hour: number, day: number) {
+  return { slot: slotOf(hour), weekendDay: day >= 5 && state.hourN.some((x) => x > 0) };
+}
+
+/** The slot of a fractional hour. */
+function slotOf(hour: number): number {
+  return Math.min(SLOTS - 1, Math.floor((hour * SLOTS) / 24));
 }
 
 const leans = (direction: Direction, x: number) =>
@@ -357,10 +371,9 @@ export function observe(
 }
 
 function seasonalOf(state: DetectorState, hour: number, day: number): number {
-  const [h0, h1, w] = hourSlots(hour);
-  const daily = (1 - w) * (state.hour[h0] ?? 0) + w * (state.hour[h1] ?? 0);
-  const weekend = day >= 5 ? (1 - w) * (state.weekend[h0] ?? 0) + w * (state.weekend[h1] ?? 0) : 0;
-  return daily + weekend + (state.day[day] ?? 0);
+  const slot = slotOf(hour);
+  const weekend = day >= 5 ? (state.weekend[slot] ?? 0) : 0;
+  return (state.hour[slot] ?? 0) + weekend;
 }
 
 function learn(
@@ -390,30 +403,16 @@ function learn(
   state.level = level;
   // During an anomaly the season learns nothing: a broken cycle must not become the cycle.
   if (n >= 3 && !disturbed) {
+    const { slot, weekendDay } = slotFor(state, hour, day);
     // A normalised step over the two hourly offsets the point lies between:
     // the prediction at this hour moves by `rate` of what is left.
-    // Working days teach the daily profile; weekends (until a working day has
-    // been seen, every day) teach only what weekends add to it, so a day shape
-    // that stops on Saturdays is learnt as such.
-    const weekendDay = day >= 5 && state.hourN.some((x) => x > 0);
     const [offsets, counts] = weekendDay
       ? [state.weekend, state.weekendN]
       : [state.hour, state.hourN];
-    const [h0, h1, w] = hourSlots(hour);
-    counts[h0] = Math.min((counts[h0] ?? 0) + (1 - w), 1000);
-    counts[h1] = Math.min((counts[h1] ?? 0) + w, 1000);
-    const seen = (1 - w) * (counts[h0] ?? 0) + w * (counts[h1] ?? 0);
-    const hourRate = Math.max(1 / Math.max(seen, 1), SEASON_RATE) / ((1 - w) ** 2 + w ** 2);
-    offsets[h0] = (offsets[h0] ?? 0) + hourRate * (1 - w) * left;
-    offsets[h1] = (offsets[h1] ?? 0) + hourRate * w * left;
-    // The weekday offsets start once the daily cycle is known, and learn slowly.
-    if (time - state.first > 86_400_000) {
-      state.dayN[day] = Math.min((state.dayN[day] ?? 0) + 1, 1000);
-      state.day[day] = (state.day[day] ?? 0) + (SEASON_RATE / 4) * left;
-    }
+    counts[slot] = Math.min((counts[slot] ?? 0) + 1, 1000);
+    offsets[slot] = (offsets[slot] ?? 0) + Math.max(1 / (counts[slot] ?? 1), SEASON_RATE) * left;
     // Keep the offsets centred, so the level stays the series' level.
     center(state, state.hour, state.hourN);
-    center(state, state.day, state.dayN);
   }
   // The spread learns slowly during an anomaly, or it would widen until the anomaly looked normal.
   const spreadRate = Math.max(1 / n, SPREAD_RATE) / (disturbed ? 10 : 1);
