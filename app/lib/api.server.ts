@@ -44,3 +44,14 @@ export class ProblemResponse extends Error {
     super(problem.detail);
   }
 }
+
+/** A failed answer's errors by field, or its detail under `fallback` when it names none. */
+export async function problemErrors(
+  response: AnyResponse,
+  fallback: string,
+): Promise<{ path: string; message: string }[]> {
+  const problem = (await response.json()) as Partial<Problem>;
+  return problem.errors?.length
+    ? problem.errors
+    : [{ path: fallback, message: problem.detail ?? "invalid" }];
+}

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "react-router";
 import type { BacktestResult } from "../../schema/contracts/rules";
 import { ruleBody } from "../components/rule-form";
-import { api } from "../lib/api.server";
+import { api, problemErrors } from "../lib/api.server";
 import { assertSameOrigin } from "../lib/session.server";
 
 /** How far back the rule form's backtest looks. */
@@ -28,14 +28,6 @@ export async function action({
   });
   if (res.ok)
     return { ok: true, result: (await res.json()) as BacktestResult, days: BACKTEST_DAYS };
-  const problem = (await res.json()) as {
-    detail?: string;
-    errors?: { path: string; message: string }[];
-  };
-  return {
-    ok: false,
-    errors: problem.errors?.length
-      ? problem.errors.map((e) => ({ ...e, path: e.path.replace(/^rule\./, "") }))
-      : [{ path: "rule", message: problem.detail ?? "the backtest failed" }],
-  };
+  const errors = await problemErrors(res, "rule");
+  return { ok: false, errors: errors.map((e) => ({ ...e, path: e.path.replace(/^rule\./, "") })) };
 }

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "react-router";
 import { ruleBody } from "../components/rule-form";
-import { api } from "../lib/api.server";
+import { api, problemErrors } from "../lib/api.server";
 import { assertSameOrigin } from "../lib/session.server";
 
 /** Resource route: checks a rule form against the API's validation, without saving. */
@@ -13,14 +13,5 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     json: { ...ruleBody(await request.formData()), name: "draft" } as never,
   });
   if (res.ok) return { ok: true, errors: [] };
-  const problem = (await res.json()) as {
-    detail?: string;
-    errors?: { path: string; message: string }[];
-  };
-  return {
-    ok: false,
-    errors: problem.errors?.length
-      ? problem.errors
-      : [{ path: "rule", message: problem.detail ?? "invalid" }],
-  };
+  return { ok: false, errors: await problemErrors(res, "rule") };
 }
