@@ -207,7 +207,10 @@ export type BacktestRequest = z.infer<typeof BacktestRequest>;
 
 export const BacktestResult = z
   .object({
-    events: z.number().int().openapi({ description: "Events in the range the rule was evaluated on" }),
+    events: z
+      .number()
+      .int()
+      .openapi({ description: "Events in the range the rule was evaluated on" }),
     from: Timestamp.nullable(),
     to: Timestamp.nullable(),
     alerts: z.array(
@@ -219,7 +222,8 @@ export const BacktestResult = z
       }),
     ),
     truncated: z.boolean().openapi({
-      description: "Only the newest 200,000 events before `to` were read (earlier history left out)",
+      description:
+        "Only the newest 200,000 events before `to` were read (earlier history left out)",
     }),
   })
   .openapi("BacktestResult");
