@@ -143,8 +143,15 @@ function SuggestionCard({ s, busy }: { s: Suggestion; busy: boolean }) {
       <p className="rationale">{s.rationale}</p>
       {quantiles ? <Spread q={quantiles} ms={e.gapMs !== undefined} /> : null}
       <p className="muted">
-        From {e.sampleSize.toLocaleString()} {e.unit} ({when(e.from)} to {when(e.to)}). Over that
-        history it would have alerted {e.backtest.alerts} time{e.backtest.alerts === 1 ? "" : "s"}.
+        From {e.sampleSize.toLocaleString()} {e.unit} ({when(e.from)} to {when(e.to)}). Backtest{" "}
+        {e.backtest.summary ??
+          `over ${e.backtest.days} days: ${e.backtest.alerts} alert${e.backtest.alerts === 1 ? "" : "s"}`}
+        .{" "}
+        {e.backtest.lowConfidence ? (
+          <span className="badge warning" title="Less than two weeks of history behind it">
+            low confidence
+          </span>
+        ) : null}
       </p>
       <details>
         <summary>Rule body</summary>

@@ -2,7 +2,7 @@ import { localSlot, newDetectorState, observe, SENSITIVITY } from "../business/e
 import { formatNumber } from "../business/engine/summary";
 import { niceBound, Sample } from "./stats";
 import type { Context, Draft, Findings } from "./types";
-import { days, isoOf, MIN_VALUES } from "./types";
+import { backtestOf, isoOf, MIN_VALUES } from "./types";
 
 interface Point {
   time: number;
@@ -84,7 +84,6 @@ export function rangeFindings(ctx: Context): Findings {
     }
     const first = points[0]?.time ?? ctx.history.from;
     const last = points.at(-1)?.time ?? ctx.history.to;
-    const spanDays = days(first, last);
     const seasonality = dailySeasonality(points, zone);
     const sample = new Sample(points.map((p) => p.value));
     const unit = field.unit ? ` ${field.unit}` : "";
@@ -107,7 +106,7 @@ export function rangeFindings(ctx: Context): Findings {
           unit: "values",
           from: isoOf(first),
           to: isoOf(last),
-          backtest: { alerts: anomalyBacktest(points, zone), days: spanDays },
+          backtest: backtestOf(anomalyBacktest(points, zone), first, last),
           seasonality,
           quantiles: quantiles(sample),
         },
@@ -118,14 +117,14 @@ export function rangeFindings(ctx: Context): Findings {
     if (ctx.groupField && perGroup) {
       for (const [group, own] of perGroup) {
         findings.drafts.push(
-          rangeDraft(field.name, unit, own, new Sample(own.map((p) => p.value)), spanDays, {
+          rangeDraft(field.name, unit, own, new Sample(own.map((p) => p.value)), {
             field: ctx.groupField,
             value: group,
           }),
         );
       }
     } else {
-      findings.drafts.push(rangeDraft(field.name, unit, points, sample, spanDays));
+      findings.drafts.push(rangeDraft(field.name, unit, points, sample));
     }
   }
   return findings;
@@ -171,7 +170,6 @@ function rangeDraft(
   unit: string,
   points: Point[],
   sample: Sample,
-  spanDays: number,
   group?: { field: string; value: string },
 ): Draft {
   const lo = sample.q(0.005);
@@ -206,7 +204,11 @@ function rangeDraft(
       unit: "values",
       from: isoOf(points[0]?.time ?? 0),
       to: isoOf(points.at(-1)?.time ?? 0),
-      backtest: { alerts: openings(points, matches), days: spanDays },
+      backtest: backtestOf(
+        openings(points, matches),
+        points[0]?.time ?? 0,
+        points.at(-1)?.time ?? 0,
+      ),
       quantiles: quantiles(sample),
       bounds: lowerWanted ? { lower, upper } : { upper },
     },
