@@ -444,22 +444,45 @@ describe("suggestions a person would approve", () => {
     expect(before.items.filter((s) => s.rule.kind === "absence")).toHaveLength(2);
     expect(before.items.some((s) => s.rule.tolerance)).toBe(true);
 
-    // A person already watches every flow for silence, and every failure.
-    for (const body of [
-      { name: "Flows report", kind: "absence", groupBy: "flow", window: "45m" },
-      { name: "Any failure", kind: "immediate", condition: "status == 'FAILED'" },
-    ]) {
+    const rule = async (body: Record<string, unknown>) => {
       const res = await call("POST", `/v1/businesses/${business.id}/rules`, { body });
       expect(res.status, JSON.stringify(res.json)).toBe(201);
-    }
+    };
+    // A person watches bank A's files already: only bank B is left to suggest.
+    await rule({
+      name: "Bank A files",
+      kind: "absence",
+      where: "flow == 'SFTP-BANK-A'",
+      window: "30m",
+    });
+    const partly = await run(business.id);
+    expect(partly.items.filter((s) => s.rule.kind === "absence").map((s) => s.rule.where)).toEqual([
+      'flow == "SFTP-BANK-B"',
+    ]);
+    expect(partly.run.notes).toContainEqual({
+      subject: "flow: SFTP-BANK-A: arrivals",
+      reason: "already covered by rule “Bank A files”",
+    });
+
+    // Then every flow for silence, and every failure.
+    await rule({ name: "Flows report", kind: "absence", groupBy: "flow", window: "45m" });
+    await rule({ name: "Any failure", kind: "immediate", condition: "status == 'FAILED'" });
     const after = await run(business.id);
     expect(after.items.filter((s) => s.rule.kind === "absence")).toEqual([]);
     expect(after.items.filter((s) => s.rule.tolerance)).toEqual([]);
-    const covered = after.run.notes.filter((n) => /^already covered by rule/.test(n.reason));
-    expect(covered.map((n) => n.reason).sort()).toEqual([
-      "already covered by rule “Any failure”",
-      "already covered by rule “Flows report”",
-      "already covered by rule “Flows report”",
+    const covered = after.run.notes
+      .filter((n) => /^already covered by rule/.test(n.reason))
+      .sort((a, b) => a.subject.localeCompare(b.subject));
+    expect(covered).toEqual([
+      {
+        subject: "flow: SFTP-BANK-A: arrivals",
+        reason: "already covered by rule “Bank A files”",
+      },
+      {
+        subject: "flow: SFTP-BANK-B: arrivals",
+        reason: "already covered by rule “Flows report”",
+      },
+      { subject: "Many FAILED (status)", reason: "already covered by rule “Any failure”" },
     ]);
     const pending = await call("GET", `/v1/businesses/${business.id}/suggestions?status=pending`);
     expect(pending.json.items).toEqual(after.items);

@@ -44,7 +44,7 @@ export function profile(business: Business, history: History, rules: Rule[]): Pr
     };
   }
   const groupField = chooseGroupField({ business, history });
-  const ctx = { business, history, groupField };
+  const ctx = { business, history, groupField, rules };
   const drafts: Draft[] = [];
   const notes: Note[] = [];
   for (const analysis of [rhythmFindings, rangeFindings, totalFindings, rateFindings]) {

@@ -3,6 +3,7 @@ import { ActiveTime } from "../business/engine/active";
 import { localSlot } from "../business/engine/anomaly";
 import { humanDuration } from "../business/engine/summary";
 import type { Activity } from "./schedule";
+import { coveringRule } from "./covered";
 import { activityOf, DAILY_CYCLE_DAYS, describeSchedule, scheduleOf } from "./schedule";
 import { durationText, niceDuration, Sample } from "./stats";
 import type { Context, Draft, Findings, Note } from "./types";
@@ -79,7 +80,7 @@ export function groupsOf(
  * The field whose values are independent streams (a flow, a device): the one
  * that makes arrivals most regular when split by it, if the streams are regular.
  */
-export function chooseGroupField(ctx: Omit<Context, "groupField">): string | undefined {
+export function chooseGroupField(ctx: Pick<Context, "business" | "history">): string | undefined {
   const zone = ctx.business.timezone;
   const end = endOf(ctx);
   const whole = irregularity(
@@ -159,10 +160,36 @@ export function rhythmFindings(ctx: Context): Findings {
   const groups = groupsOf(ctx, field) ?? new Map<string, number[]>();
   const streams: Stream[] = [];
   const sparse: string[] = [];
+  const watched = new Map<string, string[]>();
   for (const [key, times] of groups) {
+    // A stream an existing absence rule already watches is left to it, not pooled into another.
+    const watcher = coveringRule(
+      ctx.rules,
+      {
+        name: key,
+        kind: "absence",
+        window: "1h",
+        where: `${field} == ${JSON.stringify(key)}`,
+        groupBy: field,
+        expect: [key],
+        severity: "warning",
+        enabled: true,
+      },
+      ctx.business.fields,
+    );
+    if (watcher) {
+      watched.set(watcher.name, [...(watched.get(watcher.name) ?? []), key]);
+      continue;
+    }
     const gaps = gapsOf(times, zone, end);
     if (gaps.size < MIN_GAPS) sparse.push(key);
     else streams.push({ key, times, typical: gaps.median });
+  }
+  for (const [name, keys] of watched) {
+    findings.notes.push({
+      subject: `${field}: ${preview(keys.sort())}: arrivals`,
+      reason: `already covered by rule “${name}”`,
+    });
   }
   if (sparse.length) {
     findings.notes.push({

@@ -1,5 +1,5 @@
 import type { Business } from "../../schema/contracts/businesses";
-import type { RuleCreate } from "../../schema/contracts/rules";
+import type { Rule, RuleCreate } from "../../schema/contracts/rules";
 import type { History } from "./history";
 
 /** A rule the profile engine proposes, with the reasons a person needs to judge it. */
@@ -51,6 +51,8 @@ export interface Context {
   history: History;
   /** The field that best splits the events into independent streams (a source, a device), if any. */
   groupField: string | undefined;
+  /** The business's rules: what they already watch is not suggested again. */
+  rules: Rule[];
 }
 
 export const DAY = 86_400_000;
