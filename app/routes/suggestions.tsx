@@ -178,7 +178,11 @@ function Spread({ q, ms }: { q: Record<string, number>; ms: boolean }) {
   const hi = Math.max(...values);
   const x = (v: number) => (hi > lo ? 4 + ((v - lo) / (hi - lo)) * 292 : 150);
   const show = (v: number) =>
-    ms ? `${Math.round(v / 60_000)} min` : Number(v.toPrecision(4)).toString();
+    !ms
+      ? Number(v.toPrecision(4)).toString()
+      : v < 60_000
+        ? `${Math.round(v / 1000)} s`
+        : `${Math.round(v / 60_000)} min`;
   return (
     <svg className="spread" viewBox="0 0 300 34" role="img" aria-label="Quantiles">
       <line x1="4" x2="296" y1="12" y2="12" className="axis" />

@@ -314,7 +314,8 @@ describe("suggestions a person would approve", () => {
         { name: "temperature", type: "number", unit: "°C" },
       ],
     });
-    // 40 devices, each every 10 min ± 2 min, around the clock, for the last 4 days.
+    // 40 devices, each every 10 min ± 2 min, around the clock, for the last 4 days, each
+    // room at its own temperature (15 to 34.5 °C).
     const rand = random(11);
     const devices = Array.from({ length: 40 }, (_, i) => `dev-${String(i + 1).padStart(2, "0")}`);
     const start = Date.now() - 4 * DAY;
@@ -324,7 +325,7 @@ describe("suggestions a person would approve", () => {
         events.push({
           timestamp: Math.round(t + (rand() - 0.5) * 4 * MIN),
           deviceId,
-          temperature: Math.round((20 + 4 * rand()) * 10) / 10,
+          temperature: Math.round((15 + d / 2 + rand()) * 10) / 10,
         });
       }
     }
@@ -356,6 +357,15 @@ describe("suggestions a person would approve", () => {
       },
     });
     expect(fleet?.evidence.sampleSize).toBeGreaterThan(40 * 500);
+
+    // Forty levels: one anomaly rule learning each device's normal, not forty ranges.
+    const temperature = items.filter((s) => s.rule.kind !== "absence");
+    expect(temperature.map((s) => s.rule)).toEqual([
+      expect.objectContaining({ kind: "anomaly", field: "temperature", groupBy: "deviceId" }),
+    ]);
+    expect(temperature[0]?.rationale).toMatch(
+      /^40 deviceId values keep temperature at different levels \(medians from 15(\.\d+)? to 35(\.\d+)? °C\)/,
+    );
 
     // Approvable as it is: the rule expects every device.
     const created = await call("POST", `/v1/suggestions/${fleet?.id}/approve`);

@@ -1,5 +1,6 @@
 import type { Field } from "../../schema/contracts/businesses";
 import type { Rule, RuleCreate } from "../../schema/contracts/rules";
+import type { Predicate } from "../business/engine/expressions";
 import { compilePredicate } from "../business/engine/expressions";
 import { fingerprintOf } from "./fingerprint";
 
@@ -16,13 +17,30 @@ function reaches(existing: Rule, draft: RuleCreate, fields: Field[]): boolean {
   const keys = keysOf(draft);
   const field = draft.groupBy;
   if (!keys || !field) return false;
-  try {
-    const passes = compilePredicate(existing.where, fields, "where");
-    return keys.every((key) => passes({ [field]: key }));
-  } catch {
-    // A filter that no longer compiles covers nothing.
-    return false;
+  const passes = filterOf(existing.where, fields);
+  return passes !== null && keys.every((key) => passes({ [field]: key }));
+}
+
+/** Compiled filters, once per expression and fields (a run asks about every stream of a fleet). */
+const filters = new WeakMap<Field[], Map<string, Predicate | null>>();
+
+function filterOf(where: string, fields: Field[]): Predicate | null {
+  let known = filters.get(fields);
+  if (!known) {
+    known = new Map();
+    filters.set(fields, known);
   }
+  let passes = known.get(where);
+  if (passes === undefined) {
+    try {
+      passes = compilePredicate(where, fields, "where");
+    } catch {
+      // A filter that no longer compiles covers nothing.
+      passes = null;
+    }
+    known.set(where, passes);
+  }
+  return passes;
 }
 
 const names = (expression: string) =>
