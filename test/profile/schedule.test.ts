@@ -50,6 +50,15 @@ describe("activity profiles", () => {
     expect(scheduleOf(a)).toBeUndefined();
   });
 
+  it("judges no working hours for a stream sparser than hourly", () => {
+    const start = instantOf(ZONE, 2026, 3, 2, 2);
+    const times = Array.from({ length: 4 * 7 * 4 }, (_, i) => start + i * 6 * 3_600_000);
+    const a = profileOf(times);
+    expect(a.weekKnown).toBe(true);
+    expect(a.hours).toEqual([0, 24]);
+    expect(scheduleOf(a)).toBeUndefined();
+  });
+
   it("never calls a weekday quiet that the history covered fewer than twice", () => {
     fc.assert(
       fc.property(

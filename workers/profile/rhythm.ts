@@ -17,6 +17,12 @@ const MIN_CYCLES = 10;
 const MIN_WINDOW_MS = 60_000;
 /** Streams whose typical gaps are within this factor of each other share one rule. */
 const SIMILAR = 2;
+/**
+ * Gaps one stream needs to join others of its rhythm: their pooled gaps (at
+ * least MIN_GAPS) carry the window, so a fleet of devices reporting every six
+ * hours is judged on all of them together.
+ */
+const MIN_STREAM_GAPS = 5;
 /** The most absence rules one run suggests; the largest groups of streams come first. */
 const MAX_RHYTHM_DRAFTS = 12;
 /** A filter listing more values than this is not one a person reads. */
@@ -52,8 +58,8 @@ function gapsOf(times: number[], zone: string, end: number): Sample {
 }
 
 /** How irregular a stream's arrivals are: p90 over median of its gaps (1 is a metronome). */
-function irregularity(gaps: Sample): number {
-  return gaps.size < MIN_GAPS ? Number.POSITIVE_INFINITY : gaps.q(0.9) / Math.max(gaps.median, 1);
+function irregularity(gaps: Sample, least = MIN_GAPS): number {
+  return gaps.size < least ? Number.POSITIVE_INFINITY : gaps.q(0.9) / Math.max(gaps.median, 1);
 }
 
 /** The times of events per value of a field, for string and enum fields with not too many values. */
@@ -96,8 +102,8 @@ export function chooseGroupField(ctx: Pick<Context, "business" | "history">): st
     const groups = groupsOf(ctx, f.name);
     if (!groups) continue;
     const scores = [...groups.values()]
-      .filter((times) => times.length > MIN_GAPS)
-      .map((times) => irregularity(gapsOf(times, zone, end)))
+      .filter((times) => times.length > MIN_STREAM_GAPS)
+      .map((times) => irregularity(gapsOf(times, zone, end), MIN_STREAM_GAPS))
       .filter(Number.isFinite)
       .sort((a, b) => a - b);
     if (scores.length < 2) continue;
@@ -182,7 +188,7 @@ export function rhythmFindings(ctx: Context): Findings {
       continue;
     }
     const gaps = gapsOf(times, zone, end);
-    if (gaps.size < MIN_GAPS) sparse.push(key);
+    if (gaps.size < MIN_STREAM_GAPS) sparse.push(key);
     else streams.push({ key, times, typical: gaps.median });
   }
   for (const [name, keys] of watched) {
@@ -194,7 +200,7 @@ export function rhythmFindings(ctx: Context): Findings {
   if (sparse.length) {
     findings.notes.push({
       subject: sparse.length === 1 ? `${sparse[0]}: arrivals` : `${field}: ${sparse.length} values`,
-      reason: `${sparse.length === 1 ? "only" : `${preview(sparse)}: each has`} fewer than ${MIN_GAPS} gaps between events in active time; a rhythm needs at least ${MIN_GAPS}`,
+      reason: `${sparse.length === 1 ? "" : `${preview(sparse)}: each has `}fewer than ${MIN_STREAM_GAPS} gaps between events in active time; a stream needs at least ${MIN_STREAM_GAPS} to show its rhythm`,
     });
   }
   const clusters = similarRhythms(streams).sort((a, b) => b.length - a.length);

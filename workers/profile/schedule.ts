@@ -11,6 +11,8 @@ export const DAILY_CYCLE_DAYS = 3;
 export const WEEKLY_CYCLE_DAYS = 7 * MIN_WEEKDAY_OCCURRENCES;
 /** A weekday or an hour is active when it had events on at least this share of its days. */
 const ACTIVE_SHARE = 0.5;
+/** Share of the hours between the first and the last active one that must be active themselves. */
+const HOURS_FILLED = 0.8;
 
 /** When a stream is active, and how much history stands behind that. */
 export interface Activity {
@@ -69,15 +71,27 @@ export function activityOf(times: number[], zone: string, from: number, to: numb
   });
   let firstHour = 24;
   let lastHour = -1;
+  let activeHours = 0;
   if (dayKnown) {
     datesByHour.forEach((dates, h) => {
       let n = 0;
       for (const date of dates) if (activeDates.has(date)) n++;
       if (n > 0 && n >= activeDates.size * ACTIVE_SHARE) {
+        activeHours += 1;
         firstHour = Math.min(firstHour, h);
         lastHour = Math.max(lastHour, h);
       }
     });
+  }
+  // A sparse stream (every 6 h) shows its phase, not its working hours: hours are judged
+  // only when the stream has events in nearly every hour between its first and last active
+  // one, and several events in such a window.
+  const window = lastHour - firstHour + 1;
+  if (
+    lastHour >= 0 &&
+    (activeHours < HOURS_FILLED * window || medianGap(times) > (window * 3_600_000) / 4)
+  ) {
+    lastHour = -1;
   }
   return {
     days,
@@ -117,4 +131,12 @@ export function describeSchedule(a: Activity): string {
     text += `; weekly pattern unknown (${Math.round(a.spanDays)} day${Math.round(a.spanDays) === 1 ? "" : "s"}), so every day`;
   }
   return text;
+}
+
+/** The median time between consecutive events (sorted times). */
+function medianGap(times: number[]): number {
+  const gaps: number[] = [];
+  for (let i = 1; i < times.length; i++) gaps.push((times[i] ?? 0) - (times[i - 1] ?? 0));
+  gaps.sort((a, b) => a - b);
+  return gaps[Math.floor(gaps.length / 2)] ?? Number.POSITIVE_INFINITY;
 }
