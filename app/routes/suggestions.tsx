@@ -143,8 +143,15 @@ function SuggestionCard({ s, busy }: { s: Suggestion; busy: boolean }) {
       <p className="rationale">{s.rationale}</p>
       {quantiles ? <Spread q={quantiles} ms={e.gapMs !== undefined} /> : null}
       <p className="muted">
-        From {e.sampleSize.toLocaleString()} {e.unit} ({when(e.from)} to {when(e.to)}). Over that
-        history it would have alerted {e.backtest.alerts} time{e.backtest.alerts === 1 ? "" : "s"}.
+        From {e.sampleSize.toLocaleString()} {e.unit} ({when(e.from)} to {when(e.to)}). Backtest{" "}
+        {e.backtest.summary ??
+          `over ${e.backtest.days} days: ${e.backtest.alerts} alert${e.backtest.alerts === 1 ? "" : "s"}`}
+        .{" "}
+        {e.backtest.lowConfidence ? (
+          <span className="badge warning" title="Less than two weeks of history behind it">
+            low confidence
+          </span>
+        ) : null}
       </p>
       <details>
         <summary>Rule body</summary>
@@ -171,7 +178,11 @@ function Spread({ q, ms }: { q: Record<string, number>; ms: boolean }) {
   const hi = Math.max(...values);
   const x = (v: number) => (hi > lo ? 4 + ((v - lo) / (hi - lo)) * 292 : 150);
   const show = (v: number) =>
-    ms ? `${Math.round(v / 60_000)} min` : Number(v.toPrecision(4)).toString();
+    !ms
+      ? Number(v.toPrecision(4)).toString()
+      : v < 60_000
+        ? `${Math.round(v / 1000)} s`
+        : `${Math.round(v / 60_000)} min`;
   return (
     <svg className="spread" viewBox="0 0 300 34" role="img" aria-label="Quantiles">
       <line x1="4" x2="296" y1="12" y2="12" className="axis" />

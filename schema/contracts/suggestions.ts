@@ -20,8 +20,22 @@ export const Suggestion = z
         from: Timestamp,
         to: Timestamp,
         backtest: z
-          .object({ alerts: z.number().int(), days: z.number().int() })
-          .openapi({ description: "Alerts the rule would have raised over the history" }),
+          .object({
+            alerts: z.number().int(),
+            days: z.number().int().openapi({ description: "Whole days of history covered" }),
+            covers: z.string().optional().openapi({ example: "4 days" }),
+            lowConfidence: z.boolean().optional().openapi({
+              description: "The history is shorter than two weeks: the count says little yet",
+            }),
+            summary: z
+              .string()
+              .optional()
+              .openapi({ example: "over 4 days: 0 alerts — short history, low confidence" }),
+          })
+          .openapi({
+            description:
+              "Alerts the rule would have raised over the history, and the history it covers",
+          }),
       })
       .catchall(z.unknown())
       .openapi({ description: "The numbers behind the suggestion" }),

@@ -247,7 +247,10 @@ describe("the web UI in Chromium", () => {
     expect(await card.textContent()).toMatch(
       /temperature is usually between 18(\.\d+)? and 2[56](\.\d+)? °C/,
     );
-    expect(await card.textContent()).toContain("would have alerted 0 times");
+    expect(await card.textContent()).toContain(
+      "Backtest over 6 days: 0 alerts — short history, low confidence.",
+    );
+    expect(await card.getByText("low confidence", { exact: true }).count()).toBe(1);
     await page.screenshot({ path: `${shots}/suggestions.png`, fullPage: true });
 
     await card.getByRole("button", { name: "Approve" }).click();

@@ -15,6 +15,8 @@ import { businessWithSource, call, ingest } from "../helpers";
 const ZONE = "Europe/Berlin";
 const MIN = 60_000;
 const DAY = 86_400_000;
+/** Fleet tests send up to 23,000 events through ingest: more than the default 5 s on a shared machine. */
+const FLEET_MS = 30_000;
 
 interface Suggestion {
   id: string;
@@ -55,38 +57,38 @@ function pastDays(days: number): [number, number, number, number][] {
   return out;
 }
 
-describe("the profile engine", () => {
-  const fileFlow = {
-    timezone: ZONE,
-    fields: [
-      { name: "timestamp", type: "timestamp" },
-      { name: "flow", type: "string", required: true },
-      { name: "status", type: "enum", values: ["OK", "FAILED"], required: true },
-    ],
-  };
+const fileFlow = {
+  timezone: ZONE,
+  fields: [
+    { name: "timestamp", type: "timestamp" },
+    { name: "flow", type: "string", required: true },
+    { name: "status", type: "enum", values: ["OK", "FAILED"], required: true },
+  ],
+};
 
-  /** SFTP-BANK-A every 15 min ± 2 min, SFTP-BANK-B hourly ± 2 min, on weekdays 06–22 only, 3 weeks. */
-  function fileHistory() {
-    const rand = random(42);
-    const events: Record<string, unknown>[] = [];
-    for (const [y, m, d, weekday] of pastDays(21)) {
-      if (weekday > 5) continue;
-      const open = instantOf(ZONE, y, m, d, 6);
-      const close = instantOf(ZONE, y, m, d, 22);
-      for (const [flow, every] of [
-        ["SFTP-BANK-A", 15],
-        ["SFTP-BANK-B", 60],
-      ] as const) {
-        for (let t = open + 2 * MIN; t < close - 2 * MIN; t += every * MIN) {
-          const time = Math.round(t + (rand() - 0.5) * 4 * MIN);
-          if (time > Date.now() - MIN) continue;
-          events.push({ timestamp: time, flow, status: rand() < 0.02 ? "FAILED" : "OK" });
-        }
+/** SFTP-BANK-A every 15 min ± 2 min, SFTP-BANK-B hourly ± 2 min, on weekdays 06–22 only, 3 weeks. */
+function fileHistory() {
+  const rand = random(42);
+  const events: Record<string, unknown>[] = [];
+  for (const [y, m, d, weekday] of pastDays(21)) {
+    if (weekday > 5) continue;
+    const open = instantOf(ZONE, y, m, d, 6);
+    const close = instantOf(ZONE, y, m, d, 22);
+    for (const [flow, every] of [
+      ["SFTP-BANK-A", 15],
+      ["SFTP-BANK-B", 60],
+    ] as const) {
+      for (let t = open + 2 * MIN; t < close - 2 * MIN; t += every * MIN) {
+        const time = Math.round(t + (rand() - 0.5) * 4 * MIN);
+        if (time > Date.now() - MIN) continue;
+        events.push({ timestamp: time, flow, status: rand() < 0.02 ? "FAILED" : "OK" });
       }
     }
-    return events.sort((a, b) => (a.timestamp as number) - (b.timestamp as number));
   }
+  return events.sort((a, b) => (a.timestamp as number) - (b.timestamp as number));
+}
 
+describe("the profile engine", () => {
   it("recovers a 15-minute weekday rhythm per flow as absence rules with an active schedule", async () => {
     const { business, token } = await businessWithSource(fileFlow);
     await send(business.id, token, fileHistory());
@@ -279,5 +281,324 @@ describe("the profile engine", () => {
     const after = await call("GET", `/v1/businesses/${business.id}/suggestions`);
     expect(after.json.items.length).toBeGreaterThan(0);
     expect(after.json.run.groupField).toBe("flow");
+  });
+});
+
+describe("suggestions a person would approve", () => {
+  it("suggests nothing from three minutes of data and says what is missing", async () => {
+    const { business, token } = await businessWithSource(fileFlow);
+    // An event every 2 s for 3 minutes: 90 events, plenty of gaps, no history to speak of.
+    const now = Date.now();
+    await send(
+      business.id,
+      token,
+      Array.from({ length: 90 }, (_, i) => ({
+        timestamp: now - 180_000 + i * 2000,
+        flow: "SFTP-BANK-A",
+        status: "OK",
+      })),
+    );
+    const { items, run: meta } = await run(business.id);
+    expect(items).toEqual([]);
+    expect(meta.events).toBe(90);
+    expect(meta.notes).toHaveLength(1);
+    expect(meta.notes[0]?.reason).toMatch(
+      /^too little data: 90 events over 3 min; .* at least 50 events over at least 1 day .*\(missing: 24 h more of history\)$/,
+    );
+  });
+
+  it(
+    "watches a 40-device fleet with one absence rule grouped by device, expecting every device",
+    async () => {
+      const { business, token } = await businessWithSource({
+        timezone: ZONE,
+        fields: [
+          { name: "timestamp", type: "timestamp" },
+          { name: "deviceId", type: "string", required: true },
+          { name: "temperature", type: "number", unit: "°C" },
+        ],
+      });
+      // 40 devices, each every 10 min ± 2 min, around the clock, for the last 4 days, each
+      // room at its own temperature (15 to 34.5 °C).
+      const rand = random(11);
+      const devices = Array.from({ length: 40 }, (_, i) => `dev-${String(i + 1).padStart(2, "0")}`);
+      const start = Date.now() - 4 * DAY;
+      const events: Record<string, unknown>[] = [];
+      for (const [d, deviceId] of devices.entries()) {
+        for (let t = start + d * 13_000; t < Date.now() - 2 * MIN; t += 10 * MIN) {
+          events.push({
+            timestamp: Math.round(t + (rand() - 0.5) * 4 * MIN),
+            deviceId,
+            temperature: Math.round((15 + d / 2 + rand()) * 10) / 10,
+          });
+        }
+      }
+      events.sort((a, b) => (a.timestamp as number) - (b.timestamp as number));
+      await send(business.id, token, events);
+      const { items, run: meta } = await run(business.id);
+      expect(meta.groupField).toBe("deviceId");
+
+      const absence = items.filter((s) => s.rule.kind === "absence");
+      expect(absence).toHaveLength(1);
+      const [fleet] = absence;
+      expect(fleet?.rule).toMatchObject({ groupBy: "deviceId", window: "15m", expect: devices });
+      expect(fleet?.rule.where).toBeUndefined();
+      // Four days say nothing about the week: no weekday is left out.
+      expect(fleet?.rule.active).toBeUndefined();
+      expect(fleet?.rationale).toMatch(
+        /^40 deviceId values \(dev-01, dev-02, dev-03 and 37 more\) report in a similar rhythm: each typically every 10 min \(p95 1[23] min over \d+ gaps\); weekly pattern unknown \(4 days\), so every day\. One rule for all of them: alert when any has no event for more than 15 min\.$/,
+      );
+      expect(fleet?.evidence).toMatchObject({
+        unit: "gaps",
+        keys: 40,
+        weeklyPattern: "unknown",
+        backtest: {
+          alerts: 0,
+          days: 4,
+          covers: "4 days",
+          lowConfidence: true,
+          summary: "over 4 days: 0 alerts — short history, low confidence",
+        },
+      });
+      expect(fleet?.evidence.sampleSize).toBeGreaterThan(40 * 500);
+
+      // Forty levels: one anomaly rule learning each device's normal, not forty ranges.
+      const temperature = items.filter((s) => s.rule.kind !== "absence");
+      expect(temperature.map((s) => s.rule)).toEqual([
+        expect.objectContaining({ kind: "anomaly", field: "temperature", groupBy: "deviceId" }),
+      ]);
+      expect(temperature[0]?.rationale).toMatch(
+        /^40 deviceId values keep temperature at different levels \(medians from 15(\.\d+)? to 35(\.\d+)? °C\)/,
+      );
+
+      // Approvable as it is: the rule expects every device.
+      const created = await call("POST", `/v1/suggestions/${fleet?.id}/approve`);
+      expect(created.status).toBe(201);
+      expect(created.json.expect).toEqual(devices);
+    },
+    FLEET_MS,
+  );
+
+  it(
+    "pools a fleet whose devices each report too rarely to be judged alone",
+    async () => {
+      const { business, token } = await businessWithSource({
+        timezone: ZONE,
+        fields: [
+          { name: "timestamp", type: "timestamp" },
+          { name: "deviceId", type: "string", required: true },
+        ],
+      });
+      // 100 devices every 6 h ± 10 min, each at its own phase, for 4 days: 15 gaps each.
+      const rand = random(17);
+      const devices = Array.from(
+        { length: 100 },
+        (_, i) => `dev-${String(i + 1).padStart(3, "0")}`,
+      );
+      const start = Date.now() - 4 * DAY;
+      const events: Record<string, unknown>[] = [];
+      for (const [d, deviceId] of devices.entries()) {
+        for (let t = start + d * 216_000; t < Date.now() - 20 * MIN; t += 6 * 3_600_000) {
+          events.push({ timestamp: Math.round(t + (rand() - 0.5) * 20 * MIN), deviceId });
+        }
+      }
+      events.sort((a, b) => (a.timestamp as number) - (b.timestamp as number));
+      await send(business.id, token, events);
+      const { items, run: meta } = await run(business.id);
+      expect(meta.groupField).toBe("deviceId");
+      const absence = items.filter((s) => s.rule.kind === "absence");
+      expect(absence).toHaveLength(1);
+      expect(absence[0]?.rule).toMatchObject({
+        groupBy: "deviceId",
+        window: "7h",
+        expect: devices,
+      });
+      expect(absence[0]?.rule.active).toBeUndefined();
+      expect(absence[0]?.evidence.sampleSize).toBeGreaterThanOrEqual(1400);
+      expect(absence[0]?.evidence.backtest).toMatchObject({ alerts: 0, lowConfidence: true });
+    },
+    FLEET_MS,
+  );
+
+  it(
+    "gives devices of another rhythm their own grouped rule, each filtered to its devices",
+    async () => {
+      const { business, token } = await businessWithSource({
+        timezone: ZONE,
+        fields: [
+          { name: "timestamp", type: "timestamp" },
+          { name: "deviceId", type: "string", required: true },
+        ],
+      });
+      // Twelve meters every 10 min and two gateways every hour (± 2 min), for 4 days.
+      const rand = random(13);
+      const meters = Array.from(
+        { length: 12 },
+        (_, i) => `meter-${String(i + 1).padStart(2, "0")}`,
+      );
+      const gateways = ["gw-1", "gw-2"];
+      const start = Date.now() - 4 * DAY;
+      const events: Record<string, unknown>[] = [];
+      for (const [every, ids] of [
+        [10, meters],
+        [60, gateways],
+      ] as const) {
+        for (const [d, deviceId] of ids.entries()) {
+          for (let t = start + d * 17_000; t < Date.now() - 2 * MIN; t += every * MIN) {
+            events.push({ timestamp: Math.round(t + (rand() - 0.5) * 4 * MIN), deviceId });
+          }
+        }
+      }
+      events.sort((a, b) => (a.timestamp as number) - (b.timestamp as number));
+      await send(business.id, token, events);
+      const { items, run: meta } = await run(business.id);
+      expect(meta.groupField).toBe("deviceId");
+      const absence = items
+        .filter((s) => s.rule.kind === "absence")
+        .sort((a, b) => String(a.rule.where).localeCompare(String(b.rule.where)));
+      expect(absence.map((s) => [s.rule.where, s.rule.expect, s.rule.window])).toEqual([
+        ['!(deviceId in ["gw-1","gw-2"])', meters, "15m"],
+        ['deviceId in ["gw-1","gw-2"]', gateways, expect.stringMatching(/^(6[5-9]|7\d|80)m$/)],
+      ]);
+      for (const s of absence) {
+        expect((await call("POST", `/v1/suggestions/${s.id}/approve`)).status).toBe(201);
+      }
+    },
+    FLEET_MS,
+  );
+
+  it("gives a stream seen Tuesday to Friday a schedule for every day, not one that skips the days it never saw", async () => {
+    const { business, token } = await businessWithSource(fileFlow);
+    // The most recent Tuesday-to-Friday wholly in the past, 06–22, every 15 min ± 2 min.
+    const days = pastDays(14);
+    const tuesday = days.findLastIndex(
+      ([, , , weekday], i) => weekday === 2 && i + 3 < days.length,
+    );
+    const rand = random(5);
+    const events: Record<string, unknown>[] = [];
+    for (const [y, m, d] of days.slice(tuesday, tuesday + 4)) {
+      const close = instantOf(ZONE, y, m, d, 22);
+      for (let t = instantOf(ZONE, y, m, d, 6) + 2 * MIN; t < close - 2 * MIN; t += 15 * MIN) {
+        events.push({
+          timestamp: Math.round(t + (rand() - 0.5) * 4 * MIN),
+          flow: "SFTP-BANK-A",
+          status: "OK",
+        });
+      }
+    }
+    await send(business.id, token, events);
+    const { items } = await run(business.id);
+    const absence = items.filter((s) => s.rule.kind === "absence");
+    expect(absence).toHaveLength(1);
+    expect(absence[0]?.rule).toMatchObject({ window: "20m", active: { hours: "06-22" } });
+    expect(absence[0]?.rule.active).not.toHaveProperty("days");
+    expect(absence[0]?.rationale).toMatch(
+      /: typically every 15 min \(p95 1[6-8] min\) 06–22; weekly pattern unknown \(4 days\), so every day\. Alert if no event for more than 20 min\.$/,
+    );
+    expect(absence[0]?.evidence.backtest).toMatchObject({
+      covers: "4 days",
+      lowConfidence: true,
+    });
+  });
+
+  it("leaves out ideas an existing rule already covers, and withdraws pending ones they now duplicate", async () => {
+    const { business, token } = await businessWithSource(fileFlow);
+    await send(business.id, token, fileHistory());
+    const before = await run(business.id);
+    expect(before.items.filter((s) => s.rule.kind === "absence")).toHaveLength(2);
+    expect(before.items.some((s) => s.rule.tolerance)).toBe(true);
+
+    const rule = async (body: Record<string, unknown>) => {
+      const res = await call("POST", `/v1/businesses/${business.id}/rules`, { body });
+      expect(res.status, JSON.stringify(res.json)).toBe(201);
+    };
+    // A person watches bank A's files already: only bank B is left to suggest.
+    await rule({
+      name: "Bank A files",
+      kind: "absence",
+      where: "flow == 'SFTP-BANK-A'",
+      window: "30m",
+    });
+    const partly = await run(business.id);
+    expect(partly.items.filter((s) => s.rule.kind === "absence").map((s) => s.rule.where)).toEqual([
+      'flow == "SFTP-BANK-B"',
+    ]);
+    expect(partly.run.notes).toContainEqual({
+      subject: "flow: SFTP-BANK-A: arrivals",
+      reason: "already covered by rule “Bank A files”",
+    });
+
+    // Then every flow for silence, and every failure.
+    await rule({ name: "Flows report", kind: "absence", groupBy: "flow", window: "45m" });
+    await rule({ name: "Any failure", kind: "immediate", condition: "status == 'FAILED'" });
+    const after = await run(business.id);
+    expect(after.items.filter((s) => s.rule.kind === "absence")).toEqual([]);
+    expect(after.items.filter((s) => s.rule.tolerance)).toEqual([]);
+    const covered = after.run.notes
+      .filter((n) => /^already covered by rule/.test(n.reason))
+      .sort((a, b) => a.subject.localeCompare(b.subject));
+    expect(covered).toEqual([
+      {
+        subject: "flow: SFTP-BANK-A: arrivals",
+        reason: "already covered by rule “Bank A files”",
+      },
+      {
+        subject: "flow: SFTP-BANK-B: arrivals",
+        reason: "already covered by rule “Flows report”",
+      },
+      { subject: "Many FAILED (status)", reason: "already covered by rule “Any failure”" },
+    ]);
+    const pending = await call("GET", `/v1/businesses/${business.id}/suggestions?status=pending`);
+    expect(pending.json.items).toEqual(after.items);
+  });
+
+  it("suggests no range for a field an existing threshold rule already watches", async () => {
+    const { business, token } = await businessWithSource({
+      timezone: ZONE,
+      fields: [
+        { name: "timestamp", type: "timestamp" },
+        { name: "temperature", type: "number", required: true, unit: "°C" },
+      ],
+    });
+    const rand = random(3);
+    const start = Date.now() - 6 * DAY;
+    await send(
+      business.id,
+      token,
+      Array.from({ length: 6 * 144 }, (_, i) => ({
+        timestamp: start + i * 10 * MIN,
+        temperature: Math.round((18 + 8 * rand()) * 10) / 10,
+      })),
+    );
+    const rule = await call("POST", `/v1/businesses/${business.id}/rules`, {
+      body: { name: "Too hot", kind: "immediate", condition: "temperature > 40" },
+    });
+    expect(rule.status).toBe(201);
+    const { items, run: meta } = await run(business.id);
+    expect(items.filter((s) => s.rule.kind === "immediate")).toEqual([]);
+    expect(meta.notes).toContainEqual({
+      subject: "temperature out of range",
+      reason: "already covered by rule “Too hot”",
+    });
+  });
+
+  it("states the history each backtest covers", async () => {
+    const { business, token } = await businessWithSource(fileFlow);
+    await send(business.id, token, fileHistory());
+    const { items } = await run(business.id);
+    expect(items.length).toBeGreaterThan(0);
+    for (const s of items) {
+      const b = s.evidence.backtest as unknown as {
+        alerts: number;
+        days: number;
+        covers: string;
+        lowConfidence: boolean;
+        summary: string;
+      };
+      expect(b.days).toBeGreaterThanOrEqual(18);
+      expect(b.lowConfidence).toBe(false);
+      expect(b.summary).toBe(`over ${b.covers}: ${b.alerts} alert${b.alerts === 1 ? "" : "s"}`);
+      expect(b.covers).toMatch(/^((1[89]|20) days|3 weeks)$/);
+    }
   });
 });

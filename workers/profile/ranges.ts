@@ -2,7 +2,12 @@ import { localSlot, newDetectorState, observe, SENSITIVITY } from "../business/e
 import { formatNumber } from "../business/engine/summary";
 import { niceBound, Sample } from "./stats";
 import type { Context, Draft, Findings } from "./types";
-import { days, isoOf, MIN_VALUES } from "./types";
+import { backtestOf, DAY, isoOf, MIN_VALUES } from "./types";
+
+/** More groups at different levels than this get one grouped anomaly rule, not a range each. */
+const MAX_RANGE_RULES = 4;
+/** Days of history before an anomaly rule is suggested (several daily cycles). */
+const ANOMALY_DAYS = 3;
 
 interface Point {
   time: number;
@@ -84,51 +89,94 @@ export function rangeFindings(ctx: Context): Findings {
     }
     const first = points[0]?.time ?? ctx.history.from;
     const last = points.at(-1)?.time ?? ctx.history.to;
-    const spanDays = days(first, last);
     const seasonality = dailySeasonality(points, zone);
     const sample = new Sample(points.map((p) => p.value));
     const unit = field.unit ? ` ${field.unit}` : "";
-    if (seasonality >= 0.3 && last - first >= 3 * 86_400_000) {
-      const rule = {
-        name: `Unusual ${field.name}`,
-        kind: "anomaly" as const,
-        field: field.name,
-        sensitivity: "medium" as const,
-        severity: "warning" as const,
-        enabled: true,
-        ...(ctx.groupField ? { groupBy: ctx.groupField } : {}),
-      };
-      findings.drafts.push({
-        fingerprint: "",
-        rule,
-        rationale: `${field.name} follows a daily cycle (the hour of day explains ${Math.round(seasonality * 100)}% of its variation, between ${formatNumber(sample.q(0.05))} and ${formatNumber(sample.q(0.95))}${unit} for 90% of values). A fixed range would miss odd values at quiet hours: watch it for anomalies${ctx.groupField ? ` per ${ctx.groupField}` : ""} instead.`,
-        evidence: {
-          sampleSize: points.length,
-          unit: "values",
-          from: isoOf(first),
-          to: isoOf(last),
-          backtest: { alerts: anomalyBacktest(points, zone), days: spanDays },
-          seasonality,
-          quantiles: quantiles(sample),
-        },
-      });
+    const longEnough = last - first >= ANOMALY_DAYS * DAY;
+    if (seasonality >= 0.3 && longEnough) {
+      findings.drafts.push(
+        anomalyDraft(
+          ctx,
+          field.name,
+          points,
+          `${field.name} follows a daily cycle (the hour of day explains ${Math.round(seasonality * 100)}% of its variation, between ${formatNumber(sample.q(0.05))} and ${formatNumber(sample.q(0.95))}${unit} for 90% of values). A fixed range would miss odd values at quiet hours: watch it for anomalies${ctx.groupField ? ` per ${ctx.groupField}` : ""} instead.`,
+          { seasonality, quantiles: quantiles(sample) },
+        ),
+      );
       continue;
     }
     const perGroup = splitByGroup(points);
+    if (ctx.groupField && perGroup && perGroup.size > MAX_RANGE_RULES) {
+      // A fleet at many levels: one rule learning each member's normal, not a range per member.
+      const medians = new Sample(
+        [...perGroup.values()].map((own) => new Sample(own.map((p) => p.value)).median),
+      );
+      const levels = `medians from ${formatNumber(medians.sorted[0] ?? 0)} to ${formatNumber(medians.sorted.at(-1) ?? 0)}${unit}`;
+      if (!longEnough) {
+        findings.notes.push({
+          subject: field.name,
+          reason: `${perGroup.size} ${ctx.groupField} values at different levels (${levels}): too many for a range each, and less than ${ANOMALY_DAYS} days to learn each one's normal`,
+        });
+        continue;
+      }
+      findings.drafts.push(
+        anomalyDraft(
+          ctx,
+          field.name,
+          points,
+          `${perGroup.size} ${ctx.groupField} values keep ${field.name} at different levels (${levels}): one range cannot fit them all, and ${perGroup.size} rules would be too many. Watch each for anomalies against its own normal instead.`,
+          { groups: perGroup.size, quantiles: quantiles(medians) },
+        ),
+      );
+      continue;
+    }
     if (ctx.groupField && perGroup) {
       for (const [group, own] of perGroup) {
         findings.drafts.push(
-          rangeDraft(field.name, unit, own, new Sample(own.map((p) => p.value)), spanDays, {
+          rangeDraft(field.name, unit, own, new Sample(own.map((p) => p.value)), {
             field: ctx.groupField,
             value: group,
           }),
         );
       }
     } else {
-      findings.drafts.push(rangeDraft(field.name, unit, points, sample, spanDays));
+      findings.drafts.push(rangeDraft(field.name, unit, points, sample));
     }
   }
   return findings;
+}
+
+/** An anomaly rule on a field (per group when there is a group field), its detector replayed as the backtest. */
+function anomalyDraft(
+  ctx: Context,
+  field: string,
+  points: Point[],
+  rationale: string,
+  extra: Record<string, unknown>,
+): Draft {
+  const first = points[0]?.time ?? ctx.history.from;
+  const last = points.at(-1)?.time ?? ctx.history.to;
+  return {
+    fingerprint: "",
+    rule: {
+      name: `Unusual ${field}`,
+      kind: "anomaly",
+      field,
+      sensitivity: "medium",
+      severity: "warning",
+      enabled: true,
+      ...(ctx.groupField ? { groupBy: ctx.groupField } : {}),
+    },
+    rationale,
+    evidence: {
+      sampleSize: points.length,
+      unit: "values",
+      from: isoOf(first),
+      to: isoOf(last),
+      backtest: backtestOf(anomalyBacktest(points, ctx.business.timezone), first, last),
+      ...extra,
+    },
+  };
 }
 
 function quantiles(s: Sample) {
@@ -171,7 +219,6 @@ function rangeDraft(
   unit: string,
   points: Point[],
   sample: Sample,
-  spanDays: number,
   group?: { field: string; value: string },
 ): Draft {
   const lo = sample.q(0.005);
@@ -206,7 +253,11 @@ function rangeDraft(
       unit: "values",
       from: isoOf(points[0]?.time ?? 0),
       to: isoOf(points.at(-1)?.time ?? 0),
-      backtest: { alerts: openings(points, matches), days: spanDays },
+      backtest: backtestOf(
+        openings(points, matches),
+        points[0]?.time ?? 0,
+        points.at(-1)?.time ?? 0,
+      ),
       quantiles: quantiles(sample),
       bounds: lowerWanted ? { lower, upper } : { upper },
     },

@@ -1,7 +1,7 @@
 import { humanDuration } from "../business/engine/summary";
 import { durationText, percent, Sample } from "./stats";
 import type { Context, Findings } from "./types";
-import { days, isoOf } from "./types";
+import { backtestOf, isoOf } from "./types";
 
 /** Values that name a failure: their share is worth watching. */
 const FAILURE =
@@ -84,10 +84,11 @@ export function rateFindings(ctx: Context): Findings {
           unit: "windows",
           from: isoOf(ctx.history.events[0]?.time ?? ctx.history.from),
           to: isoOf(ctx.history.events.at(-1)?.time ?? ctx.history.to),
-          backtest: {
+          backtest: backtestOf(
             alerts,
-            days: days(ctx.history.events[0]?.time ?? ctx.history.from, ctx.history.to),
-          },
+            ctx.history.events[0]?.time ?? ctx.history.from,
+            ctx.history.events.at(-1)?.time ?? ctx.history.to,
+          ),
           windowMs,
           share,
           windowShare: { p50: rates.median, p95: rates.q(0.95), max: rates.sorted.at(-1) ?? 0 },

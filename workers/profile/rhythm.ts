@@ -1,82 +1,32 @@
-import type { ActiveSchedule } from "../../schema/contracts/rules";
-import { weekdays } from "../../schema/contracts/rules";
+import type { RuleCreate } from "../../schema/contracts/rules";
+import { ActiveTime } from "../business/engine/active";
 import { localSlot } from "../business/engine/anomaly";
 import { humanDuration } from "../business/engine/summary";
+import { coveringRule } from "./covered";
+import type { Activity } from "./schedule";
+import { activityOf, DAILY_CYCLE_DAYS, describeSchedule, scheduleOf } from "./schedule";
 import { durationText, niceDuration, Sample } from "./stats";
-import type { Context, Draft, Findings } from "./types";
-import { isoOf, MIN_GAPS } from "./types";
+import type { Context, Draft, Findings, Note } from "./types";
+import { backtestOf, isoOf, MIN_GAPS, spanText } from "./types";
 
-/** The most groups one field may split into for per-group suggestions. */
-const MAX_GROUPS = 50;
-
-interface Activity {
-  /** Weekdays (0 = Monday) with events. */
-  days: boolean[];
-  /** Local hours [from, to) with events on active days. */
-  hours: [number, number];
-}
-
+/** The most values one field may have to be profiled as streams. */
+const MAX_GROUPS = 500;
+/** A window needs at least this many times its length of history behind it. */
+const MIN_CYCLES = 10;
+/** No absence window shorter than this: seconds-long silences are jitter, not outages. */
+const MIN_WINDOW_MS = 60_000;
+/** Streams whose typical gaps are within this factor of each other share one rule. */
+const SIMILAR = 2;
 /**
- * When a stream is active: a weekday counts when it had events on at least half
- * of its occurrences in the span; an hour when it had events on at least half of
- * the active days. Quiet nights and weekends become an active schedule.
+ * Gaps one stream needs to join others of its rhythm: their pooled gaps (at
+ * least MIN_GAPS) carry the window, so a fleet of devices reporting every six
+ * hours is judged on all of them together.
  */
-export function activityOf(times: number[], zone: string, from: number, to: number): Activity {
-  const occurrences = new Array(7).fill(0);
-  for (let d = localSlot(from, zone).date; d <= localSlot(to, zone).date; d++) {
-    occurrences[(((d + 3) % 7) + 7) % 7] += 1;
-  }
-  const datesByDay = Array.from({ length: 7 }, () => new Set<number>());
-  const datesByHour = Array.from({ length: 24 }, () => new Set<number>());
-  for (const t of times) {
-    const s = localSlot(t, zone);
-    datesByDay[s.day]?.add(s.date);
-    datesByHour[Math.floor(s.hour)]?.add(s.date);
-  }
-  const days = datesByDay.map(
-    (dates, d) => dates.size > 0 && dates.size >= (occurrences[d] ?? 0) / 2,
-  );
-  const activeDates = new Set<number>();
-  datesByDay.forEach((dates, d) => {
-    if (days[d]) for (const date of dates) activeDates.add(date);
-  });
-  let first = 24;
-  let last = -1;
-  datesByHour.forEach((dates, h) => {
-    let n = 0;
-    for (const date of dates) if (activeDates.has(date)) n++;
-    if (n >= activeDates.size / 2 && n > 0) {
-      first = Math.min(first, h);
-      last = Math.max(last, h);
-    }
-  });
-  return { days, hours: last < 0 ? [0, 24] : [first, last + 1] };
-}
-
-function scheduleOf(a: Activity): ActiveSchedule | undefined {
-  const allDays = a.days.every(Boolean);
-  const allHours = a.hours[0] === 0 && a.hours[1] === 24;
-  if (allDays && allHours) return undefined;
-  const schedule: { days?: (typeof weekdays)[number][]; hours?: string } = {};
-  if (!allDays) schedule.days = weekdays.filter((_, i) => a.days[i]);
-  if (!allHours)
-    schedule.hours = `${String(a.hours[0]).padStart(2, "0")}-${String(a.hours[1]).padStart(2, "0")}`;
-  return schedule;
-}
-
-function describeSchedule(a: Activity): string {
-  const parts: string[] = [];
-  const on = a.days.map((x, i) => (x ? i : -1)).filter((i) => i >= 0);
-  if (on.length < 7) {
-    const names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    parts.push(
-      on.join() === "0,1,2,3,4" ? "on weekdays" : `on ${on.map((i) => names[i]).join(", ")}`,
-    );
-  }
-  if (a.hours[0] !== 0 || a.hours[1] !== 24)
-    parts.push(`${String(a.hours[0]).padStart(2, "0")}–${String(a.hours[1]).padStart(2, "0")}`);
-  return parts.length ? ` ${parts.join(" ")}` : "";
-}
+const MIN_STREAM_GAPS = 5;
+/** The most absence rules one run suggests; the largest groups of streams come first. */
+const MAX_RHYTHM_DRAFTS = 12;
+/** A filter listing more values than this is not one a person reads. */
+const MAX_LISTED = 200;
 
 /** Gaps between consecutive events that lie wholly in active time. */
 export function activeGaps(times: number[], a: Activity, zone: string): number[] {
@@ -99,35 +49,31 @@ export function activeGaps(times: number[], a: Activity, zone: string): number[]
   return gaps;
 }
 
-interface Rhythm {
-  key: string;
-  times: number[];
-  activity: Activity;
-  gaps: Sample;
-}
+/** The time of the history's newest event: days after it are unknown, not quiet. */
+const endOf = (ctx: Pick<Context, "history">) => ctx.history.events.at(-1)?.time ?? ctx.history.to;
 
-function rhythmOf(key: string, times: number[], ctx: Context): Rhythm {
-  const zone = ctx.business.timezone;
-  const activity = activityOf(times, zone, times[0] ?? ctx.history.from, ctx.history.to);
-  return { key, times, activity, gaps: new Sample(activeGaps(times, activity, zone)) };
+function gapsOf(times: number[], zone: string, end: number): Sample {
+  const activity = activityOf(times, zone, times[0] ?? end, end);
+  return new Sample(activeGaps(times, activity, zone));
 }
 
 /** How irregular a stream's arrivals are: p90 over median of its gaps (1 is a metronome). */
-function irregularity(r: Rhythm): number {
-  return r.gaps.size < MIN_GAPS
-    ? Number.POSITIVE_INFINITY
-    : r.gaps.q(0.9) / Math.max(r.gaps.median, 1);
+function irregularity(gaps: Sample, least = MIN_GAPS): number {
+  return gaps.size < least ? Number.POSITIVE_INFINITY : gaps.q(0.9) / Math.max(gaps.median, 1);
 }
 
-/** The times of events per value of a field, for string and enum fields with a few values. */
-export function groupsOf(ctx: Context, field: string): Map<string, number[]> | undefined {
+/** The times of events per value of a field, for string and enum fields with not too many values. */
+export function groupsOf(
+  ctx: Pick<Context, "history">,
+  field: string,
+): Map<string, number[]> | undefined {
   const groups = new Map<string, number[]>();
   for (const e of ctx.history.events) {
     const v = e.data[field];
     if (typeof v !== "string") continue;
     let times = groups.get(v);
     if (!times) {
-      if (groups.size >= MAX_GROUPS * 4) return undefined;
+      if (groups.size >= MAX_GROUPS) return undefined;
       times = [];
       groups.set(v, times);
     }
@@ -140,20 +86,24 @@ export function groupsOf(ctx: Context, field: string): Map<string, number[]> | u
  * The field whose values are independent streams (a flow, a device): the one
  * that makes arrivals most regular when split by it, if the streams are regular.
  */
-export function chooseGroupField(ctx: Omit<Context, "groupField">): string | undefined {
-  const whole = rhythmOf(
-    "",
-    ctx.history.events.map((e) => e.time),
-    { ...ctx, groupField: undefined },
+export function chooseGroupField(ctx: Pick<Context, "business" | "history">): string | undefined {
+  const zone = ctx.business.timezone;
+  const end = endOf(ctx);
+  const whole = irregularity(
+    gapsOf(
+      ctx.history.events.map((e) => e.time),
+      zone,
+      end,
+    ),
   );
   let best: { field: string; score: number } | undefined;
   for (const f of ctx.business.fields) {
     if (f.type !== "string" && f.type !== "enum") continue;
-    const groups = groupsOf({ ...ctx, groupField: undefined }, f.name);
-    if (!groups || groups.size > MAX_GROUPS) continue;
-    const scores = [...groups]
-      .filter(([, times]) => times.length > MIN_GAPS)
-      .map(([key, times]) => irregularity(rhythmOf(key, times, { ...ctx, groupField: undefined })))
+    const groups = groupsOf(ctx, f.name);
+    if (!groups) continue;
+    const scores = [...groups.values()]
+      .filter((times) => times.length > MIN_STREAM_GAPS)
+      .map((times) => irregularity(gapsOf(times, zone, end), MIN_STREAM_GAPS))
       .filter(Number.isFinite)
       .sort((a, b) => a - b);
     if (scores.length < 2) continue;
@@ -162,80 +112,278 @@ export function chooseGroupField(ctx: Omit<Context, "groupField">): string | und
   }
   // Split when the streams are regular on their own and no less regular than the whole:
   // then each can be watched for silence, which the whole would hide.
-  if (best && best.score <= 4 && best.score <= 1.5 * irregularity(whole)) return best.field;
+  if (best && best.score <= 4 && best.score <= 1.5 * whole) return best.field;
   return undefined;
 }
 
-/** Absence suggestions from the arrival rhythm: per group when there is a group field. */
+interface Stream {
+  key: string;
+  times: number[];
+  /** Median gap of the stream on its own. */
+  typical: number;
+}
+
+/** Streams in groups of similar rhythm (typical gaps within a factor of SIMILAR), fastest first. */
+export function similarRhythms<T extends { typical: number }>(streams: T[]): T[][] {
+  const sorted = [...streams].sort((a, b) => a.typical - b.typical);
+  const out: T[][] = [];
+  let current: T[] = [];
+  for (const s of sorted) {
+    const head = current[0];
+    if (head && s.typical <= SIMILAR * Math.max(head.typical, 1000)) current.push(s);
+    else {
+      if (current.length) out.push(current);
+      current = [s];
+    }
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+/**
+ * Absence suggestions from the arrival rhythm. With a group field, streams of
+ * a similar rhythm (a fleet of devices) share one rule grouped by the field,
+ * with `expect` listing them and a window from their pooled gaps; a stream with
+ * a rhythm of its own gets its own rule.
+ */
 export function rhythmFindings(ctx: Context): Findings {
   const findings: Findings = { drafts: [], notes: [] };
-  const streams: [string, number[]][] = ctx.groupField
-    ? [...(groupsOf(ctx, ctx.groupField) ?? new Map<string, number[]>())]
-    : [["", ctx.history.events.map((e) => e.time)]];
-  for (const [key, times] of streams) {
-    const label = key || ctx.business.name;
-    const r = rhythmOf(key, times, ctx);
-    if (r.gaps.size < MIN_GAPS) {
-      findings.notes.push({
-        subject: `${label}: arrivals`,
-        reason: `only ${r.gaps.size} gaps between events in active time; the rhythm needs at least ${MIN_GAPS}`,
-      });
-      continue;
-    }
-    const typical = r.gaps.median;
-    const p95 = r.gaps.q(0.95);
-    if (p95 > 10 * Math.max(typical, 1000)) {
-      findings.notes.push({
-        subject: `${label}: arrivals`,
-        reason: `too irregular for an absence window (typically ${humanDuration(niceDuration(typical))}, but p95 ${humanDuration(niceDuration(p95))})`,
-      });
-      continue;
-    }
-    const window = niceDuration(Math.max(p95 * 1.1, r.gaps.q(0.99)));
-    const schedule = scheduleOf(r.activity);
-    const alerts = r.gaps.sorted.filter((g) => g > window).length;
-    const rule = {
-      name: key ? `${key} arrives every ${exact(typical)}` : `Events keep arriving`,
-      kind: "absence" as const,
-      window: durationText(window),
-      severity: "warning" as const,
-      enabled: true,
-      ...(key && ctx.groupField
-        ? {
-            where: `${ctx.groupField} == ${JSON.stringify(key)}`,
-            groupBy: ctx.groupField,
-            expect: [key],
-          }
-        : {}),
-      ...(schedule ? { active: schedule } : {}),
-    };
-    const draft: Draft = {
-      fingerprint: "",
-      rule,
-      rationale: `${label}: typically every ${exact(typical)} (p95 ${exact(p95)})${describeSchedule(r.activity)}. Alert if no event for more than ${humanDuration(window)}.`,
-      evidence: {
-        sampleSize: r.gaps.size,
-        unit: "gaps",
-        from: isoOf(times[0] ?? ctx.history.from),
-        to: isoOf(times.at(-1) ?? ctx.history.to),
-        backtest: {
-          alerts,
-          days: Math.round((ctx.history.to - (times[0] ?? ctx.history.from)) / 86_400_000),
-        },
-        gapMs: {
-          p50: typical,
-          p90: r.gaps.q(0.9),
-          p95,
-          p99: r.gaps.q(0.99),
-          max: r.gaps.sorted.at(-1) ?? 0,
-        },
-        windowMs: window,
-        ...(schedule ? { active: schedule } : {}),
+  const end = endOf(ctx);
+  const zone = ctx.business.timezone;
+  const field = ctx.groupField;
+  if (!field) {
+    const times = ctx.history.events.map((e) => e.time);
+    const draft = absenceDraft(
+      ctx,
+      [{ key: "", times, typical: 0 }],
+      undefined,
+      end,
+      findings.notes,
+    );
+    if (draft) findings.drafts.push(draft);
+    return findings;
+  }
+  const groups = groupsOf(ctx, field) ?? new Map<string, number[]>();
+  const streams: Stream[] = [];
+  const sparse: string[] = [];
+  const watched = new Map<string, string[]>();
+  for (const [key, times] of groups) {
+    // A stream an existing absence rule already watches is left to it, not pooled into another.
+    const watcher = coveringRule(
+      ctx.rules,
+      {
+        name: key,
+        kind: "absence",
+        window: "1h",
+        where: `${field} == ${JSON.stringify(key)}`,
+        groupBy: field,
+        expect: [key],
+        severity: "warning",
+        enabled: true,
       },
-    };
-    findings.drafts.push(draft);
+      ctx.business.fields,
+    );
+    if (watcher) {
+      watched.set(watcher.name, [...(watched.get(watcher.name) ?? []), key]);
+      continue;
+    }
+    const gaps = gapsOf(times, zone, end);
+    if (gaps.size < MIN_STREAM_GAPS) sparse.push(key);
+    else streams.push({ key, times, typical: gaps.median });
+  }
+  for (const [name, keys] of watched) {
+    findings.notes.push({
+      subject: `${field}: ${preview(keys.sort())}: arrivals`,
+      reason: `already covered by rule “${name}”`,
+    });
+  }
+  if (sparse.length) {
+    findings.notes.push({
+      subject: sparse.length === 1 ? `${sparse[0]}: arrivals` : `${field}: ${sparse.length} values`,
+      reason: `${sparse.length === 1 ? "" : `${preview(sparse)}: each has `}fewer than ${MIN_STREAM_GAPS} gaps between events in active time; a stream needs at least ${MIN_STREAM_GAPS} to show its rhythm`,
+    });
+  }
+  const clusters = similarRhythms(streams).sort((a, b) => b.length - a.length);
+  for (const [i, members] of clusters.entries()) {
+    if (i >= MAX_RHYTHM_DRAFTS) {
+      findings.notes.push({
+        subject: `${field}: ${members.map((m) => m.key).join(", ")}`,
+        reason: `more than ${MAX_RHYTHM_DRAFTS} different rhythms; only the largest groups are suggested`,
+      });
+      continue;
+    }
+    const draft = absenceDraft(
+      ctx,
+      members,
+      { field, all: [...groups.keys()] },
+      end,
+      findings.notes,
+    );
+    if (draft) findings.drafts.push(draft);
   }
   return findings;
+}
+
+/**
+ * One absence rule for streams of a similar rhythm, if the history holds
+ * enough of it: several days (the daily cycle), enough gaps, and at least
+ * MIN_CYCLES windows. Otherwise a note says what is missing.
+ */
+function absenceDraft(
+  ctx: Context,
+  members: Stream[],
+  group: { field: string; all: string[] } | undefined,
+  end: number,
+  notes: Note[],
+): Draft | undefined {
+  const zone = ctx.business.timezone;
+  const keys = members.map((m) => m.key).sort();
+  const merged =
+    members.length === 1
+      ? (members[0]?.times ?? [])
+      : members.flatMap((m) => m.times).sort((a, b) => a - b);
+  const from = merged[0] ?? end;
+  const label = !group
+    ? ctx.business.name
+    : keys.length === 1
+      ? (keys[0] ?? "")
+      : `${keys.length} ${group.field} values`;
+  const subject = `${label}: arrivals`;
+  const span = end - from;
+  const activity = activityOf(merged, zone, from, end);
+  if (!activity.dayKnown) {
+    notes.push({
+      subject,
+      reason: `too little data: ${spanText(span)} of history; an absence rule needs at least ${DAILY_CYCLE_DAYS} days (several daily cycles)`,
+    });
+    return undefined;
+  }
+  const pooled = new Sample(members.flatMap((m) => activeGaps(m.times, activity, zone)));
+  if (pooled.size < MIN_GAPS) {
+    notes.push({
+      subject,
+      reason: `only ${pooled.size} gaps between events in active time; the rhythm needs at least ${MIN_GAPS}`,
+    });
+    return undefined;
+  }
+  const typical = pooled.median;
+  const p95 = pooled.q(0.95);
+  if (p95 > 10 * Math.max(typical, 1000)) {
+    notes.push({
+      subject,
+      reason: `too irregular for an absence window (typically ${humanDuration(niceDuration(typical))}, but p95 ${humanDuration(niceDuration(p95))})`,
+    });
+    return undefined;
+  }
+  const window = Math.max(MIN_WINDOW_MS, niceDuration(Math.max(p95 * 1.1, pooled.q(0.99))));
+  if (span < MIN_CYCLES * window) {
+    notes.push({
+      subject,
+      reason: `too little data: a window of ${humanDuration(window)} needs at least ${MIN_CYCLES} times that of history, and there is ${spanText(span)}`,
+    });
+    return undefined;
+  }
+  const scope = scopeOf(keys, group);
+  if (scope === "too-long") {
+    notes.push({
+      subject,
+      reason: `the ${keys.length} values of ${group?.field} in this rhythm are too many to list in a rule`,
+    });
+    return undefined;
+  }
+  const schedule = scheduleOf(activity);
+  const alerts = absences(members, new ActiveTime(schedule, zone), window, end);
+  const every = exact(typical);
+  const when = describeSchedule(activity);
+  const rule: RuleCreate = {
+    name: !group
+      ? "Events keep arriving"
+      : keys.length === 1
+        ? `${label} arrives every ${every}`
+        : scope.where
+          ? `${keys.length} ${group.field} values report every ${every}`
+          : `Each ${group.field} reports every ${every}`,
+    kind: "absence",
+    window: durationText(window),
+    severity: "warning",
+    enabled: true,
+    ...scope,
+    ...(schedule ? { active: schedule } : {}),
+  };
+  const rationale =
+    keys.length > 1
+      ? `${keys.length} ${group?.field} values (${preview(keys)}) report in a similar rhythm: each typically every ${every} (p95 ${exact(p95)} over ${pooled.size} gaps)${when}. One rule for all of them: alert when any has no event for more than ${humanDuration(window)}.`
+      : `${label}: typically every ${every} (p95 ${exact(p95)})${when}. Alert if no event for more than ${humanDuration(window)}.`;
+  return {
+    fingerprint: "",
+    rule,
+    rationale,
+    evidence: {
+      sampleSize: pooled.size,
+      unit: "gaps",
+      from: isoOf(from),
+      to: isoOf(end),
+      backtest: backtestOf(alerts, from, end),
+      gapMs: {
+        p50: typical,
+        p90: pooled.q(0.9),
+        p95,
+        p99: pooled.q(0.99),
+        max: pooled.sorted.at(-1) ?? 0,
+      },
+      windowMs: window,
+      ...(group ? { keys: keys.length } : {}),
+      weeklyPattern: activity.weekKnown ? "known" : "unknown",
+      ...(schedule ? { active: schedule } : {}),
+    },
+  };
+}
+
+/** The rule's reach: the group field, the expected keys, and a filter when they are not all the field's values. */
+function scopeOf(
+  keys: string[],
+  group: { field: string; all: string[] } | undefined,
+): Pick<RuleCreate & { kind: "absence" }, "where" | "groupBy" | "expect"> | "too-long" {
+  if (!group) return {};
+  const f = group.field;
+  if (keys.length === 1)
+    return { where: `${f} == ${JSON.stringify(keys[0])}`, groupBy: f, expect: keys };
+  const ours = new Set(keys);
+  const others = group.all.filter((k) => !ours.has(k)).sort();
+  if (others.length === 0) return { groupBy: f, expect: keys };
+  // List whichever side is shorter: the streams in the rhythm, or the ones left out.
+  const [listed, where] =
+    others.length < keys.length
+      ? [others, `!(${f} in ${JSON.stringify(others)})`]
+      : [keys, `${f} in ${JSON.stringify(keys)}`];
+  if (listed.length > MAX_LISTED || where.length > 2000) return "too-long";
+  return { where, groupBy: f, expect: keys };
+}
+
+/**
+ * Alerts the rule would have raised: a silence per stream longer than the
+ * window in active time (the engine's own clock), including a stream that went
+ * quiet before the history's end.
+ */
+function absences(members: Stream[], clock: ActiveTime, window: number, end: number): number {
+  let alerts = 0;
+  for (const { times } of members) {
+    for (let i = 1; i < times.length; i++) {
+      const prev = times[i - 1] ?? 0;
+      const next = times[i] ?? 0;
+      if (next - prev > window && next > clock.deadline(prev, window)) alerts++;
+    }
+    const last = times.at(-1);
+    if (last !== undefined && end - last > window && end > clock.deadline(last, window)) alerts++;
+  }
+  return alerts;
+}
+
+/** `a, b, c and 37 more` */
+function preview(keys: string[]): string {
+  return keys.length <= 4
+    ? keys.join(", ")
+    : `${keys.slice(0, 3).join(", ")} and ${keys.length - 3} more`;
 }
 
 /** A gap as a person says it: `15 min`, `17 min`, `40 s`. */

@@ -4,7 +4,7 @@ import { periodOf } from "../business/engine/calendar";
 import { formatNumber } from "../business/engine/summary";
 import { niceBound, Sample } from "./stats";
 import type { Context, Findings } from "./types";
-import { isoOf, MIN_DAYS } from "./types";
+import { backtestOf, isoOf, MIN_DAYS } from "./types";
 
 /** Quantities that add up over a day (money, sizes, counts), unlike readings (temperature). */
 const ADDITIVE_NAME =
@@ -72,7 +72,7 @@ export function totalFindings(ctx: Context): Findings {
         unit: "days",
         from: isoOf(start),
         to: isoOf(end),
-        backtest: { alerts: over, days: totals.size },
+        backtest: backtestOf(over, start, end),
         dailyTotal: {
           min: sample.sorted[0] ?? 0,
           p50: sample.median,

@@ -67,7 +67,9 @@ export async function listSuggestions(
 /**
  * Runs the profile engine over the business's history (in its Durable Object,
  * next to the events) and stores what it drafted: new ideas are added, pending
- * ones refreshed with the new evidence, approved and rejected ones left alone.
+ * ones refreshed with the new evidence, pending ones it no longer drafts
+ * removed (an existing rule covers them now, or the evidence no longer holds),
+ * approved and rejected ones left alone.
  */
 export async function runProfile(env: Env, db: Database, businessId: string) {
   await getBusiness(db, businessId);
@@ -89,6 +91,12 @@ export async function runProfile(env: Env, db: Database, businessId: string) {
   );
   const at = Date.now();
   const writes = [];
+  // Pending ideas this run no longer supports (a rule now covers them, or the evidence changed) go.
+  const drafted = new Set(found.drafts.map((d) => d.fingerprint));
+  for (const s of known.values()) {
+    if (s.status === "pending" && !drafted.has(s.fingerprint))
+      writes.push(db.delete(suggestions).where(eq(suggestions.id, s.id)));
+  }
   for (const draft of found.drafts) {
     const seen = known.get(draft.fingerprint);
     if (seen && seen.status !== "pending") continue;
