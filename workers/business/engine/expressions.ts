@@ -133,7 +133,7 @@ function cost(node: Node): number {
  * Points every `text.matches(pattern)` at the linear engine. A literal pattern
  * is compiled now, so a pattern RE2 cannot run is refused when the rule is saved.
  */
-function useLinearMatches(node: Node, path: string): void {
+function routeMatchesToRe2(node: Node, path: string): void {
   if (node.op === "rcall" && Array.isArray(node.args) && node.args[0] === "matches") {
     const pattern = children(node.args[2])[0];
     if (pattern?.op === "value" && typeof pattern.args === "string") {
@@ -146,7 +146,7 @@ function useLinearMatches(node: Node, path: string): void {
     }
     node.args[0] = LINEAR_MATCH;
   }
-  for (const child of children(node.args)) useLinearMatches(child, path);
+  for (const child of children(node.args)) routeMatchesToRe2(child, path);
 }
 
 /**
@@ -181,7 +181,7 @@ export function compilePredicate(expression: string, fields: Field[], path: stri
       `could take up to ${steps.toLocaleString("en")} steps per event (at most ${EXPRESSION_LIMITS.maxCost.toLocaleString("en")}); avoid nesting all/exists/map/filter over split lists`,
     );
   }
-  useLinearMatches(root, path);
+  routeMatchesToRe2(root, path);
   const bound = evaluate.check();
   if (!bound.valid) throw invalid(path, describe(bound.error));
   const timestamps = fields.filter((f) => f.type === "timestamp").map((f) => f.name);
