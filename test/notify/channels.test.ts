@@ -85,6 +85,27 @@ describe("channels API", () => {
     }
   });
 
+  it("reads one channel by id, without its secret, and only within its business", async () => {
+    const b = await createBusiness();
+    const other = await createBusiness();
+    const created = await call("POST", `/v1/businesses/${b.id}/channels`, {
+      body: { type: "webhook", url: "https://example.com/one" },
+    });
+    const got = await call("GET", `/v1/businesses/${b.id}/channels/${created.json.id}`);
+    expect(got.status).toBe(200);
+    const { secret: _secret, ...shown } = created.json;
+    expect(got.json).toEqual(shown);
+    expect(got.json.secret).toBeUndefined();
+    const elsewhere = await call("GET", `/v1/businesses/${other.id}/channels/${created.json.id}`);
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.headers.get("content-type")).toBe("application/problem+json");
+    expect((await call("GET", `/v1/businesses/${b.id}/channels/chn_nope`)).status).toBe(404);
+    const noToken = await call("GET", `/v1/businesses/${b.id}/channels/${created.json.id}`, {
+      token: null,
+    });
+    expect(noToken.status).toBe(401);
+  });
+
   it("lets rules name channels of their own business", async () => {
     const b = await createBusiness();
     const ch = await call("POST", `/v1/businesses/${b.id}/channels`, {
