@@ -27,10 +27,19 @@ describe("system routes", () => {
     expect(res.json.components.securitySchemes.adminToken.scheme).toBe("bearer");
   });
 
-  it("serves interactive docs that load the OpenAPI document", async () => {
+  it("serves interactive docs that load the OpenAPI document and their script from this origin", async () => {
     const res = await fetchText("/docs");
     expect(res.status).toBe(200);
     expect(res.text).toContain("/openapi.json");
+    const scripts = [...res.text.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1]);
+    expect(scripts).toEqual(["/docs/api-reference.js"]);
+    expect(res.text).not.toMatch(/https?:\/\/(?!anom\.dev)[^"'\s]*\.(js|css|woff2?)/);
+    const script = await fetchText("/docs/api-reference.js");
+    expect(script.status).toBe(200);
+    expect(script.type).toMatch(/javascript/);
+    // The standalone bundle of @scalar/api-reference, several megabytes, not a stub.
+    expect(script.text.length).toBeGreaterThan(1_000_000);
+    expect(script.text).toContain("scalar");
   });
 
   it("answers unknown routes with problem details", async () => {
@@ -44,5 +53,5 @@ describe("system routes", () => {
 async function fetchText(path: string) {
   const { SELF } = await import("cloudflare:test");
   const res = await SELF.fetch(`http://anom.test${path}`);
-  return { status: res.status, text: await res.text() };
+  return { status: res.status, type: res.headers.get("content-type"), text: await res.text() };
 }

@@ -19,6 +19,8 @@ import { suggestionActionsApi, suggestionsApi } from "./suggestions";
 import * as healthz from "./system/healthz";
 import { viewsApi } from "./views";
 
+export const API_REFERENCE_SCRIPT = "/docs/api-reference.js";
+
 export function createApp() {
   const app = newApp();
 
@@ -87,7 +89,20 @@ export function createApp() {
       description: "Event monitoring and anomaly detection: businesses, ingest, rules, alerts.",
     },
   });
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Anom API" }));
+  // The reference UI's script comes from the installed, pinned npm package
+  // (assets/docs/), served from this origin: /docs works without internet.
+  app.get(
+    "/docs",
+    Scalar({
+      url: "/openapi.json",
+      pageTitle: "Anom API",
+      cdn: API_REFERENCE_SCRIPT,
+      withDefaultFonts: false,
+    }),
+  );
+  app.get(API_REFERENCE_SCRIPT, (c) =>
+    c.env.ASSETS.fetch(new URL(API_REFERENCE_SCRIPT, c.req.url)),
+  );
   return routes;
 }
 
