@@ -234,13 +234,14 @@ describe("GET series", () => {
   it("answers 422 naming the parameter for times outside 1970-9999, never a 500", async () => {
     const { business } = await businessWithSource();
     const { call } = await import("../helpers");
-    for (const [q, param] of [
+    const cases: [string, string][] = [
       ["from=8700000000000000&to=9000000000000000&bucket=999999d", "to"],
       ["from=0&to=9007199254740991", "to"],
       ["from=1764000000&to=1764003600", "to"],
       ["from=2026-02-30T00:00:00Z", "from"],
       ["to=99999999999999999999999", "to"],
-    ]) {
+    ];
+    for (const [q, param] of cases) {
       const res = await call("GET", `/v1/businesses/${business.id}/series?${q}`);
       expect(res.status, q).toBe(422);
       expect(res.headers.get("content-type")).toBe("application/problem+json");

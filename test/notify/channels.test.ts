@@ -296,7 +296,7 @@ describe("the target guard in production mode", () => {
           businessId: b.id,
           ruleId: "rul_x",
           ruleName: "r",
-          groupKey: null,
+          groupKey: "",
           status: "open" as const,
           severity: "critical" as const,
           summary: "s",
@@ -306,7 +306,7 @@ describe("the target guard in production mode", () => {
           resolvedAt: null,
           resolution: null,
           count: 1,
-          eventTime: null,
+          eventTime: new Date().toISOString(),
           context: {},
         },
       };
