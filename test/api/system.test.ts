@@ -42,6 +42,38 @@ describe("system routes", () => {
     expect(script.text).toContain("scalar");
   });
 
+  it("states its limits in the OpenAPI document", async () => {
+    const doc = (await call("GET", "/openapi.json", { token: null })).json;
+    const event = doc.components.schemas.IngestEvent;
+    expect(event.maxProperties).toBe(256);
+    expect(event.additionalProperties.anyOf[0].maxLength).toBe(8192);
+    const ingestBody =
+      doc.paths["/v1/ingest/{businessId}"].post.requestBody.content["application/json"].schema;
+    expect(JSON.stringify(ingestBody)).toContain('"maxItems":10000');
+    const params = (path: string) =>
+      Object.fromEntries(
+        doc.paths[path].get.parameters.map((p: { name: string; schema: object }) => [
+          p.name,
+          p.schema,
+        ]),
+      );
+    expect(params("/v1/businesses/{id}/events")).toMatchObject({
+      limit: { maximum: 1000 },
+      cursor: { maxLength: 200 },
+      from: { maxLength: 40 },
+    });
+    expect(params("/v1/businesses")).toMatchObject({ limit: { maximum: 500 } });
+  });
+
+  it("refuses a management body over 4 MiB with 413 problem details", async () => {
+    const res = await call("POST", "/v1/businesses", {
+      body: { name: "big", description: "x".repeat(5 * 1024 * 1024) },
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(res.json.detail).toMatch(/4194304 bytes/);
+  });
+
   it("answers unknown routes with problem details", async () => {
     const res = await call("GET", "/nope", { token: null });
     expect(res.status).toBe(404);

@@ -12,6 +12,7 @@ import { channelsApi } from "./channels";
 import { deliveriesApi, deliveryActionsApi } from "./deliveries";
 import { eventsApi } from "./events";
 import { fieldsApi } from "./fields";
+import { managementBodyLimit } from "./limits";
 import { newApp } from "./openapi";
 import { rulesApi } from "./rules";
 import { sourcesApi } from "./sources";
@@ -52,6 +53,9 @@ export function createApp() {
   app.post("/v1/ingest/:businessId", ingest);
   app.use("/v1/*", async (c, next) =>
     c.req.path.startsWith("/v1/ingest/") ? next() : adminAuth(c, next),
+  );
+  app.use("/v1/*", async (c, next) =>
+    c.req.path.startsWith("/v1/ingest/") ? next() : managementBodyLimit(c, next),
   );
 
   app.get("/v1/businesses/:id/live", live);
