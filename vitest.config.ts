@@ -29,7 +29,7 @@ export default defineConfig(async () => {
             include: ["test/**/*.test.ts"],
             exclude: ["test/e2e/**"],
             setupFiles: ["./test/setup.ts"],
-            globalSetup: ["./test/support/receiver.ts"],
+            globalSetup: ["./test/support/receiver.ts", "./test/support/fuzz-config.ts"],
           },
         },
         {
