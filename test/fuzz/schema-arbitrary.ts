@@ -68,7 +68,7 @@ export const nastyStrings = [
   "' OR 1=1 --",
   '"; drop table businesses; --',
   "<script>alert(1)</script>",
-  "${7*7}",
+  "$" + "{7*7}",
   "%ZZ",
   "deviceId.matches('^(a+)+$')",
   "routeId.split('').all(a, routeId.split('').exists(b, a == b))",
