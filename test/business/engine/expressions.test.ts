@@ -176,3 +176,13 @@ describe("bounded cost", () => {
     expect(p({ at: "2026-02-30T00:00:00Z" })).toBe(false);
   });
 });
+
+describe("the matches budget", () => {
+  const strings = [{ name: "deviceId", type: "string" as const, required: true }];
+  it("counts each matches as a read of the longest string: twelve fit, thirteen do not", () => {
+    const many = (n: number) =>
+      Array.from({ length: n }, (_, i) => `deviceId.matches('^x${i}')`).join(" || ");
+    expect(() => compilePredicate(many(12), strings, "condition")).not.toThrow();
+    expect(() => compilePredicate(many(13), strings, "condition")).toThrowError(/steps per event/);
+  });
+});

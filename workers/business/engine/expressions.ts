@@ -30,13 +30,13 @@ export const EXPRESSION_LIMITS = {
   maxDepth: 32,
   /**
    * Worst-case evaluation steps per event: one per operation, STRING_COST for a
-   * call that scans a string, and a comprehension (`all`, `exists`, `map`, ...)
+   * call that scans a string, 8,192 for `matches` (RE2 reads every character), and a comprehension (`all`, `exists`, `map`, ...)
    * multiplies its body by the longest list it can see.
    */
   maxCost: 100_000,
 } as const;
 const STRING_COST = 64;
-/** `split` of the longest string (8,192 characters) gives at most this many elements. */
+/** The longest string (8,192 characters): `split` gives at most this many elements, `matches` reads this many. */
 const LONGEST_LIST = 8192;
 const comprehensions = new Set(["all", "exists", "exists_one", "map", "filter"]);
 const LINEAR_MATCH = "__linearMatches";
@@ -123,7 +123,9 @@ function cost(node: Node): number {
           : LONGEST_LIST;
       return 1 + cost(receiver) + size * (1 + children(args).reduce((t, c) => t + cost(c), 0));
     }
-    return STRING_COST + children([receiver, args]).reduce((t, c) => t + cost(c), 0);
+    // RE2 takes time linear in the text: one step per character of the longest string.
+    const own = name === "matches" ? LONGEST_LIST : STRING_COST;
+    return own + children([receiver, args]).reduce((t, c) => t + cost(c), 0);
   }
   const own = node.op === "call" ? STRING_COST : 1;
   return own + children(node.args).reduce((t, c) => t + cost(c), 0);
