@@ -29,7 +29,7 @@ export default defineConfig(async () => {
             include: ["test/**/*.test.ts"],
             exclude: ["test/e2e/**"],
             setupFiles: ["./test/setup.ts"],
-            globalSetup: ["./test/support/receiver.ts"],
+            globalSetup: ["./test/support/receiver.ts", "./test/support/fuzz-config.ts"],
           },
         },
         {
@@ -42,6 +42,9 @@ export default defineConfig(async () => {
             fileParallelism: false,
             testTimeout: 180_000,
             hookTimeout: 120_000,
+            // The browser waits for the page to show a state; on two shared cores a
+            // server round trip and render can take longer than the default second.
+            expect: { poll: { timeout: 10_000 } },
           },
         },
       ],

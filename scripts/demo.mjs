@@ -5,21 +5,55 @@
 // route, silent route, overspend and hot sensor. Alerts open and resolve as it goes.
 // The greenhouse gets four days of history first, so its anomaly rule has learnt
 // each sensor's normal; every business is profiled once (see /suggestions).
-// Options: --seconds N (default 180), ANOM_API (default http://127.0.0.1:8787).
-import { readFileSync } from "node:fs";
+// Options: --seconds N (default 180); the API is ANOM_API (a URL) or
+// http://127.0.0.1:$ANOM_API_PORT (default 8787), as `npm start` serves it.
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { client } from "./lib/api.mjs";
 
 const root = join(new URL(".", import.meta.url).pathname, "..");
-const api = process.env.ANOM_API ?? "http://127.0.0.1:8787";
+const api = (
+  process.env.ANOM_API ?? `http://127.0.0.1:${process.env.ANOM_API_PORT ?? "8787"}`
+).replace(/\/+$/, "");
 const secondsArg = process.argv.indexOf("--seconds");
 const seconds = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 180;
+
+/** Ends the demo with a message instead of a stack trace. */
+function fail(message) {
+  console.error(message);
+  process.exit(1);
+}
+// A request that fails mid-run (the stack stopped, a 4xx) ends the demo with its message.
+for (const event of ["unhandledRejection", "uncaughtException"]) {
+  process.on(event, (error) => {
+    const cause = error?.cause?.code ? ` (${error.cause.code})` : "";
+    fail(`The demo stopped: ${error instanceof Error ? error.message : String(error)}${cause}`);
+  });
+}
+
+const devVars = join(root, ".dev.vars");
 const admin =
   process.env.ADMIN_TOKEN ??
-  readFileSync(join(root, ".dev.vars"), "utf8")
+  (existsSync(devVars) ? readFileSync(devVars, "utf8") : "")
     .match(/^ADMIN_TOKEN=(.*)$/m)?.[1]
     ?.trim();
-if (!admin) throw new Error("No admin token: run `npm start` first (it writes .dev.vars).");
+if (!admin)
+  fail("No admin token: run `npm start` first (it writes .dev.vars), or set ADMIN_TOKEN.");
+
+// Is anything listening? A clear word beats a raw "fetch failed".
+try {
+  const health = await fetch(`${api}/healthz`, { signal: AbortSignal.timeout(5000) });
+  if (!health.ok) fail(`${api}/healthz answered ${health.status}; is that the Anom API?`);
+} catch (error) {
+  const cause = error?.cause?.code ?? error?.name ?? "no answer";
+  fail(
+    [
+      `Nothing answers at ${api} (${cause}).`,
+      "Start the stack with `npm start` (in another terminal), or point the demo at it:",
+      "  ANOM_API_PORT=<port> npm run demo    or    ANOM_API=http://host:port npm run demo",
+    ].join("\n"),
+  );
+}
 
 const { json: call } = client(api, admin);
 

@@ -98,6 +98,9 @@ const dev = spawn(
     inspectorPort,
     "--persist-to",
     persist,
+    // Links in notifications point at the UI where it really runs (ANOM_UI_PORT).
+    "--var",
+    `UI_URL:http://127.0.0.1:${uiPort}`,
     "--show-interactive-dev-session=false",
   ],
   { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] },

@@ -97,6 +97,7 @@ export default function NewBusiness() {
           <label>
             Time field
             <input name="timeField" defaultValue="timestamp" />
+            {errorAt("timeField") ? <span className="error">{errorAt("timeField")}</span> : null}
           </label>
         </div>
         <fieldset>

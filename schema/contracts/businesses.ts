@@ -113,18 +113,60 @@ export function checkFields(
   });
 }
 
+/** The time field a business gets when it names none and declares no single timestamp field. */
+export const IMPLICIT_TIME_FIELD = "timestamp";
+
+/** The time field when the body names none: the one declared timestamp field, else `timestamp`. */
+export function defaultTimeField(fields: { name: string; type: FieldType }[]): string {
+  const stamps = fields.filter((f) => f.type === "timestamp");
+  return stamps.length === 1 && stamps[0] ? stamps[0].name : IMPLICIT_TIME_FIELD;
+}
+
+/**
+ * Why `timeField` cannot be the time field of these fields; undefined when it can.
+ * It must be a declared timestamp field; only `timestamp` may stay undeclared,
+ * and only while the business declares no timestamp field at all.
+ */
+export function timeFieldProblem(
+  fields: { name: string; type: FieldType }[],
+  timeField: string,
+): string | undefined {
+  const declared = fields.find((f) => f.name === timeField);
+  if (declared) {
+    return declared.type === "timestamp"
+      ? undefined
+      : `'${timeField}' is a ${declared.type} field, not a timestamp`;
+  }
+  const stamps = fields.filter((f) => f.type === "timestamp").map((f) => `'${f.name}'`);
+  if (stamps.length > 0) {
+    return `'${timeField}' is not a field of this business; its timestamp fields are ${stamps.join(", ")}`;
+  }
+  if (timeField === IMPLICIT_TIME_FIELD) return undefined;
+  return `'${timeField}' is not a field of this business; declare it as a timestamp field first`;
+}
+
 export const BusinessCreate = z
   .object({
     name: businessProps.name,
     description: businessProps.description.default(""),
     timezone: businessProps.timezone.default("UTC"),
-    timeField: businessProps.timeField.default("timestamp"),
+    timeField: businessProps.timeField.optional().openapi({
+      description:
+        "The field that holds the event time: a declared timestamp field. Default: the only declared timestamp field, else `timestamp`",
+    }),
     allowUnknownFields: businessProps.allowUnknownFields.default(false),
     retention: Retention.default({ days: 30, maxEvents: 1_000_000 }),
     fields: z.array(FieldInput).max(200).default([]),
   })
   .strict()
-  .superRefine((b, ctx) => checkFields(b.fields, b.timeField, ctx))
+  .superRefine((b, ctx) => {
+    const timeField = b.timeField ?? defaultTimeField(b.fields);
+    checkFields(b.fields, timeField, ctx);
+    // A declared field of the wrong type is reported on the field by checkFields.
+    if (b.fields.some((f) => f.name === timeField)) return;
+    const problem = timeFieldProblem(b.fields, timeField);
+    if (problem) ctx.addIssue({ code: "custom", path: ["timeField"], message: problem });
+  })
   .openapi("BusinessCreate");
 export type BusinessCreate = z.infer<typeof BusinessCreate>;
 

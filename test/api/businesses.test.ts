@@ -102,6 +102,34 @@ describe("businesses", () => {
         { name: "x", timeField: "at", fields: [{ name: "at", type: "string" }] },
         "fields.0.type",
       ],
+      [
+        "time field that is not a field",
+        { name: "x", timeField: "ts", fields: [{ name: "v", type: "number" }] },
+        "timeField",
+      ],
+      [
+        "implicit time field beside declared timestamp fields",
+        {
+          name: "x",
+          timeField: "timestamp",
+          fields: [
+            { name: "ts", type: "timestamp" },
+            { name: "v", type: "number" },
+          ],
+        },
+        "timeField",
+      ],
+      [
+        "no time field named among several timestamp fields",
+        {
+          name: "x",
+          fields: [
+            { name: "start", type: "timestamp" },
+            { name: "end", type: "timestamp" },
+          ],
+        },
+        "timeField",
+      ],
       ["unknown property", { name: "x", colour: "red" }, "(body)"],
       [
         "prototype key as field",
@@ -134,6 +162,37 @@ describe("businesses", () => {
     const res = await call("PATCH", `/v1/businesses/${b.id}`, { body: { timeField: "routeId" } });
     expect(res.status).toBe(422);
     expect(res.json.errors[0].path).toBe("timeField");
+  });
+
+  it("refuses a time field that is not a declared timestamp field on PATCH, naming the candidates", async () => {
+    const b = await createBusiness({
+      timeField: "ts",
+      fields: [
+        { name: "ts", type: "timestamp" },
+        { name: "v", type: "number" },
+      ],
+    });
+    const res = await call("PATCH", `/v1/businesses/${b.id}`, { body: { timeField: "at" } });
+    expect(res.status).toBe(422);
+    expect(res.json.errors).toEqual([
+      {
+        path: "timeField",
+        message: "'at' is not a field of this business; its timestamp fields are 'ts'",
+      },
+    ]);
+    const removed = await call("DELETE", `/v1/businesses/${b.id}/fields/ts`);
+    expect(removed.status).toBe(422);
+    expect(removed.json.errors[0].path).toBe("name");
+  });
+
+  it("takes the only declared timestamp field as the time field when none is named", async () => {
+    const res = await call("POST", "/v1/businesses", {
+      body: { name: "ts", fields: [{ name: "ts", type: "timestamp" }] },
+    });
+    expect(res.status).toBe(201);
+    expect(res.json.timeField).toBe("ts");
+    const bare = await call("POST", "/v1/businesses", { body: { name: "bare" } });
+    expect(bare.json.timeField).toBe("timestamp");
   });
 
   it("answers 404 for an unknown business", async () => {

@@ -27,10 +27,51 @@ describe("system routes", () => {
     expect(res.json.components.securitySchemes.adminToken.scheme).toBe("bearer");
   });
 
-  it("serves interactive docs that load the OpenAPI document", async () => {
+  it("serves interactive docs that load the OpenAPI document and their script from this origin", async () => {
     const res = await fetchText("/docs");
     expect(res.status).toBe(200);
     expect(res.text).toContain("/openapi.json");
+    const scripts = [...res.text.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1]);
+    expect(scripts).toEqual(["/docs/api-reference.js"]);
+    expect(res.text).not.toMatch(/https?:\/\/(?!anom\.dev)[^"'\s]*\.(js|css|woff2?)/);
+    const script = await fetchText("/docs/api-reference.js");
+    expect(script.status).toBe(200);
+    expect(script.type).toMatch(/javascript/);
+    // The standalone bundle of @scalar/api-reference, several megabytes, not a stub.
+    expect(script.text.length).toBeGreaterThan(1_000_000);
+    expect(script.text).toContain("scalar");
+  });
+
+  it("states its limits in the OpenAPI document", async () => {
+    const doc = (await call("GET", "/openapi.json", { token: null })).json;
+    const event = doc.components.schemas.IngestEvent;
+    expect(event.maxProperties).toBe(256);
+    expect(event.additionalProperties.anyOf[0].maxLength).toBe(8192);
+    const ingestBody =
+      doc.paths["/v1/ingest/{businessId}"].post.requestBody.content["application/json"].schema;
+    expect(JSON.stringify(ingestBody)).toContain('"maxItems":10000');
+    const params = (path: string) =>
+      Object.fromEntries(
+        doc.paths[path].get.parameters.map((p: { name: string; schema: object }) => [
+          p.name,
+          p.schema,
+        ]),
+      );
+    expect(params("/v1/businesses/{id}/events")).toMatchObject({
+      limit: { maximum: 1000 },
+      cursor: { maxLength: 200 },
+      from: { maxLength: 40 },
+    });
+    expect(params("/v1/businesses")).toMatchObject({ limit: { maximum: 500 } });
+  });
+
+  it("refuses a management body over 4 MiB with 413 problem details", async () => {
+    const res = await call("POST", "/v1/businesses", {
+      body: { name: "big", description: "x".repeat(5 * 1024 * 1024) },
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(res.json.detail).toMatch(/4194304 bytes/);
   });
 
   it("answers unknown routes with problem details", async () => {
@@ -44,5 +85,5 @@ describe("system routes", () => {
 async function fetchText(path: string) {
   const { SELF } = await import("cloudflare:test");
   const res = await SELF.fetch(`http://anom.test${path}`);
-  return { status: res.status, text: await res.text() };
+  return { status: res.status, type: res.headers.get("content-type"), text: await res.text() };
 }

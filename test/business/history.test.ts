@@ -230,6 +230,39 @@ describe("GET series", () => {
       expect(res.status, q).toBe(422);
     }
   });
+
+  it("answers 422 naming the parameter for times outside 1970-9999, never a 500", async () => {
+    const { business } = await businessWithSource();
+    const { call } = await import("../helpers");
+    const cases: [string, string][] = [
+      ["from=8700000000000000&to=9000000000000000&bucket=999999d", "to"],
+      ["from=0&to=9007199254740991", "to"],
+      ["from=1764000000&to=1764003600", "to"],
+      ["from=2026-02-30T00:00:00Z", "from"],
+      ["to=99999999999999999999999", "to"],
+    ];
+    for (const [q, param] of cases) {
+      const res = await call("GET", `/v1/businesses/${business.id}/series?${q}`);
+      expect(res.status, q).toBe(422);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      expect(res.json.errors[0].path, q).toBe(param);
+      const events = await call(
+        "GET",
+        `/v1/businesses/${business.id}/events?${q.replace(/&bucket=.*/, "")}`,
+      );
+      expect(events.status, q).toBe(422);
+    }
+    // The widest valid range still answers, with a default bucket that fits it.
+    const wide = await call(
+      "GET",
+      `/v1/businesses/${business.id}/series?from=0&to=253402300799999`,
+    );
+    expect(wide.status).toBe(200);
+    expect(wide.json.items.length).toBeLessThanOrEqual(120);
+    const cursor = await call("GET", `/v1/businesses/${business.id}/events?cursor=9e99.1`);
+    expect(cursor.status).toBe(422);
+    expect(cursor.json.errors[0].path).toBe("cursor");
+  });
 });
 
 describe("deleting a business", () => {

@@ -215,6 +215,45 @@ describe("ingest", () => {
       ]);
     });
 
+    it("refuses impossible dates and epoch seconds with a message saying why", async () => {
+      const { business, token } = await businessWithSource();
+      const res = await ingest(business.id, token, [
+        { ...event(), timestamp: "2026-02-30T12:00:00Z" },
+        { ...event(), timestamp: "2026-04-31T12:00:00Z" },
+        { ...event(), timestamp: "2026-11-24T24:00:00Z" },
+        { ...event(), timestamp: Math.floor(Date.now() / 1000) },
+        { ...event(), timestamp: 8_700_000_000_000_000 },
+      ]);
+      expect(res.status).toBe(422);
+      const messages = res.json.rejected.map(
+        (r: { errors: { path: string; message: string }[] }) => r.errors[0],
+      );
+      expect(messages).toEqual([
+        { path: "timestamp", message: "has no day 30 in 2026-02" },
+        { path: "timestamp", message: "has no day 31 in 2026-04" },
+        { path: "timestamp", message: "hour 24 is out of range (00-23)" },
+        { path: "timestamp", message: expect.stringMatching(/looks like epoch seconds/) },
+        { path: "timestamp", message: "must be between 1970-01-01 and 9999-12-31" },
+      ]);
+      expect((await listEvents(business.id)).items).toHaveLength(0);
+    });
+
+    it("refuses an over-long field name with the name (shortened) and its length", async () => {
+      const { business, token } = await businessWithSource({ allowUnknownFields: true });
+      const key = "k".repeat(1_000_000);
+      const res = await ingest(business.id, token, { ...event(), [key]: 1, short: 2 });
+      expect(res.status).toBe(422);
+      expect(res.json.rejected[0].errors).toEqual([
+        {
+          path: `${"k".repeat(32)}…`,
+          message: "field name is 1000000 characters long; at most 128",
+        },
+      ]);
+      expect((await listEvents(business.id)).items).toHaveLength(0);
+      const ok = await ingest(business.id, token, { ...event(), [key.slice(0, 128)]: 1 });
+      expect(ok.status).toBe(202);
+    });
+
     it("uses a custom time field", async () => {
       const { business, token } = await businessWithSource({
         timeField: "at",

@@ -87,7 +87,12 @@ function validEvent(fields: FieldDef[]): fc.Arbitrary<Record<string, unknown>> {
 }
 
 async function setUp(fields: FieldDef[]) {
-  const res = await call("POST", "/v1/businesses", { body: { name: "generated", fields } });
+  // With several timestamp fields the business must say which one holds the event time.
+  const stamps = fields.filter((f) => f.type === "timestamp");
+  const timeField = stamps.length > 1 ? { timeField: stamps[0]?.name } : {};
+  const res = await call("POST", "/v1/businesses", {
+    body: { name: "generated", fields, ...timeField },
+  });
   if (res.status !== 201) throw new Error(`schema refused: ${JSON.stringify(res.json)}`);
   const source = await createSource(res.json.id);
   return { id: res.json.id as string, token: source.token };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, createBusiness, createRule } from "../helpers";
+import { alertsOf, businessWithSource, call, createBusiness, createRule, ingest } from "../helpers";
 
 const expenses = {
   name: "Expenses",
@@ -245,6 +245,42 @@ describe("rules API", () => {
       (await call("PATCH", `/v1/businesses/${b.id}/rules/rul_x`, { body: { name: "y" } })).status,
     ).toBe(404);
     expect((await call("DELETE", `/v1/businesses/${b.id}/rules/rul_x`)).status).toBe(404);
+  });
+
+  it("keeps a catastrophic regex harmless: linear matching on every event, refused RE2-foreign patterns", async () => {
+    const { business, token } = await businessWithSource({
+      fields: [{ name: "deviceId", type: "string", required: true }],
+    });
+    const rule = await call("POST", `/v1/businesses/${business.id}/rules`, {
+      body: { name: "Odd id", kind: "immediate", condition: "deviceId.matches('^(a+)+$')" },
+    });
+    expect(rule.status).toBe(201);
+    // With a backtracking engine each of these would take about 2^40 steps: the test would time out.
+    const hostile = Array.from({ length: 50 }, (_, i) => ({ deviceId: `${"a".repeat(40 + i)}!` }));
+    const res = await ingest(business.id, token, hostile);
+    expect(res.status).toBe(202);
+    expect(res.json.accepted).toBe(50);
+    const matching = await ingest(business.id, token, { deviceId: "aaaa" });
+    expect(matching.json.accepted).toBe(1);
+    expect((await alertsOf(business.id)).map((a) => a.ruleId)).toEqual([rule.json.id]);
+
+    const refused = await call("POST", `/v1/businesses/${business.id}/rules`, {
+      body: { name: "Lookahead", kind: "immediate", condition: "deviceId.matches('a(?=b)')" },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.json.errors[0]).toMatchObject({
+      path: "condition",
+      message: expect.stringMatching(/RE2/),
+    });
+    const costly = await call("POST", `/v1/businesses/${business.id}/rules`, {
+      body: {
+        name: "Quadratic",
+        kind: "immediate",
+        condition: "deviceId.split('').all(a, deviceId.split('').exists(b, a == b))",
+      },
+    });
+    expect(costly.status).toBe(422);
+    expect(costly.json.errors[0].message).toMatch(/steps per event/);
   });
 
   it("needs the admin token", async () => {

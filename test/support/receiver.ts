@@ -9,16 +9,52 @@ export interface ReceivedRequest {
 }
 
 /**
+ * What the DNS-over-HTTPS stub knows (A and AAAA). Names like the public
+ * `127.0.0.1.nip.io` and `localtest.me` are here with the loopback answers the
+ * real DNS gives them; any other name is NXDOMAIN, `servfail.example` fails.
+ */
+export const dnsRecords: Record<string, { A?: string[]; AAAA?: string[] }> = {
+  "hooks.example.com": { A: ["93.184.215.14"], AAAA: ["2606:2800:21f:cb07:6820:80da:af6b:8b2c"] },
+  "127.0.0.1.nip.io": { A: ["127.0.0.1"] },
+  "localtest.me": { A: ["127.0.0.1"], AAAA: ["::1"] },
+  "metadata.example.com": { A: ["169.254.169.254"] },
+  "mixed.example.com": { A: ["93.184.215.14", "10.0.0.7"] },
+  "mapped.example.com": { A: ["93.184.215.14"], AAAA: ["::ffff:7f00:1"] },
+  "ula.example.com": { AAAA: ["fd00::1"] },
+};
+
+/** Answers a DNS JSON API query (`?name=&type=A|AAAA`) from dnsRecords. */
+function dnsAnswer(url: URL) {
+  const name = (url.searchParams.get("name") ?? "").replace(/\.$/, "").toLowerCase();
+  const type = url.searchParams.get("type") === "AAAA" ? "AAAA" : "A";
+  if (name === "servfail.example") return { Status: 2, Question: [{ name, type }] };
+  const record = dnsRecords[name];
+  if (!record) return { Status: 3, Question: [{ name, type }] };
+  const data = record[type] ?? [];
+  return {
+    Status: 0,
+    Question: [{ name, type: type === "A" ? 1 : 28 }],
+    Answer: data.map((d) => ({ name: `${name}.`, type: type === "A" ? 1 : 28, TTL: 60, data: d })),
+  };
+}
+
+/**
  * A real HTTP receiver on 127.0.0.1 for notification tests (webhooks, Slack).
  * `POST /<path>` records the request; `?fail=N` answers 503 to the first N
  * attempts at that path; `?hang` never answers; `GET /_received?path=/<path>`
- * returns what arrived there.
+ * returns what arrived there; `GET /dns-query` is a DNS-over-HTTPS (JSON)
+ * resolver for the target guard's production-mode tests.
  */
 export async function startReceiver() {
   const received = new Map<string, ReceivedRequest[]>();
   const attempts = new Map<string, number>();
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (req.method === "GET" && url.pathname === "/dns-query") {
+      res.setHeader("content-type", "application/dns-json");
+      res.end(JSON.stringify(dnsAnswer(url)));
+      return;
+    }
     if (req.method === "GET" && url.pathname === "/_received") {
       res.setHeader("content-type", "application/json");
       res.end(JSON.stringify(received.get(url.searchParams.get("path") ?? "") ?? []));

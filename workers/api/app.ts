@@ -12,12 +12,15 @@ import { channelsApi } from "./channels";
 import { deliveriesApi, deliveryActionsApi } from "./deliveries";
 import { eventsApi } from "./events";
 import { fieldsApi } from "./fields";
+import { managementBodyLimit } from "./limits";
 import { newApp } from "./openapi";
 import { rulesApi } from "./rules";
 import { sourcesApi } from "./sources";
 import { suggestionActionsApi, suggestionsApi } from "./suggestions";
 import * as healthz from "./system/healthz";
 import { viewsApi } from "./views";
+
+export const API_REFERENCE_SCRIPT = "/docs/api-reference.js";
 
 export function createApp() {
   const app = newApp();
@@ -50,6 +53,9 @@ export function createApp() {
   app.post("/v1/ingest/:businessId", ingest);
   app.use("/v1/*", async (c, next) =>
     c.req.path.startsWith("/v1/ingest/") ? next() : adminAuth(c, next),
+  );
+  app.use("/v1/*", async (c, next) =>
+    c.req.path.startsWith("/v1/ingest/") ? next() : managementBodyLimit(c, next),
   );
 
   app.get("/v1/businesses/:id/live", live);
@@ -87,7 +93,20 @@ export function createApp() {
       description: "Event monitoring and anomaly detection: businesses, ingest, rules, alerts.",
     },
   });
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Anom API" }));
+  // The reference UI's script comes from the installed, pinned npm package
+  // (assets/docs/), served from this origin: /docs works without internet.
+  app.get(
+    "/docs",
+    Scalar({
+      url: "/openapi.json",
+      pageTitle: "Anom API",
+      cdn: API_REFERENCE_SCRIPT,
+      withDefaultFonts: false,
+    }),
+  );
+  app.get(API_REFERENCE_SCRIPT, (c) =>
+    c.env.ASSETS.fetch(new URL(API_REFERENCE_SCRIPT, c.req.url)),
+  );
   return routes;
 }
 

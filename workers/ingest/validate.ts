@@ -2,19 +2,21 @@ import { z } from "zod";
 import type { Business, Field } from "../../schema/contracts/businesses";
 import type { EventValue } from "../../schema/contracts/events";
 import type { FieldError } from "../lib/errors";
-import { parseTimestamp } from "../lib/time";
+import { parseTime, parseTimestamp } from "../lib/time";
 import type { RawEvent } from "./body";
 import {
   MAX_FUTURE_MS,
+  MAX_KEY_LENGTH,
   MAX_KEYS_PER_EVENT,
   MAX_PAST_MS,
   MAX_PAST_YEARS,
   MAX_STRING_LENGTH,
 } from "./limits";
 
-const timestamp = z
-  .union([z.string(), z.number()])
-  .refine((v) => parseTimestamp(v) !== undefined, "must be an RFC 3339 time or epoch milliseconds");
+const timestamp = z.union([z.string(), z.number()]).superRefine((v, ctx) => {
+  const result = parseTime(v);
+  if (!result.ok) ctx.addIssue({ code: "custom", message: result.message });
+});
 
 const tooLong = `must be at most ${MAX_STRING_LENGTH} characters`;
 
@@ -73,6 +75,16 @@ export function compileValidator(business: Business): Validator {
       return {
         ok: false,
         errors: [{ path: "(event)", message: `has more than ${MAX_KEYS_PER_EVENT} fields` }],
+      };
+    }
+    const long = keys.filter((k) => k.length > MAX_KEY_LENGTH);
+    if (long.length > 0) {
+      return {
+        ok: false,
+        errors: long.map((k) => ({
+          path: `${k.slice(0, 32)}…`,
+          message: `field name is ${k.length} characters long; at most ${MAX_KEY_LENGTH}`,
+        })),
       };
     }
     const bad = keys.filter((k) => reserved.has(k));

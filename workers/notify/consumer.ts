@@ -3,7 +3,7 @@ import type { ChannelRow } from "../api/channels/service";
 import type { Database } from "../lib/db";
 import { database, tables } from "../lib/db";
 import { newId } from "../lib/ids";
-import { allowsPrivateTargets, isPrivateHost } from "../lib/net";
+import { checkTarget } from "../lib/net";
 import { isOpen, recordFailure, recordSuccess, retryDelaySeconds } from "./breaker";
 import type { NotificationMessage } from "./message";
 import type { SendResult } from "./senders";
@@ -46,19 +46,21 @@ async function channelsOf(
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-function send(env: Env, channel: ChannelRow, m: NotificationMessage): Promise<SendResult> {
+async function send(env: Env, channel: ChannelRow, m: NotificationMessage): Promise<SendResult> {
   const target = channel.target as { url?: string; to?: string };
   if (channel.type === "email")
     return sendEmail(env.EMAIL, env.EMAIL_FROM, target.to ?? "", m, env.UI_URL);
   const url = target.url ?? "";
-  // Checked again at delivery: the channel may predate a stricter setting.
-  if (!allowsPrivateTargets(env) && isPrivateHost(new URL(url).hostname)) {
-    return Promise.resolve({
+  // Checked again at every delivery: the channel may predate a stricter setting,
+  // and what a name resolves to can change after the channel was saved.
+  const verdict = await checkTarget(env, url);
+  if (!verdict.ok) {
+    return {
       ok: false,
       statusCode: null,
-      error: "refused: private address",
-      permanent: true,
-    });
+      error: `refused: ${verdict.reason}`,
+      permanent: !verdict.retryable,
+    };
   }
   return channel.type === "webhook"
     ? sendWebhook(url, channel.secret ?? "", m)

@@ -118,3 +118,71 @@ describe("fields whose names CEL reserves", () => {
     );
   });
 });
+
+describe("bounded cost", () => {
+  const strings = [{ name: "deviceId", type: "string" as const, required: true }];
+
+  it("runs a catastrophic pattern in linear time (RE2), not exponential backtracking", () => {
+    const p = compilePredicate("deviceId.matches('^(a+)+$')", strings, "condition");
+    expect(p({ deviceId: "aaaa" })).toBe(true);
+    const hostile = `${"a".repeat(40)}!`;
+    // Backtracking needs ~2^40 steps for this input; RE2 needs ~40. Ten runs stay far below a second.
+    const started = performance.now();
+    for (let i = 0; i < 10; i++) expect(p({ deviceId: hostile })).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it("matches patterns that come from event data with the same engine", () => {
+    const fields = [...strings, { name: "pattern", type: "string" as const, required: true }];
+    const p = compilePredicate("deviceId.matches(pattern)", fields, "condition");
+    expect(p({ deviceId: `${"a".repeat(40)}!`, pattern: "^(a+)+$" })).toBe(false);
+    expect(p({ deviceId: "abc", pattern: "^a.c$" })).toBe(true);
+    // A pattern RE2 cannot compile makes the condition false, like any runtime error.
+    expect(p({ deviceId: "aa", pattern: "(a)\\1" })).toBe(false);
+  });
+
+  it("refuses a literal pattern RE2 does not support (backreferences, lookaround)", () => {
+    for (const bad of ["deviceId.matches('(a)\\\\1')", "deviceId.matches('a(?=b)')"]) {
+      expect(() => compilePredicate(bad, strings, "condition")).toThrowError(/RE2/);
+    }
+  });
+
+  it("refuses nested comprehensions over split strings with a 422 naming the cost", () => {
+    const nested = "deviceId.split('').all(a, deviceId.split('').exists(b, a == b))";
+    try {
+      compilePredicate(nested, strings, "where");
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ProblemError).status).toBe(422);
+      expect((error as ProblemError).errors?.[0]).toMatchObject({ path: "where" });
+      expect((error as ProblemError).message).toMatch(/steps per event/);
+    }
+    // One level over a split string is within the budget.
+    const single = compilePredicate("deviceId.split(',').exists(p, p == 'x')", strings, "where");
+    expect(single({ deviceId: "a,x" })).toBe(true);
+  });
+
+  it("refuses deep nesting and over-long expressions with clear messages", () => {
+    const deep = `${"(".repeat(40)}deviceId == 'a'${")".repeat(40)}`;
+    expect(() => compilePredicate(deep, strings, "condition")).toThrowError(/nests deeper than 32/);
+    const long = Array.from({ length: 200 }, () => "deviceId == 'a'").join(" || ");
+    expect(() => compilePredicate(long, strings, "condition")).toThrowError(/longer than 2000/);
+  });
+
+  it("reads timestamp fields with the one time parser (impossible dates are not times)", () => {
+    const fields = [{ name: "at", type: "timestamp" as const, required: true }];
+    const p = compilePredicate("at > 0.0", fields, "condition");
+    expect(p({ at: "2026-02-28T00:00:00Z" })).toBe(true);
+    expect(p({ at: "2026-02-30T00:00:00Z" })).toBe(false);
+  });
+});
+
+describe("the matches budget", () => {
+  const strings = [{ name: "deviceId", type: "string" as const, required: true }];
+  it("counts each matches as a read of the longest string: twelve fit, thirteen do not", () => {
+    const many = (n: number) =>
+      Array.from({ length: n }, (_, i) => `deviceId.matches('^x${i}')`).join(" || ");
+    expect(() => compilePredicate(many(12), strings, "condition")).not.toThrow();
+    expect(() => compilePredicate(many(13), strings, "condition")).toThrowError(/steps per event/);
+  });
+});

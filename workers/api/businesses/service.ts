@@ -6,6 +6,7 @@ import type {
   Field,
   FieldPatch,
 } from "../../../schema/contracts/businesses";
+import { defaultTimeField, timeFieldProblem } from "../../../schema/contracts/businesses";
 import { invalidateBusiness } from "../../ingest/cache";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
@@ -62,7 +63,7 @@ export async function createBusiness(db: Database, input: BusinessCreate): Promi
     name: input.name,
     description: input.description,
     timezone: input.timezone,
-    timeField: input.timeField,
+    timeField: input.timeField ?? defaultTimeField(input.fields),
     allowUnknownFields: input.allowUnknownFields,
     retentionDays: input.retention.days,
     retentionMaxEvents: input.retention.maxEvents,
@@ -129,14 +130,9 @@ export async function updateBusiness(
   patch: BusinessPatch,
 ): Promise<Business> {
   const current = await getBusiness(db, id);
-  if (patch.timeField) {
-    const declared = current.fields.find((f) => f.name === patch.timeField);
-    if (declared && declared.type !== "timestamp") {
-      throw invalid(
-        "timeField",
-        `'${patch.timeField}' is a ${declared.type} field, not a timestamp`,
-      );
-    }
+  if (patch.timeField !== undefined) {
+    const problem = timeFieldProblem(current.fields, patch.timeField);
+    if (problem) throw invalid("timeField", problem);
   }
   const set: Partial<BusinessRow> = {};
   if (patch.name !== undefined) set.name = patch.name;
@@ -257,6 +253,10 @@ export async function deleteField(
 ): Promise<Business> {
   const current = await getBusiness(db, businessId);
   if (!current.fields.some((f) => f.name === name)) throw notFound("Field", name);
+  const remaining = current.fields.filter((f) => f.name !== name);
+  if (name === current.timeField && timeFieldProblem(remaining, name)) {
+    throw invalid("name", `'${name}' is the time field; set another timeField before removing it`);
+  }
   await assertRulesSurvive(db, {
     ...current,
     fields: current.fields.filter((f) => f.name !== name),

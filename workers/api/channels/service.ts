@@ -10,7 +10,7 @@ import { tables } from "../../lib/db";
 import { formatDuration, parseDuration } from "../../lib/duration";
 import { invalid, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { allowsPrivateTargets, isPrivateHost } from "../../lib/net";
+import { checkTarget } from "../../lib/net";
 import { iso } from "../../lib/time";
 import { applyDefinition, bumpVersion, getBusiness } from "../businesses/service";
 
@@ -33,11 +33,13 @@ export function toChannel(row: ChannelRow): Channel {
   };
 }
 
-/** Refuses webhook and Slack URLs that point into a private network (unless allowed for local development). */
-function checkUrl(env: { ALLOW_PRIVATE_TARGETS?: string }, url: string): void {
-  if (!allowsPrivateTargets(env) && isPrivateHost(new URL(url).hostname)) {
-    throw invalid("url", "points to a private, loopback or link-local address");
-  }
+/** Refuses webhook and Slack URLs that reach into a private network (unless allowed for local development). */
+async function checkUrl(
+  env: { ALLOW_PRIVATE_TARGETS?: string; DOH_URL?: string },
+  url: string,
+): Promise<void> {
+  const verdict = await checkTarget(env, url);
+  if (!verdict.ok) throw invalid("url", verdict.reason);
 }
 
 export async function listChannels(db: Database, businessId: string): Promise<ChannelRow[]> {
@@ -70,7 +72,7 @@ export async function createChannel(
   input: ChannelCreate,
 ): Promise<ChannelCreated> {
   await getBusiness(db, businessId);
-  if (input.type !== "email") checkUrl(env, input.url);
+  if (input.type !== "email") await checkUrl(env, input.url);
   const at = Date.now();
   // Standard Webhooks secrets: `whsec_` and base64 of 24 random bytes.
   const secret =
@@ -105,7 +107,7 @@ export async function updateChannel(
   const set: Partial<ChannelRow> = {};
   if (patch.url !== undefined) {
     if (row.type === "email") throw invalid("url", "an email channel has `to`, not `url`");
-    checkUrl(env, patch.url);
+    await checkUrl(env, patch.url);
     set.target = { url: patch.url };
   }
   if (patch.to !== undefined) {

@@ -3,7 +3,7 @@ import type { Series, SeriesFn, StoredEvent } from "../../../schema/contracts/ev
 import type { EventFilter } from "../../business/events";
 import { formatDuration, parseDuration } from "../../lib/duration";
 import { invalid } from "../../lib/errors";
-import { iso, parseTimestamp } from "../../lib/time";
+import { iso, MAX_TIME_MS, parseTimeParam } from "../../lib/time";
 
 const DAY = 86_400_000;
 const MAX_BUCKETS = 5000;
@@ -15,9 +15,9 @@ function monitor(env: Env, businessId: string) {
 /** A time query parameter: RFC 3339 or epoch milliseconds. */
 function timeParam(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  const ms = parseTimestamp(/^\d+$/.test(value) ? Number(value) : value);
-  if (ms === undefined) throw invalid(name, "must be an RFC 3339 time or epoch milliseconds");
-  return ms;
+  const result = parseTimeParam(value);
+  if (!result.ok) throw invalid(name, result.message);
+  return result.ms;
 }
 
 function range(q: { from?: string | undefined; to?: string | undefined }, defaultSpan: number) {
@@ -25,7 +25,7 @@ function range(q: { from?: string | undefined; to?: string | undefined }, defaul
   const from = timeParam(
     "from",
     q.from,
-    q.to === undefined && q.from === undefined ? to - defaultSpan : 0,
+    q.to === undefined && q.from === undefined ? Math.max(0, to - defaultSpan) : 0,
   );
   if (from >= to) throw invalid("from", "must be before to");
   return { from, to };
@@ -51,10 +51,11 @@ function filterValue(business: Business, field: string, value: string): EventFil
 
 const encodeCursor = (c: { time: number; seq: number }) => `${c.time}.${c.seq}`;
 function decodeCursor(text: string): { time: number; seq: number } {
-  const [time, seq] = text.split(".").map(Number);
-  if (!Number.isSafeInteger(time) || !Number.isSafeInteger(seq))
+  const match = /^(\d{1,15})\.(\d{1,15})$/.exec(text);
+  const [time, seq] = [Number(match?.[1]), Number(match?.[2])];
+  if (!match || time > MAX_TIME_MS || !Number.isSafeInteger(seq))
     throw invalid("cursor", "is not a cursor this API gave out");
-  return { time: time as number, seq: seq as number };
+  return { time, seq };
 }
 
 export async function listEvents(
@@ -114,7 +115,7 @@ export async function getSeries(
   if (q.groupBy) declared(business, q.groupBy, "groupBy");
   const bucketMs = q.bucket
     ? parseDuration(q.bucket)
-    : (niceBuckets.find((b) => (to - from) / b <= 120) ?? 30 * DAY);
+    : (niceBuckets.find((b) => (to - from) / b <= 120) ?? Math.ceil((to - from) / 120 / DAY) * DAY);
   if (!bucketMs) throw invalid("bucket", "must be a positive duration like 30s, 5m, 1h or 1d");
   if ((to - from) / bucketMs > MAX_BUCKETS) {
     throw invalid(
