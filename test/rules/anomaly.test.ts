@@ -185,9 +185,9 @@ describe("anomaly rules", () => {
     ],
   };
 
-  /** Five days of readings every 10 min, ending an hour ago; device A has a spike on day five. */
+  /** Five days of readings every 10 min from a fixed Tuesday (runs repeat); device A has a spike on day five. */
   function history() {
-    const from = Date.now() - 5 * 24 * HOUR - HOUR;
+    const from = start;
     const a = labelledSeries({ type: "none", seed: 3, start: from, points: 720 });
     const b = labelledSeries({ type: "none", seed: 4, start: from, points: 720 });
     const spikeAt = 650;
