@@ -65,6 +65,8 @@ function message(
       count: 1,
       eventTime: new Date().toISOString(),
       context: {},
+      silenced: false,
+      inhibited: false,
     },
     ...overrides,
   };
@@ -238,6 +240,7 @@ describe("from alert to notification", () => {
       kind: "immediate",
       condition: "durationMs > 5000",
       severity: "critical",
+      keepFiringFor: "0s",
     });
     await ingest(business.id, token, { routeId: "A", durationMs: 9000 });
     await settle(business.id);

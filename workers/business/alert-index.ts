@@ -73,6 +73,8 @@ export async function syncAlertIndex(
       eventTime: a.eventTime,
       context: a.context,
       seq: a.seq,
+      silenced: a.silenced,
+      inhibited: a.inhibited,
     };
     const {
       id: _id,

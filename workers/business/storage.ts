@@ -85,6 +85,23 @@ const steps: string[][] = [
        rule_id text not null, group_key text not null, state text not null,
        primary key (rule_id, group_key)) without rowid`,
   ],
+  // Quiet alerting: pending and keep-firing state, keys retired from absence rules,
+  // suppression flags, and which channels heard of each alert's opening.
+  [
+    `alter table alerts add column silenced integer not null default 0`,
+    `alter table alerts add column inhibited integer not null default 0`,
+    `alter table rule_state add column expect text`,
+    `create table if not exists firing (
+       rule_id text not null, group_key text not null, phase text not null,
+       since integer not null, details text not null,
+       primary key (rule_id, group_key)) without rowid`,
+    `create table if not exists absence_muted (
+       rule_id text not null, group_key text not null,
+       primary key (rule_id, group_key)) without rowid`,
+    `create table if not exists alert_notified (
+       alert_id text not null, channel_id text not null,
+       primary key (alert_id, channel_id)) without rowid`,
+  ],
 ];
 
 export const SCHEMA_VERSION = steps.length;

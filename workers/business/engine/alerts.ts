@@ -18,6 +18,10 @@ export interface AlertRecord {
   count: number;
   eventTime: number;
   context: Record<string, unknown>;
+  /** A silence matches it (it notifies nobody while that lasts). */
+  silenced: boolean;
+  /** An alert of a rule it is inhibited by is open. */
+  inhibited: boolean;
   /** Bumped on every change; the D1 copy never goes back to an older one. */
   seq: number;
 }
@@ -40,6 +44,8 @@ interface AlertRow {
   event_time: number;
   context: string;
   seq: number;
+  silenced: number;
+  inhibited: number;
   [key: string]: SqlStorageValue;
 }
 
@@ -60,6 +66,8 @@ function fromRow(r: AlertRow): AlertRecord {
     eventTime: r.event_time,
     context: JSON.parse(r.context),
     seq: r.seq,
+    silenced: r.silenced === 1,
+    inhibited: r.inhibited === 1,
   };
 }
 
@@ -81,6 +89,8 @@ export function toAlert(a: AlertRecord, businessId: string, ruleName: string): A
     count: a.count,
     eventTime: iso(a.eventTime),
     context: a.context,
+    silenced: a.silenced,
+    inhibited: a.inhibited,
   };
 }
 
@@ -122,6 +132,25 @@ export class AlertStore {
   private track(a: AlertRecord): void {
     this.active.set(key(a.ruleId, a.groupKey), a);
     this.activePerRule.set(a.ruleId, (this.activePerRule.get(a.ruleId) ?? 0) + 1);
+  }
+
+  hasActive(ruleId: string): boolean {
+    return (this.activePerRule.get(ruleId) ?? 0) > 0;
+  }
+
+  /** Every active (open or acknowledged) alert. */
+  allActive(): AlertRecord[] {
+    return [...this.active.values()];
+  }
+
+  /** Records a change of an alert's suppression flags (copied to the D1 index). */
+  suppress(alert: AlertRecord, silenced: boolean, inhibited: boolean): boolean {
+    if (alert.silenced === silenced && alert.inhibited === inhibited) return false;
+    alert.silenced = silenced;
+    alert.inhibited = inhibited;
+    alert.seq += 1;
+    this.dirty.add(alert);
+    return true;
   }
 
   activeOfRule(ruleId: string): AlertRecord[] {
@@ -172,6 +201,8 @@ export class AlertStore {
       eventTime: details.eventTime,
       context: details.context,
       seq: 1,
+      silenced: false,
+      inhibited: false,
     };
     this.track(alert);
     this.transition(alert, "opened", at, null);
@@ -228,12 +259,13 @@ export class AlertStore {
     for (const a of this.dirty) {
       this.sql.exec(
         `insert into alerts (id, rule_id, group_key, status, severity, summary, opened_at, last_triggered_at,
-           acknowledged_at, resolved_at, resolution, count, event_time, context, seq)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           acknowledged_at, resolved_at, resolution, count, event_time, context, seq, silenced, inhibited)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          on conflict (id) do update set status = excluded.status, summary = excluded.summary,
            last_triggered_at = excluded.last_triggered_at, acknowledged_at = excluded.acknowledged_at,
            resolved_at = excluded.resolved_at, resolution = excluded.resolution, count = excluded.count,
-           context = excluded.context, seq = excluded.seq`,
+           context = excluded.context, seq = excluded.seq, silenced = excluded.silenced,
+           inhibited = excluded.inhibited`,
         a.id,
         a.ruleId,
         a.groupKey,
@@ -249,6 +281,8 @@ export class AlertStore {
         a.eventTime,
         JSON.stringify(a.context),
         a.seq,
+        a.silenced ? 1 : 0,
+        a.inhibited ? 1 : 0,
       );
       this.sql.exec(
         `insert into outbox (kind, alert_id, transition_id) values ('index', ?, null)`,
