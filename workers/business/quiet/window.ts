@@ -76,7 +76,8 @@ export class SilenceWindow {
     }
     if (t < startsAt) return undefined;
     const previous = this.rule.previous(new Date(t), true)?.epochMilliseconds;
-    if (previous === undefined || previous < startsAt) return undefined;
+    // An occurrence already under way when the silence starts counts (from startsAt on).
+    if (previous === undefined || previous + durationMs <= startsAt) return undefined;
     if (endsAt !== null && previous > endsAt) return undefined;
     return t < previous + durationMs ? { start: previous, end: previous + durationMs } : undefined;
   }
