@@ -100,6 +100,8 @@ export interface AlertJson {
   eventTime: string;
   resolution: string | null;
   context: Record<string, unknown>;
+  silenced: boolean;
+  inhibited: boolean;
 }
 
 /**

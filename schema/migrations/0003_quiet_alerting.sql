@@ -16,4 +16,6 @@ CREATE TABLE `silences` (
 --> statement-breakpoint
 CREATE INDEX `silences_business_idx` ON `silences` (`business_id`);--> statement-breakpoint
 ALTER TABLE `alerts` ADD `silenced` integer DEFAULT false NOT NULL;--> statement-breakpoint
-ALTER TABLE `alerts` ADD `inhibited` integer DEFAULT false NOT NULL;
+ALTER TABLE `alerts` ADD `inhibited` integer DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE `channels` ADD `group_wait_seconds` integer;--> statement-breakpoint
+ALTER TABLE `channels` ADD `group_interval_seconds` integer;

@@ -27,7 +27,7 @@ async function setUp() {
   const { business, token } = await businessWithSource();
   const path = `/inhibit-${Date.now()}-${++counter}`;
   await call("POST", `/v1/businesses/${business.id}/channels`, {
-    body: { type: "webhook", url: await receiverUrl(path) },
+    body: { type: "webhook", url: await receiverUrl(path), groupWait: "0s" },
   });
   const gateway = await createRule(business.id, {
     name: "Gateway down",
@@ -101,7 +101,12 @@ describe("inhibition", () => {
   it("refuses inhibitedBy naming an unknown rule or the rule itself", async () => {
     const s = await setUp();
     const unknown = await call("POST", `/v1/businesses/${s.business.id}/rules`, {
-      body: { name: "X", kind: "immediate", condition: "durationMs > 1", inhibitedBy: ["rul_nope"] },
+      body: {
+        name: "X",
+        kind: "immediate",
+        condition: "durationMs > 1",
+        inhibitedBy: ["rul_nope"],
+      },
     });
     expect(unknown.status).toBe(422);
     expect(unknown.json.errors[0].path).toBe("inhibitedBy.0");

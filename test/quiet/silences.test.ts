@@ -29,7 +29,7 @@ async function setUp() {
   const { business, token } = await businessWithSource();
   const path = `/quiet-${Date.now()}-${++counter}`;
   const channel = await call("POST", `/v1/businesses/${business.id}/channels`, {
-    body: { type: "webhook", url: await receiverUrl(path) },
+    body: { type: "webhook", url: await receiverUrl(path), groupWait: "0s" },
   });
   const slow = await createRule(business.id, {
     name: "Slow",

@@ -19,7 +19,14 @@ import { AlertStore, toAlert } from "./engine/alerts";
 import { RuleEngine } from "./engine/engine";
 import type { ListEventsQuery, NewEvent, SeriesQuery } from "./events";
 import { insertEvents, listEvents, series } from "./events";
-import { JOB_NOTIFY, JOB_RENOTIFY, JOB_SILENCE, Notifier, sendQueued } from "./notifications";
+import {
+  JOB_GROUP,
+  JOB_NOTIFY,
+  JOB_RENOTIFY,
+  JOB_SILENCE,
+  Notifier,
+  sendQueued,
+} from "./notifications";
 import { SilenceWindow } from "./quiet/window";
 import { PRUNE_INTERVAL_MS, pruneEvents } from "./retention";
 import { dueJobs, scheduleAt, scheduleAtMost, syncAlarm, unschedule } from "./schedule";
@@ -233,6 +240,10 @@ export class BusinessMonitor extends DurableObject<Env> {
         else if (job.kind === JOB_RENOTIFY) {
           this.notifier?.renotify(job.key, now);
           timers.add(job.kind);
+        } else if (job.kind === JOB_GROUP) {
+          if (this.notifier) this.notifier.flushGroup(job.key, now);
+          else unschedule(this.sql, JOB_GROUP, job.key);
+          timers.add(job.kind);
         } else if (job.kind === JOB_SILENCE) {
           unschedule(this.sql, JOB_SILENCE);
           this.notifier?.refresh(now);
@@ -407,6 +418,7 @@ export class BusinessMonitor extends DurableObject<Env> {
         channels: (ruleId) => engine.ruleChannels(ruleId),
         name: (ruleId) => engine.ruleName(ruleId),
         inhibitors: (ruleId) => engine.inhibitorsOf(ruleId),
+        kind: (ruleId) => engine.ruleKind(ruleId),
       },
       silences,
       this.alerts,

@@ -99,8 +99,14 @@ const steps: string[][] = [
        rule_id text not null, group_key text not null,
        primary key (rule_id, group_key)) without rowid`,
     `create table if not exists alert_notified (
-       alert_id text not null, channel_id text not null,
+       alert_id text not null, channel_id text not null, renotified integer not null default 0,
        primary key (alert_id, channel_id)) without rowid`,
+    // Grouping: openings held for a channel's next grouped message, and when it last sent.
+    `create table if not exists group_held (
+       channel_id text not null, alert_id text not null, transition_id text not null,
+       at integer not null, primary key (channel_id, alert_id)) without rowid`,
+    `create table if not exists channel_state (
+       channel_id text primary key, last_sent integer not null, last_group integer)`,
   ],
 ];
 

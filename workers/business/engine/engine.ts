@@ -91,6 +91,10 @@ export class RuleEngine {
     return this.byId.get(ruleId)?.rule.inhibitedBy ?? [];
   }
 
+  ruleKind(ruleId: string): Rule["kind"] | undefined {
+    return this.byId.get(ruleId)?.rule.kind;
+  }
+
   ruleName(ruleId: string): string {
     return this.byId.get(ruleId)?.rule.name ?? ruleId;
   }
