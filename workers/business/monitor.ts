@@ -102,6 +102,7 @@ export class BusinessMonitor extends DurableObject<Env> {
       }
       const { lastSeq } = insertEvents(this.sql, batch.events, batch.receivedAt, batch.sourceId);
       const now = Date.now();
+      if (batch.events.length) engine.noteIngest(batch.receivedAt, now);
       engine.process(batch.events, now);
       const pending = lastSeq - archivedSeq(this.sql);
       scheduleAtMost(

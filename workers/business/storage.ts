@@ -107,6 +107,8 @@ const steps: string[][] = [
        at integer not null, primary key (channel_id, alert_id)) without rowid`,
     `create table if not exists channel_state (
        channel_id text primary key, last_sent integer not null, last_group integer)`,
+    // Stretches with no event from any source: absence rules do not blame the keys for them.
+    `create table if not exists ingest_gaps (ended integer primary key, length integer not null)`,
   ],
 ];
 

@@ -31,6 +31,14 @@ const splitKey = (key: string): [string, string] => {
 /** Jobs the engine puts on the business's schedule. */
 export const JOB_ABSENCE = "absence";
 export const JOB_WINDOW = "window";
+/** The group key of an absence rule's one "no data from any source" alert. */
+export const ALL_KEYS = "*";
+/** A pause in ingest at least this long is remembered as a gap (see docs/rules.md, outages). */
+export const GAP_MS = 60_000;
+const MINUTE = 60_000;
+/** Gaps older than this are forgotten (no absence window is longer). */
+const GAP_MEMORY_MS = 30 * 86_400_000;
+
 /** Every job of the engine's, keyed by `ruleId\ngroupKey`. */
 const ENGINE_JOBS = [JOB_ABSENCE, JOB_WINDOW, JOB_PENDING, JOB_KEEP];
 
@@ -352,7 +360,8 @@ export class RuleEngine {
     context: Record<string, unknown>,
   ) {
     const id = r.rule.id;
-    const details: PendingDetails = { summary: `${prefix(group)}${text}`, eventTime, context };
+    const label = group === ALL_KEYS ? "All keys" : group;
+    const details: PendingDetails = { summary: `${prefix(label)}${text}`, eventTime, context };
     const row = this.firing.get(id, group);
     if (this.alerts.activeFor(id, group)) {
       if (row?.phase === "keeping") {
@@ -577,7 +586,9 @@ export class RuleEngine {
     const last = this.lastSeenOf(key);
     // A key that never reported counts only while the rule expects it (it may have been retired).
     if (last === undefined && !r.expect.includes(group)) return;
-    const since = last ?? this.since(r.rule.id);
+    // Time counts from the key's last event, but never from before ingest resumed after
+    // a gap at least one window long: an outage of ours or of the source is not the key's silence.
+    const since = Math.max(last ?? this.since(r.rule.id), this.resumedAfter(r.windowMs));
     const deadline = r.active.deadline(since, r.windowMs);
     if (!Number.isFinite(deadline)) return;
     if (deadline > now) {
@@ -586,6 +597,20 @@ export class RuleEngine {
     }
     if (this.alerts.activeFor(r.rule.id, group)) return;
     const tz = this.business.timezone;
+    if (r.rule.groupBy && this.dark(now, r.windowMs)) {
+      // Nothing from any key for a whole window: one alert for the rule, none per key.
+      // The key's timer stops here; `resume` plans it again when data arrives.
+      const lastIngest = this.lastIngest() ?? 0;
+      this.fire(
+        r,
+        ALL_KEYS,
+        now,
+        lastIngest + r.windowMs,
+        `no data from any source for ${humanDuration(Math.max(MINUTE, Math.round((now - lastIngest) / MINUTE) * MINUTE))} (last at ${clock(lastIngest, tz)}); keys are not checked one by one until data arrives`,
+        { lastIngest: new Date(lastIngest).toISOString() },
+      );
+      return;
+    }
     const text =
       last === undefined
         ? `no event for ${humanDuration(r.windowMs)} since the rule started (${clock(since, tz)})`
@@ -625,6 +650,62 @@ export class RuleEngine {
         this.clear(r, group, now, "the matching share fell back within tolerance");
       }
     }
+  }
+
+  /** When this object last received events (any source, any key). */
+  private lastIngest(): number | undefined {
+    const row = this.sql
+      .exec<{ value: string }>(`select value from meta where key = 'last_ingest'`)
+      .toArray()[0];
+    return row ? Number(row.value) : undefined;
+  }
+
+  /** Whether no event at all arrived for at least `windowMs` (never, if none ever arrived). */
+  private dark(now: number, windowMs: number): boolean {
+    const last = this.lastIngest();
+    return last !== undefined && now - last >= windowMs;
+  }
+
+  /** The end of the latest ingest gap at least `windowMs` long, or 0. */
+  private resumedAfter(windowMs: number): number {
+    return (
+      this.sql
+        .exec<{ ended: number | null }>(
+          `select max(ended) as ended from ingest_gaps where length >= ?`,
+          windowMs,
+        )
+        .one().ended ?? 0
+    );
+  }
+
+  /**
+   * Called on every batch, before its events count: remembers when events last
+   * arrived and, after a pause of at least a minute, the gap, then resolves the
+   * rules' "no data from any source" alerts and re-plans their timers from now.
+   */
+  noteIngest(receivedAt: number, now: number): void {
+    const last = this.lastIngest();
+    this.sql.exec(
+      `insert into meta (key, value) values ('last_ingest', ?)
+       on conflict (key) do update set value = excluded.value`,
+      String(receivedAt),
+    );
+    const gap = last === undefined ? 0 : receivedAt - last;
+    let shortest = GAP_MS;
+    for (const r of this.rules) {
+      if (r.kind !== "absence") continue;
+      shortest = Math.min(shortest, r.windowMs);
+      const dark = this.alerts.activeFor(r.rule.id, ALL_KEYS);
+      if (dark) this.alerts.resolve(dark, now, "data arrives again");
+      if (gap > 0 && gap >= r.windowMs) this.planAbsence(r, now);
+    }
+    if (gap === 0 || gap < shortest) return;
+    this.sql.exec(
+      `insert into ingest_gaps (ended, length) values (?, ?) on conflict do nothing`,
+      receivedAt,
+      gap,
+    );
+    this.sql.exec(`delete from ingest_gaps where ended < ?`, receivedAt - GAP_MEMORY_MS);
   }
 
   private since(ruleId: string): number {
