@@ -87,7 +87,7 @@ describe("grouped notifications", () => {
     const keys = [single?.data.groupKey, ...(group?.data.alerts ?? []).map((a) => a.groupKey)];
     expect(keys.sort()).toEqual(devices);
     expect(group?.data.summary).toMatch(
-      /^39 Device silent: keys silent since \d\d:\d\d \(gh-\d\d, gh-\d\d, gh-\d\d and 36 more\)$/,
+      /^39 keys silent since \d\d:\d\d \(Device silent: gh-\d\d, gh-\d\d, gh-\d\d and 36 more\)$/,
     );
     // Nothing more comes.
     await new Promise((r) => setTimeout(r, 1500));
@@ -185,7 +185,7 @@ describe("grouped messages in Slack and email", () => {
     channelId: "chn_1",
     alert: alerts[0] ?? alert(0),
     alerts,
-    summary: "41 Device silent: keys silent since 14:05 (gh-1, gh-2, gh-3 and 38 more)",
+    summary: "41 keys silent since 14:05 (Device silent: gh-1, gh-2, gh-3 and 38 more)",
   };
 
   it("is one Slack message with the summary line and the alerts", () => {

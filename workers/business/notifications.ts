@@ -271,7 +271,7 @@ export class Notifier {
     );
   }
 
-  /** "41 devices silent since 14:05 (gh-1, gh-2, gh-3 and 38 more)". */
+  /** "41 keys silent since 14:05 (Device silent: gh-01, gh-02, gh-03 and 38 more)". */
   private groupSummary(alerts: AlertRecord[]): string {
     const since = clock(Math.min(...alerts.map((a) => a.openedAt)), this.business.timezone);
     const keys = alerts.map((a) => a.groupKey).filter((k) => k !== "");
@@ -281,10 +281,9 @@ export class Notifier {
         : keys.join(", ");
     const rules = [...new Set(alerts.map((a) => a.ruleId))];
     const silent = rules.every((r) => this.rules.kind(r) === "absence");
-    const what = silent
-      ? `${alerts.length} ${rules.length === 1 ? `${this.rules.name(rules[0] ?? "")}: ` : ""}keys silent`
-      : `${alerts.length} alerts opened${rules.length === 1 ? ` (${this.rules.name(rules[0] ?? "")})` : ""}`;
-    return `${what} since ${since}${named ? ` (${named})` : ""}`;
+    const names = rules.length <= 2 ? rules.map((r) => this.rules.name(r)).join(", ") : "";
+    const detail = [names, named].filter((t) => t !== "").join(": ");
+    return `${alerts.length} ${silent ? "keys silent" : "alerts"} since ${since}${detail ? ` (${detail})` : ""}`;
   }
 
   onTransition(alert: AlertRecord, type: TransitionType, transitionId: string, at: number): void {
