@@ -13,5 +13,6 @@ export default [
     route("businesses/:id", "routes/business.tsx"),
     route("businesses/:id/rules/check", "routes/rule-check.tsx"),
     route("businesses/:id/channels", "routes/channels.tsx"),
+    route("businesses/:id/silences", "routes/silences.tsx"),
   ]),
 ] satisfies RouteConfig;

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useLoaderData, useNavigation } from "react-router";
-import { AlertActions, BusinessSelect } from "../components/forms";
+import { AlertActions, BusinessSelect, QuietBadges } from "../components/forms";
 import { api, json } from "../lib/api.server";
 import { ago, when } from "../lib/format";
 import { LiveBadge, useLiveAlerts } from "../lib/live";
@@ -140,7 +140,9 @@ export default function Alerts() {
                   </Link>{" "}
                   · {a.ruleName}
                 </td>
-                <td>{a.status}</td>
+                <td>
+                  {a.status} <QuietBadges alert={a} />
+                </td>
                 <td>{a.count}</td>
                 <td title={when(a.openedAt)}>{ago(a.openedAt)}</td>
                 <td className="actions">

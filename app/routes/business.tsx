@@ -218,6 +218,7 @@ export default function BusinessPage() {
       </p>
       <p>
         <Link to={`/businesses/${business.id}/channels`}>Channels and deliveries</Link> ·{" "}
+        <Link to={`/businesses/${business.id}/silences`}>Silences</Link> ·{" "}
         <Link to={`/suggestions?businessId=${business.id}`}>Suggestions</Link> ·{" "}
         <Link to={`/alerts?businessId=${business.id}`}>Alerts</Link>
       </p>
@@ -335,6 +336,7 @@ export default function BusinessPage() {
               <span className={`badge ${r.severity}`}>{r.severity}</span> <b>{r.name}</b>{" "}
               <span className="muted">{r.kind}</span> <code>{describeRule(r)}</code>
               {r.groupBy ? <span className="muted"> per {r.groupBy}</span> : null}{" "}
+              <Link to={`/businesses/${business.id}/silences?ruleId=${r.id}`}>Silence</Link>{" "}
               <InlineAction
                 intent="toggle-rule"
                 label={r.enabled ? "Disable" : "Enable"}
