@@ -193,7 +193,7 @@ export async function updateSilence(
         ? null
         : (patch.schedule ??
           (current.rrule && current.durationSeconds
-            ? { rrule: current.rrule, duration: `${current.durationSeconds}s` }
+            ? { rrule: current.rrule, duration: formatDuration(current.durationSeconds * 1000) }
             : null)),
   };
   const durationSeconds = await check(db, businessId, business.timezone, shape);
