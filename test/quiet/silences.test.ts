@@ -190,6 +190,37 @@ describe("recurring windows", () => {
   });
 });
 
+describe("recurring silences on the DO alarm", () => {
+  it("plan the alarm at the local time of the next occurrence, across a DST change", async () => {
+    const s = await setUp();
+    // Created in winter (UTC+1); the first occurrence is the Sunday summer time starts (UTC+2).
+    await s.silence({
+      matchers: { ruleId: s.slow.id },
+      startsAt: "2027-03-22T00:00:00Z",
+      schedule: { rrule: "FREQ=WEEKLY;BYDAY=SU;BYHOUR=3;BYMINUTE=0", duration: "1h" },
+    });
+    await s.silence({
+      matchers: { ruleId: s.slow.id },
+      startsAt: "2027-03-15T00:00:00Z",
+      endsAt: "2027-03-22T00:00:00Z",
+      schedule: { rrule: "FREQ=WEEKLY;BYDAY=SU;BYHOUR=3;BYMINUTE=0", duration: "1h" },
+    });
+    const [next] = await planned(s.business.id, "silence");
+    // The earliest boundary: 21 March 03:00 CET.
+    expect(next?.due).toBe(Date.parse("2027-03-21T02:00:00Z"));
+    const list = (await call("GET", `/v1/businesses/${s.business.id}/silences`)).json.items as {
+      nextOccurrences: { startsAt: string }[];
+    }[];
+    expect(list.map((x) => x.nextOccurrences[0]?.startsAt).sort()).toEqual([
+      "2027-03-21T02:00:00.000Z",
+      "2027-03-28T01:00:00.000Z",
+    ]);
+    // Nothing is silenced before then.
+    await ingest(s.business.id, s.token, route("A", 9000));
+    expect((await alertsOf(s.business.id, `ruleId=${s.slow.id}`))[0]?.silenced).toBe(false);
+  });
+});
+
 describe("silenced alerts", () => {
   it("open and resolve as usual, marked silenced, and notify nobody", async () => {
     const s = await setUp();
