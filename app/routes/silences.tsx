@@ -8,7 +8,6 @@ import { parseDuration } from "../../workers/lib/duration";
 import { ProblemError } from "../../workers/lib/errors";
 import { FieldErrors, InlineAction } from "../components/forms";
 import { api, json } from "../lib/api.server";
-import { when } from "../lib/format";
 import { assertSameOrigin } from "../lib/session.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -114,6 +113,19 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
   return { intent, detail: problem.detail, errors: problem.errors ?? [] };
 }
 
+/** `Sat 28 Nov, 02:00` in the business's time zone. */
+function localText(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    weekday: "short",
+    day: "2-digit",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(new Date(iso));
+}
+
 function Occurrences({
   items,
   timeZone,
@@ -121,16 +133,7 @@ function Occurrences({
   items: { startsAt: string; endsAt: string }[];
   timeZone: string;
 }) {
-  const local = (iso: string) =>
-    new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      weekday: "short",
-      day: "2-digit",
-      month: "short",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    }).format(new Date(iso));
+  const local = (iso: string) => localText(iso, timeZone);
   return items.length ? (
     <ul className="occurrences">
       {items.map((o) => (
@@ -168,9 +171,13 @@ function SilenceRow({
         </>
       ) : null}{" "}
       <span className="muted">
-        {s.schedule
-          ? `every ${s.schedule.rrule} for ${s.schedule.duration}`
-          : `${when(s.startsAt)} → ${when(s.endsAt)} UTC`}
+        {s.schedule ? (
+          <>
+            every <code>{s.schedule.rrule}</code> for {s.schedule.duration}
+          </>
+        ) : (
+          `${localText(s.startsAt, timeZone)} → ${s.endsAt ? localText(s.endsAt, timeZone) : "…"}`
+        )}
       </span>{" "}
       <InlineAction
         intent="delete"
@@ -181,7 +188,7 @@ function SilenceRow({
       <p className="muted">
         {s.comment ? `“${s.comment}” · ` : ""}by {s.createdBy}
       </p>
-      <Occurrences items={s.nextOccurrences} timeZone={timeZone} />
+      {s.schedule ? <Occurrences items={s.nextOccurrences} timeZone={timeZone} /> : null}
     </li>
   );
 }
@@ -207,7 +214,7 @@ export default function Silences() {
         {silences.length === 0 ? (
           <p className="empty">No silences: every alert notifies.</p>
         ) : (
-          <ul className="list">
+          <ul className="list silences">
             {silences.map((s) => (
               <SilenceRow
                 key={s.id}
@@ -280,6 +287,7 @@ export default function Silences() {
                   name="rrule"
                   defaultValue="FREQ=WEEKLY;BYDAY=SA;BYHOUR=2;BYMINUTE=0"
                   required
+                  size={36}
                 />
               </label>
               <label>
