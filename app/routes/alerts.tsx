@@ -141,7 +141,8 @@ export default function Alerts() {
                   · {a.ruleName}
                 </td>
                 <td>
-                  {a.status} <QuietBadges alert={a} />
+                  {a.status}
+                  <QuietBadges alert={a} />
                 </td>
                 <td>{a.count}</td>
                 <td title={when(a.openedAt)}>{ago(a.openedAt)}</td>
