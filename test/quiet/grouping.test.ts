@@ -92,6 +92,13 @@ describe("grouped notifications", () => {
     // Nothing more comes.
     await new Promise((r) => setTimeout(r, 1500));
     expect(await received(g.path, 3, 0)).toHaveLength(2);
+    // A grouped message is not kept, so it cannot be re-sent as it was.
+    const log = (await call("GET", `/v1/businesses/${g.business.id}/deliveries`)).json.items as {
+      id: string;
+      type: string;
+    }[];
+    const grouped = log.find((d) => d.type === "alert.group");
+    expect((await call("POST", `/v1/deliveries/${grouped?.id}/resend`)).status).toBe(409);
   });
 
   it("a silenced rule's 40 alerts notify nobody", async () => {
