@@ -357,6 +357,24 @@ describe("the web UI in Chromium", () => {
       "ops@example.com",
     ]);
     await page.screenshot({ path: `${shots}/silences.png`, fullPage: true });
+
+    // A storm of one rule is one row in the alerts list, opening into its alerts.
+    await c.json(
+      "POST",
+      `/v1/ingest/${business.id}`,
+      ["R1", "R2", "R3", "R4", "R5"].map((routeId) => ({ routeId, durationMs: 9000 })),
+      token,
+    );
+    await expect
+      .poll(async () => (await c.json("GET", `/v1/alerts?businessId=${business.id}`)).items.length)
+      .toBe(6);
+    await page.goto(`${ui.url}/alerts?businessId=${business.id}`);
+    const group = page.getByRole("button", { name: "6 alerts: Slow route" });
+    await expect.poll(() => group.count()).toBe(1);
+    expect(await page.locator("[data-alert]").count()).toBe(0);
+    await group.click();
+    await expect.poll(() => page.locator("[data-alert]").count()).toBe(6);
+    await page.screenshot({ path: `${shots}/alerts-grouped.png`, fullPage: true });
     await page.close();
 
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
