@@ -14,5 +14,6 @@ export default [
     route("businesses/:id/rules/check", "routes/rule-check.tsx"),
     route("businesses/:id/rules/backtest", "routes/rule-backtest.tsx"),
     route("businesses/:id/channels", "routes/channels.tsx"),
+    route("businesses/:id/silences", "routes/silences.tsx"),
   ]),
 ] satisfies RouteConfig;

@@ -101,6 +101,8 @@ export interface AlertJson {
   resolution: string | null;
   historical: boolean;
   context: Record<string, unknown>;
+  silenced: boolean;
+  inhibited: boolean;
 }
 
 /**

@@ -100,3 +100,30 @@ export function NoBusinesses() {
     </section>
   );
 }
+
+/** "silenced" and "inhibited" badges (each after a space): the alert notifies nobody right now. */
+export function QuietBadges({ alert }: { alert: { silenced: boolean; inhibited: boolean } }) {
+  return (
+    <>
+      {alert.silenced ? (
+        <>
+          {" "}
+          <span className="badge silenced" title="A silence matches it: nobody is notified">
+            silenced
+          </span>
+        </>
+      ) : null}
+      {alert.inhibited ? (
+        <>
+          {" "}
+          <span
+            className="badge inhibited"
+            title="A rule it depends on has an open alert: nobody is notified"
+          >
+            inhibited
+          </span>
+        </>
+      ) : null}
+    </>
+  );
+}

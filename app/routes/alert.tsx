@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
-import { Link, useActionData, useLoaderData, useNavigation } from "react-router";
-import { AlertActions } from "../components/forms";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
+import { AlertActions, InlineAction, QuietBadges } from "../components/forms";
 import { api, json } from "../lib/api.server";
 import { ago, when } from "../lib/format";
 import { LiveBadge, useLiveAlerts } from "../lib/live";
@@ -19,12 +19,20 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   assertSameOrigin(request);
   const client = await api(request, context.cloudflare.env);
   const param = { id: params.id ?? "" };
-  const intent = (await request.formData()).get("intent");
+  const form = await request.formData();
+  const intent = form.get("intent");
   const res =
     intent === "ack"
       ? await client.v1.alerts[":id"].ack.$post({ param })
-      : await client.v1.alerts[":id"].resolve.$post({ param });
-  if (res.ok) return { error: null };
+      : intent === "snooze"
+        ? await client.v1.alerts[":id"].snooze.$post({
+            param,
+            json: { for: String(form.get("for") ?? "1h") },
+          })
+        : intent === "forget"
+          ? await client.v1.alerts[":id"].forget.$post({ param })
+          : await client.v1.alerts[":id"].resolve.$post({ param });
+  if (res.ok) return { error: null, done: String(intent) };
   return { error: ((await res.json()) as { detail?: string }).detail ?? `failed (${res.status})` };
 }
 
@@ -45,6 +53,7 @@ export default function AlertPage() {
         <span className={`badge ${alert.severity}`}>{alert.severity}</span> {alert.summary}{" "}
         <LiveBadge live={live} />
       </h1>
+      <QuietBadges alert={alert} />
       <p className="muted">
         {alert.status} · rule {alert.ruleName} · {alert.count} time{alert.count === 1 ? "" : "s"} ·
         opened {ago(alert.openedAt)} · last {ago(alert.lastTriggeredAt)}
@@ -55,6 +64,41 @@ export default function AlertPage() {
         </p>
       ) : null}
       <AlertActions status={alert.status} busy={busy} />
+      {result?.done === "snooze" ? (
+        <p className="notice" role="status">
+          Snoozed: a silence on this rule and key was created.
+        </p>
+      ) : null}
+      <div className="row quiet-actions">
+        {alert.status !== "resolved" ? (
+          <Form method="post" className="inline">
+            <label>
+              Snooze for{" "}
+              <select name="for" defaultValue="1h">
+                {["30m", "1h", "4h", "1d", "7d"].map((d) => (
+                  <option key={d}>{d}</option>
+                ))}
+              </select>
+            </label>{" "}
+            <button type="submit" name="intent" value="snooze" disabled={busy}>
+              Snooze
+            </button>
+          </Form>
+        ) : null}
+        <Link
+          to={`/businesses/${business.id}/silences?ruleId=${alert.ruleId}&groupKey=${encodeURIComponent(alert.groupKey)}`}
+        >
+          Silence…
+        </Link>
+        {alert.groupKey ? (
+          <InlineAction
+            intent="forget"
+            label="Forget this key"
+            fields={{}}
+            confirm={`Forget “${alert.groupKey}”? The alert resolves and the key is not watched until it reports again.`}
+          />
+        ) : null}
+      </div>
       <section>
         <h2>History</h2>
         <ol className="timeline">

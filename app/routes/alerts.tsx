@@ -1,6 +1,7 @@
+import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useLoaderData, useNavigation } from "react-router";
-import { AlertActions, BusinessSelect } from "../components/forms";
+import { AlertActions, BusinessSelect, QuietBadges } from "../components/forms";
 import { api, json } from "../lib/api.server";
 import { ago, when } from "../lib/format";
 import { LiveBadge, useLiveAlerts } from "../lib/live";
@@ -49,6 +50,112 @@ export async function action({ request, context }: ActionFunctionArgs) {
       error: ((await res.json()) as { detail?: string }).detail ?? `failed (${res.status})`,
     };
   return { error: null };
+}
+
+type AlertItem = Awaited<ReturnType<typeof loader>>["alerts"]["items"][number];
+
+/** Alerts of one rule and status, opened within this long of each other, are shown as a group. */
+const GROUP_SPAN_MS = 5 * 60_000;
+/** Groups this large are collapsed. */
+const GROUP_MIN = 3;
+
+/** Consecutive alerts (newest first) of one business, rule and status opened close together. */
+function groupAlerts(items: AlertItem[]): AlertItem[][] {
+  const groups: AlertItem[][] = [];
+  for (const a of items) {
+    const group = groups.at(-1);
+    const first = group?.[0];
+    if (
+      group &&
+      first &&
+      first.businessId === a.businessId &&
+      first.ruleId === a.ruleId &&
+      first.status === a.status &&
+      Date.parse(first.openedAt) - Date.parse(a.openedAt) <= GROUP_SPAN_MS
+    )
+      group.push(a);
+    else groups.push([a]);
+  }
+  return groups;
+}
+
+function AlertRow({ a, business, busy }: { a: AlertItem; business: string; busy: boolean }) {
+  return (
+    <tr data-alert={a.id}>
+      <td>
+        <span className={`badge ${a.severity}`}>{a.severity}</span>
+      </td>
+      <td>
+        <details>
+          <summary>{a.summary}</summary>
+          <Link to={`/alerts/${a.id}`}>History and details</Link>
+          <pre className="context">{JSON.stringify(a.context, null, 2)}</pre>
+          {a.resolution ? <p className="muted">Resolved: {a.resolution}</p> : null}
+        </details>
+      </td>
+      <td>
+        <Link to={`/businesses/${a.businessId}`}>{business}</Link> · {a.ruleName}
+      </td>
+      <td>
+        {a.status}
+        <QuietBadges alert={a} />
+      </td>
+      <td>{a.count}</td>
+      <td title={when(a.openedAt)}>{ago(a.openedAt)}</td>
+      <td className="actions">
+        <AlertActions status={a.status} id={a.id} busy={busy} />
+      </td>
+    </tr>
+  );
+}
+
+/** A storm (many alerts of one rule opened together) as one row that opens into its alerts. */
+function AlertGroup({
+  alerts,
+  business,
+  busy,
+}: {
+  alerts: AlertItem[];
+  business: string;
+  busy: boolean;
+}) {
+  const [open, setOpen] = useState(false);
+  const first = alerts[0];
+  if (!first) return null;
+  const keys = alerts.map((a) => a.groupKey).filter((k) => k !== "");
+  const shown =
+    keys.slice(0, 3).join(", ") + (keys.length > 3 ? ` and ${keys.length - 3} more` : "");
+  const oldest = alerts.at(-1)?.openedAt ?? first.openedAt;
+  return (
+    <tbody className="alert-group" data-group={first.ruleId}>
+      <tr>
+        <td>
+          <span className={`badge ${first.severity}`}>{first.severity}</span>
+        </td>
+        <td>
+          <button
+            type="button"
+            className="link"
+            aria-expanded={open}
+            onClick={() => setOpen(!open)}
+          >
+            {open ? "▾" : "▸"} {alerts.length} alerts: {first.ruleName}
+          </button>
+          {shown ? <span className="muted"> · {shown}</span> : null}
+        </td>
+        <td>
+          <Link to={`/businesses/${first.businessId}`}>{business}</Link> · {first.ruleName}
+        </td>
+        <td>{first.status}</td>
+        <td>{alerts.reduce((n, a) => n + a.count, 0)}</td>
+        <td title={when(oldest)}>since {ago(oldest)}</td>
+        <td />
+      </tr>
+      {open
+        ? alerts.map((a) => <AlertRow key={a.id} a={a} business={business} busy={busy} />)
+        : null}
+    </tbody>
+  );
 }
 
 /** The next page's query: the same filters, from the cursor. */
@@ -120,35 +227,27 @@ export default function Alerts() {
               <th />
             </tr>
           </thead>
-          <tbody>
-            {alerts.items.map((a) => (
-              <tr key={a.id} data-alert={a.id}>
-                <td>
-                  <span className={`badge ${a.severity}`}>{a.severity}</span>
-                </td>
-                <td>
-                  <details>
-                    <summary>{a.summary}</summary>
-                    <Link to={`/alerts/${a.id}`}>History and details</Link>
-                    <pre className="context">{JSON.stringify(a.context, null, 2)}</pre>
-                    {a.resolution ? <p className="muted">Resolved: {a.resolution}</p> : null}
-                  </details>
-                </td>
-                <td>
-                  <Link to={`/businesses/${a.businessId}`}>
-                    {names.get(a.businessId) ?? a.businessId}
-                  </Link>{" "}
-                  · {a.ruleName}
-                </td>
-                <td>{a.status}</td>
-                <td>{a.count}</td>
-                <td title={when(a.openedAt)}>{ago(a.openedAt)}</td>
-                <td className="actions">
-                  <AlertActions status={a.status} id={a.id} busy={busy} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
+          {groupAlerts(alerts.items).map((group) =>
+            group.length >= GROUP_MIN ? (
+              <AlertGroup
+                key={group[0]?.id}
+                alerts={group}
+                business={names.get(group[0]?.businessId ?? "") ?? ""}
+                busy={busy}
+              />
+            ) : (
+              <tbody key={group[0]?.id}>
+                {group.map((a) => (
+                  <AlertRow
+                    key={a.id}
+                    a={a}
+                    business={names.get(a.businessId) ?? a.businessId}
+                    busy={busy}
+                  />
+                ))}
+              </tbody>
+            ),
+          )}
         </table>
       )}
       {alerts.nextCursor ? (

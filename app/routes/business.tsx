@@ -218,6 +218,7 @@ export default function BusinessPage() {
       </p>
       <p>
         <Link to={`/businesses/${business.id}/channels`}>Channels and deliveries</Link> ·{" "}
+        <Link to={`/businesses/${business.id}/silences`}>Silences</Link> ·{" "}
         <Link to={`/suggestions?businessId=${business.id}`}>Suggestions</Link> ·{" "}
         <Link to={`/alerts?businessId=${business.id}`}>Alerts</Link>
       </p>
@@ -336,6 +337,7 @@ export default function BusinessPage() {
               <span className="muted">{r.kind}</span> <code>{describeRule(r)}</code>
               {r.groupBy ? <span className="muted"> per {r.groupBy}</span> : null}{" "}
               <RuleStanding rule={r} />{" "}
+              <Link to={`/businesses/${business.id}/silences?ruleId=${r.id}`}>Silence</Link>{" "}
               <InlineAction
                 intent="toggle-rule"
                 label={r.enabled ? "Disable" : "Enable"}

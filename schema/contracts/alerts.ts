@@ -29,6 +29,12 @@ export const Alert = z
       description: "Event time that opened the alert (absence: the deadline)",
     }),
     context: z.record(z.string(), z.unknown()),
+    silenced: z
+      .boolean()
+      .openapi({ description: "A silence matches it: it notifies nobody while that lasts" }),
+    inhibited: z.boolean().openapi({
+      description: "An alert of a rule in its rule's `inhibitedBy` is open: it notifies nobody",
+    }),
   })
   .openapi("Alert");
 export type Alert = z.infer<typeof Alert>;
@@ -58,3 +64,16 @@ export type AlertTransition = z.infer<typeof AlertTransition>;
 export const AlertWithHistory = Alert.extend({ history: z.array(AlertTransition) }).openapi(
   "AlertWithHistory",
 );
+
+export const AlertSnooze = z
+  .object({
+    for: z
+      .string()
+      .regex(/^\d{1,6}(s|m|h|d)$/, "must be a duration like 30m, 1h or 1d")
+      .openapi({ example: "1h" }),
+    comment: z.string().max(1000).optional(),
+    createdBy: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict()
+  .openapi("AlertSnooze");
+export type AlertSnooze = z.infer<typeof AlertSnooze>;

@@ -13,6 +13,8 @@ const Duration = z
   .regex(/^\d{1,6}(s|m|h|d)$/, "must be a duration like 30m, 4h or 1d")
   .openapi({ description: "Re-notify an alert that stays open this often", example: "4h" });
 
+const Grouping = z.string().regex(/^\d{1,6}(s|m|h|d)$/, "must be a duration like 0s, 30s or 5m");
+
 const common = {
   name: z.string().trim().max(200).optional(),
   severities: z
@@ -22,6 +24,15 @@ const common = {
     .optional()
     .openapi({ description: "Only these severities; default all" }),
   renotifyAfter: Duration.optional(),
+  groupWait: Grouping.optional().openapi({
+    description:
+      "Openings within this long after one this channel was sent are held and sent together as one `alert.group` (default `30s`; `0s` sends each alone)",
+    example: "30s",
+  }),
+  groupInterval: Grouping.optional().openapi({
+    description: "At least this long between two grouped messages of this channel (default `5m`)",
+    example: "5m",
+  }),
   enabled: z.boolean().default(true),
 };
 
@@ -53,6 +64,8 @@ export const ChannelPatch = z
     to: z.string().email("must be an email address").max(320).optional(),
     severities: common.severities.nullable(),
     renotifyAfter: Duration.nullable().optional(),
+    groupWait: common.groupWait.nullable(),
+    groupInterval: common.groupInterval.nullable(),
     enabled: z.boolean().optional(),
   })
   .strict()
@@ -69,6 +82,8 @@ export const Channel = z
     to: z.string().optional(),
     severities: z.array(z.enum(severities)).nullable(),
     renotifyAfter: z.string().nullable(),
+    groupWait: z.string(),
+    groupInterval: z.string(),
     enabled: z.boolean(),
     createdAt: Timestamp,
   })

@@ -21,6 +21,19 @@ const common = {
     .max(50)
     .optional()
     .openapi({ description: "Channel ids; default all" }),
+  for: Duration.optional().openapi({
+    description: "The condition must hold this long before an alert opens (default `0s`: at once)",
+    example: "2m",
+  }),
+  keepFiringFor: Duration.optional().openapi({
+    description:
+      "An alert stays open this long after its condition cleared; a new trigger meanwhile continues it (default `2m`)",
+    example: "2m",
+  }),
+  inhibitedBy: z.array(z.string().min(1).max(64)).max(20).optional().openapi({
+    description:
+      "Rule ids: while an alert of one of them is open, this rule's alerts notify nobody",
+  }),
 };
 
 export const weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
@@ -141,6 +154,9 @@ export const RulePatch = z
     severity: z.enum(severities).optional(),
     enabled: z.boolean().optional(),
     channels: common.channels.nullable(),
+    for: common.for.nullable(),
+    keepFiringFor: common.keepFiringFor.nullable(),
+    inhibitedBy: common.inhibitedBy.nullable(),
     condition: Expression.optional(),
     tolerance: Tolerance.nullable().optional(),
     window: z.union([Duration, z.enum(["day", "week", "month"])]).optional(),

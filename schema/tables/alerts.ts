@@ -28,6 +28,10 @@ export const alerts = sqliteTable(
     context: text("context", { mode: "json" }).notNull(),
     /** Opened by backfilled history: listed, never notified. */
     historical: integer("historical", { mode: "boolean" }).notNull().default(false),
+    /** A silence matched it: it notified nobody while that lasted. */
+    silenced: integer("silenced", { mode: "boolean" }).notNull().default(false),
+    /** An alert of a rule in its rule's `inhibitedBy` was open. */
+    inhibited: integer("inhibited", { mode: "boolean" }).notNull().default(false),
     /** Sequence of the last transition applied; older copies never overwrite newer ones. */
     seq: integer("seq").notNull(),
   },

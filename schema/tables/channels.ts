@@ -18,6 +18,10 @@ export const channels = sqliteTable(
     severities: text("severities", { mode: "json" }).$type<string[] | null>(),
     /** Re-notify an alert that stays open this often, in seconds; null means never. */
     renotifySeconds: integer("renotify_seconds"),
+    /** Openings this soon after one that was sent are held and sent together; null: the default. */
+    groupWaitSeconds: integer("group_wait_seconds"),
+    /** Least time between two grouped messages; null: the default. */
+    groupIntervalSeconds: integer("group_interval_seconds"),
     enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
     createdAt: integer("created_at").notNull().default(now),
   },

@@ -2,3 +2,4 @@ export * from "./alerts";
 export { businesses, fields, sources, views } from "./businesses";
 export * from "./channels";
 export * from "./rules";
+export * from "./silences";

@@ -58,6 +58,8 @@ describe("notifications on the real local stack", () => {
       condition: "durationMs > 5000",
       groupBy: "routeId",
       severity: "critical",
+      // Resolve on the next event: this test is about delivery, not keep-firing.
+      keepFiringFor: "0s",
     });
 
     await api().json(

@@ -335,6 +335,113 @@ describe("the web UI in Chromium", () => {
     }
   });
 
+  it("snoozes an alert, and creates a recurring silence from it with a preview, at desktop and phone widths", async () => {
+    const c = client(api.url, admin);
+    const { business, token } = await c.business({
+      name: "Silences (UI)",
+      timezone: "Europe/Berlin",
+      fields: [
+        { name: "routeId", type: "string", required: true },
+        { name: "durationMs", type: "number", required: true },
+      ],
+    });
+    const rule = await c.json("POST", `/v1/businesses/${business.id}/rules`, {
+      name: "Slow route",
+      kind: "immediate",
+      condition: "durationMs > 5000",
+      groupBy: "routeId",
+    });
+    await c.json(
+      "POST",
+      `/v1/ingest/${business.id}`,
+      { routeId: "SFTP-BANK-A", durationMs: 9000 },
+      token,
+    );
+    let alertId = "";
+    await expect
+      .poll(async () => {
+        const { items } = await c.json("GET", `/v1/alerts?businessId=${business.id}`);
+        alertId = items[0]?.id ?? "";
+        return alertId;
+      })
+      .not.toBe("");
+
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await signIn(page);
+    await page.goto(`${ui.url}/alerts/${alertId}`);
+    await page.getByLabel("Snooze for").selectOption("4h");
+    await page.getByRole("button", { name: "Snooze" }).click();
+    await expect
+      .poll(() => page.getByRole("status").filter({ hasText: "Snoozed" }).count())
+      .toBe(1);
+    await expect.poll(() => page.getByText("silenced", { exact: true }).count()).toBe(1);
+    await page.screenshot({ path: `${shots}/alert-snoozed.png`, fullPage: true });
+
+    await page.getByRole("link", { name: "Silence…" }).click();
+    await page.waitForURL(/\/silences\?/);
+    expect(await page.getByLabel("Rule").inputValue()).toBe(rule.id);
+    expect(await page.getByLabel("Group key").inputValue()).toBe("SFTP-BANK-A");
+    await expect.poll(() => page.locator("[data-silence]").count()).toBe(1);
+    await page.getByLabel("Recurring (maintenance window)").check();
+    await page.getByLabel("Repeats (RRULE)").fill("FREQ=WEEKLY;BYDAY=SA;BYHOUR=2;BYMINUTE=0");
+    await page.getByLabel("For", { exact: true }).fill("2h");
+    await page.getByRole("button", { name: "Preview" }).click();
+    const preview = page.getByRole("status").filter({ hasText: "Next occurrences" }).locator("li");
+    await expect.poll(() => preview.count()).toBe(5);
+    expect(await preview.first().textContent()).toMatch(
+      /^Sat \d\d \w{3}, 02:00 → Sat \d\d \w{3}, 04:00$/,
+    );
+    await page.getByLabel("Why").fill("bank maintenance");
+    await page.getByLabel("Who").fill("ops@example.com");
+    await page.getByRole("button", { name: "Create silence" }).click();
+    await expect.poll(() => page.locator("[data-silence]").count()).toBe(2);
+    await expect
+      .poll(() =>
+        page.locator("[data-silence]").filter({ hasText: "bank maintenance" }).textContent(),
+      )
+      .toContain("every FREQ=WEEKLY;BYDAY=SA;BYHOUR=2;BYMINUTE=0 for 2h");
+    const silences = await c.json("GET", `/v1/businesses/${business.id}/silences`);
+    expect(silences.items.map((s: { createdBy: string }) => s.createdBy).sort()).toEqual([
+      "admin",
+      "ops@example.com",
+    ]);
+    await page.screenshot({ path: `${shots}/silences.png`, fullPage: true });
+
+    // A storm of one rule is one row in the alerts list, opening into its alerts.
+    await c.json(
+      "POST",
+      `/v1/ingest/${business.id}`,
+      ["R1", "R2", "R3", "R4", "R5"].map((routeId) => ({ routeId, durationMs: 9000 })),
+      token,
+    );
+    await expect
+      .poll(async () => (await c.json("GET", `/v1/alerts?businessId=${business.id}`)).items.length)
+      .toBe(6);
+    await page.goto(`${ui.url}/alerts?businessId=${business.id}`);
+    const group = page.getByRole("button", { name: "6 alerts: Slow route" });
+    await expect.poll(() => group.count()).toBe(1);
+    expect(await page.locator("[data-alert]").count()).toBe(0);
+    await group.click();
+    await expect.poll(() => page.locator("[data-alert]").count()).toBe(6);
+    await page.screenshot({ path: `${shots}/alerts-grouped.png`, fullPage: true });
+    await page.close();
+
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await signIn(phone);
+    for (const [path, shot] of [
+      [`/businesses/${business.id}/silences`, "silences-phone"],
+      [`/alerts/${alertId}`, "alert-phone"],
+    ] as const) {
+      await phone.goto(`${ui.url}${path}`);
+      await phone.screenshot({ path: `${shots}/${shot}.png`, fullPage: true });
+      const overflow = await phone.evaluate(
+        () => document.documentElement.scrollWidth - window.innerWidth,
+      );
+      expect(overflow, path).toBeLessThanOrEqual(0);
+    }
+    await phone.close();
+  });
+
   it("works at a phone's width", async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await signIn(page);

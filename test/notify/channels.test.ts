@@ -309,6 +309,8 @@ describe("the target guard in production mode", () => {
           eventTime: new Date().toISOString(),
           historical: false,
           context: {},
+          silenced: false,
+          inhibited: false,
         },
       };
       const batch = createMessageBatch<NotificationMessage>("anom-notifications", [

@@ -66,6 +66,8 @@ function message(
       eventTime: new Date().toISOString(),
       historical: false,
       context: {},
+      silenced: false,
+      inhibited: false,
     },
     ...overrides,
   };
@@ -239,6 +241,7 @@ describe("from alert to notification", () => {
       kind: "immediate",
       condition: "durationMs > 5000",
       severity: "critical",
+      keepFiringFor: "0s",
     });
     await ingest(business.id, token, { routeId: "A", durationMs: 9000 });
     await settle(business.id);

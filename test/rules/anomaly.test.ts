@@ -208,6 +208,8 @@ describe("anomaly rules", () => {
       field: "temperature",
       groupBy: "deviceId",
       sensitivity: "medium",
+      // History sent at once: the detector is under test here, not keep-firing.
+      keepFiringFor: "0s",
     });
     const { events, spikeTime } = history();
     const res = await ingest(business.id, token, events);

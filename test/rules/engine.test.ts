@@ -32,6 +32,7 @@ describe("immediate rules", () => {
     const rule = await createRule(business.id, {
       name: "Slow",
       kind: "immediate",
+      keepFiringFor: "0s",
       condition: "durationMs > 5000",
       groupBy: "routeId",
     });
@@ -64,6 +65,7 @@ describe("immediate rules", () => {
     await createRule(business.id, {
       name: "Flaky",
       kind: "immediate",
+      keepFiringFor: "0s",
       condition: "durationMs > 5000",
       tolerance: { atLeast: 2, ofLast: 3 },
     });
@@ -129,6 +131,9 @@ describe("absence rules", () => {
     expect(alert?.summary).toBe(`SFTP-BANK-A: no event for 20 min (last at ${hhmm})`);
 
     await ingest(business.id, token, route("SFTP-BANK-A", 1));
+    // It keeps firing for the default 2 minutes after the key reported, then resolves.
+    expect((await alertsOf(business.id))[0]?.status).toBe("open");
+    await fastForward(business.id, "keep");
     const [after] = await alertsOf(business.id);
     expect(after).toMatchObject({ status: "resolved", resolution: "an event arrived" });
   });
@@ -330,6 +335,8 @@ describe("aggregate rules", () => {
       token,
       [1, 2, 3].map((i) => ({ timestamp: at + i, amount: 1, who: "ann" })),
     );
+    await settle(business.id);
+    await fastForward(business.id, "keep");
     const [alert] = await alertsOf(business.id);
     expect(alert).toMatchObject({
       groupKey: "ann",

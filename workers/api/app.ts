@@ -15,6 +15,7 @@ import { fieldsApi } from "./fields";
 import { managementBodyLimit } from "./limits";
 import { newApp } from "./openapi";
 import { rulesApi } from "./rules";
+import { silencesApi } from "./silences";
 import { sourcesApi } from "./sources";
 import { suggestionActionsApi, suggestionsApi } from "./suggestions";
 import * as healthz from "./system/healthz";
@@ -68,6 +69,7 @@ export function createApp() {
     .route("/v1/businesses", eventsApi)
     .route("/v1/businesses", rulesApi)
     .route("/v1/businesses", channelsApi)
+    .route("/v1/businesses", silencesApi)
     .route("/v1/businesses", deliveriesApi)
     .route("/v1/businesses", viewsApi)
     .route("/v1/businesses", suggestionsApi)

@@ -74,6 +74,8 @@ export async function syncAlertIndex(
       context: a.context,
       historical: a.historical,
       seq: a.seq,
+      silenced: a.silenced,
+      inhibited: a.inhibited,
     };
     const {
       id: _id,

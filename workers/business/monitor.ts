@@ -5,6 +5,7 @@ import type { Rule, RuleStatus } from "../../schema/contracts/rules";
 import { getBusiness } from "../api/businesses/service";
 import { listChannels } from "../api/channels/service";
 import { listRules } from "../api/rules/service";
+import { listSilenceRows, silenceDef } from "../api/silences/service";
 import { database } from "../lib/db";
 import { notFound, ProblemError } from "../lib/errors";
 import { loadHistory } from "../profile/history";
@@ -21,7 +22,15 @@ import { WARM_UP_POINTS } from "./engine/anomaly";
 import { RuleEngine } from "./engine/engine";
 import type { ListEventsQuery, NewEvent, SeriesQuery } from "./events";
 import { insertEvents, listEvents, series } from "./events";
-import { JOB_NOTIFY, JOB_RENOTIFY, Notifier, sendQueued } from "./notifications";
+import {
+  JOB_GROUP,
+  JOB_NOTIFY,
+  JOB_RENOTIFY,
+  JOB_SILENCE,
+  Notifier,
+  sendQueued,
+} from "./notifications";
+import { SilenceWindow } from "./quiet/window";
 import { keepReplaying, replayPasses, replayStep, startReplay } from "./replay";
 import { PRUNE_INTERVAL_MS, pruneEvents } from "./retention";
 import { dueJobs, scheduleAt, scheduleAtMost, syncAlarm, unschedule } from "./schedule";
@@ -97,6 +106,7 @@ export class BusinessMonitor extends DurableObject<Env> {
       }
       const { lastSeq } = insertEvents(this.sql, batch.events, batch.receivedAt, batch.sourceId);
       const now = Date.now();
+      if (batch.events.length) engine.noteIngest(batch.receivedAt, now);
       engine.process(batch.events, now);
       const pending = lastSeq - archivedSeq(this.sql);
       scheduleAtMost(
@@ -186,10 +196,23 @@ export class BusinessMonitor extends DurableObject<Env> {
   }
 
   async resolve(businessId: string, alertId: string): Promise<AlertChange> {
-    return this.changeAlert(businessId, alertId, (alert, now) => {
-      this.alerts.resolve(alert, now, "resolved by hand");
+    return this.changeAlert(businessId, alertId, (alert, now, engine) => {
+      if (alert.status !== "resolved") engine.resolveByHand(alert, now);
       return undefined;
     });
+  }
+
+  /** "Forget this key": resolves the alert and drops the key's state (see RuleEngine.forgetKey). */
+  async forget(businessId: string, alertId: string): Promise<AlertChange> {
+    return this.changeAlert(businessId, alertId, (alert, now, engine) => {
+      engine.forgetKey(alert, now);
+      return undefined;
+    });
+  }
+
+  /** Reloads the silences after they changed; suppression is judged again at once. */
+  async syncSilences(businessId: string): Promise<void> {
+    return this.syncRules(businessId);
   }
 
   /**
@@ -255,7 +278,15 @@ export class BusinessMonitor extends DurableObject<Env> {
       for (const job of jobs) {
         if (engine.runJob(job.kind, job.key, now)) timers.add(job.kind);
         else if (job.kind === JOB_RENOTIFY) {
-          this.notifier?.renotify(this.alerts, job.key, now);
+          this.notifier?.renotify(job.key, now);
+          timers.add(job.kind);
+        } else if (job.kind === JOB_GROUP) {
+          if (this.notifier) this.notifier.flushGroup(job.key, now);
+          else unschedule(this.sql, JOB_GROUP, job.key);
+          timers.add(job.kind);
+        } else if (job.kind === JOB_SILENCE) {
+          unschedule(this.sql, JOB_SILENCE);
+          this.notifier?.refresh(now);
           timers.add(job.kind);
         }
       }
@@ -364,12 +395,12 @@ export class BusinessMonitor extends DurableObject<Env> {
   private async changeAlert(
     businessId: string,
     alertId: string,
-    change: (alert: AlertRecord, now: number) => string | undefined,
+    change: (alert: AlertRecord, now: number, engine: RuleEngine) => string | undefined,
   ): Promise<AlertChange> {
     const engine = await this.load(businessId);
     const alert = this.alerts.get(alertId);
     if (!alert) return { ok: false, status: 404 };
-    const refusal = this.transaction(engine, () => change(alert, Date.now()));
+    const refusal = this.transaction(engine, () => change(alert, Date.now(), engine));
     if (refusal) return { ok: false, status: 409, detail: refusal };
     await this.afterChange();
     return { ok: true, alert: toAlert(alert, businessId, engine.ruleName(alert.ruleId)) };
@@ -415,28 +446,47 @@ export class BusinessMonitor extends DurableObject<Env> {
 
   private async build(id: string): Promise<RuleEngine> {
     const db = database(this.env.DB);
-    const [business, rules, channels] = await Promise.all([
+    const [business, rules, channels, silenceRows] = await Promise.all([
       getBusiness(db, id),
       listRules(db, id),
       listChannels(db, id),
+      listSilenceRows(db, id),
     ]);
     const engine = new RuleEngine(this.sql, business, rules, this.alerts);
+    const silences: SilenceWindow[] = [];
+    for (const row of silenceRows) {
+      try {
+        silences.push(new SilenceWindow(silenceDef(row), business.timezone));
+      } catch (error) {
+        // The API checks schedules when saved; one that no longer parses silences nothing.
+        console.warn(`business ${id}: silence ${row.id} skipped`, error);
+      }
+    }
     const notifier = new Notifier(
       this.sql,
       business,
       channels,
-      (ruleId) => engine.ruleChannels(ruleId),
-      (ruleId) => engine.ruleName(ruleId),
+      {
+        channels: (ruleId) => engine.ruleChannels(ruleId),
+        name: (ruleId) => engine.ruleName(ruleId),
+        inhibitors: (ruleId) => engine.inhibitorsOf(ruleId),
+        kind: (ruleId) => engine.ruleKind(ruleId),
+      },
+      silences,
+      this.alerts,
+      engine.rules.map((r) => r.rule.id),
     );
     this.alerts.listener = (alert, type, transitionId, at) =>
       notifier.onTransition(alert, type, transitionId, at);
     this.remember(id);
     // Rules that start afresh learn from the history first; until they have caught up they sit out live events.
     const replaying = this.transaction(engine, () => {
-      const fresh = engine.reconcile(rules, Date.now());
+      const now = Date.now();
+      const fresh = engine.reconcile(rules, now);
+      notifier.refresh(now);
       keepReplaying(this.sql, new Set(engine.rules.map((r) => r.rule.id)));
       const due = startReplay(this.sql, fresh);
-      if (due) scheduleAtMost(this.sql, "replay", "", Date.now());
+      if (due) scheduleAtMost(this.sql, "replay", "", now);
       return due;
     });
     engine.pause(replayPasses(this.sql).flatMap((p) => p.rules));

@@ -87,6 +87,31 @@ const steps: string[][] = [
   ],
   // History: alerts opened by backfilled events are historical (listed, never notified).
   [`alter table alerts add column historical integer not null default 0`],
+  // Quiet alerting: pending and keep-firing state, keys retired from absence rules,
+  // suppression flags, and which channels heard of each alert's opening.
+  [
+    `alter table alerts add column silenced integer not null default 0`,
+    `alter table alerts add column inhibited integer not null default 0`,
+    `alter table rule_state add column expect text`,
+    `create table if not exists firing (
+       rule_id text not null, group_key text not null, phase text not null,
+       since integer not null, details text not null,
+       primary key (rule_id, group_key)) without rowid`,
+    `create table if not exists absence_muted (
+       rule_id text not null, group_key text not null,
+       primary key (rule_id, group_key)) without rowid`,
+    `create table if not exists alert_notified (
+       alert_id text not null, channel_id text not null, renotified integer not null default 0,
+       primary key (alert_id, channel_id)) without rowid`,
+    // Grouping: openings held for a channel's next grouped message, and when it last sent.
+    `create table if not exists group_held (
+       channel_id text not null, alert_id text not null, transition_id text not null,
+       at integer not null, primary key (channel_id, alert_id)) without rowid`,
+    `create table if not exists channel_state (
+       channel_id text primary key, last_sent integer not null, last_group integer)`,
+    // Stretches with no event from any source: absence rules do not blame the keys for them.
+    `create table if not exists ingest_gaps (ended integer primary key, length integer not null)`,
+  ],
 ];
 
 export const SCHEMA_VERSION = steps.length;

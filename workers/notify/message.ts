@@ -4,7 +4,8 @@ export type NotificationType =
   | "alert.opened"
   | "alert.acknowledged"
   | "alert.resolved"
-  | "alert.renotified";
+  | "alert.renotified"
+  | "alert.group";
 
 /** One message on the notifications Queue: one alert transition for one channel. */
 export interface NotificationMessage {
@@ -16,6 +17,9 @@ export interface NotificationMessage {
   businessId: string;
   businessName: string;
   channelId: string;
-  /** The alert as it was at the transition. */
+  /** The alert as it was at the transition (of a group: the first one). */
   alert: Alert;
+  /** `alert.group`: every alert the message lists, and a line that sums them up. */
+  alerts?: Alert[];
+  summary?: string;
 }

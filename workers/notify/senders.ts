@@ -46,10 +46,30 @@ async function post(
   }
 }
 
-/** The webhook body: `{ type, timestamp, data: <alert> }`. */
+/** The webhook body: `{ type, timestamp, data: <alert> }`; a group's data is `{ summary, alerts }`. */
 export function webhookBody(m: NotificationMessage): string {
-  return JSON.stringify({ type: m.type, timestamp: m.timestamp, data: m.alert });
+  const data = m.alerts ? { summary: m.summary ?? "", alerts: m.alerts } : m.alert;
+  return JSON.stringify({ type: m.type, timestamp: m.timestamp, data });
 }
+
+/** A group lists at most this many alerts in Slack and email (the webhook carries all). */
+const LISTED = 20;
+
+function listed(m: NotificationMessage): { lines: string[]; more: number } {
+  const alerts = m.alerts ?? [m.alert];
+  return {
+    lines: alerts.slice(0, LISTED).map((a) => `[${a.severity}] ${a.summary}`),
+    more: Math.max(0, alerts.length - LISTED),
+  };
+}
+
+const worst = (m: NotificationMessage) => {
+  const order = ["info", "warning", "critical"] as const;
+  return (m.alerts ?? [m.alert]).reduce(
+    (w, a) => (order.indexOf(a.severity) > order.indexOf(w) ? a.severity : w),
+    m.alert.severity,
+  );
+};
 
 /** Standard Webhooks: `webhook-id` (the transition id, stable across retries), `-timestamp`, `-signature`. */
 export function sendWebhook(
@@ -77,6 +97,7 @@ const verb: Record<NotificationMessage["type"], string> = {
   "alert.acknowledged": "acknowledged",
   "alert.resolved": "resolved",
   "alert.renotified": "still open",
+  "alert.group": "opened",
 };
 
 function alertLink(uiUrl: string, m: NotificationMessage): string {
@@ -85,6 +106,7 @@ function alertLink(uiUrl: string, m: NotificationMessage): string {
 
 /** A Slack message in Block Kit: severity, business, summary and a link to the alert. */
 export function slackPayload(m: NotificationMessage, uiUrl: string): Record<string, unknown> {
+  if (m.alerts) return slackGroupPayload(m, uiUrl);
   const a = m.alert;
   const headline = `${severityEmoji[a.severity]} *${a.severity.toUpperCase()}* alert ${verb[m.type]} in *${m.businessName}*`;
   return {
@@ -114,12 +136,43 @@ export function slackPayload(m: NotificationMessage, uiUrl: string): Record<stri
   };
 }
 
+/** One Slack message for a group: the summary line, then the alerts. */
+function slackGroupPayload(m: NotificationMessage, uiUrl: string): Record<string, unknown> {
+  const severity = worst(m);
+  const { lines, more } = listed(m);
+  const list = lines.map((l) => `• ${l}`).join("\n") + (more ? `\n…and ${more} more` : "");
+  return {
+    text: `${severity.toUpperCase()} ${m.summary ?? ""}`,
+    blocks: [
+      {
+        type: "section",
+        text: {
+          type: "mrkdwn",
+          text: `${severityEmoji[severity]} *${m.summary ?? ""}* in *${m.businessName}*`,
+        },
+      },
+      { type: "section", text: { type: "mrkdwn", text: list } },
+      {
+        type: "actions",
+        elements: [
+          {
+            type: "button",
+            text: { type: "plain_text", text: "Open in Anom" },
+            url: `${uiUrl.replace(/\/$/, "")}/alerts?businessId=${encodeURIComponent(m.businessId)}`,
+          },
+        ],
+      },
+    ],
+  };
+}
+
 export function sendSlack(url: string, m: NotificationMessage, uiUrl: string): Promise<SendResult> {
   return post(url, JSON.stringify(slackPayload(m, uiUrl)), {});
 }
 
 /** A MIME message (plain text and HTML) built by mimetext. */
 export function emailRaw(from: string, to: string, m: NotificationMessage, uiUrl: string): string {
+  if (m.alerts) return emailGroupRaw(from, to, m, uiUrl);
   const a = m.alert;
   const msg = createMimeMessage();
   msg.setSender({ name: "Anom alerts", addr: from });
@@ -135,6 +188,33 @@ export function emailRaw(from: string, to: string, m: NotificationMessage, uiUrl
   msg.addMessage({
     contentType: "text/html",
     data: `<p>Alert <b>${verb[m.type]}</b> in <b>${html(m.businessName)}</b></p><p style="font-size:16px">${html(a.summary)}</p><p>Rule: ${html(a.ruleName)}<br>Severity: ${a.severity}<br>Opened: ${a.openedAt}<br>Count: ${a.count}</p><p><a href="${html(link)}">Open in Anom</a></p>`,
+  });
+  return msg.asRaw();
+}
+
+const htmlText = (t: string) => t.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** One email for a group: the summary line as subject, the alerts listed. */
+function emailGroupRaw(from: string, to: string, m: NotificationMessage, uiUrl: string): string {
+  const msg = createMimeMessage();
+  msg.setSender({ name: "Anom alerts", addr: from });
+  msg.setRecipient(to);
+  msg.setSubject(`[${worst(m)}] ${m.businessName}: ${m.summary ?? ""}`);
+  msg.setHeader("Message-ID", `<${m.id}@anom>`);
+  const { lines, more } = listed(m);
+  const link = `${uiUrl.replace(/\/$/, "")}/alerts?businessId=${encodeURIComponent(m.businessId)}`;
+  const tail = more ? `…and ${more} more` : "";
+  msg.addMessage({
+    contentType: "text/plain",
+    data: `${m.summary ?? ""} in ${m.businessName}\n\n${lines.join("\n")}\n${tail}\n\n${link}\n`,
+  });
+  msg.addMessage({
+    contentType: "text/html",
+    data: `<p><b>${htmlText(m.summary ?? "")}</b> in <b>${htmlText(m.businessName)}</b></p><ul>${lines
+      .map((l) => `<li>${htmlText(l)}</li>`)
+      .join(
+        "",
+      )}</ul>${tail ? `<p>${tail}</p>` : ""}<p><a href="${htmlText(link)}">Open in Anom</a></p>`,
   });
   return msg.asRaw();
 }

@@ -1,10 +1,13 @@
 import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
-import type { Alert, AlertTransition } from "../../../schema/contracts/alerts";
+import type { Alert, AlertSnooze, AlertTransition } from "../../../schema/contracts/alerts";
+import type { Silence } from "../../../schema/contracts/silences";
 import type { AlertChange } from "../../business/monitor";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
-import { conflict, notFound } from "../../lib/errors";
+import { parseDuration } from "../../lib/duration";
+import { conflict, invalid, notFound } from "../../lib/errors";
 import { iso } from "../../lib/time";
+import { createSilence } from "../silences/service";
 
 const { alerts, alertTransitions } = tables;
 type AlertRow = typeof alerts.$inferSelect;
@@ -28,6 +31,8 @@ export function toAlert(row: AlertRow): Alert {
     eventTime: iso(row.eventTime),
     historical: row.historical,
     context: row.context as Record<string, unknown>,
+    silenced: row.silenced,
+    inhibited: row.inhibited,
   };
 }
 
@@ -101,7 +106,7 @@ export async function changeAlert(
   env: Env,
   db: Database,
   id: string,
-  action: "ack" | "resolve",
+  action: "ack" | "resolve" | "forget",
 ): Promise<Alert> {
   const row = await indexRow(db, id);
   const monitor = env.BUSINESS.get(env.BUSINESS.idFromName(row.businessId));
@@ -109,10 +114,32 @@ export async function changeAlert(
   const outcome = (
     action === "ack"
       ? await monitor.acknowledge(row.businessId, id)
-      : await monitor.resolve(row.businessId, id)
+      : action === "resolve"
+        ? await monitor.resolve(row.businessId, id)
+        : await monitor.forget(row.businessId, id)
   ) as AlertChange;
   if (outcome.ok) return outcome.alert;
   throw outcome.status === 404
     ? notFound("Alert", id)
     : conflict(outcome.detail ?? "The alert cannot change that way.");
+}
+
+/** Snoozing is a silence on the alert's rule and group key, from now for the duration. */
+export async function snoozeAlert(
+  env: Env,
+  db: Database,
+  id: string,
+  input: AlertSnooze,
+): Promise<Silence> {
+  const row = await indexRow(db, id);
+  const ms = parseDuration(input.for);
+  if (!ms) throw invalid("for", "must be a positive duration like 30m, 1h or 1d");
+  const now = Date.now();
+  return createSilence(env, db, row.businessId, {
+    matchers: { ruleId: row.ruleId, groupKey: row.groupKey },
+    startsAt: new Date(now).toISOString(),
+    endsAt: new Date(now + ms).toISOString(),
+    comment: input.comment ?? `Snoozed from alert ${row.id} for ${input.for}`,
+    ...(input.createdBy ? { createdBy: input.createdBy } : {}),
+  });
 }

@@ -28,10 +28,25 @@ export function toChannel(row: ChannelRow): Channel {
     ...target,
     severities: (row.severities as Channel["severities"]) ?? null,
     renotifyAfter: row.renotifySeconds ? formatDuration(row.renotifySeconds * 1000) : null,
+    groupWait: durationText(groupWaitMs(row)),
+    groupInterval: durationText(groupIntervalMs(row)),
     enabled: row.enabled,
     createdAt: iso(row.createdAt),
   };
 }
+
+/** Grouping defaults (see docs/notifications.md): a storm becomes one message, a lone alert is not delayed. */
+export const DEFAULT_GROUP_WAIT_MS = 30_000;
+export const DEFAULT_GROUP_INTERVAL_MS = 300_000;
+
+export const groupWaitMs = (row: ChannelRow) =>
+  row.groupWaitSeconds === null ? DEFAULT_GROUP_WAIT_MS : row.groupWaitSeconds * 1000;
+export const groupIntervalMs = (row: ChannelRow) =>
+  row.groupIntervalSeconds === null ? DEFAULT_GROUP_INTERVAL_MS : row.groupIntervalSeconds * 1000;
+
+const durationText = (ms: number) => (ms === 0 ? "0s" : formatDuration(ms));
+/** `0s` (off) or a positive duration, in seconds. */
+const seconds = (text: string) => (parseDuration(text) ?? 0) / 1000;
 
 /** Refuses webhook and Slack URLs that reach into a private network (unless allowed for local development). */
 async function checkUrl(
@@ -88,6 +103,8 @@ export async function createChannel(
     secret,
     severities: input.severities ?? null,
     renotifySeconds: input.renotifyAfter ? (parseDuration(input.renotifyAfter) ?? 0) / 1000 : null,
+    groupWaitSeconds: input.groupWait === undefined ? null : seconds(input.groupWait),
+    groupIntervalSeconds: input.groupInterval === undefined ? null : seconds(input.groupInterval),
     enabled: input.enabled,
     createdAt: at,
   };
@@ -120,6 +137,10 @@ export async function updateChannel(
     set.renotifySeconds =
       patch.renotifyAfter === null ? null : (parseDuration(patch.renotifyAfter) ?? 0) / 1000;
   }
+  if (patch.groupWait !== undefined)
+    set.groupWaitSeconds = patch.groupWait === null ? null : seconds(patch.groupWait);
+  if (patch.groupInterval !== undefined)
+    set.groupIntervalSeconds = patch.groupInterval === null ? null : seconds(patch.groupInterval);
   if (patch.enabled !== undefined) set.enabled = patch.enabled;
   await db.batch([
     db

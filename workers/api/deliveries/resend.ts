@@ -13,7 +13,7 @@ export const route = createRoute({
   request: { params: z.object({ id: IdParam("id", "dlv_01jz8k3m2qabcdefghjkmnpq") }) },
   responses: {
     202: jsonResponse(z.object({ queued: z.literal(true), transitionId: z.string() }), "Queued"),
-    ...problems(401, 404),
+    ...problems(401, 404, 409),
   },
 });
 

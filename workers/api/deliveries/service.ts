@@ -2,7 +2,7 @@ import { and, desc, eq, lt } from "drizzle-orm";
 import type { Delivery } from "../../../schema/contracts/channels";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
-import { notFound } from "../../lib/errors";
+import { conflict, notFound } from "../../lib/errors";
 import { iso } from "../../lib/time";
 import type { NotificationMessage, NotificationType } from "../../notify/message";
 import { getAlert } from "../alerts/service";
@@ -67,6 +67,10 @@ export async function resendDelivery(
 ): Promise<{ queued: true; transitionId: string }> {
   const row = (await db.select().from(deliveries).where(eq(deliveries.id, deliveryId)))[0];
   if (!row) throw notFound("Delivery", deliveryId);
+  if (row.eventType === "alert.group")
+    throw conflict(
+      "A grouped message listed its alerts as they were then and is not kept; it cannot be re-sent. Its alerts are in GET /v1/alerts.",
+    );
   const [business, alert] = await Promise.all([
     getBusiness(db, row.businessId),
     getAlert(db, row.alertId),

@@ -73,6 +73,25 @@ async function checkChannels(db: Database, businessId: string, ids: string[] | u
   });
 }
 
+/** `inhibitedBy` names other rules of the same business. */
+async function checkInhibitors(
+  db: Database,
+  businessId: string,
+  ids: string[] | undefined,
+  self?: string,
+) {
+  if (!ids?.length) return;
+  const known = new Set(
+    (await db.select({ id: rules.id }).from(rules).where(eq(rules.businessId, businessId))).map(
+      (r) => r.id,
+    ),
+  );
+  ids.forEach((id, i) => {
+    if (id === self) throw invalid(`inhibitedBy.${i}`, "a rule cannot inhibit itself");
+    if (!known.has(id)) throw invalid(`inhibitedBy.${i}`, `'${id}' is not a rule of this business`);
+  });
+}
+
 /** Tells the business's Durable Object that its rules changed, so the change applies at once. */
 async function applyToMonitor(env: Env, businessId: string) {
   await env.BUSINESS.get(env.BUSINESS.idFromName(businessId)).syncRules(businessId);
@@ -118,6 +137,7 @@ export async function createRule(
 ): Promise<Rule> {
   compileRule(input, business);
   await checkChannels(db, business.id, input.channels);
+  await checkInhibitors(db, business.id, input.inhibitedBy);
   const at = Date.now();
   const row = toRow(input, business.id, newId("rul", at), at, at);
   await db.batch([db.insert(rules).values(row), bumpVersion(db, business.id)]);
@@ -152,6 +172,7 @@ export async function updateRule(
   const next = parsed.data;
   compileRule(next, business);
   await checkChannels(db, business.id, next.channels);
+  await checkInhibitors(db, business.id, next.inhibitedBy, ruleId);
   const row = toRow(next, business.id, ruleId, Date.parse(current.createdAt), Date.now());
   const { id: _id, businessId: _b, createdAt: _c, ...changes } = row;
   await db.batch([

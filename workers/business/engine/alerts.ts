@@ -20,6 +20,10 @@ export interface AlertRecord {
   context: Record<string, unknown>;
   /** Opened by backfilled history (an event time over an hour before receipt): listed, never notified. */
   historical: boolean;
+  /** A silence matches it (it notifies nobody while that lasts). */
+  silenced: boolean;
+  /** An alert of a rule it is inhibited by is open. */
+  inhibited: boolean;
   /** Bumped on every change; the D1 copy never goes back to an older one. */
   seq: number;
 }
@@ -46,6 +50,8 @@ interface AlertRow {
   context: string;
   historical: number;
   seq: number;
+  silenced: number;
+  inhibited: number;
   [key: string]: SqlStorageValue;
 }
 
@@ -67,6 +73,8 @@ function fromRow(r: AlertRow): AlertRecord {
     context: JSON.parse(r.context),
     historical: r.historical === 1,
     seq: r.seq,
+    silenced: r.silenced === 1,
+    inhibited: r.inhibited === 1,
   };
 }
 
@@ -89,6 +97,8 @@ export function toAlert(a: AlertRecord, businessId: string, ruleName: string): A
     eventTime: iso(a.eventTime),
     historical: a.historical,
     context: a.context,
+    silenced: a.silenced,
+    inhibited: a.inhibited,
   };
 }
 
@@ -130,6 +140,25 @@ export class AlertStore {
   private track(a: AlertRecord): void {
     this.active.set(key(a.ruleId, a.groupKey), a);
     this.activePerRule.set(a.ruleId, (this.activePerRule.get(a.ruleId) ?? 0) + 1);
+  }
+
+  hasActive(ruleId: string): boolean {
+    return (this.activePerRule.get(ruleId) ?? 0) > 0;
+  }
+
+  /** Every active (open or acknowledged) alert. */
+  allActive(): AlertRecord[] {
+    return [...this.active.values()];
+  }
+
+  /** Records a change of an alert's suppression flags (copied to the D1 index). */
+  suppress(alert: AlertRecord, silenced: boolean, inhibited: boolean): boolean {
+    if (alert.silenced === silenced && alert.inhibited === inhibited) return false;
+    alert.silenced = silenced;
+    alert.inhibited = inhibited;
+    alert.seq += 1;
+    this.dirty.add(alert);
+    return true;
   }
 
   activeOfRule(ruleId: string): AlertRecord[] {
@@ -182,6 +211,8 @@ export class AlertStore {
       context: details.context,
       historical: details.historical ?? false,
       seq: 1,
+      silenced: false,
+      inhibited: false,
     };
     this.track(alert);
     this.transition(alert, "opened", at, null);
@@ -238,12 +269,13 @@ export class AlertStore {
     for (const a of this.dirty) {
       this.sql.exec(
         `insert into alerts (id, rule_id, group_key, status, severity, summary, opened_at, last_triggered_at,
-           acknowledged_at, resolved_at, resolution, count, event_time, context, historical, seq)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           acknowledged_at, resolved_at, resolution, count, event_time, context, historical, seq, silenced, inhibited)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          on conflict (id) do update set status = excluded.status, summary = excluded.summary,
            last_triggered_at = excluded.last_triggered_at, acknowledged_at = excluded.acknowledged_at,
            resolved_at = excluded.resolved_at, resolution = excluded.resolution, count = excluded.count,
-           context = excluded.context, seq = excluded.seq`,
+           context = excluded.context, seq = excluded.seq, silenced = excluded.silenced,
+           inhibited = excluded.inhibited`,
         a.id,
         a.ruleId,
         a.groupKey,
@@ -260,6 +292,8 @@ export class AlertStore {
         JSON.stringify(a.context),
         a.historical ? 1 : 0,
         a.seq,
+        a.silenced ? 1 : 0,
+        a.inhibited ? 1 : 0,
       );
       this.sql.exec(
         `insert into outbox (kind, alert_id, transition_id) values ('index', ?, null)`,

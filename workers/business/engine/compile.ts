@@ -17,8 +17,15 @@ export type Window =
   | { kind: "sliding"; ms: number; bucketMs: number }
   | { kind: "calendar"; period: Period };
 
+/** Alerts stay open this long after their condition cleared, unless the rule says otherwise (see docs/rules.md). */
+export const DEFAULT_KEEP_FIRING_MS = 120_000;
+
 interface Base {
   rule: Rule;
+  /** `for`: how long the condition must hold before an alert opens. */
+  forMs: number;
+  /** `keepFiringFor`: how long an alert stays open after its condition cleared. */
+  keepMs: number;
   where: Predicate | undefined;
   groupKey: (event: Record<string, EventValue>) => string;
 }
@@ -43,6 +50,15 @@ function sliding(text: string, path: string): Window & { kind: "sliding" } {
     ms,
     bucketMs: Math.max(1000, Math.ceil(ms / SLIDING_BUCKETS / 1000) * 1000),
   };
+}
+
+/** A duration that may be zero (`0s`), or the default when absent. */
+function durationOrZero(text: string | undefined, path: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (/^0+(s|m|h|d)$/.test(text)) return 0;
+  const ms = parseDuration(text);
+  if (ms === undefined) throw invalid(path, "must be a duration like 0s, 30s, 20m, 1h or 7d");
+  return ms;
 }
 
 function windowOf(text: string, path: string): Window {
@@ -71,7 +87,13 @@ export function compileRule(
         return v === undefined || v === null ? "" : String(v);
       }
     : () => "";
-  const base = { rule: rule as Rule, where, groupKey };
+  const base = {
+    rule: rule as Rule,
+    where,
+    groupKey,
+    forMs: durationOrZero(rule.for, "for", 0),
+    keepMs: durationOrZero(rule.keepFiringFor, "keepFiringFor", DEFAULT_KEEP_FIRING_MS),
+  };
 
   switch (rule.kind) {
     case "immediate": {

@@ -2,7 +2,7 @@ import type { Business } from "../../../schema/contracts/businesses";
 import type { Rule } from "../../../schema/contracts/rules";
 import type { NewEvent } from "../events";
 import { scheduleAt, scheduleAtMost, scheduleMany, unschedule } from "../schedule";
-import type { AlertStore } from "./alerts";
+import type { AlertRecord, AlertStore } from "./alerts";
 import { HISTORICAL_MS } from "./alerts";
 import type { DetectorState } from "./anomaly";
 import { closeEpisode, loadDetectorState, observe } from "./anomaly";
@@ -11,6 +11,8 @@ import { clock, localDate, periodOf } from "./calendar";
 import type { CompiledRule, Tolerance, Window } from "./compile";
 import { compileRule, stateFingerprint } from "./compile";
 import { compare } from "./expressions";
+import type { PendingDetails } from "./firing";
+import { FiringStore, JOB_KEEP, JOB_PENDING } from "./firing";
 import { aggregateText, formatNumber, humanDuration, mentionedValues, prefix } from "./summary";
 
 /** One bucket of an aggregate: count, sum, min and max of what fell into it. */
@@ -30,6 +32,16 @@ const splitKey = (key: string): [string, string] => {
 /** Jobs the engine puts on the business's schedule. */
 export const JOB_ABSENCE = "absence";
 export const JOB_WINDOW = "window";
+/** The group key of an absence rule's one "no data from any source" alert. */
+export const ALL_KEYS = "*";
+/** A pause in ingest at least this long is remembered as a gap (see docs/rules.md, outages). */
+export const GAP_MS = 60_000;
+const MINUTE = 60_000;
+/** Gaps older than this are forgotten (no absence window is longer). */
+const GAP_MEMORY_MS = 30 * 86_400_000;
+
+/** Every job of the engine's, keyed by `ruleId\ngroupKey`. */
+const ENGINE_JOBS = [JOB_ABSENCE, JOB_WINDOW, JOB_PENDING, JOB_KEEP];
 
 /**
  * Evaluates a business's rules on events and on time. Live state (last seen per
@@ -49,9 +61,13 @@ export class RuleEngine {
   private readonly touchedDetectors = new Set<string>();
   /** Rules whose history is still replaying, and whether the engine runs a replay right now. */
   private readonly paused = new Set<string>();
-  private muted = false;
+  private replayingMuted = false;
   /** Windows to look at again when time passes, by state key: the earliest due wins. */
   private readonly windowChecks = new Map<string, number>();
+  /** Pending and keep-firing state per (rule, group). */
+  readonly firing: FiringStore;
+  /** Absence keys resolved by hand or forgotten: silent until they report again. */
+  private readonly muted = new Set<string>();
 
   constructor(
     private readonly sql: SqlStorage,
@@ -59,6 +75,8 @@ export class RuleEngine {
     rules: Rule[],
     readonly alerts: AlertStore,
   ) {
+    this.firing = new FiringStore(sql);
+    this.loadMuted();
     for (const rule of rules) {
       if (!rule.enabled) continue;
       try {
@@ -70,6 +88,23 @@ export class RuleEngine {
         console.warn(`business ${business.id}: rule ${rule.id} skipped`, error);
       }
     }
+  }
+
+  private loadMuted(): void {
+    this.muted.clear();
+    for (const r of this.sql.exec<{ rule_id: string; group_key: string }>(
+      `select rule_id, group_key from absence_muted`,
+    ))
+      this.muted.add(stateKey(r.rule_id, r.group_key));
+  }
+
+  /** The rules whose open alerts keep this rule's alerts from notifying. */
+  inhibitorsOf(ruleId: string): string[] {
+    return this.byId.get(ruleId)?.rule.inhibitedBy ?? [];
+  }
+
+  ruleKind(ruleId: string): Rule["kind"] | undefined {
+    return this.byId.get(ruleId)?.rule.kind;
   }
 
   ruleName(ruleId: string): string {
@@ -100,7 +135,7 @@ export class RuleEngine {
       : this.paused.size
         ? this.rules.filter((r) => !this.paused.has(r.rule.id))
         : this.rules;
-    this.muted = replay?.muted ?? false;
+    this.replayingMuted = replay?.muted ?? false;
     for (const event of events) {
       for (const r of rules) {
         evaluations++;
@@ -122,7 +157,7 @@ export class RuleEngine {
         }
       }
     }
-    this.muted = false;
+    this.replayingMuted = false;
     return evaluations;
   }
 
@@ -233,6 +268,13 @@ export class RuleEngine {
     if (last === undefined || event.time > last) {
       this.lastSeen.set(key, event.time);
       this.touchedLastSeen.add(key);
+    }
+    if (this.muted.size && this.muted.delete(key)) {
+      this.sql.exec(
+        `delete from absence_muted where rule_id = ? and group_key = ?`,
+        r.rule.id,
+        group,
+      );
     }
     this.clear(r, group, now, "an event arrived");
   }
@@ -364,6 +406,10 @@ export class RuleEngine {
 
   // ---------------------------------------------------------------- alerts
 
+  /**
+   * The condition holds: continues the active alert (ending a keep-firing
+   * period), or opens one, or, with `for`, starts (or goes on) pending.
+   */
   private fire(
     r: CompiledRule,
     group: string,
@@ -372,22 +418,136 @@ export class RuleEngine {
     text: string,
     context: Record<string, unknown>,
   ) {
-    if (this.muted) return;
-    this.alerts.trigger(r.rule.id, group, now, {
-      severity: r.rule.severity,
-      summary: `${prefix(group)}${text}`,
+    if (this.replayingMuted) return;
+    const id = r.rule.id;
+    const label = group === ALL_KEYS ? "All keys" : group;
+    const details: PendingDetails = {
+      summary: `${prefix(label)}${text}`,
       eventTime,
       context,
       // Backfill notifies nobody; an absence deadline is not an event, and a late alarm is still news.
       historical: r.kind !== "absence" && now - eventTime > HISTORICAL_MS,
-    });
+    };
+    const row = this.firing.get(id, group);
+    if (this.alerts.activeFor(id, group)) {
+      if (row?.phase === "keeping") {
+        this.firing.delete(id, group);
+        unschedule(this.sql, JOB_KEEP, stateKey(id, group));
+      }
+    } else if (r.forMs > 0) {
+      const since = row?.phase === "pending" ? row.since : now;
+      if (now < since + r.forMs) {
+        this.firing.set({ ruleId: id, groupKey: group, phase: "pending", since, details });
+        if (!row) scheduleAt(this.sql, JOB_PENDING, stateKey(id, group), since + r.forMs);
+        return;
+      }
+      this.firing.delete(id, group);
+      unschedule(this.sql, JOB_PENDING, stateKey(id, group));
+    }
+    this.alerts.trigger(id, group, now, { severity: r.rule.severity, ...details });
   }
 
-  /** Resolves the (rule, group) alert if one is active; the reason is only worded then. */
+  /**
+   * The condition no longer holds: a pending alert never opens; an active one
+   * resolves, after `keepFiringFor` if the rule keeps firing. The reason is only
+   * worded when it is needed.
+   */
   private clear(r: CompiledRule, group: string, now: number, why: string | (() => string)) {
-    if (this.muted) return;
+    if (this.replayingMuted) return;
+    const id = r.rule.id;
+    const row = this.firing.get(id, group);
+    if (row?.phase === "pending") {
+      this.firing.delete(id, group);
+      unschedule(this.sql, JOB_PENDING, stateKey(id, group));
+      return;
+    }
+    const open = this.alerts.activeFor(id, group);
+    if (!open || row?.phase === "keeping") return;
+    const reason = typeof why === "string" ? why : why();
+    if (r.keepMs > 0) {
+      this.firing.set({
+        ruleId: id,
+        groupKey: group,
+        phase: "keeping",
+        since: now,
+        details: { why: reason },
+      });
+      scheduleAt(this.sql, JOB_KEEP, stateKey(id, group), now + r.keepMs);
+      return;
+    }
+    this.alerts.resolve(open, now, reason);
+  }
+
+  /** A pending alert whose `for` has passed opens; one the condition left is gone already. */
+  private openPending(r: CompiledRule, group: string, now: number) {
+    const row = this.firing.get(r.rule.id, group);
+    if (row?.phase !== "pending") return;
+    // The job runs when `for` has passed (rule edits re-plan it): trusted, so tests can move time.
+    this.firing.delete(r.rule.id, group);
+    const details = row.details as PendingDetails;
+    this.alerts.trigger(r.rule.id, group, now, { severity: r.rule.severity, ...details });
+  }
+
+  /** An alert whose condition stayed clear for `keepFiringFor` resolves. */
+  private endKeeping(r: CompiledRule, group: string, now: number) {
+    const row = this.firing.get(r.rule.id, group);
+    if (row?.phase !== "keeping") return;
+    this.firing.delete(r.rule.id, group);
     const open = this.alerts.activeFor(r.rule.id, group);
-    if (open) this.alerts.resolve(open, now, typeof why === "string" ? why : why());
+    if (open) this.alerts.resolve(open, now, (row.details as { why: string }).why);
+  }
+
+  /** Resolution by hand: no keep-firing; an absence key stays quiet until it reports again. */
+  resolveByHand(alert: AlertRecord, now: number): void {
+    this.alerts.resolve(alert, now, "resolved by hand");
+    this.dropFiring(alert.ruleId, alert.groupKey);
+    if (this.byId.get(alert.ruleId)?.kind === "absence") this.mute(alert.ruleId, alert.groupKey);
+  }
+
+  /**
+   * "Forget this key": resolves the alert and drops the key's live state; an
+   * absence rule stops expecting it until it reports again.
+   */
+  forgetKey(alert: AlertRecord, now: number): void {
+    const active = this.alerts.activeFor(alert.ruleId, alert.groupKey);
+    if (active) this.alerts.resolve(active, now, "the key was forgotten");
+    this.dropKey(alert.ruleId, alert.groupKey);
+    if (this.byId.get(alert.ruleId)?.kind === "absence") this.mute(alert.ruleId, alert.groupKey);
+  }
+
+  private mute(ruleId: string, group: string) {
+    this.muted.add(stateKey(ruleId, group));
+    this.sql.exec(
+      `insert into absence_muted (rule_id, group_key) values (?, ?) on conflict do nothing`,
+      ruleId,
+      group,
+    );
+    unschedule(this.sql, JOB_ABSENCE, stateKey(ruleId, group));
+  }
+
+  private dropFiring(ruleId: string, group: string) {
+    this.firing.delete(ruleId, group);
+    unschedule(this.sql, JOB_PENDING, stateKey(ruleId, group));
+    unschedule(this.sql, JOB_KEEP, stateKey(ruleId, group));
+  }
+
+  /** Every piece of live state of one (rule, group), as if it had never reported. */
+  private dropKey(ruleId: string, group: string) {
+    const key = stateKey(ruleId, group);
+    this.dropFiring(ruleId, group);
+    for (const table of ["last_seen", "agg", "tolerance", "anomaly", "absence_muted"]) {
+      this.sql.exec(`delete from ${table} where rule_id = ? and group_key = ?`, ruleId, group);
+    }
+    for (const kind of ENGINE_JOBS) unschedule(this.sql, kind, key);
+    for (const cache of [this.lastSeen, this.buckets, this.tolerance, this.detectors])
+      cache.delete(key);
+    this.touchedLastSeen.delete(key);
+    this.touchedTolerance.delete(key);
+    this.touchedDetectors.delete(key);
+    for (const touched of this.touchedBuckets)
+      if (touched.startsWith(`${key}\n`)) this.touchedBuckets.delete(touched);
+    this.windowChecks.delete(key);
+    this.muted.delete(key);
   }
 
   // ---------------------------------------------------------------- windows
@@ -475,20 +635,27 @@ export class RuleEngine {
 
   /** Runs a due job of the engine's; returns false when the job is not the engine's. */
   runJob(kind: string, key: string, now: number): boolean {
-    if (kind !== JOB_ABSENCE && kind !== JOB_WINDOW) return false;
+    if (!ENGINE_JOBS.includes(kind)) return false;
     const [ruleId, group] = splitKey(key);
     const r = this.byId.get(ruleId);
     unschedule(this.sql, kind, key);
     if (!r) return true;
     if (kind === JOB_ABSENCE && r.kind === "absence") this.checkAbsence(r, group, now);
     if (kind === JOB_WINDOW) this.checkWindow(r, group, now);
+    if (kind === JOB_PENDING) this.openPending(r, group, now);
+    if (kind === JOB_KEEP) this.endKeeping(r, group, now);
     return true;
   }
 
   private checkAbsence(r: CompiledRule & { kind: "absence" }, group: string, now: number) {
     const key = stateKey(r.rule.id, group);
+    if (this.muted.has(key)) return;
     const last = this.lastSeenOf(key);
-    const since = last ?? this.since(r.rule.id);
+    // A key that never reported counts only while the rule expects it (it may have been retired).
+    if (last === undefined && !r.expect.includes(group)) return;
+    // Time counts from the key's last event, but never from before ingest resumed after
+    // a gap at least one window long: an outage of ours or of the source is not the key's silence.
+    const since = Math.max(last ?? this.since(r.rule.id), this.resumedAfter(r.windowMs));
     const deadline = r.active.deadline(since, r.windowMs);
     if (!Number.isFinite(deadline)) return;
     if (deadline > now) {
@@ -497,6 +664,20 @@ export class RuleEngine {
     }
     if (this.alerts.activeFor(r.rule.id, group)) return;
     const tz = this.business.timezone;
+    if (r.rule.groupBy && this.dark(now, r.windowMs)) {
+      // Nothing from any key for a whole window: one alert for the rule, none per key.
+      // The key's timer stops here; `resume` plans it again when data arrives.
+      const lastIngest = this.lastIngest() ?? 0;
+      this.fire(
+        r,
+        ALL_KEYS,
+        now,
+        lastIngest + r.windowMs,
+        `no data from any source for ${humanDuration(Math.max(MINUTE, Math.round((now - lastIngest) / MINUTE) * MINUTE))} (last at ${clock(lastIngest, tz)}); keys are not checked one by one until data arrives`,
+        { lastIngest: new Date(lastIngest).toISOString() },
+      );
+      return;
+    }
     const text =
       last === undefined
         ? `no event for ${humanDuration(r.windowMs)} since the rule started (${clock(since, tz)})`
@@ -508,7 +689,11 @@ export class RuleEngine {
   }
 
   private checkWindow(r: CompiledRule, group: string, now: number) {
-    if (!this.alerts.activeFor(r.rule.id, group)) return;
+    if (
+      !this.alerts.activeFor(r.rule.id, group) &&
+      this.firing.get(r.rule.id, group)?.phase !== "pending"
+    )
+      return;
     if (r.kind === "aggregate") {
       if (r.window.kind === "calendar") {
         const open = this.alerts.activeFor(r.rule.id, group);
@@ -532,6 +717,62 @@ export class RuleEngine {
         this.clear(r, group, now, "the matching share fell back within tolerance");
       }
     }
+  }
+
+  /** When this object last received events (any source, any key). */
+  private lastIngest(): number | undefined {
+    const row = this.sql
+      .exec<{ value: string }>(`select value from meta where key = 'last_ingest'`)
+      .toArray()[0];
+    return row ? Number(row.value) : undefined;
+  }
+
+  /** Whether no event at all arrived for at least `windowMs` (never, if none ever arrived). */
+  private dark(now: number, windowMs: number): boolean {
+    const last = this.lastIngest();
+    return last !== undefined && now - last >= windowMs;
+  }
+
+  /** The end of the latest ingest gap at least `windowMs` long, or 0. */
+  private resumedAfter(windowMs: number): number {
+    return (
+      this.sql
+        .exec<{ ended: number | null }>(
+          `select max(ended) as ended from ingest_gaps where length >= ?`,
+          windowMs,
+        )
+        .one().ended ?? 0
+    );
+  }
+
+  /**
+   * Called on every batch, before its events count: remembers when events last
+   * arrived and, after a pause of at least a minute, the gap, then resolves the
+   * rules' "no data from any source" alerts and re-plans their timers from now.
+   */
+  noteIngest(receivedAt: number, now: number): void {
+    const last = this.lastIngest();
+    this.sql.exec(
+      `insert into meta (key, value) values ('last_ingest', ?)
+       on conflict (key) do update set value = excluded.value`,
+      String(receivedAt),
+    );
+    const gap = last === undefined ? 0 : receivedAt - last;
+    let shortest = GAP_MS;
+    for (const r of this.rules) {
+      if (r.kind !== "absence") continue;
+      shortest = Math.min(shortest, r.windowMs);
+      const dark = this.alerts.activeFor(r.rule.id, ALL_KEYS);
+      if (dark) this.alerts.resolve(dark, now, "data arrives again");
+      if (gap > 0 && gap >= r.windowMs) this.planAbsence(r, now);
+    }
+    if (gap === 0 || gap < shortest) return;
+    this.sql.exec(
+      `insert into ingest_gaps (ended, length) values (?, ?) on conflict do nothing`,
+      receivedAt,
+      gap,
+    );
+    this.sql.exec(`delete from ingest_gaps where ended < ?`, receivedAt - GAP_MEMORY_MS);
   }
 
   private since(ruleId: string): number {
@@ -662,6 +903,8 @@ export class RuleEngine {
     this.touchedDetectors.clear();
     this.windowChecks.clear();
     this.alerts.reload();
+    this.firing.reload();
+    this.loadMuted();
   }
 
   // ---------------------------------------------------------------- rule changes
@@ -676,14 +919,13 @@ export class RuleEngine {
    */
   reconcile(allRules: Rule[], now: number): string[] {
     const fresh: string[] = [];
-    const stored = new Map(
-      this.sql
-        .exec<{ rule_id: string; fingerprint: string }>(
-          `select rule_id, fingerprint from rule_state`,
-        )
-        .toArray()
-        .map((r) => [r.rule_id, r.fingerprint]),
-    );
+    const rows = this.sql
+      .exec<{ rule_id: string; fingerprint: string; expect: string | null }>(
+        `select rule_id, fingerprint, expect from rule_state`,
+      )
+      .toArray();
+    const stored = new Map(rows.map((r) => [r.rule_id, r.fingerprint]));
+    const expected = new Map(rows.map((r) => [r.rule_id, r.expect]));
     const all = new Map(allRules.map((r) => [r.id, r]));
     for (const [ruleId] of stored) {
       const rule = all.get(ruleId);
@@ -706,9 +948,37 @@ export class RuleEngine {
           now,
         );
       }
-      if (r.kind === "absence") this.planAbsence(r, now);
+      if (r.kind === "absence") {
+        const was = previous === fingerprint ? expected.get(r.rule.id) : null;
+        this.retireUnexpected(r, was ?? null, now);
+        this.planAbsence(r, now);
+      }
+      this.replanFiring(r);
     }
     return fresh;
+  }
+
+  /** Keys taken out of `expect` are retired: their alert resolves and they are not watched until they report again. */
+  private retireUnexpected(r: CompiledRule & { kind: "absence" }, was: string | null, now: number) {
+    const next = JSON.stringify(r.expect);
+    if (was === next) return;
+    const before: string[] = was ? JSON.parse(was) : [];
+    for (const group of before) {
+      if (r.expect.includes(group)) continue;
+      const open = this.alerts.activeFor(r.rule.id, group);
+      if (open) this.alerts.resolve(open, now, "the key is no longer expected");
+      this.dropKey(r.rule.id, group);
+    }
+    this.sql.exec(`update rule_state set expect = ? where rule_id = ?`, next, r.rule.id);
+  }
+
+  /** Pending and keep-firing periods follow the rule's current `for` and `keepFiringFor`. */
+  private replanFiring(r: CompiledRule) {
+    for (const row of this.firing.ofRule(r.rule.id)) {
+      const key = stateKey(row.ruleId, row.groupKey);
+      if (row.phase === "pending") scheduleAt(this.sql, JOB_PENDING, key, row.since + r.forMs);
+      else scheduleAt(this.sql, JOB_KEEP, key, row.since + r.keepMs);
+    }
   }
 
   /** (Re)schedules every timer of an absence rule: known keys from their last event, expected ones from the start. */
@@ -719,7 +989,10 @@ export class RuleEngine {
       r.rule.id,
     )) {
       known.add(row.group_key);
-      if (!this.alerts.activeFor(r.rule.id, row.group_key)) {
+      if (
+        !this.alerts.activeFor(r.rule.id, row.group_key) &&
+        !this.muted.has(stateKey(r.rule.id, row.group_key))
+      ) {
         scheduleAt(
           this.sql,
           JOB_ABSENCE,
@@ -730,7 +1003,12 @@ export class RuleEngine {
     }
     const since = this.since(r.rule.id);
     for (const group of r.expect) {
-      if (known.has(group) || this.alerts.activeFor(r.rule.id, group)) continue;
+      if (
+        known.has(group) ||
+        this.alerts.activeFor(r.rule.id, group) ||
+        this.muted.has(stateKey(r.rule.id, group))
+      )
+        continue;
       scheduleAt(
         this.sql,
         JOB_ABSENCE,
@@ -742,18 +1020,26 @@ export class RuleEngine {
 
   private forget(ruleId: string, now: number, why: string) {
     for (const alert of this.alerts.activeOfRule(ruleId)) this.alerts.resolve(alert, now, why);
-    for (const table of ["last_seen", "agg", "tolerance", "anomaly", "rule_state"]) {
+    for (const table of [
+      "last_seen",
+      "agg",
+      "tolerance",
+      "anomaly",
+      "rule_state",
+      "absence_muted",
+    ]) {
       this.sql.exec(`delete from ${table} where rule_id = ?`, ruleId);
     }
+    this.firing.deleteRule(ruleId);
     this.sql.exec(
-      `delete from schedule where kind in (?, ?) and key >= ? and key < ?`,
-      JOB_ABSENCE,
-      JOB_WINDOW,
+      `delete from schedule where kind in (select value from json_each(?)) and key >= ? and key < ?`,
+      JSON.stringify(ENGINE_JOBS),
       `${ruleId}\n`,
       `${ruleId}\u000b`,
     );
     for (const cache of [this.lastSeen, this.buckets, this.tolerance, this.detectors]) {
       for (const key of cache.keys()) if (key.startsWith(`${ruleId}\n`)) cache.delete(key);
     }
+    for (const key of this.muted) if (key.startsWith(`${ruleId}\n`)) this.muted.delete(key);
   }
 }

@@ -1,0 +1,13 @@
+import { newApp } from "../openapi";
+import * as create from "./create";
+import * as remove from "./delete";
+import * as get from "./get";
+import * as list from "./list";
+import * as update from "./update";
+
+export const silencesApi = newApp()
+  .openapi(create.route, create.handler)
+  .openapi(list.route, list.handler)
+  .openapi(get.route, get.handler)
+  .openapi(update.route, update.handler)
+  .openapi(remove.route, remove.handler);
