@@ -55,6 +55,8 @@ describe("history import", () => {
       kind: "immediate",
       condition: "durationMs > 5000",
       groupBy: "routeId",
+      // Resolved by the next event, so the order the events were sent in shows.
+      keepFiringFor: "0s",
     });
     const year = Date.now() - 365 * DAY;
     expect(

@@ -172,7 +172,8 @@ describe("backtests", () => {
       {
         groupKey: "SFTP-A",
         openedAt: new Date(t0 + 50 * 60_000 + 30 * 60_000).toISOString(),
-        resolvedAt: new Date(t0 + 3 * HOUR).toISOString(),
+        // Files came back at t0 + 3 h; the alert kept firing for the default 2 minutes.
+        resolvedAt: new Date(t0 + 3 * HOUR + 2 * 60_000).toISOString(),
         summary: expect.stringMatching(/^SFTP-A: no event for 30 min/),
       },
     ]);
@@ -204,21 +205,35 @@ describe("backtests", () => {
     expect(range.json.errors[0].path).toBe("from");
   });
 
-  // Rules judged on events alone. Rules with timers (absence, windows) differ by
-  // design when history is sent in bulk: the backtest runs their timers on the
-  // events' clock, as if the history were happening, while a bulk backfill's
-  // timers run once, on the alarm, after it (see docs/rules.md).
+  // Rules judged on events alone. Rules with timers (absence, windows, `for`,
+  // `keepFiringFor`) differ by design when history is sent in bulk: the backtest
+  // runs their timers on the events' clock, as if the history were happening,
+  // while a bulk backfill's timers run on the wall clock, on the alarm after it
+  // (see docs/rules.md). So these rules resolve at once (`keepFiringFor: 0s`).
   it("raise what the live engine raises, for rules judged on events (property)", async () => {
     const rules = [
-      { name: "Slow", kind: "immediate", condition: "durationMs > 800", groupBy: "routeId" },
+      {
+        name: "Slow",
+        kind: "immediate",
+        condition: "durationMs > 800",
+        groupBy: "routeId",
+        keepFiringFor: "0s",
+      },
       {
         name: "Often slow",
+        keepFiringFor: "0s",
         kind: "immediate",
         condition: "durationMs > 500",
         tolerance: { atLeast: 3, ofLast: 5 },
         groupBy: "routeId",
       },
-      { name: "Odd", kind: "anomaly", field: "durationMs", groupBy: "routeId" },
+      {
+        name: "Odd",
+        kind: "anomaly",
+        field: "durationMs",
+        groupBy: "routeId",
+        keepFiringFor: "0s",
+      },
     ];
     await fc.assert(
       fc.asyncProperty(

@@ -2,7 +2,7 @@ import type { Business } from "../../schema/contracts/businesses";
 import type { Rule } from "../../schema/contracts/rules";
 import { iso } from "../lib/time";
 import { AlertStore } from "./engine/alerts";
-import { JOB_ABSENCE, JOB_WINDOW, RuleEngine } from "./engine/engine";
+import { ENGINE_JOBS, RuleEngine } from "./engine/engine";
 import { readArchived, readHeld, type SentEvent } from "./replay";
 
 /** A backtest reads at most this many events (the newest before its end); the DO holds them in memory. */
@@ -91,10 +91,6 @@ function evaluate(
   to: number,
 ): BacktestResult {
   const engine = new RuleEngine(sql, business, [{ ...rule, enabled: true }], new AlertStore(sql));
-  const timed =
-    rule.kind === "absence" ||
-    rule.kind === "aggregate" ||
-    (rule.kind === "immediate" && rule.tolerance !== undefined);
   const keyFrom = `${rule.id}\n`;
   const keyTo = `${rule.id}\u000b`;
   /** Runs the rule's timers due by `clock`, as the alarm would have. */
@@ -102,10 +98,10 @@ function evaluate(
     for (let round = 0; round < 10_000; round++) {
       const due = sql
         .exec<{ kind: string; key: string; due: number }>(
-          `select kind, key, due from schedule where kind in (?, ?) and key >= ? and key < ? and due <= ?
+          `select kind, key, due from schedule
+           where kind in (select value from json_each(?)) and key >= ? and key < ? and due <= ?
            order by due limit 1`,
-          JOB_ABSENCE,
-          JOB_WINDOW,
+          JSON.stringify(ENGINE_JOBS),
           keyFrom,
           keyTo,
           clock,
@@ -119,13 +115,14 @@ function evaluate(
   let clock = Number.NEGATIVE_INFINITY;
   let counted = 0;
   for (const e of events) {
-    if (timed) timers(Math.max(clock, e.time));
+    timers(Math.max(clock, e.time));
     clock = Math.max(clock, e.time);
     engine.process([e], clock);
-    if (timed) engine.flush();
+    // Timers are rows in the schedule: every rule has some (deadlines, windows, `for`, `keepFiringFor`).
+    engine.flush();
     if (e.time >= from) counted++;
   }
-  if (timed) timers(to);
+  timers(to);
   engine.flush();
   const alerts = sql
     .exec<{ group_key: string; event_time: number; resolved_at: number | null; summary: string }>(

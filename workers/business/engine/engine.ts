@@ -41,7 +41,7 @@ const MINUTE = 60_000;
 const GAP_MEMORY_MS = 30 * 86_400_000;
 
 /** Every job of the engine's, keyed by `ruleId\ngroupKey`. */
-const ENGINE_JOBS = [JOB_ABSENCE, JOB_WINDOW, JOB_PENDING, JOB_KEEP];
+export const ENGINE_JOBS = [JOB_ABSENCE, JOB_WINDOW, JOB_PENDING, JOB_KEEP];
 
 /**
  * Evaluates a business's rules on events and on time. Live state (last seen per
