@@ -149,11 +149,18 @@ describe("backtests", () => {
   it("answer what an absence rule would have raised over a gap, without touching live state", async () => {
     const { business, token } = await businessWithSource(routes);
     const t0 = Date.now() - 10 * HOUR;
-    const events = [
-      ...Array.from({ length: 6 }, (_, i) => ({ timestamp: t0 + i * 600_000 })),
+    const a = [
+      ...Array.from({ length: 6 }, (_, i) => t0 + i * 600_000),
       // Two hours of silence, then files again.
-      ...Array.from({ length: 6 }, (_, i) => ({ timestamp: t0 + 3 * HOUR + i * 600_000 })),
-    ].map((e) => ({ ...e, routeId: "SFTP-A", durationMs: 100 }));
+      ...Array.from({ length: 6 }, (_, i) => t0 + 3 * HOUR + i * 600_000),
+    ].map((timestamp) => ({ timestamp, routeId: "SFTP-A", durationMs: 100 }));
+    // Another route keeps sending meanwhile, so A's silence is A's, not an outage.
+    const b = Array.from({ length: 24 }, (_, i) => ({
+      timestamp: t0 + i * 600_000 + 1_000,
+      routeId: "SFTP-B",
+      durationMs: 100,
+    }));
+    const events = [...a, ...b].sort((x, y) => x.timestamp - y.timestamp);
     await ingest(business.id, token, events);
     const before = await runInDurableObject(
       stubOf(business.id),
@@ -163,11 +170,11 @@ describe("backtests", () => {
     const res = await call("POST", `/v1/businesses/${business.id}/rules/backtest`, {
       body: {
         rule: { name: "No file", kind: "absence", window: "30m", groupBy: "routeId" },
-        to: t0 + 4 * HOUR,
+        to: t0 + 3.9 * HOUR,
       },
     });
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ events: 12, truncated: false });
+    expect(res.json).toMatchObject({ events: 36, truncated: false });
     expect(res.json.alerts).toEqual([
       {
         groupKey: "SFTP-A",

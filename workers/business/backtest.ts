@@ -112,11 +112,16 @@ function evaluate(
       engine.flush();
     }
   };
+  // "No data from any source" is judged on the events' clock too: the live
+  // record of arrivals (and outages) is the platform's, not the history's.
+  sql.exec(`delete from ingest_gaps`);
+  sql.exec(`delete from meta where key = 'last_ingest'`);
   let clock = Number.NEGATIVE_INFINITY;
   let counted = 0;
   for (const e of events) {
     timers(Math.max(clock, e.time));
     clock = Math.max(clock, e.time);
+    engine.noteIngest(clock, clock);
     engine.process([e], clock);
     // Timers are rows in the schedule: every rule has some (deadlines, windows, `for`, `keepFiringFor`).
     engine.flush();
