@@ -169,10 +169,13 @@ const businesses = [
       },
     ],
     // Four days of readings every 10 min, so the anomaly rule has learnt each sensor's normal.
+    // The last readings are from just now: rules created after the history learn
+    // each sensor's last event from it, and a 30 s absence rule must not take the
+    // hop from history to the live stream for sensors going silent.
     history: () => {
       const events = [];
       const now = Date.now();
-      for (let t = now - 4 * 86_400_000; t < now - 60_000; t += 600_000) {
+      for (let t = now - 2_000 - 4 * 86_400_000; t <= now - 2_000; t += 600_000) {
         for (const deviceId of devices) {
           events.push({ timestamp: t, deviceId, temperature: normalTemperature(t), humidity: 60 });
         }
@@ -199,8 +202,9 @@ async function setUp(spec) {
   const { token } = await call("POST", `/v1/businesses/${business.id}/sources`, {
     name: `demo-${Date.now()}`,
   });
-  // Rules that learn see the history; the others start with the live stream (a 30 s
-  // absence rule would only complain about the gaps of 10-minute history).
+  // Rules that learn see the history as it arrives; the others are created after it
+  // and learn it by replay (a 30 s absence rule live during the 10-minute history
+  // would only complain about its gaps).
   const learning = rules.filter((r) => r.kind === "anomaly");
   await createRules(learning);
   console.log(`${existing ? "Using" : "Created"} ${spec.name} (${business.id})`);
