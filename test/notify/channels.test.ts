@@ -7,6 +7,7 @@ import { ProblemError } from "../../workers/lib/errors";
 import { isPrivateHost, parseIPv4, parseIPv6 } from "../../workers/lib/net";
 import type { NotificationMessage } from "../../workers/notify/message";
 import { call, createBusiness, receiverUrl } from "../helpers";
+import { alertMessage } from "../support/messages";
 
 describe("channels API", () => {
   it("creates a webhook channel whose secret is shown once", async () => {
@@ -284,35 +285,7 @@ describe("the target guard in production mode", () => {
         body: { type: "webhook", url: `http://${host}:${port}${path}` },
       });
       expect(ch.status).toBe(201);
-      const m = {
-        id: `atr_guard${path}`,
-        type: "alert.opened" as const,
-        timestamp: new Date().toISOString(),
-        businessId: b.id,
-        businessName: "x",
-        channelId: ch.json.id,
-        alert: {
-          id: `alt_guard${path}`,
-          businessId: b.id,
-          ruleId: "rul_x",
-          ruleName: "r",
-          groupKey: "",
-          status: "open" as const,
-          severity: "critical" as const,
-          summary: "s",
-          openedAt: new Date().toISOString(),
-          lastTriggeredAt: new Date().toISOString(),
-          acknowledgedAt: null,
-          resolvedAt: null,
-          resolution: null,
-          count: 1,
-          eventTime: new Date().toISOString(),
-          historical: false,
-          context: {},
-          silenced: false,
-          inhibited: false,
-        },
-      };
+      const m = alertMessage(b.id, ch.json.id);
       const batch = createMessageBatch<NotificationMessage>("anom-notifications", [
         { id: `msg${path}`, timestamp: new Date(), attempts: 1, body: m },
       ]);

@@ -20,6 +20,7 @@ import {
   receiverUrl,
   settle,
 } from "../helpers";
+import { alertMessage } from "../support/messages";
 
 let counter = 0;
 const uniquePath = (name: string) => `/${name}-${Date.now()}-${++counter}`;
@@ -36,49 +37,12 @@ async function webhookChannel(
   return res.json as { id: string; secret: string };
 }
 
-function message(
-  businessId: string,
-  channelId: string,
-  overrides: Partial<NotificationMessage> = {},
-): NotificationMessage {
-  return {
-    id: `atr_test${++counter}`,
-    type: "alert.opened",
-    timestamp: new Date().toISOString(),
-    businessId,
-    businessName: "Camel routes",
-    channelId,
-    alert: {
-      id: `alt_test${counter}`,
-      businessId,
-      ruleId: "rul_x",
-      ruleName: "Slow route",
-      groupKey: "SFTP-BANK-A",
-      status: "open",
-      severity: "critical",
-      summary: "SFTP-BANK-A: durationMs > 5000 (durationMs = 6120)",
-      openedAt: new Date().toISOString(),
-      lastTriggeredAt: new Date().toISOString(),
-      acknowledgedAt: null,
-      resolvedAt: null,
-      resolution: null,
-      count: 1,
-      eventTime: new Date().toISOString(),
-      historical: false,
-      context: {},
-      silenced: false,
-      inhibited: false,
-    },
-    ...overrides,
-  };
-}
-
 /** Runs the real consumer on a batch, as the Queue would. */
 async function consume(queue: string, messages: NotificationMessage[], attempts = 1) {
   const batch = createMessageBatch<NotificationMessage>(
     queue,
     messages.map((body, i) => ({
-      id: `msg-${counter}-${i}`,
+      id: `msg-${body.id}-${i}`,
       timestamp: new Date(),
       attempts,
       body,
@@ -109,7 +73,7 @@ describe("webhook delivery", () => {
     const { business } = await businessWithSource();
     const path = uniquePath("signed");
     const channel = await webhookChannel(business.id, path);
-    const m = message(business.id, channel.id);
+    const m = alertMessage(business.id, channel.id);
     const result = await consume("anom-notifications", [m]);
     expect(result.explicitAcks).toHaveLength(1);
 
@@ -137,7 +101,7 @@ describe("webhook delivery", () => {
     const { business } = await businessWithSource();
     const path = uniquePath("flaky");
     const channel = await webhookChannel(business.id, `${path}?fail=2`);
-    const m = message(business.id, channel.id);
+    const m = alertMessage(business.id, channel.id);
     const first = await consume("anom-notifications", [m], 1);
     expect(first.retryMessages).toHaveLength(1);
     const second = await consume("anom-notifications", [m], 2);
@@ -161,7 +125,7 @@ describe("webhook delivery", () => {
     const { business } = await businessWithSource();
     const path = uniquePath("dead");
     const channel = await webhookChannel(business.id, path);
-    const m = message(business.id, channel.id);
+    const m = alertMessage(business.id, channel.id);
     const result = await consume("anom-notifications-dlq", [m], 9);
     expect(result.ackAll).toBe(true);
     const [dead] = await deliveries(business.id);
@@ -179,8 +143,8 @@ describe("webhook delivery", () => {
     const good = await webhookChannel(business.id, goodPath);
     const started = Date.now();
     const pending = consume("anom-notifications", [
-      message(business.id, slow.id),
-      message(business.id, good.id),
+      alertMessage(business.id, slow.id),
+      alertMessage(business.id, good.id),
     ]);
     // The good endpoint is served while the other one is still hanging.
     expect(await received(goodPath)).toHaveLength(1);
@@ -208,7 +172,7 @@ describe("Slack and email", () => {
     const res = await call("POST", `/v1/businesses/${business.id}/channels`, {
       body: { type: "slack", url: await receiverUrl(path) },
     });
-    const m = message(business.id, res.json.id);
+    const m = alertMessage(business.id, res.json.id);
     await consume("anom-notifications", [m]);
     const [got] = await received(path);
     const body = JSON.parse(got?.body ?? "{}");
@@ -222,7 +186,7 @@ describe("Slack and email", () => {
     const res = await call("POST", `/v1/businesses/${business.id}/channels`, {
       body: { type: "email", to: "ops@example.com" },
     });
-    const result = await consume("anom-notifications", [message(business.id, res.json.id)]);
+    const result = await consume("anom-notifications", [alertMessage(business.id, res.json.id)]);
     expect(result.explicitAcks).toHaveLength(1);
     expect((await deliveries(business.id))[0]).toMatchObject({ outcome: "delivered" });
   });

@@ -30,6 +30,12 @@ export function archiveKey(businessId: string, receivedAt: number, batch: Batch)
   return `events/${businessId}/${y}/${m}/${day}/${time.slice(0, 2)}/${pad(batch.firstSeq)}-${pad(batch.lastSeq)}.ndjson`;
 }
 
+/** The event positions an archive object holds, from its key: `…/00000000000123-00000000000456.ndjson` → [123, 456]. */
+export function seqRange(key: string): [number, number] | undefined {
+  const m = /\/(\d+)-(\d+)\.ndjson$/.exec(key);
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
 /** The batch to write next: the pending one if a write failed before, else a new one. */
 function planBatch(sql: SqlStorage): Batch | undefined {
   const pending = sql

@@ -1,4 +1,5 @@
 import type { EventValue } from "../../schema/contracts/events";
+import { seqRange } from "./archive";
 import type { RuleEngine } from "./engine/engine";
 import type { NewEvent } from "./events";
 import { getMeta, setMeta } from "./storage";
@@ -22,12 +23,6 @@ interface ArchivedRange {
   key: string;
   first: number;
   last: number;
-}
-
-/** `…/00000000000123-00000000000456.ndjson` → [123, 456] */
-function seqRange(key: string): [number, number] | undefined {
-  const m = /\/(\d+)-(\d+)\.ndjson$/.exec(key);
-  return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
 
 async function archivedRanges(archive: R2Bucket, businessId: string): Promise<ArchivedRange[]> {

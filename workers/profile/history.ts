@@ -1,4 +1,5 @@
 import type { EventValue } from "../../schema/contracts/events";
+import { seqRange } from "../business/archive";
 
 export interface PastEvent {
   time: number;
@@ -20,12 +21,6 @@ export interface History {
 export const HISTORY_CAP = 200_000;
 /** How far back a profile run looks. */
 export const HISTORY_DAYS = 28;
-
-/** `…/00000000000123-00000000000456.ndjson` → [123, 456] */
-function seqRange(key: string): [number, number] | undefined {
-  const m = /\/(\d+)-(\d+)\.ndjson$/.exec(key);
-  return m ? [Number(m[1]), Number(m[2])] : undefined;
-}
 
 /**
  * The business's recent history: the events its Durable Object still holds,
