@@ -1,4 +1,4 @@
-import { asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, lte } from "drizzle-orm";
 import type { Business, BusinessCreate, Field } from "../../schema/contracts/businesses";
 import { defaultTimeField } from "../../schema/contracts/businesses";
 import type { Database } from "../lib/db";
@@ -107,20 +107,20 @@ export async function listBusinesses(
     .orderBy(asc(businesses.id))
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
-  const ids = page.map((r) => r.id);
-  const fieldRows = ids.length
-    ? await db
-        .select()
-        .from(fields)
-        .where(sql`${fields.businessId} in ${ids}`)
-        .orderBy(asc(fields.position))
-    : [];
-  const items = page.map((r) =>
-    toBusiness(
-      r,
-      fieldRows.filter((f) => f.businessId === r.id),
-    ),
-  );
+  // A page is a contiguous run of ids, so one range query fetches its fields; a list of
+  // ids would pass D1's limit of 100 bound parameters on a page of 200.
+  const first = page[0]?.id;
+  const last = page.at(-1)?.id;
+  const fieldRows =
+    first && last
+      ? await db
+          .select()
+          .from(fields)
+          .where(and(gte(fields.businessId, first), lte(fields.businessId, last)))
+          .orderBy(asc(fields.position))
+      : [];
+  const byBusiness = Map.groupBy(fieldRows, (f) => f.businessId);
+  const items = page.map((r) => toBusiness(r, byBusiness.get(r.id) ?? []));
   return { items, nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null };
 }
 
