@@ -4,6 +4,7 @@ import type {
   ChannelCreate,
   ChannelCreated,
   ChannelPatch,
+  ChannelType,
 } from "../../../schema/contracts/channels";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
@@ -12,20 +13,23 @@ import { invalid, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { checkTarget } from "../../lib/net";
 import { iso } from "../../lib/time";
+import type { ChannelTarget } from "../../notify/providers";
+import { providers } from "../../notify/providers";
 import { applyDefinition, bumpVersion, getBusiness } from "../businesses/service";
 
 const { channels } = tables;
 export type ChannelRow = typeof channels.$inferSelect;
-type Target = { url: string } | { to: string };
 
 export function toChannel(row: ChannelRow): Channel {
-  const target = row.target as Target;
+  const target = row.target as ChannelTarget;
+  const fallback = providers[row.type].defaultUrl;
   return {
     id: row.id,
     businessId: row.businessId,
     type: row.type,
     name: row.name,
     ...target,
+    ...(target.url === undefined && fallback ? { url: fallback } : {}),
     severities: (row.severities as Channel["severities"]) ?? null,
     renotifyAfter: row.renotifySeconds ? formatDuration(row.renotifySeconds * 1000) : null,
     groupWait: durationText(groupWaitMs(row)),
@@ -48,7 +52,7 @@ const durationText = (ms: number) => (ms === 0 ? "0s" : formatDuration(ms));
 /** `0s` (off) or a positive duration, in seconds. */
 const seconds = (text: string) => (parseDuration(text) ?? 0) / 1000;
 
-/** Refuses webhook and Slack URLs that reach into a private network (unless allowed for local development). */
+/** Refuses channel URLs that reach into a private network (unless allowed for local development). */
 async function checkUrl(
   env: { ALLOW_PRIVATE_TARGETS?: string; DOH_URL?: string },
   url: string,
@@ -87,20 +91,15 @@ export async function createChannel(
   input: ChannelCreate,
 ): Promise<ChannelCreated> {
   await getBusiness(db, businessId);
-  if (input.type !== "email") await checkUrl(env, input.url);
+  if ("url" in input && input.url !== undefined) await checkUrl(env, input.url);
   const at = Date.now();
-  // Standard Webhooks secrets: `whsec_` and base64 of 24 random bytes.
-  const secret =
-    input.type === "webhook"
-      ? `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(24))))}`
-      : null;
   const row: ChannelRow = {
     id: newId("chn", at),
     businessId,
     type: input.type,
-    name: input.name ?? (input.type === "email" ? input.to : new URL(input.url).hostname),
-    target: input.type === "email" ? { to: input.to } : { url: input.url },
-    secret,
+    name: input.name ?? defaultName(input),
+    target: targetOf(input),
+    secret: secretOf(input),
     severities: input.severities ?? null,
     renotifySeconds: input.renotifyAfter ? (parseDuration(input.renotifyAfter) ?? 0) / 1000 : null,
     groupWaitSeconds: input.groupWait === undefined ? null : seconds(input.groupWait),
@@ -110,8 +109,61 @@ export async function createChannel(
   };
   await db.batch([db.insert(channels).values(row), bumpVersion(db, businessId)]);
   await applyDefinition(env, businessId);
-  return secret ? { ...toChannel(row), secret } : toChannel(row);
+  return input.type === "webhook" && row.secret
+    ? { ...toChannel(row), secret: row.secret }
+    : toChannel(row);
 }
+
+function targetOf(input: ChannelCreate): ChannelTarget {
+  switch (input.type) {
+    case "email":
+      return { to: input.to };
+    case "ntfy":
+      return { topic: input.topic, ...(input.url ? { url: input.url } : {}) };
+    case "pagerduty":
+      return input.url ? { url: input.url } : {};
+    default:
+      return { url: input.url };
+  }
+}
+
+/** What the channel authenticates with; kept readable to send, never shown again (but a webhook's, once). */
+function secretOf(input: ChannelCreate): string | null {
+  switch (input.type) {
+    case "webhook":
+      // Standard Webhooks secrets: `whsec_` and base64 of 24 random bytes.
+      return `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(24))))}`;
+    case "pagerduty":
+      return input.routingKey;
+    case "ntfy":
+    case "alertmanager":
+      return input.token ?? null;
+    default:
+      return null;
+  }
+}
+
+function defaultName(input: ChannelCreate): string {
+  switch (input.type) {
+    case "email":
+      return input.to;
+    case "ntfy":
+      return input.topic;
+    case "pagerduty":
+      return input.url ? new URL(input.url).hostname : "PagerDuty";
+    default:
+      return new URL(input.url).hostname;
+  }
+}
+
+/** The fields a type's channel has besides the common ones, for telling a PATCH what does not fit. */
+const own: Record<string, readonly ChannelType[]> = {
+  url: ["webhook", "slack", "pagerduty", "teams", "ntfy", "alertmanager"],
+  to: ["email"],
+  routingKey: ["pagerduty"],
+  topic: ["ntfy"],
+  token: ["ntfy", "alertmanager"],
+};
 
 export async function updateChannel(
   env: Env,
@@ -122,15 +174,23 @@ export async function updateChannel(
 ): Promise<Channel> {
   const row = await getChannelRow(db, businessId, channelId);
   const set: Partial<ChannelRow> = {};
+  for (const [key, types] of Object.entries(own)) {
+    if (patch[key as keyof ChannelPatch] !== undefined && !types.includes(row.type)) {
+      throw invalid(key, `a ${row.type} channel has no \`${key}\``);
+    }
+  }
+  const target = { ...(row.target as ChannelTarget) };
   if (patch.url !== undefined) {
-    if (row.type === "email") throw invalid("url", "an email channel has `to`, not `url`");
     await checkUrl(env, patch.url);
-    set.target = { url: patch.url };
+    target.url = patch.url;
   }
-  if (patch.to !== undefined) {
-    if (row.type !== "email") throw invalid("to", `a ${row.type} channel has \`url\`, not \`to\``);
-    set.target = { to: patch.to };
+  if (patch.to !== undefined) target.to = patch.to;
+  if (patch.topic !== undefined) target.topic = patch.topic;
+  if (patch.url !== undefined || patch.to !== undefined || patch.topic !== undefined) {
+    set.target = target;
   }
+  if (patch.routingKey !== undefined) set.secret = patch.routingKey;
+  if (patch.token !== undefined) set.secret = patch.token;
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.severities !== undefined) set.severities = patch.severities;
   if (patch.renotifyAfter !== undefined) {
