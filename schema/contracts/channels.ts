@@ -204,7 +204,7 @@ export const ChannelTestRequest = z
       .default("alert.opened")
       .openapi({
         description:
-          "Which transition of the test alert to send; the test alert's id is the same on every test of a channel, so `alert.resolved` closes what `alert.opened` opened (a PagerDuty incident, an Alertmanager alert)",
+          "Which transition of the test alert to send; the test alert's id is the same on every test of a channel, so `alert.resolved` closes what `alert.opened` opened (a PagerDuty incident; an Alertmanager alert of the same severity, which is one of its labels)",
       }),
     severity: z.enum(severities).default("warning"),
   })
