@@ -48,6 +48,22 @@ export const channelTypes = [
 ] as const;
 export type ChannelType = (typeof channelTypes)[number];
 
+/** Where a channel of these types delivers when it names no `url`: the provider's own service. */
+export const defaultChannelUrls = {
+  pagerduty: "https://events.pagerduty.com/v2/enqueue",
+  ntfy: "https://ntfy.sh/",
+} as const satisfies Partial<Record<ChannelType, string>>;
+
+export const defaultChannelUrl = (type: ChannelType): string | undefined =>
+  (defaultChannelUrls as Partial<Record<ChannelType, string>>)[type];
+
+/** What a channel's stored target holds, whatever its type. */
+export interface ChannelTarget {
+  url?: string;
+  to?: string;
+  topic?: string;
+}
+
 /** A PagerDuty Events API v2 integration key (the docs call it the routing key). */
 const RoutingKey = z
   .string()

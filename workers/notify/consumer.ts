@@ -1,12 +1,12 @@
 import { inArray } from "drizzle-orm";
-import type { ChannelRow } from "../api/channels/service";
+import type { ChannelTarget } from "../../schema/contracts/channels";
+import type { ChannelRow } from "../definitions/channels";
 import type { Database } from "../lib/db";
 import { database, tables } from "../lib/db";
 import { newId } from "../lib/ids";
 import { checkTarget } from "../lib/net";
 import { isOpen, recordFailure, recordSuccess, retryDelaySeconds } from "./breaker";
 import type { NotificationMessage } from "./message";
-import type { ChannelTarget } from "./providers";
 import { destinationOf, providers } from "./providers";
 import type { SendResult } from "./senders";
 

@@ -1,6 +1,6 @@
 import type { Alert } from "../../schema/contracts/alerts";
 import type { ChannelTestRequest, ChannelTestResult } from "../../schema/contracts/channels";
-import type { ChannelRow } from "../api/channels/service";
+import type { ChannelRow } from "../definitions/channels";
 import type { Database } from "../lib/db";
 import { delivery, record, send } from "./consumer";
 import type { NotificationMessage } from "./message";

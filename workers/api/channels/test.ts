@@ -1,11 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
 import { ChannelTestRequest, ChannelTestResult } from "../../../schema/contracts/channels";
+import { getBusiness } from "../../definitions/businesses";
+import { getChannelRow } from "../../definitions/channels";
 import { sendTest } from "../../notify/test";
-import { getBusiness } from "../businesses/service";
 import type { Handler } from "../context";
 import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
 import { ChannelParams } from "./params";
-import { getChannelRow } from "./service";
 
 export const route = createRoute({
   method: "post",

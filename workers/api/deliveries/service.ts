@@ -1,5 +1,6 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { Delivery } from "../../../schema/contracts/channels";
+import { getBusiness } from "../../definitions/businesses";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
 import { conflict, notFound } from "../../lib/errors";
@@ -7,7 +8,6 @@ import { iso } from "../../lib/time";
 import type { NotificationMessage, NotificationType } from "../../notify/message";
 import { isTestAlert } from "../../notify/test";
 import { getAlert } from "../alerts/service";
-import { getBusiness } from "../businesses/service";
 
 const { deliveries } = tables;
 type DeliveryRow = typeof deliveries.$inferSelect;

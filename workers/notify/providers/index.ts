@@ -1,19 +1,13 @@
-import type { ChannelType } from "../../../schema/contracts/channels";
-import type { ChannelRow } from "../../api/channels/service";
+import type { ChannelTarget, ChannelType } from "../../../schema/contracts/channels";
+import { defaultChannelUrls } from "../../../schema/contracts/channels";
+import type { ChannelRow } from "../../definitions/channels";
 import type { NotificationMessage } from "../message";
 import type { SendResult } from "../senders";
 import { sendEmail, sendSlack, sendWebhook } from "../senders";
 import { alertmanagerEndpoint, sendAlertmanager } from "./alertmanager";
-import { NTFY_URL, sendNtfy } from "./ntfy";
-import { PAGERDUTY_EVENTS_URL, sendPagerDuty } from "./pagerduty";
+import { sendNtfy } from "./ntfy";
+import { sendPagerDuty } from "./pagerduty";
 import { sendTeams } from "./teams";
-
-/** What a channel's `target` column holds, whatever its type. */
-export interface ChannelTarget {
-  url?: string;
-  to?: string;
-  topic?: string;
-}
 
 export interface Delivery {
   env: Env;
@@ -25,8 +19,6 @@ export interface Delivery {
 }
 
 export interface Provider {
-  /** Where it delivers when the channel names no `url` (a provider's public service). */
-  defaultUrl?: string;
   /** The URL it POSTs to, which the target guard checks; undefined when it sends no HTTP (email). */
   endpoint(target: ChannelTarget): string | undefined;
   send(d: Delivery): Promise<SendResult>;
@@ -50,8 +42,7 @@ export const providers: Record<ChannelType, Provider> = {
       sendEmail(d.env.EMAIL, d.env.EMAIL_FROM, d.target.to ?? "", d.message, d.env.UI_URL),
   },
   pagerduty: {
-    defaultUrl: PAGERDUTY_EVENTS_URL,
-    endpoint: (t) => t.url ?? PAGERDUTY_EVENTS_URL,
+    endpoint: (t) => t.url ?? defaultChannelUrls.pagerduty,
     send: (d) => sendPagerDuty(d.endpoint, d.channel.secret ?? "", d.message, d.env.UI_URL),
   },
   teams: {
@@ -59,8 +50,7 @@ export const providers: Record<ChannelType, Provider> = {
     send: (d) => sendTeams(d.endpoint, d.message, d.env.UI_URL),
   },
   ntfy: {
-    defaultUrl: NTFY_URL,
-    endpoint: (t) => t.url ?? NTFY_URL,
+    endpoint: (t) => t.url ?? defaultChannelUrls.ntfy,
     send: (d) =>
       sendNtfy(d.endpoint, d.target.topic ?? "", d.channel.secret, d.message, d.env.UI_URL),
   },

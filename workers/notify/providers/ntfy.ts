@@ -4,8 +4,6 @@ import type { SendResult } from "../senders";
 import { alertLink, groupLink, listed, post, verb, worst } from "../senders";
 import { refusedForGood } from "./http";
 
-/** The public ntfy server, used when a channel names no other. */
-export const NTFY_URL = "https://ntfy.sh/";
 /** ntfy turns longer messages into attachments; the text stays below. */
 const MESSAGE_CHARS = 4000;
 

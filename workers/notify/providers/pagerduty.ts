@@ -4,8 +4,6 @@ import type { SendResult } from "../senders";
 import { alertLink, post } from "../senders";
 import { refusedForGood } from "./http";
 
-/** PagerDuty's own Events API v2 endpoint, used when a channel names no other. */
-export const PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
 /** The Events API's limit on `payload.summary`. */
 const SUMMARY_CHARS = 1024;
 
