@@ -9,7 +9,7 @@ import { sendNtfy } from "./ntfy";
 import { sendPagerDuty } from "./pagerduty";
 import { sendTeams } from "./teams";
 
-export interface Delivery {
+export interface Outgoing {
   env: Env;
   channel: ChannelRow;
   target: ChannelTarget;
@@ -21,7 +21,7 @@ export interface Delivery {
 export interface Provider {
   /** The URL it POSTs to, which the target guard checks; undefined when it sends no HTTP (email). */
   endpoint(target: ChannelTarget): string | undefined;
-  send(d: Delivery): Promise<SendResult>;
+  send(d: Outgoing): Promise<SendResult>;
 }
 
 const required = (target: ChannelTarget) => target.url ?? "";
