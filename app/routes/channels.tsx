@@ -30,21 +30,80 @@ type Result = {
   test?: ChannelTestResult & { channelId: string };
 };
 
-/** What each type asks for besides name, severities and reminders. */
+/** One input a channel type asks for besides name, severities and reminders. */
+interface TargetField {
+  name: "url" | "to" | "routingKey" | "topic" | "token";
+  label: string;
+  type?: "url" | "email" | "password";
+  required?: boolean;
+  placeholder?: string;
+  pattern?: string;
+}
+
+const urlField = (label: string, placeholder: string, required = true): TargetField => ({
+  name: "url",
+  label,
+  type: "url",
+  required,
+  placeholder,
+});
+const tokenField = (label: string, placeholder?: string): TargetField => ({
+  name: "token",
+  label,
+  type: "password",
+  ...(placeholder ? { placeholder } : {}),
+});
+
+/** Every type's inputs, under labels that say where to find the values. */
+const targetFields: Record<Channel["type"], TargetField[]> = {
+  webhook: [urlField("URL", "https://…")],
+  slack: [urlField("URL", "https://hooks.slack.com/services/…")],
+  email: [
+    {
+      name: "to",
+      label: "Email address",
+      type: "email",
+      required: true,
+      placeholder: "ops@example.com",
+    },
+  ],
+  pagerduty: [
+    {
+      name: "routingKey",
+      label: "Integration key (Events API v2 routing key)",
+      required: true,
+      placeholder: "32 characters",
+    },
+    urlField("Events API URL (optional)", "https://events.pagerduty.com/v2/enqueue", false),
+  ],
+  teams: [urlField("URL", "https://….logic.azure.com/workflows/…")],
+  ntfy: [
+    {
+      name: "topic",
+      label: "Topic",
+      required: true,
+      pattern: "[-_A-Za-z0-9]{1,64}",
+      placeholder: "anom-ops-7f3k2",
+    },
+    urlField("Server URL (optional)", "https://ntfy.sh", false),
+    tokenField("Access token (optional)", "tk_…"),
+  ],
+  alertmanager: [
+    urlField("Alertmanager URL", "https://alertmanager.example.com"),
+    tokenField("Bearer token (optional)"),
+  ],
+};
+
+const fieldsOf = (type: string): TargetField[] =>
+  targetFields[type as Channel["type"]] ?? targetFields.webhook;
+
+/** The type's inputs as body keys; an optional one left empty is left out. */
 function targetBody(type: string, text: (k: string) => string): Record<string, unknown> {
-  const optional = (k: string) => text(k) || undefined;
-  switch (type) {
-    case "email":
-      return { to: text("to") };
-    case "pagerduty":
-      return { routingKey: text("routingKey"), url: optional("url") };
-    case "ntfy":
-      return { topic: text("topic"), url: optional("url"), token: optional("token") };
-    case "alertmanager":
-      return { url: text("url"), token: optional("token") };
-    default:
-      return { url: text("url") };
+  const body: Record<string, unknown> = {};
+  for (const f of fieldsOf(type)) {
+    if (f.required || text(f.name)) body[f.name] = text(f.name);
   }
+  return body;
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs): Promise<Result> {
@@ -133,77 +192,24 @@ function TestOutcome({ test, name }: { test: NonNullable<Result["test"]>; name: 
   );
 }
 
-/** The fields a channel type needs, under labels that say where to find them. */
 function TargetFields({ type }: { type: string }) {
-  switch (type) {
-    case "email":
-      return (
-        <label>
-          Email address
-          <input name="to" type="email" required placeholder="ops@example.com" />
-        </label>
-      );
-    case "pagerduty":
-      return (
-        <>
-          <label>
-            Integration key (Events API v2 routing key)
-            <input name="routingKey" required autoComplete="off" placeholder="32 characters" />
-          </label>
-          <label>
-            Events API URL (optional)
-            <input name="url" type="url" placeholder="https://events.pagerduty.com/v2/enqueue" />
-          </label>
-        </>
-      );
-    case "ntfy":
-      return (
-        <>
-          <label>
-            Topic
-            <input
-              name="topic"
-              required
-              pattern="[-_A-Za-z0-9]{1,64}"
-              placeholder="anom-ops-7f3k2"
-            />
-          </label>
-          <label>
-            Server URL (optional)
-            <input name="url" type="url" placeholder="https://ntfy.sh" />
-          </label>
-          <label>
-            Access token (optional)
-            <input name="token" type="password" autoComplete="off" placeholder="tk_…" />
-          </label>
-        </>
-      );
-    case "alertmanager":
-      return (
-        <>
-          <label>
-            Alertmanager URL
-            <input name="url" type="url" required placeholder="https://alertmanager.example.com" />
-          </label>
-          <label>
-            Bearer token (optional)
-            <input name="token" type="password" autoComplete="off" />
-          </label>
-        </>
-      );
-    default:
-      return (
-        <label>
-          URL
+  return (
+    <>
+      {fieldsOf(type).map((f) => (
+        <label key={`${type}-${f.name}`}>
+          {f.label}
           <input
-            name="url"
-            type="url"
-            required
-            placeholder={type === "teams" ? "https://….logic.azure.com/workflows/…" : "https://…"}
+            name={f.name}
+            type={f.type ?? "text"}
+            required={f.required}
+            placeholder={f.placeholder}
+            pattern={f.pattern}
+            autoComplete={f.type === "password" || f.name === "routingKey" ? "off" : undefined}
           />
         </label>
-      );
-  }
+      ))}
+    </>
+  );
 }
 
 export default function Channels() {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client } from "../../scripts/lib/api.mjs";
 import type { Worker } from "../../scripts/lib/stack.mjs";
-import { freePort, migrate, startWorker } from "../../scripts/lib/stack.mjs";
 import type { ListedAlert } from "../support/alertmanager";
 import { startAlertmanager } from "../support/alertmanager";
 import { NtfyPublish, PagerDutyEvent, TeamsWorkflowMessage } from "../support/provider-contracts";
 import { startReceiver } from "../support/receiver";
+import { slowRoutes, startApiStack } from "../support/stack";
 
 const admin = "e2e-admin-token";
 const KEY = "e93facc04764012d7bfb002500d5d1a6";
@@ -32,13 +32,7 @@ beforeAll(async () => {
   // Alertmanager first: when it is missing, the suite fails here, before anything else starts.
   alertmanager = await startAlertmanager();
   receiver = await startReceiver();
-  stack = await startWorker({
-    config: "wrangler.toml",
-    port: await freePort(),
-    inspectorPort: await freePort(),
-    vars: { ADMIN_TOKEN: admin, ENVIRONMENT: "development", ALLOW_PRIVATE_TARGETS: "true" },
-  });
-  await migrate(stack.persist);
+  stack = await startApiStack(admin);
 });
 
 afterAll(async () => {
@@ -49,15 +43,8 @@ afterAll(async () => {
 
 describe("channels out, on the real local stack", () => {
   it("takes one alert through PagerDuty, Teams, ntfy and a real Alertmanager: opened, acknowledged, resolved", async () => {
-    const business = await api().json("POST", "/v1/businesses", {
-      name: "e2e integrations",
-      fields: [
-        { name: "routeId", type: "string", required: true },
-        { name: "durationMs", type: "number", required: true },
-      ],
-    });
+    const { business, slow, fast } = await slowRoutes(api(), "e2e integrations");
     const base = `/v1/businesses/${business.id}`;
-    const { token } = await api().json("POST", `${base}/sources`, { name: "e2e" });
     const r = `http://127.0.0.1:${receiver.port}`;
     for (const body of [
       { type: "alertmanager", url: alertmanager.url },
@@ -67,21 +54,7 @@ describe("channels out, on the real local stack", () => {
     ]) {
       await api().json("POST", `${base}/channels`, body);
     }
-    await api().json("POST", `${base}/rules`, {
-      name: "Slow route",
-      kind: "immediate",
-      condition: "durationMs > 5000",
-      groupBy: "routeId",
-      severity: "critical",
-      keepFiringFor: "0s",
-    });
-
-    await api().json(
-      "POST",
-      `/v1/ingest/${business.id}`,
-      { routeId: "SFTP-BANK-A", durationMs: 9000 },
-      token,
-    );
+    await slow("SFTP-BANK-A");
     const pushed = await until(
       listed((a) => a.labels.group === "SFTP-BANK-A"),
       120_000,
@@ -125,12 +98,7 @@ describe("channels out, on the real local stack", () => {
       60_000,
     );
 
-    await api().json(
-      "POST",
-      `/v1/ingest/${business.id}`,
-      { routeId: "SFTP-BANK-A", durationMs: 120 },
-      token,
-    );
+    await fast("SFTP-BANK-A");
     await until(() => (pd().length >= 3 ? true : undefined), 60_000);
     expect(pd()[2]).toEqual({ routing_key: KEY, event_action: "resolve", dedup_key: alert.id });
     // Ended by its resolution: Alertmanager no longer lists it among the active alerts.

@@ -1,8 +1,8 @@
 import type { Alert } from "../../../schema/contracts/alerts";
 import type { NotificationMessage } from "../message";
 import type { SendResult } from "../senders";
-import { alertLink, post } from "../senders";
-import { refusedForGood } from "./http";
+import { alertLink } from "../senders";
+import { postJson } from "./http";
 
 /**
  * Alertmanager ends an alert whose sender stops repeating it after its
@@ -68,8 +68,5 @@ export async function sendAlertmanager(
   m: NotificationMessage,
   uiUrl: string,
 ): Promise<SendResult> {
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  return refusedForGood(
-    await post(url, JSON.stringify(alertmanagerAlerts(m, uiUrl)), headers, true),
-  );
+  return postJson(url, alertmanagerAlerts(m, uiUrl), token);
 }

@@ -1,8 +1,8 @@
 import type { Alert } from "../../../schema/contracts/alerts";
 import type { NotificationMessage } from "../message";
 import type { SendResult } from "../senders";
-import { alertLink, groupLink, listed, post, verb, worst } from "../senders";
-import { refusedForGood } from "./http";
+import { alertLink, groupLink, listed, verb, worst } from "../senders";
+import { postJson } from "./http";
 
 /** ntfy turns longer messages into attachments; the text stays below. */
 const MESSAGE_CHARS = 4000;
@@ -67,8 +67,5 @@ export async function sendNtfy(
   m: NotificationMessage,
   uiUrl: string,
 ): Promise<SendResult> {
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  return refusedForGood(
-    await post(url, JSON.stringify(ntfyPayload(m, topic, uiUrl)), headers, true),
-  );
+  return postJson(url, ntfyPayload(m, topic, uiUrl), token);
 }

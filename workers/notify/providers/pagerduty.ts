@@ -1,8 +1,8 @@
 import type { Alert } from "../../../schema/contracts/alerts";
 import type { NotificationMessage } from "../message";
 import type { SendResult } from "../senders";
-import { alertLink, post } from "../senders";
-import { refusedForGood } from "./http";
+import { alertLink } from "../senders";
+import { postJson } from "./http";
 
 /** The Events API's limit on `payload.summary`. */
 const SUMMARY_CHARS = 1024;
@@ -80,7 +80,7 @@ export async function sendPagerDuty(
 ): Promise<SendResult> {
   let last: SendResult = { ok: true, statusCode: null, error: null };
   for (const event of pagerdutyEvents(m, routingKey, uiUrl)) {
-    last = refusedForGood(await post(url, JSON.stringify(event), {}, true));
+    last = await postJson(url, event);
     if (!last.ok) return last;
   }
   return last;

@@ -1,8 +1,8 @@
 import type { Alert } from "../../../schema/contracts/alerts";
 import type { NotificationMessage } from "../message";
 import type { SendResult } from "../senders";
-import { alertLink, groupLink, listed, post, verb, worst } from "../senders";
-import { refusedForGood } from "./http";
+import { alertLink, groupLink, listed, verb, worst } from "../senders";
+import { postJson } from "./http";
 
 /** Adaptive Card text colours: a severity's, or green once resolved. */
 const colour: Record<Alert["severity"], string> = {
@@ -86,5 +86,5 @@ export async function sendTeams(
   m: NotificationMessage,
   uiUrl: string,
 ): Promise<SendResult> {
-  return refusedForGood(await post(url, JSON.stringify(teamsPayload(m, uiUrl)), {}, true));
+  return postJson(url, teamsPayload(m, uiUrl));
 }
