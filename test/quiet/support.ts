@@ -1,4 +1,5 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { settle } from "../helpers";
 
 export const MIN = 60_000;
 export const stubOf = (id: string) => env.BUSINESS.get(env.BUSINESS.idFromName(id));
@@ -11,6 +12,8 @@ export async function fastForward(businessId: string, kind?: string) {
     await state.storage.setAlarm(Date.now());
   });
   await runDurableObjectAlarm(stubOf(businessId));
+  // The runtime may have started the alarm itself a moment earlier; wait for its work.
+  await settle(businessId);
 }
 
 /** The jobs of a kind the business has planned, with their keys and due times. */

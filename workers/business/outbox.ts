@@ -58,7 +58,26 @@ export function queuedKinds(sql: SqlStorage): OutboxKind[] {
  * a repeat). Returns whether more wait, asked after the await: rows queued
  * meanwhile count too, so no wake-up is lost.
  */
-export async function drain(
+export function drain(
+  sql: SqlStorage,
+  kind: OutboxKind,
+  limit: number,
+  sink: (rows: OutboxRow[]) => Promise<void>,
+): Promise<boolean> {
+  // One drain of a kind at a time: a second caller (an RPC's follow-up while the
+  // alarm drains) would hand on the same rows again while the first awaits its sink.
+  let running = draining.get(sql);
+  if (!running) draining.set(sql, (running = new Map()));
+  const current = running.get(kind);
+  if (current) return current.then(() => hasQueued(sql, kind));
+  const done = drainOnce(sql, kind, limit, sink).finally(() => running.delete(kind));
+  running.set(kind, done);
+  return done;
+}
+
+const draining = new WeakMap<SqlStorage, Map<OutboxKind, Promise<boolean>>>();
+
+async function drainOnce(
   sql: SqlStorage,
   kind: OutboxKind,
   limit: number,
