@@ -1,6 +1,8 @@
 import { Scalar } from "@scalar/hono-api-reference";
 import { HTTPException } from "hono/http-exception";
 import { ingest } from "../ingest/handler";
+import { ping } from "../ingest/ping";
+import { pingRoutes } from "../ingest/protocols";
 import { ingestRoute } from "../ingest/route";
 import { database } from "../lib/db";
 import { ProblemError, problemBody, problemResponse, toProblemResponse } from "../lib/errors";
@@ -19,6 +21,7 @@ import { silencesApi } from "./silences";
 import { sourcesApi } from "./sources";
 import { suggestionActionsApi, suggestionsApi } from "./suggestions";
 import * as healthz from "./system/healthz";
+import { templatesApi } from "./templates";
 import { viewsApi } from "./views";
 
 export const API_REFERENCE_SCRIPT = "/docs/api-reference.js";
@@ -52,6 +55,9 @@ export function createApp() {
   // Ingest authenticates with source tokens; every other /v1 route needs the admin token.
   app.openAPIRegistry.registerPath(ingestRoute);
   app.post("/v1/ingest/:businessId", ingest);
+  // Heartbeat pings carry the source token in the URL (Healthchecks' slug URLs).
+  for (const route of pingRoutes) app.openAPIRegistry.registerPath(route);
+  app.on(["GET", "POST", "HEAD"], "/ping/:token/:slug/:action?", ping);
   app.use("/v1/*", async (c, next) =>
     c.req.path.startsWith("/v1/ingest/") ? next() : adminAuth(c, next),
   );
@@ -73,6 +79,7 @@ export function createApp() {
     .route("/v1/businesses", deliveriesApi)
     .route("/v1/businesses", viewsApi)
     .route("/v1/businesses", suggestionsApi)
+    .route("/v1/templates", templatesApi)
     .route("/v1/alerts", alertsApi)
     .route("/v1/deliveries", deliveryActionsApi)
     .route("/v1/suggestions", suggestionActionsApi);

@@ -22,6 +22,8 @@ import { WARM_UP_POINTS } from "./engine/anomaly";
 import { RuleEngine } from "./engine/engine";
 import type { ListEventsQuery, NewEvent, SeriesQuery } from "./events";
 import { insertEvents, listEvents, series } from "./events";
+import type { JobPing } from "./jobs";
+import { trackJobRun } from "./jobs";
 import {
   JOB_GROUP,
   JOB_NOTIFY,
@@ -45,6 +47,8 @@ export interface IngestBatch {
   events: NewEvent[];
   rejected: IngestResult["rejected"];
   idempotency?: { key: string; bodyHash: string } | undefined;
+  /** A heartbeat ping (one event): its run's start is noted, its end measured. */
+  job?: JobPing | undefined;
 }
 
 export type AlertChange =
@@ -104,6 +108,8 @@ export class BusinessMonitor extends DurableObject<Env> {
           batch.receivedAt,
         );
       }
+      const ping = batch.events[0];
+      if (batch.job && ping) trackJobRun(this.sql, batch.job, ping, batch.receivedAt);
       const { lastSeq } = insertEvents(this.sql, batch.events, batch.receivedAt, batch.sourceId);
       const now = Date.now();
       if (batch.events.length) engine.noteIngest(batch.receivedAt, now);

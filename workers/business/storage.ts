@@ -112,6 +112,12 @@ const steps: string[][] = [
     // Stretches with no event from any source: absence rules do not blame the keys for them.
     `create table if not exists ingest_gaps (ended integer primary key, length integer not null)`,
   ],
+  // Heartbeat pings: the start of each job run still going, to measure its duration.
+  [
+    `create table if not exists job_runs (
+       slug text not null, run_id text not null, started integer not null,
+       primary key (slug, run_id)) without rowid`,
+  ],
 ];
 
 export const SCHEMA_VERSION = steps.length;

@@ -1,10 +1,9 @@
 import type { Context } from "hono";
-import type { IngestResult } from "../../schema/contracts/events";
 import { bearerToken } from "../api/auth";
 import type { AppEnv } from "../api/context";
-import type { NewEvent } from "../business/events";
 import { sha256Hex } from "../lib/crypto";
-import { badRequest, problemBody, problemResponse, unprocessable } from "../lib/errors";
+import { badRequest } from "../lib/errors";
+import { keyReused, noneAccepted, sortEvents, store } from "./accept";
 import { authorizeIngest } from "./auth";
 import { isNdjson, parseEvents, readBody } from "./body";
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from "./limits";
@@ -28,45 +27,15 @@ export async function ingest(c: Context<AppEnv>): Promise<Response> {
   }
   const text = await readBody(c.req.raw);
   const raw = parseEvents(text, isNdjson(c.req.header("content-type")));
+  const sorted = sortEvents(auth, raw, receivedAt);
+  if (sorted.events.length === 0) throw noneAccepted(sorted.rejected);
 
-  const events: NewEvent[] = [];
-  const rejected: IngestResult["rejected"] = [];
-  raw.forEach((item, index) => {
-    const result = auth.validate(item, receivedAt);
-    if (result.ok) events.push({ time: result.time, data: result.data });
-    else rejected.push({ index, errors: result.errors });
-  });
-  if (events.length === 0) {
-    const first = rejected[0]?.errors[0];
-    const detail = `No event was accepted${first ? ` (first problem: ${first.path} ${first.message})` : ""}.`;
-    const errors = rejected.flatMap((r) =>
-      r.errors.map((e) => ({ path: `${r.index}.${e.path}`, message: e.message })),
-    );
-    throw unprocessable(detail, errors, { accepted: 0, rejected });
-  }
-
-  const stub = c.env.BUSINESS.get(c.env.BUSINESS.idFromName(businessId));
-  const outcome = await stub.ingest({
-    businessId,
-    version: auth.business.version,
-    sourceId: auth.sourceId,
-    receivedAt,
-    events,
-    rejected,
+  const outcome = await store(c.env, auth, receivedAt, sorted, {
     idempotency: idempotencyKey
       ? { key: idempotencyKey, bodyHash: await sha256Hex(text) }
       : undefined,
   });
-  if (outcome.status === "key-reused") {
-    return problemResponse(
-      problemBody(
-        422,
-        "Unprocessable Content",
-        "This Idempotency-Key was already used with a different body.",
-        [{ path: "Idempotency-Key", message: "was already used with a different body" }],
-      ),
-    );
-  }
+  if (outcome.status === "key-reused") return keyReused();
   const headers = outcome.status === "replayed" ? { "idempotent-replayed": "true" } : undefined;
   return c.json(outcome.result, 202, headers);
 }

@@ -664,7 +664,7 @@ export class RuleEngine {
     }
     if (this.alerts.activeFor(r.rule.id, group)) return;
     const tz = this.business.timezone;
-    if (r.rule.groupBy && this.dark(now, r.windowMs)) {
+    if (r.rule.groupBy && !r.scheduled && this.dark(now, r.windowMs)) {
       // Nothing from any key for a whole window: one alert for the rule, none per key.
       // The key's timer stops here; `resume` plans it again when data arrives.
       const lastIngest = this.lastIngest() ?? 0;
@@ -678,8 +678,9 @@ export class RuleEngine {
       );
       return;
     }
-    const text =
-      last === undefined
+    const text = r.scheduled
+      ? `no run reported by ${clock(deadline, tz)} (due at ${clock(deadline - r.windowMs, tz)} on schedule '${r.rule.kind === "absence" ? r.rule.schedule : ""}', ${humanDuration(r.windowMs)} grace${last === undefined ? "" : `; last at ${clock(last, tz)}`})`
+      : last === undefined
         ? `no event for ${humanDuration(r.windowMs)} since the rule started (${clock(since, tz)})`
         : `no event for ${humanDuration(r.windowMs)} (last at ${clock(last, tz)})`;
     this.fire(r, group, now, deadline, text, {
