@@ -1,8 +1,9 @@
 import { Scalar } from "@scalar/hono-api-reference";
 import { HTTPException } from "hono/http-exception";
+import { cloudevents } from "../ingest/cloudevents";
 import { ingest } from "../ingest/handler";
 import { ping } from "../ingest/ping";
-import { pingRoutes } from "../ingest/protocols";
+import { cloudEventsRoute, pingRoutes } from "../ingest/protocols";
 import { ingestRoute } from "../ingest/route";
 import { database } from "../lib/db";
 import { ProblemError, problemBody, problemResponse, toProblemResponse } from "../lib/errors";
@@ -58,11 +59,15 @@ export function createApp() {
   // Heartbeat pings carry the source token in the URL (Healthchecks' slug URLs).
   for (const route of pingRoutes) app.openAPIRegistry.registerPath(route);
   app.on(["GET", "POST", "HEAD"], "/ping/:token/:slug/:action?", ping);
+  app.openAPIRegistry.registerPath(cloudEventsRoute);
+  app.post("/v1/cloudevents/:businessId", cloudevents);
+  const sourceRoute = (path: string) =>
+    path.startsWith("/v1/ingest/") ||
+    path.startsWith("/v1/cloudevents/") ||
+    path.startsWith("/v1/otlp/");
+  app.use("/v1/*", async (c, next) => (sourceRoute(c.req.path) ? next() : adminAuth(c, next)));
   app.use("/v1/*", async (c, next) =>
-    c.req.path.startsWith("/v1/ingest/") ? next() : adminAuth(c, next),
-  );
-  app.use("/v1/*", async (c, next) =>
-    c.req.path.startsWith("/v1/ingest/") ? next() : managementBodyLimit(c, next),
+    sourceRoute(c.req.path) ? next() : managementBodyLimit(c, next),
   );
 
   app.get("/v1/businesses/:id/live", live);

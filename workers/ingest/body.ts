@@ -39,7 +39,9 @@ function tooLarge() {
 }
 
 /** A parsed item, or the reason its NDJSON line could not be parsed. */
-export type RawEvent = { ok: true; value: unknown } | { ok: false; message: string };
+export type RawEvent =
+  | { ok: true; value: unknown }
+  | { ok: false; message: string; path?: string | undefined };
 
 export function isNdjson(contentType: string | undefined): boolean {
   return /\b(x-)?ndjson\b|\bjsonl\b|\bjson-seq\b/i.test(contentType ?? "");

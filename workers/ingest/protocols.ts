@@ -1,6 +1,62 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { IngestResult } from "../../schema/contracts/events";
 import { problems } from "../api/openapi";
-import { MAX_PING_BODY_BYTES } from "./limits";
+import { MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST, MAX_PING_BODY_BYTES } from "./limits";
+
+const BusinessParam = z.object({
+  businessId: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: "businessId", in: "path" } }),
+});
+
+const CloudEvent = z
+  .object({
+    specversion: z.literal("1.0"),
+    id: z.string().min(1),
+    source: z.string().min(1),
+    type: z.string().min(1),
+    subject: z.string().optional(),
+    time: z.string().optional(),
+    datacontenttype: z.string().optional(),
+    data: z.record(z.string(), z.unknown()).optional(),
+  })
+  .openapi("CloudEvent", {
+    description:
+      "`data` holds the event's fields; `time` fills the business's time field when `data` has none; `type`, `source` and `subject` fill declared fields of those names",
+  });
+
+export const cloudEventsRoute = createRoute({
+  method: "post",
+  path: "/v1/cloudevents/{businessId}",
+  tags: ["Ingest"],
+  summary: "Send CloudEvents 1.0 (structured, batched or binary mode)",
+  description: `Structured mode (\`application/cloudevents+json\`), batched mode (\`application/cloudevents-batch+json\`, at most ${MAX_EVENTS_PER_REQUEST} events) or binary mode (\`ce-specversion\`, \`ce-id\`, \`ce-source\`, \`ce-type\` headers, the JSON body is \`data\`), at most ${MAX_BODY_BYTES} bytes. A single event with a \`source\` and \`id\` already accepted is accepted once. Answers like \`/v1/ingest\`.`,
+  security: [{ sourceToken: [] }],
+  request: {
+    params: BusinessParam,
+    headers: z.object({ "idempotency-key": z.string().min(1).max(255).optional() }),
+    body: {
+      required: true,
+      content: {
+        "application/cloudevents+json": { schema: CloudEvent },
+        "application/cloudevents-batch+json": { schema: z.array(CloudEvent) },
+        "application/json": {
+          schema: z
+            .record(z.string(), z.unknown())
+            .openapi({ description: "Binary mode: the data" }),
+        },
+      },
+    },
+  },
+  responses: {
+    202: {
+      description: "At least one event was accepted; `rejected` lists the others",
+      content: { "application/json": { schema: IngestResult } },
+    },
+    ...problems(400, 401, 403, 404, 413, 415, 422),
+  },
+});
 
 const plain = (description: string) => ({
   description,
