@@ -181,6 +181,7 @@ describe("the API under hostile input (fast-check, from /openapi.json)", () => {
       const ping = op.path.startsWith("/ping/");
       // Ways in that take a source token for the business in the path.
       const sourceRoute = /^\/v1\/(ingest|cloudevents|otlp)\//.test(op.path);
+      const otlp = op.path.startsWith("/v1/otlp/");
       const mutating = op.method !== "GET" || ping;
       const isBusinessRoute = op.path.startsWith("/v1/businesses/{id}");
       const leaf = op.path.match(/\{(\w+)\}$/)?.[1];
@@ -351,6 +352,14 @@ describe("the API under hostile input (fast-check, from /openapi.json)", () => {
             const expected = res.status === 200 ? "OK" : "not found";
             expect([200, 404], where).toContain(res.status);
             expect(text, where).toBe(op.method === "HEAD" ? "" : expected);
+          } else if (otlp) {
+            // OTLP answers in the request's encoding, failures as a google.rpc.Status.
+            const type = res.headers.get("content-type") ?? "";
+            if (type.startsWith("application/json")) {
+              const parsed = JSON.parse(text);
+              if (res.status >= 400)
+                expect(parsed, where).toMatchObject({ code: expect.any(Number) });
+            } else expect(type, where).toBe("application/x-protobuf");
           } else if (res.status >= 400) {
             expect(res.headers.get("content-type"), where).toBe("application/problem+json");
             // A HEAD answer carries the headers only.

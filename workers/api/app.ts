@@ -2,8 +2,9 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { HTTPException } from "hono/http-exception";
 import { cloudevents } from "../ingest/cloudevents";
 import { ingest } from "../ingest/handler";
+import { otlp } from "../ingest/otlp/handler";
 import { ping } from "../ingest/ping";
-import { cloudEventsRoute, pingRoutes } from "../ingest/protocols";
+import { cloudEventsRoute, otlpRoutes, pingRoutes } from "../ingest/protocols";
 import { ingestRoute } from "../ingest/route";
 import { database } from "../lib/db";
 import { ProblemError, problemBody, problemResponse, toProblemResponse } from "../lib/errors";
@@ -61,6 +62,9 @@ export function createApp() {
   app.on(["GET", "POST", "HEAD"], "/ping/:token/:slug/:action?", ping);
   app.openAPIRegistry.registerPath(cloudEventsRoute);
   app.post("/v1/cloudevents/:businessId", cloudevents);
+  for (const route of otlpRoutes) app.openAPIRegistry.registerPath(route);
+  app.post("/v1/otlp/:businessId/v1/logs", otlp("logs"));
+  app.post("/v1/otlp/:businessId/v1/metrics", otlp("metrics"));
   const sourceRoute = (path: string) =>
     path.startsWith("/v1/ingest/") ||
     path.startsWith("/v1/cloudevents/") ||

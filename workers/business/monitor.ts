@@ -16,6 +16,8 @@ import { ANALYTICS_INTERVAL_MS, writeAnalytics } from "./analytics";
 import { ARCHIVE_BATCH, ARCHIVE_DELAY_MS, archivedSeq, flushArchive } from "./archive";
 import type { BacktestResult } from "./backtest";
 import { backtest } from "./backtest";
+import type { Counter } from "./counters";
+import { toDeltas } from "./counters";
 import type { AlertRecord } from "./engine/alerts";
 import { AlertStore, toAlert } from "./engine/alerts";
 import { WARM_UP_POINTS } from "./engine/anomaly";
@@ -49,6 +51,8 @@ export interface IngestBatch {
   idempotency?: { key: string; bodyHash: string } | undefined;
   /** A heartbeat ping (one event): its run's start is noted, its end measured. */
   job?: JobPing | undefined;
+  /** OpenTelemetry cumulative sums among the events: stored as deltas. */
+  counters?: Counter[] | undefined;
 }
 
 export type AlertChange =
@@ -110,6 +114,7 @@ export class BusinessMonitor extends DurableObject<Env> {
       }
       const ping = batch.events[0];
       if (batch.job && ping) trackJobRun(this.sql, batch.job, ping, batch.receivedAt);
+      if (batch.counters) toDeltas(this.sql, batch.counters, batch.events);
       const { lastSeq } = insertEvents(this.sql, batch.events, batch.receivedAt, batch.sourceId);
       const now = Date.now();
       if (batch.events.length) engine.noteIngest(batch.receivedAt, now);

@@ -117,6 +117,9 @@ const steps: string[][] = [
     `create table if not exists job_runs (
        slug text not null, run_id text not null, started integer not null,
        primary key (slug, run_id)) without rowid`,
+    // OpenTelemetry cumulative sums: each series' last totals, to store deltas.
+    `create table if not exists otlp_series (
+       series text primary key, start integer not null, totals text not null) without rowid`,
   ],
 ];
 

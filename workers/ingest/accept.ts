@@ -1,4 +1,5 @@
 import type { IngestResult } from "../../schema/contracts/events";
+import type { Counter } from "../business/counters";
 import type { NewEvent } from "../business/events";
 import type { JobPing } from "../business/jobs";
 import type { IngestOutcome } from "../business/monitor";
@@ -36,6 +37,7 @@ export function noneAccepted(rejected: IngestResult["rejected"]) {
 export interface StoreOptions {
   idempotency?: { key: string; bodyHash: string } | undefined;
   job?: JobPing | undefined;
+  counters?: Counter[] | undefined;
 }
 
 /**
@@ -60,6 +62,7 @@ export function store(
     rejected: sorted.rejected,
     idempotency: options.idempotency,
     job: options.job,
+    counters: options.counters,
   });
 }
 

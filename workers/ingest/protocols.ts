@@ -107,3 +107,63 @@ export const pingRoutes = (["get", "post", "head"] as const).flatMap((method) =>
   pingRoute(method, "/log", "a log message (changes nothing)"),
   pingRoute(method, "/{exitCode}", "the run ended with this exit code"),
 ]);
+
+const OtlpStatus = z
+  .object({ code: z.number().int(), message: z.string() })
+  .openapi("OtlpStatus", { description: "google.rpc.Status, as OTLP/HTTP answers failures" });
+
+function otlpRoute(signal: "logs" | "metrics") {
+  const rejected = signal === "logs" ? "rejectedLogRecords" : "rejectedDataPoints";
+  const otlpError = (description: string) => ({
+    description,
+    content: {
+      "application/json": { schema: OtlpStatus },
+      "application/x-protobuf": { schema: z.string().openapi({ format: "binary" }) },
+    },
+  });
+  return createRoute({
+    method: "post",
+    path: `/v1/otlp/{businessId}/v1/${signal}`,
+    tags: ["Ingest"],
+    summary: `OpenTelemetry OTLP/HTTP ${signal} (JSON or protobuf)`,
+    description: `Point an OpenTelemetry exporter's base URL at \`/v1/otlp/{businessId}\` with the source token as \`Authorization: Bearer\`. ${signal === "logs" ? "Each log record" : "Each metric data point"} becomes an event (mapping in docs/integrations.md); those the business's fields do not fit are counted in \`partialSuccess\` with the first problems named. At most ${MAX_BODY_BYTES} bytes (gzip allowed) and ${MAX_EVENTS_PER_REQUEST} ${signal === "logs" ? "records" : "points"}.`,
+    security: [{ sourceToken: [] }],
+    request: {
+      params: BusinessParam,
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: z.record(z.string(), z.unknown()).openapi({
+              description: `Export${signal === "logs" ? "Logs" : "Metrics"}ServiceRequest`,
+            }),
+          },
+          "application/x-protobuf": { schema: z.string().openapi({ format: "binary" }) },
+        },
+      },
+    },
+    responses: {
+      200: {
+        description: "Stored; partialSuccess counts what was rejected",
+        content: {
+          "application/json": {
+            schema: z.object({
+              partialSuccess: z
+                .object({ [rejected]: z.string(), errorMessage: z.string() })
+                .optional(),
+            }),
+          },
+          "application/x-protobuf": { schema: z.string().openapi({ format: "binary" }) },
+        },
+      },
+      400: otlpError("Not an OTLP request"),
+      401: otlpError("Missing or wrong token"),
+      403: otlpError("The token is not valid for this business"),
+      404: otlpError("Unknown business"),
+      413: otlpError("The body is too large"),
+      415: otlpError("Neither JSON nor protobuf"),
+    },
+  });
+}
+
+export const otlpRoutes = [otlpRoute("logs"), otlpRoute("metrics")];
