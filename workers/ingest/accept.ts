@@ -3,6 +3,7 @@ import type { Counter } from "../business/counters";
 import type { NewEvent } from "../business/events";
 import type { JobPing } from "../business/jobs";
 import type { IngestOutcome } from "../business/monitor";
+import { monitorOf } from "../definitions/monitor";
 import { problemBody, problemResponse, unprocessable } from "../lib/errors";
 import type { IngestAuth } from "./auth";
 import type { RawEvent } from "./body";
@@ -52,8 +53,7 @@ export function store(
   options: StoreOptions = {},
 ): Promise<IngestOutcome> {
   const businessId = auth.business.id;
-  const stub = env.BUSINESS.get(env.BUSINESS.idFromName(businessId));
-  return stub.ingest({
+  return monitorOf(env, businessId).ingest({
     businessId,
     version: auth.business.version,
     sourceId: auth.sourceId,

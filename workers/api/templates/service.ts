@@ -1,7 +1,7 @@
 import type { Rule } from "../../../schema/contracts/rules";
 import type { TemplateApply, TemplateId } from "../../../schema/contracts/templates";
+import { createBusiness } from "../../definitions/businesses";
 import type { Database } from "../../lib/db";
-import { createBusiness } from "../businesses/service";
 import { createRule } from "../rules/service";
 import { templates } from "./catalog";
 

@@ -2,12 +2,12 @@ import type { Business } from "../../../schema/contracts/businesses";
 import type { EventValue } from "../../../schema/contracts/events";
 import type { Rule, RuleCreate } from "../../../schema/contracts/rules";
 import { parseDuration } from "../../lib/duration";
-import { invalid } from "../../lib/errors";
 import type { AbsenceClock } from "./active";
 import { ActiveTime, ExpectedRuns } from "./active";
 import type { DetectorSettings } from "./anomaly";
 import { SENSITIVITY } from "./anomaly";
 import type { Period } from "./calendar";
+import { refuse } from "./definition-error";
 import type { AggregateExpression, Predicate } from "./expressions";
 import { compilePredicate, parseAggregate } from "./expressions";
 
@@ -52,7 +52,7 @@ export type Tolerance =
 
 function sliding(text: string, path: string): Window & { kind: "sliding" } {
   const ms = parseDuration(text);
-  if (!ms) throw invalid(path, "must be a positive duration like 30s, 20m, 1h or 7d");
+  if (!ms) throw refuse(path, "must be a positive duration like 30s, 20m, 1h or 7d");
   return {
     kind: "sliding",
     ms,
@@ -65,7 +65,7 @@ function durationOrZero(text: string | undefined, path: string, fallback: number
   if (text === undefined) return fallback;
   if (/^0+(s|m|h|d)$/.test(text)) return 0;
   const ms = parseDuration(text);
-  if (ms === undefined) throw invalid(path, "must be a duration like 0s, 30s, 20m, 1h or 7d");
+  if (ms === undefined) throw refuse(path, "must be a duration like 0s, 30s, 20m, 1h or 7d");
   return ms;
 }
 
@@ -87,7 +87,7 @@ export function compileRule(
   const where = rule.where ? compilePredicate(rule.where, fields, "where") : undefined;
   const groupBy = rule.groupBy;
   if (groupBy && !fields.some((f) => f.name === groupBy)) {
-    throw invalid("groupBy", `'${groupBy}' is not a field of this business`);
+    throw refuse("groupBy", `'${groupBy}' is not a field of this business`);
   }
   const groupKey = groupBy
     ? (event: Record<string, EventValue>) => {
@@ -125,11 +125,11 @@ export function compileRule(
     }
     case "absence": {
       const windowMs = parseDuration(rule.window);
-      if (!windowMs) throw invalid("window", "must be a positive duration like 30s, 20m, 1h or 7d");
+      if (!windowMs) throw refuse("window", "must be a positive duration like 30s, 20m, 1h or 7d");
       if (rule.expect?.length && !groupBy)
-        throw invalid("expect", "needs groupBy: the expected keys are values of it");
+        throw refuse("expect", "needs groupBy: the expected keys are values of it");
       if (rule.schedule && rule.active)
-        throw invalid(
+        throw refuse(
           "schedule",
           "cannot be combined with active: the schedule says when runs are due",
         );
@@ -153,9 +153,9 @@ export function compileRule(
       };
     case "anomaly": {
       const field = fields.find((f) => f.name === rule.field);
-      if (!field) throw invalid("field", `'${rule.field}' is not a field of this business`);
+      if (!field) throw refuse("field", `'${rule.field}' is not a field of this business`);
       if (field.type !== "number" && field.type !== "integer")
-        throw invalid(
+        throw refuse(
           "field",
           `'${rule.field}' is a ${field.type} field; anomaly rules need a number`,
         );

@@ -1,14 +1,14 @@
 import type { Context } from "hono";
-import type { Business } from "../../schema/contracts/businesses";
-import { bearerToken } from "../api/auth";
-import type { AppEnv } from "../api/context";
-import { sha256Hex } from "../lib/crypto";
-import { badRequest, ProblemError, payloadTooLarge } from "../lib/errors";
-import { keyReused, noneAccepted, sortEvents, store } from "./accept";
-import { authorizeIngest } from "./auth";
-import type { RawEvent } from "./body";
-import { readBody } from "./body";
-import { MAX_EVENTS_PER_REQUEST, MAX_IDEMPOTENCY_KEY_LENGTH } from "./limits";
+import type { Business } from "../../../schema/contracts/businesses";
+import { keyReused, noneAccepted, sortEvents, store } from "../../ingest/accept";
+import { authorizeIngest } from "../../ingest/auth";
+import type { RawEvent } from "../../ingest/body";
+import { readBody } from "../../ingest/body";
+import { MAX_EVENTS_PER_REQUEST, MAX_IDEMPOTENCY_KEY_LENGTH } from "../../ingest/limits";
+import { sha256Hex } from "../../lib/crypto";
+import { badRequest, ProblemError, payloadTooLarge } from "../../lib/errors";
+import { bearerToken } from "../auth";
+import type { AppEnv } from "../context";
 
 const STRUCTURED = "application/cloudevents+json";
 const BATCH = "application/cloudevents-batch+json";

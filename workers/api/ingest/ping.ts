@@ -1,10 +1,10 @@
 import type { Context } from "hono";
-import type { AppEnv } from "../api/context";
-import type { JobPing } from "../business/jobs";
-import { badRequest } from "../lib/errors";
-import { noneAccepted, sortEvents, store } from "./accept";
-import { authorizeToken } from "./auth";
-import { MAX_PING_BODY_BYTES } from "./limits";
+import type { JobPing } from "../../business/jobs";
+import { noneAccepted, sortEvents, store } from "../../ingest/accept";
+import { authorizeToken } from "../../ingest/auth";
+import { MAX_PING_BODY_BYTES } from "../../ingest/limits";
+import { badRequest } from "../../lib/errors";
+import type { AppEnv } from "../context";
 
 /** Healthchecks' slug rule, with upper case allowed too. */
 const SLUG = /^[A-Za-z0-9_-]{1,100}$/;

@@ -1,12 +1,12 @@
 import type { Context } from "hono";
-import { bearerToken } from "../api/auth";
-import type { AppEnv } from "../api/context";
-import { sha256Hex } from "../lib/crypto";
-import { badRequest } from "../lib/errors";
-import { keyReused, noneAccepted, sortEvents, store } from "./accept";
-import { authorizeIngest } from "./auth";
-import { isNdjson, parseEvents, readBody } from "./body";
-import { MAX_IDEMPOTENCY_KEY_LENGTH } from "./limits";
+import { keyReused, noneAccepted, sortEvents, store } from "../../ingest/accept";
+import { authorizeIngest } from "../../ingest/auth";
+import { isNdjson, parseEvents, readBody } from "../../ingest/body";
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from "../../ingest/limits";
+import { sha256Hex } from "../../lib/crypto";
+import { badRequest } from "../../lib/errors";
+import { bearerToken } from "../auth";
+import type { AppEnv } from "../context";
 
 /** POST /v1/ingest/{businessId}: authenticate, validate each event, hand the valid ones to the business's DO. */
 export async function ingest(c: Context<AppEnv>): Promise<Response> {

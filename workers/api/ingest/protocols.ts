@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { IngestResult } from "../../schema/contracts/events";
-import { problems } from "../api/openapi";
-import { MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST, MAX_PING_BODY_BYTES } from "./limits";
+import { IngestResult } from "../../../schema/contracts/events";
+import { MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST, MAX_PING_BODY_BYTES } from "../../ingest/limits";
+import { problems } from "../openapi";
 
 const BusinessParam = z.object({
   businessId: z

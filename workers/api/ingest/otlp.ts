@@ -1,17 +1,17 @@
 import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { Context } from "hono";
-import { bearerToken } from "../../api/auth";
-import type { AppEnv } from "../../api/context";
 import type { Counter } from "../../business/counters";
+import { sortEvents, store } from "../../ingest/accept";
+import { authorizeIngest } from "../../ingest/auth";
+import { readBytes } from "../../ingest/body";
+import { MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST } from "../../ingest/limits";
+import { DecodeError, decode } from "../../ingest/otlp/decode";
+import type { Item } from "../../ingest/otlp/map";
+import { mapLogs, mapMetrics } from "../../ingest/otlp/map";
+import { ExportLogsServiceRequest, ExportMetricsServiceRequest } from "../../ingest/otlp/messages";
 import { ProblemError } from "../../lib/errors";
-import { sortEvents, store } from "../accept";
-import { authorizeIngest } from "../auth";
-import { readBytes } from "../body";
-import { MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST } from "../limits";
-import { DecodeError, decode } from "./decode";
-import type { Item } from "./map";
-import { mapLogs, mapMetrics } from "./map";
-import { ExportLogsServiceRequest, ExportMetricsServiceRequest } from "./messages";
+import { bearerToken } from "../auth";
+import type { AppEnv } from "../context";
 
 type Signal = "logs" | "metrics";
 type Encoding = "json" | "protobuf";
