@@ -5,7 +5,7 @@ import { MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST } from "./limits";
 export async function readBytes(
   stream: ReadableStream<Uint8Array> | null,
   limit = MAX_BODY_BYTES,
-): Promise<Uint8Array> {
+): Promise<Uint8Array<ArrayBuffer>> {
   if (!stream) return new Uint8Array(0);
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];

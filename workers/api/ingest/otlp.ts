@@ -75,7 +75,7 @@ function encodingOf(contentType: string | undefined): Encoding | null {
   return null;
 }
 
-async function body(request: Request): Promise<Uint8Array> {
+async function body(request: Request): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES)
     throw new ProblemError(
