@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { JobPing } from "../../business/jobs";
+import type { JobPing } from "../../business/job-runs";
 import { noneAccepted, sortEvents, store } from "../../ingest/accept";
 import { authorizeToken } from "../../ingest/auth";
 import { MAX_PING_BODY_BYTES } from "../../ingest/limits";
