@@ -6,6 +6,8 @@ export interface UiEnv {
   API: Fetcher;
   /** The static assets of build/client. */
   ASSETS: Fetcher;
+  /** The API's public base URL, for ready-to-paste snippets (default http://127.0.0.1:8787). */
+  API_URL?: string;
 }
 
 declare module "react-router" {

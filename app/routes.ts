@@ -15,5 +15,6 @@ export default [
     route("businesses/:id/rules/backtest", "routes/rule-backtest.tsx"),
     route("businesses/:id/channels", "routes/channels.tsx"),
     route("businesses/:id/silences", "routes/silences.tsx"),
+    route("businesses/:id/connect", "routes/business-connect.tsx"),
   ]),
 ] satisfies RouteConfig;

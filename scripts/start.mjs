@@ -122,6 +122,9 @@ const ui = spawn(
     uiInspectorPort,
     "--persist-to",
     persist,
+    // The "connect a source" page shows snippets with the API's real URL.
+    "--var",
+    `API_URL:http://127.0.0.1:${apiPort}`,
     "--show-interactive-dev-session=false",
   ],
   { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] },

@@ -217,6 +217,7 @@ export default function BusinessPage() {
         {business.timezone} · id <code>{business.id}</code>
       </p>
       <p>
+        <Link to={`/businesses/${business.id}/connect`}>Connect a source</Link> ·{" "}
         <Link to={`/businesses/${business.id}/channels`}>Channels and deliveries</Link> ·{" "}
         <Link to={`/businesses/${business.id}/silences`}>Silences</Link> ·{" "}
         <Link to={`/suggestions?businessId=${business.id}`}>Suggestions</Link> ·{" "}

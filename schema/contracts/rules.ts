@@ -119,6 +119,11 @@ const kinds = {
       .optional()
       .openapi({ description: "Group keys that must report" }),
     active: ActiveSchedule.optional(),
+    schedule: z.string().max(200).optional().openapi({
+      description:
+        "Cron pattern of the expected runs, in the business's time zone (a cron job's own schedule): each key must report after every run time within `window`, the grace time. Not together with `active`",
+      example: "0 3 * * *",
+    }),
   },
   aggregate: {
     kind: z.literal("aggregate"),
@@ -162,6 +167,7 @@ export const RulePatch = z
     window: z.union([Duration, z.enum(["day", "week", "month"])]).optional(),
     expect: kinds.absence.expect.nullable(),
     active: ActiveSchedule.nullable().optional(),
+    schedule: kinds.absence.schedule.nullable(),
     expression: Expression.optional(),
     field: FieldName.optional(),
     sensitivity: z.enum(["low", "medium", "high"]).optional(),

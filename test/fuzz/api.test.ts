@@ -177,7 +177,12 @@ describe("the API under hostile input (fast-check, from /openapi.json)", () => {
     };
 
     for (const op of ops) {
-      const mutating = op.method !== "GET";
+      // A heartbeat ping stores an event whatever its method.
+      const ping = op.path.startsWith("/ping/");
+      // Ways in that take a source token for the business in the path.
+      const sourceRoute = /^\/v1\/(ingest|cloudevents|otlp)\//.test(op.path);
+      const otlp = op.path.startsWith("/v1/otlp/");
+      const mutating = op.method !== "GET" || ping;
       const isBusinessRoute = op.path.startsWith("/v1/businesses/{id}");
       const leaf = op.path.match(/\{(\w+)\}$/)?.[1];
 
@@ -185,7 +190,8 @@ describe("the API under hostile input (fast-check, from /openapi.json)", () => {
       const param = (name: string): fc.Arbitrary<{ value: string; owner: Request["owner"] }> => {
         const idOf = (t: Tenant): string | undefined => {
           if (op.path.startsWith("/v1/alerts")) return t.alertId;
-          if (op.path.startsWith("/v1/ingest") || (name === "id" && isBusinessRoute)) return t.id;
+          if (name === "sourceToken") return t.token;
+          if (sourceRoute || (name === "id" && isBusinessRoute)) return t.id;
           if (name === "id" && op.path === "/v1/businesses/{id}") return t.id;
           return { channelId: t.channelId, ruleId: t.ruleId, sourceId: t.sourceId }[name];
         };
@@ -202,7 +208,11 @@ describe("the API under hostile input (fast-check, from /openapi.json)", () => {
         // revoking its token) would end the run; deleting through it must not touch the other.
         const protect = op.method === "DELETE" && name === leaf;
         const mutatingOther =
-          mutating && (name === "id" || name === "businessId" || op.path.startsWith("/v1/alerts"));
+          mutating &&
+          (name === "id" ||
+            name === "businessId" ||
+            name === "sourceToken" ||
+            op.path.startsWith("/v1/alerts"));
         const choices: fc.Arbitrary<{ value: string; owner: Request["owner"] }>[] = [made];
         if (m && !protect) choices.push(fc.constant({ value: m, owner: "mine" as const }));
         if (o && !mutatingOther) choices.push(fc.constant({ value: o, owner: "other" as const }));
@@ -293,13 +303,13 @@ describe("the API under hostile input (fast-check, from /openapi.json)", () => {
           let owner = "none" as Request["owner"];
           for (const [i, p] of path.entries()) {
             url = url.replace(`{${pathParams[i]}}`, encodePathPart(p.value));
-            if (pathParams[i] === "id" || pathParams[i] === "businessId") owner = p.owner;
+            if (["id", "businessId", "sourceToken"].includes(pathParams[i] ?? "")) owner = p.owner;
           }
           const qs = new URLSearchParams();
           query.forEach((v, i) => {
             if (v !== undefined) qs.set(queryParams[i]?.name ?? "x", v);
           });
-          const ingesting = op.path.startsWith("/v1/ingest");
+          const ingesting = sourceRoute;
           const resolved =
             token === "auto"
               ? ingesting
@@ -316,7 +326,7 @@ describe("the API under hostile input (fast-check, from /openapi.json)", () => {
             owner,
             token: resolved,
             contentType: text === undefined ? null : contentType,
-            body: op.method === "GET" ? undefined : text,
+            body: op.method === "GET" || op.method === "HEAD" ? undefined : text,
           };
         });
 
@@ -337,15 +347,30 @@ describe("the API under hostile input (fast-check, from /openapi.json)", () => {
           stats.byOp.set(key, `${stats.byOp.get(key) ?? ""} ${res.status}`);
           const where = `${op.method} ${r.path.slice(0, 300)} -> ${res.status} ${text.slice(0, 300)}`;
           expect(res.status, where).toBeLessThan(500);
-          if (res.status >= 400) {
+          if (ping && res.headers.get("content-type")?.startsWith("text/plain")) {
+            // Healthchecks' own answers: "OK", or "not found" for an unknown token or URL.
+            const expected = res.status === 200 ? "OK" : "not found";
+            expect([200, 404], where).toContain(res.status);
+            expect(text, where).toBe(op.method === "HEAD" ? "" : expected);
+          } else if (otlp) {
+            // OTLP answers in the request's encoding, failures as a google.rpc.Status.
+            const type = res.headers.get("content-type") ?? "";
+            if (type.startsWith("application/json")) {
+              const parsed = JSON.parse(text);
+              if (res.status >= 400)
+                expect(parsed, where).toMatchObject({ code: expect.any(Number) });
+            } else expect(type, where).toBe("application/x-protobuf");
+          } else if (res.status >= 400) {
             expect(res.headers.get("content-type"), where).toBe("application/problem+json");
-            const problem = JSON.parse(text);
-            expect(problem, where).toMatchObject({
-              type: expect.any(String),
-              title: expect.any(String),
-              status: res.status,
-              detail: expect.any(String),
-            });
+            // A HEAD answer carries the headers only.
+            if (op.method !== "HEAD") {
+              expect(JSON.parse(text), where).toMatchObject({
+                type: expect.any(String),
+                title: expect.any(String),
+                status: res.status,
+                detail: expect.any(String),
+              });
+            }
           } else if (res.status !== 204) {
             expect(res.headers.get("content-type"), where).toMatch(/^application\/json/);
           }

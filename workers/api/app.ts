@@ -17,7 +17,11 @@ import { channelsApi } from "./channels";
 import { deliveriesApi, deliveryActionsApi } from "./deliveries";
 import { eventsApi } from "./events";
 import { fieldsApi } from "./fields";
+import { cloudevents } from "./ingest/cloudevents";
+import { otlp } from "./ingest/otlp";
+import { ping } from "./ingest/ping";
 import { ingest } from "./ingest/post";
+import { cloudEventsRoute, otlpRoutes, pingRoutes } from "./ingest/protocols";
 import { ingestRoute } from "./ingest/route";
 import { managementBodyLimit } from "./limits";
 import { newApp } from "./openapi";
@@ -26,6 +30,7 @@ import { silencesApi } from "./silences";
 import { sourcesApi } from "./sources";
 import { suggestionActionsApi, suggestionsApi } from "./suggestions";
 import * as healthz from "./system/healthz";
+import { templatesApi } from "./templates";
 import { viewsApi } from "./views";
 
 export const API_REFERENCE_SCRIPT = "/docs/api-reference.js";
@@ -61,11 +66,21 @@ export function createApp() {
   // Ingest authenticates with source tokens; every other /v1 route needs the admin token.
   app.openAPIRegistry.registerPath(ingestRoute);
   app.post("/v1/ingest/:businessId", ingest);
+  // Heartbeat pings carry the source token in the URL (Healthchecks' slug URLs).
+  for (const route of pingRoutes) app.openAPIRegistry.registerPath(route);
+  app.on(["GET", "POST", "HEAD"], "/ping/:token/:slug/:action?", ping);
+  app.openAPIRegistry.registerPath(cloudEventsRoute);
+  app.post("/v1/cloudevents/:businessId", cloudevents);
+  for (const route of otlpRoutes) app.openAPIRegistry.registerPath(route);
+  app.post("/v1/otlp/:businessId/v1/logs", otlp("logs"));
+  app.post("/v1/otlp/:businessId/v1/metrics", otlp("metrics"));
+  const sourceRoute = (path: string) =>
+    path.startsWith("/v1/ingest/") ||
+    path.startsWith("/v1/cloudevents/") ||
+    path.startsWith("/v1/otlp/");
+  app.use("/v1/*", async (c, next) => (sourceRoute(c.req.path) ? next() : adminAuth(c, next)));
   app.use("/v1/*", async (c, next) =>
-    c.req.path.startsWith("/v1/ingest/") ? next() : adminAuth(c, next),
-  );
-  app.use("/v1/*", async (c, next) =>
-    c.req.path.startsWith("/v1/ingest/") ? next() : managementBodyLimit(c, next),
+    sourceRoute(c.req.path) ? next() : managementBodyLimit(c, next),
   );
 
   app.get("/v1/businesses/:id/live", live);
@@ -82,6 +97,7 @@ export function createApp() {
     .route("/v1/businesses", deliveriesApi)
     .route("/v1/businesses", viewsApi)
     .route("/v1/businesses", suggestionsApi)
+    .route("/v1/templates", templatesApi)
     .route("/v1/alerts", alertsApi)
     .route("/v1/deliveries", deliveryActionsApi)
     .route("/v1/suggestions", suggestionActionsApi);

@@ -28,6 +28,7 @@ const problemText: Record<number, string> = {
   404: "Not found",
   409: "Conflicts with the current state",
   413: "The body is too large",
+  415: "The content type is not one this route takes",
   422: "Invalid input; `errors` names each problem",
 };
 

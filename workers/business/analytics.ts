@@ -2,6 +2,13 @@ import type { Business } from "../../schema/contracts/businesses";
 import type { EventValue } from "../../schema/contracts/events";
 import { getMeta, setMeta } from "./storage";
 
+/**
+ * Analytics Engine takes at most 16 kB of blobs per data point: each string is
+ * cut to this many characters (20 blobs × 200 characters × at most 4 bytes).
+ * Long texts such as a job's log stay whole in the events table.
+ */
+const MAX_BLOB_CHARS = 200;
+
 /** Analytics Engine takes at most 250 data points per invocation. */
 export const ANALYTICS_BATCH = 250;
 /** The analytics job runs at most this often, however busy the business is. */
@@ -27,7 +34,7 @@ export function dataPoint(
   for (const f of business.fields) {
     const v = data[f.name];
     if ((f.type === "string" || f.type === "enum") && blobs.length < 20) {
-      blobs.push(typeof v === "string" ? v : "");
+      blobs.push(typeof v === "string" ? v.slice(0, MAX_BLOB_CHARS) : "");
     } else if (
       (f.type === "number" || f.type === "integer" || f.type === "boolean") &&
       doubles.length < 20

@@ -14,6 +14,8 @@ import { ANALYTICS_INTERVAL_MS } from "./analytics";
 import { ARCHIVE_BATCH, ARCHIVE_DELAY_MS, archivedSeq } from "./archive";
 import type { BacktestResult } from "./backtest";
 import { backtest } from "./backtest";
+import type { Counter } from "./counters";
+import { toDeltas } from "./counters";
 import type { AlertRecord } from "./engine/alerts";
 import { AlertStore, toAlert } from "./engine/alerts";
 import { WARM_UP_POINTS } from "./engine/anomaly";
@@ -21,6 +23,8 @@ import { RuleEngine } from "./engine/engine";
 import { reconcile } from "./engine/reconcile";
 import type { ListEventsQuery, NewEvent, SeriesQuery } from "./events";
 import { insertEvents, listEvents, series } from "./events";
+import type { JobPing } from "./job-runs";
+import { trackJobRun } from "./job-runs";
 import type { JobContext } from "./jobs";
 import { runDueJobs, syncIndex } from "./jobs";
 import { Notifier } from "./notifications";
@@ -40,6 +44,10 @@ export interface IngestBatch {
   events: NewEvent[];
   rejected: IngestResult["rejected"];
   idempotency?: { key: string; bodyHash: string } | undefined;
+  /** A heartbeat ping (one event): its run's start is noted, its end measured. */
+  job?: JobPing | undefined;
+  /** OpenTelemetry cumulative sums among the events: stored as deltas. */
+  counters?: Counter[] | undefined;
 }
 
 /** What became of a change to an alert, in domain terms (api/ maps them to HTTP). */
@@ -107,6 +115,9 @@ export class BusinessMonitor extends DurableObject<Env> {
           batch.receivedAt,
         );
       }
+      const ping = batch.events[0];
+      if (batch.job && ping) trackJobRun(this.sql, batch.job, ping, batch.receivedAt);
+      if (batch.counters) toDeltas(this.sql, batch.counters, batch.events);
       const { lastSeq } = insertEvents(this.sql, batch.events, batch.receivedAt, batch.sourceId);
       const now = Date.now();
       if (batch.events.length) engine.noteIngest(batch.receivedAt, now);

@@ -119,6 +119,15 @@ const steps: string[][] = [
     `alter table schedule add column last_error text`,
     `update or replace schedule set kind = 'index' where kind = 'outbox'`,
   ],
+  // Heartbeat pings: the start of each job run still going, to measure its duration.
+  [
+    `create table if not exists job_runs (
+       slug text not null, run_id text not null, started integer not null,
+       primary key (slug, run_id)) without rowid`,
+    // OpenTelemetry cumulative sums: each series' last totals, to store deltas.
+    `create table if not exists otlp_series (
+       series text primary key, start integer not null, totals text not null) without rowid`,
+  ],
 ];
 
 export const SCHEMA_VERSION = steps.length;

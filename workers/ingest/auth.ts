@@ -1,5 +1,6 @@
 import type { Business } from "../../schema/contracts/businesses";
 import { businessExists, getBusiness } from "../definitions/businesses";
+import type { TokenEntry } from "../definitions/cache";
 import { tokens } from "../definitions/cache";
 import { lookupToken } from "../definitions/sources";
 import { sha256Hex } from "../lib/crypto";
@@ -15,6 +16,26 @@ export interface IngestAuth {
   validate: Validator;
 }
 
+async function resolveToken(db: Database, token: string): Promise<TokenEntry | null> {
+  const hash = await sha256Hex(token);
+  let entry = tokens.get(hash);
+  if (entry === undefined) {
+    entry = await lookupToken(db, hash);
+    tokens.set(hash, entry);
+  }
+  return entry;
+}
+
+async function compiled(db: Database, entry: TokenEntry): Promise<IngestAuth> {
+  let definition = validators.get(entry.businessId);
+  if (!definition || definition.business.version < entry.version) {
+    const business = await getBusiness(db, entry.businessId);
+    definition = { business, validate: compileValidator(business) };
+    validators.set(entry.businessId, definition);
+  }
+  return { sourceId: entry.sourceId, ...definition };
+}
+
 /** Checks a source token against the business in the path and returns its compiled definition. */
 export async function authorizeIngest(
   db: Database,
@@ -22,23 +43,18 @@ export async function authorizeIngest(
   businessId: string,
 ): Promise<IngestAuth> {
   if (!token) throw unauthorized("Send the source token as 'Authorization: Bearer <token>'.");
-  const hash = await sha256Hex(token);
-  let entry = tokens.get(hash);
-  if (entry === undefined) {
-    entry = await lookupToken(db, hash);
-    tokens.set(hash, entry);
-  }
+  const entry = await resolveToken(db, token);
   if (!entry) throw unauthorized("The source token is not valid or was revoked.");
   if (entry.businessId !== businessId) {
     // Tell a wrong business apart from a missing one only to a holder of a valid token.
     if (!(await businessExists(db, businessId))) throw notFound("Business", businessId);
     throw forbidden("This source token belongs to another business.");
   }
-  let compiled = validators.get(businessId);
-  if (!compiled || compiled.business.version < entry.version) {
-    const business = await getBusiness(db, businessId);
-    compiled = { business, validate: compileValidator(business) };
-    validators.set(businessId, compiled);
-  }
-  return { sourceId: entry.sourceId, ...compiled };
+  return compiled(db, entry);
+}
+
+/** The business a source token belongs to (for URLs that carry only the token); null when it is not valid. */
+export async function authorizeToken(db: Database, token: string): Promise<IngestAuth | null> {
+  const entry = await resolveToken(db, token);
+  return entry ? compiled(db, entry) : null;
 }

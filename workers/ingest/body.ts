@@ -1,19 +1,20 @@
 import { badRequest, payloadTooLarge } from "../lib/errors";
 import { MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST } from "./limits";
 
-/** Reads the body as UTF-8 text, refusing it as soon as it passes the limit. */
-export async function readBody(request: Request): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  if (!request.body) return "";
-  const reader = request.body.getReader();
+/** Reads a byte stream, refusing it as soon as it passes `limit` bytes. */
+export async function readBytes(
+  stream: ReadableStream<Uint8Array> | null,
+  limit = MAX_BODY_BYTES,
+): Promise<Uint8Array<ArrayBuffer>> {
+  if (!stream) return new Uint8Array(0);
+  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > limit) {
       await reader.cancel();
       throw tooLarge();
     }
@@ -25,6 +26,14 @@ export async function readBody(request: Request): Promise<string> {
     bytes.set(c, offset);
     offset += c.byteLength;
   }
+  return bytes;
+}
+
+/** Reads the body as UTF-8 text, refusing it as soon as it passes the limit. */
+export async function readBody(request: Request): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const bytes = await readBytes(request.body);
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
@@ -39,7 +48,9 @@ function tooLarge() {
 }
 
 /** A parsed item, or the reason its NDJSON line could not be parsed. */
-export type RawEvent = { ok: true; value: unknown } | { ok: false; message: string };
+export type RawEvent =
+  | { ok: true; value: unknown }
+  | { ok: false; message: string; path?: string | undefined };
 
 export function isNdjson(contentType: string | undefined): boolean {
   return /\b(x-)?ndjson\b|\bjsonl\b|\bjson-seq\b/i.test(contentType ?? "");

@@ -11,3 +11,5 @@ export const MAX_FUTURE_MS = 5 * 60_000;
 /** How far back history may go: older events are rejected. Events past the business's retention go to the archive. */
 export const MAX_PAST_YEARS = 10;
 export const MAX_PAST_MS = MAX_PAST_YEARS * 365.25 * 86_400_000;
+/** A heartbeat ping's body (its log) is kept up to this size, as Healthchecks does; the rest is cut. */
+export const MAX_PING_BODY_BYTES = 100_000;

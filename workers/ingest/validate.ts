@@ -65,7 +65,8 @@ export function compileValidator(business: Business): Validator {
     : z.strictObject(shape);
 
   return (raw, receivedAt) => {
-    if (!raw.ok) return { ok: false, errors: [{ path: "(event)", message: raw.message }] };
+    if (!raw.ok)
+      return { ok: false, errors: [{ path: raw.path ?? "(event)", message: raw.message }] };
     const value = raw.value;
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
       return { ok: false, errors: [{ path: "(event)", message: "an event is a JSON object" }] };

@@ -1,12 +1,10 @@
 import type { Context } from "hono";
-import type { IngestResult } from "../../../schema/contracts/events";
-import type { NewEvent } from "../../business/events";
-import { monitorOf } from "../../definitions/monitor";
+import { keyReused, noneAccepted, sortEvents, store } from "../../ingest/accept";
 import { authorizeIngest } from "../../ingest/auth";
 import { isNdjson, parseEvents, readBody } from "../../ingest/body";
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from "../../ingest/limits";
 import { sha256Hex } from "../../lib/crypto";
-import { badRequest, problemBody, problemResponse, unprocessable } from "../../lib/errors";
+import { badRequest } from "../../lib/errors";
 import { bearerToken } from "../auth";
 import type { AppEnv } from "../context";
 
@@ -29,45 +27,15 @@ export async function ingest(c: Context<AppEnv>): Promise<Response> {
   }
   const text = await readBody(c.req.raw);
   const raw = parseEvents(text, isNdjson(c.req.header("content-type")));
+  const sorted = sortEvents(auth, raw, receivedAt);
+  if (sorted.events.length === 0) throw noneAccepted(sorted.rejected);
 
-  const events: NewEvent[] = [];
-  const rejected: IngestResult["rejected"] = [];
-  raw.forEach((item, index) => {
-    const result = auth.validate(item, receivedAt);
-    if (result.ok) events.push({ time: result.time, data: result.data });
-    else rejected.push({ index, errors: result.errors });
-  });
-  if (events.length === 0) {
-    const first = rejected[0]?.errors[0];
-    const detail = `No event was accepted${first ? ` (first problem: ${first.path} ${first.message})` : ""}.`;
-    const errors = rejected.flatMap((r) =>
-      r.errors.map((e) => ({ path: `${r.index}.${e.path}`, message: e.message })),
-    );
-    throw unprocessable(detail, errors, { accepted: 0, rejected });
-  }
-
-  const stub = monitorOf(c.env, businessId);
-  const outcome = await stub.ingest({
-    businessId,
-    version: auth.business.version,
-    sourceId: auth.sourceId,
-    receivedAt,
-    events,
-    rejected,
+  const outcome = await store(c.env, auth, receivedAt, sorted, {
     idempotency: idempotencyKey
       ? { key: idempotencyKey, bodyHash: await sha256Hex(text) }
       : undefined,
   });
-  if (outcome.status === "key-reused") {
-    return problemResponse(
-      problemBody(
-        422,
-        "Unprocessable Content",
-        "This Idempotency-Key was already used with a different body.",
-        [{ path: "Idempotency-Key", message: "was already used with a different body" }],
-      ),
-    );
-  }
+  if (outcome.status === "key-reused") return keyReused();
   const headers = outcome.status === "replayed" ? { "idempotent-replayed": "true" } : undefined;
   return c.json(outcome.result, 202, headers);
 }

@@ -68,3 +68,35 @@ export class ActiveTime {
     return left > 0 ? Number.POSITIVE_INFINITY : t;
   }
 }
+
+/**
+ * A cron job's own schedule: after an event at `from`, the key is next due at
+ * the first run time after it, and late once `grace` has passed since then.
+ */
+export class ExpectedRuns {
+  private readonly cron: Cron;
+
+  constructor(pattern: string, timeZone: string, path = "schedule") {
+    try {
+      this.cron = new Cron(pattern, { timezone: timeZone, paused: true });
+    } catch (error) {
+      throw refuse(
+        path,
+        `is not a valid cron pattern: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    if (!this.cron.nextRun()) throw refuse(path, "never runs");
+  }
+
+  isActive(_ms: number): boolean {
+    return true;
+  }
+
+  deadline(from: number, grace: number): number {
+    const next = this.cron.nextRun(new Date(from));
+    return next ? next.getTime() + grace : Number.POSITIVE_INFINITY;
+  }
+}
+
+/** When an absence rule's silence starts to count: active time, or a schedule of expected runs. */
+export type AbsenceClock = ActiveTime | ExpectedRuns;

@@ -2,7 +2,8 @@ import type { Business } from "../../../schema/contracts/businesses";
 import type { EventValue } from "../../../schema/contracts/events";
 import type { Rule, RuleCreate } from "../../../schema/contracts/rules";
 import { parseDuration } from "../../lib/duration";
-import { ActiveTime } from "./active";
+import type { AbsenceClock } from "./active";
+import { ActiveTime, ExpectedRuns } from "./active";
 import type { DetectorSettings } from "./anomaly";
 import { SENSITIVITY } from "./anomaly";
 import type { Period } from "./calendar";
@@ -33,7 +34,14 @@ interface Base {
 export type CompiledRule = Base &
   (
     | { kind: "immediate"; condition: Predicate; tolerance: Tolerance | undefined }
-    | { kind: "absence"; windowMs: number; active: ActiveTime; expect: string[] }
+    | {
+        kind: "absence";
+        windowMs: number;
+        active: AbsenceClock;
+        /** Expected runs on a cron schedule: a silent business is the job's silence, not an outage. */
+        scheduled: boolean;
+        expect: string[];
+      }
     | { kind: "aggregate"; aggregate: AggregateExpression; window: Window }
     | { kind: "anomaly"; field: string; settings: DetectorSettings }
   );
@@ -120,11 +128,19 @@ export function compileRule(
       if (!windowMs) throw refuse("window", "must be a positive duration like 30s, 20m, 1h or 7d");
       if (rule.expect?.length && !groupBy)
         throw refuse("expect", "needs groupBy: the expected keys are values of it");
+      if (rule.schedule && rule.active)
+        throw refuse(
+          "schedule",
+          "cannot be combined with active: the schedule says when runs are due",
+        );
       return {
         ...base,
         kind: "absence",
         windowMs,
-        active: new ActiveTime(rule.active, business.timezone),
+        active: rule.schedule
+          ? new ExpectedRuns(rule.schedule, business.timezone)
+          : new ActiveTime(rule.active, business.timezone),
+        scheduled: Boolean(rule.schedule),
         expect: rule.expect ?? [],
       };
     }

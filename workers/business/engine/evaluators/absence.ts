@@ -47,7 +47,7 @@ export const absence: Evaluator<Absence> = {
     }
     if (e.alerts.activeFor(r.rule.id, group)) return;
     const tz = e.business.timezone;
-    if (r.rule.groupBy && dark(e, now, r.windowMs)) {
+    if (r.rule.groupBy && !r.scheduled && dark(e, now, r.windowMs)) {
       // Nothing from any key for a whole window: one alert for the rule, none per key.
       // The key's timer stops here; `plan` runs again when data arrives.
       const lastIngest = e.lastIngest() ?? 0;
@@ -62,8 +62,9 @@ export const absence: Evaluator<Absence> = {
       );
       return;
     }
-    const text =
-      last === undefined
+    const text = r.scheduled
+      ? `no run reported by ${clock(deadline, tz)} (due at ${clock(deadline - r.windowMs, tz)} on schedule '${r.rule.kind === "absence" ? r.rule.schedule : ""}', ${humanDuration(r.windowMs)} grace${last === undefined ? "" : `; last at ${clock(last, tz)}`})`
+      : last === undefined
         ? `no event for ${humanDuration(r.windowMs)} since the rule started (${clock(since, tz)})`
         : `no event for ${humanDuration(r.windowMs)} (last at ${clock(last, tz)})`;
     e.fire(r, group, now, deadline, text, {

@@ -1,0 +1,20 @@
+import type { Rule } from "../../../schema/contracts/rules";
+import type { TemplateApply, TemplateId } from "../../../schema/contracts/templates";
+import { createBusiness } from "../../definitions/businesses";
+import type { Database } from "../../lib/db";
+import { createRule } from "../rules/service";
+import { templates } from "./catalog";
+
+export async function applyTemplate(env: Env, db: Database, id: TemplateId, input: TemplateApply) {
+  const template = templates[id];
+  const business = await createBusiness(db, {
+    ...input,
+    timeField: template.timeField,
+    allowUnknownFields: false,
+    retention: { days: 30, maxEvents: 1_000_000 },
+    fields: template.fields,
+  });
+  const rules: Rule[] = [];
+  for (const rule of template.rules) rules.push(await createRule(env, db, business, rule));
+  return { business, rules };
+}
