@@ -67,7 +67,10 @@ export function drain(
   // One drain of a kind at a time: a second caller (an RPC's follow-up while the
   // alarm drains) would hand on the same rows again while the first awaits its sink.
   let running = draining.get(sql);
-  if (!running) draining.set(sql, (running = new Map()));
+  if (!running) {
+    running = new Map();
+    draining.set(sql, running);
+  }
   const current = running.get(kind);
   if (current) return current.then(() => hasQueued(sql, kind));
   const done = drainOnce(sql, kind, limit, sink).finally(() => running.delete(kind));
