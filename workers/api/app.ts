@@ -5,7 +5,7 @@ import { ingestRoute } from "../ingest/route";
 import { database } from "../lib/db";
 import { ProblemError, problemBody, problemResponse, toProblemResponse } from "../lib/errors";
 import { alertsApi } from "./alerts";
-import { adminAuth } from "./auth";
+import { gate } from "./auth/gate";
 import { businessesApi } from "./businesses";
 import { live } from "./businesses/live";
 import { channelsApi } from "./channels";
@@ -14,12 +14,14 @@ import { eventsApi } from "./events";
 import { fieldsApi } from "./fields";
 import { managementBodyLimit } from "./limits";
 import { newApp } from "./openapi";
+import { peopleApi } from "./people";
 import { rulesApi } from "./rules";
 import { silencesApi } from "./silences";
 import { sourcesApi } from "./sources";
 import { suggestionActionsApi, suggestionsApi } from "./suggestions";
 import * as healthz from "./system/healthz";
 import { viewsApi } from "./views";
+import { workspacesApi } from "./workspaces";
 
 export const API_REFERENCE_SCRIPT = "/docs/api-reference.js";
 
@@ -49,14 +51,16 @@ export function createApp() {
 
   app.openapi(healthz.route, healthz.handler);
 
-  // Ingest authenticates with source tokens; every other /v1 route needs the admin token.
+  // Ingest authenticates with source tokens; every other /v1 route passes the
+  // gate (workers/api/auth/gate.ts): credentials, workspace, role, audit.
   app.openAPIRegistry.registerPath(ingestRoute);
   app.post("/v1/ingest/:businessId", ingest);
   app.use("/v1/*", async (c, next) =>
-    c.req.path.startsWith("/v1/ingest/") ? next() : adminAuth(c, next),
-  );
-  app.use("/v1/*", async (c, next) =>
     c.req.path.startsWith("/v1/ingest/") ? next() : managementBodyLimit(c, next),
+  );
+  const teamsGate = gate(app);
+  app.use("/v1/*", async (c, next) =>
+    c.req.path.startsWith("/v1/ingest/") ? next() : teamsGate(c, next),
   );
 
   app.get("/v1/businesses/:id/live", live);
@@ -75,12 +79,24 @@ export function createApp() {
     .route("/v1/businesses", suggestionsApi)
     .route("/v1/alerts", alertsApi)
     .route("/v1/deliveries", deliveryActionsApi)
-    .route("/v1/suggestions", suggestionActionsApi);
+    .route("/v1/suggestions", suggestionActionsApi)
+    .route("/v1/workspaces", workspacesApi)
+    .route("/v1/auth", peopleApi);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
     type: "http",
     scheme: "bearer",
-    description: "The admin token (ADMIN_TOKEN) for management routes",
+    description: "The admin token (ADMIN_TOKEN): the instance owner, in every workspace",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+    type: "http",
+    scheme: "bearer",
+    description: "A workspace's API key (anomk_...): its role, inside its workspace only",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "session", {
+    type: "http",
+    scheme: "bearer",
+    description: "A person's session token (anoms_...) from POST /v1/auth/sign-in",
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "sourceToken", {
     type: "http",

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { IngestResult } from "../../schema/contracts/events";
-import { bearerToken } from "../api/auth";
+import { bearerToken } from "../api/auth/bearer";
 import type { AppEnv } from "../api/context";
 import type { NewEvent } from "../business/events";
 import { sha256Hex } from "../lib/crypto";

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type {
   Business,
   BusinessCreate,
@@ -30,6 +30,7 @@ export function toField(row: FieldRow): Field {
 export function toBusiness(row: BusinessRow, fieldRows: FieldRow[]): Business {
   return {
     id: row.id,
+    workspaceId: row.workspaceId,
     name: row.name,
     description: row.description,
     timezone: row.timezone,
@@ -56,10 +57,15 @@ function fieldRow(businessId: string, f: Field, position: number): FieldRow {
   };
 }
 
-export async function createBusiness(db: Database, input: BusinessCreate): Promise<Business> {
+export async function createBusiness(
+  db: Database,
+  workspaceId: string,
+  input: BusinessCreate,
+): Promise<Business> {
   const at = Date.now();
   const row: BusinessRow = {
     id: newId("bus", at),
+    workspaceId,
     name: input.name,
     description: input.description,
     timezone: input.timezone,
@@ -89,11 +95,18 @@ export async function getBusiness(db: Database, id: string): Promise<Business> {
 export async function listBusinesses(
   db: Database,
   q: { cursor?: string | undefined; limit: number },
+  workspaceIds: string[] | null,
 ): Promise<{ items: Business[]; nextCursor: string | null }> {
+  if (workspaceIds?.length === 0) return { items: [], nextCursor: null };
   const rows = await db
     .select()
     .from(businesses)
-    .where(q.cursor ? gt(businesses.id, q.cursor) : undefined)
+    .where(
+      and(
+        q.cursor ? gt(businesses.id, q.cursor) : undefined,
+        workspaceIds ? inArray(businesses.workspaceId, workspaceIds) : undefined,
+      ),
+    )
     .orderBy(asc(businesses.id))
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
