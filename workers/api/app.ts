@@ -1,7 +1,5 @@
 import { Scalar } from "@scalar/hono-api-reference";
 import { HTTPException } from "hono/http-exception";
-import { ingest } from "../ingest/handler";
-import { ingestRoute } from "../ingest/route";
 import { database } from "../lib/db";
 import { ProblemError, problemBody, problemResponse, toProblemResponse } from "../lib/errors";
 import { alertsApi } from "./alerts";
@@ -12,6 +10,8 @@ import { channelsApi } from "./channels";
 import { deliveriesApi, deliveryActionsApi } from "./deliveries";
 import { eventsApi } from "./events";
 import { fieldsApi } from "./fields";
+import { ingest } from "./ingest/post";
+import { ingestRoute } from "./ingest/route";
 import { managementBodyLimit } from "./limits";
 import { newApp } from "./openapi";
 import { peopleApi } from "./people";

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
 import type { Alert, AlertSnooze, AlertTransition } from "../../../schema/contracts/alerts";
 import type { Silence } from "../../../schema/contracts/silences";
 import type { AlertChange } from "../../business/monitor";
+import { monitorOf } from "../../definitions/monitor";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
 import { parseDuration } from "../../lib/duration";
@@ -121,7 +122,7 @@ export async function changeAlert(
   action: "ack" | "resolve" | "forget",
 ): Promise<Alert> {
   const row = await indexRow(db, id);
-  const monitor = env.BUSINESS.get(env.BUSINESS.idFromName(row.businessId));
+  const monitor = monitorOf(env, row.businessId);
   // RPC typing cannot carry the free-form `context` record, so restate the method's own return type.
   const outcome = (
     action === "ack"

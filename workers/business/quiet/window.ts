@@ -1,17 +1,6 @@
 import { RRuleTemporal } from "rrule-temporal";
+import type { SilenceDef } from "../../definitions/silences";
 import { invalid } from "../../lib/errors";
-
-/** A silence as the engine sees it: what it matches and when it is active. */
-export interface SilenceDef {
-  id: string;
-  ruleId: string | null;
-  groupKey: string | null;
-  startsAt: number;
-  /** One-off: the end. Recurring: no occurrence starts after it. Null: no end. */
-  endsAt: number | null;
-  rrule: string | null;
-  durationMs: number | null;
-}
 
 export interface Occurrence {
   start: number;
