@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { SIGN_IN_LIMITS } from "../../workers/api/auth/sessions";
+import { SIGN_IN_LIMITS } from "../../workers/definitions/people";
 import { sha256Hex } from "../../workers/lib/crypto";
 import { call } from "../helpers";
 import { person, signIn, unique, workspace } from "./support";

@@ -1,7 +1,7 @@
 import type { OpenAPIHono, RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { Role } from "../../schema/tables/teams";
+import type { Principal } from "../definitions/principal";
 import type { Database } from "../lib/db";
-import type { Principal } from "./auth/principal";
 
 export interface AppEnv {
   Bindings: Env;

@@ -1,11 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
 import { listOf } from "../../../schema/contracts/common";
 import { AuditEntry, AuditQuery } from "../../../schema/contracts/teams";
+import { listAudit } from "../../definitions/audit";
 import { workspaceContext } from "../auth/scope";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
 import { WorkspaceParams } from "../workspaces/params";
-import { listAudit } from "./service";
 
 export const route = createRoute({
   method: "get",

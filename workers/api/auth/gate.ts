@@ -1,23 +1,20 @@
-import { eq } from "drizzle-orm";
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { DEFAULT_WORKSPACE_ID } from "../../../schema/tables/teams";
+import { compact, diff, recordAudit } from "../../definitions/audit";
+import { KEY_PREFIX, keyByToken } from "../../definitions/keys";
+import { joinInvitedWorkspaces } from "../../definitions/members";
+import { ensureUser, SESSION_PREFIX, sessionByToken, userById } from "../../definitions/people";
+import type { Principal } from "../../definitions/principal";
+import { actorOf, roleIn, rolesOf, visibleWorkspaces } from "../../definitions/principal";
+import type { Owned } from "../../definitions/workspaces";
+import { workspaceOwning } from "../../definitions/workspaces";
 import { secretsEqual } from "../../lib/crypto";
-import type { Database } from "../../lib/db";
-import { tables } from "../../lib/db";
 import { forbidden, invalid, notFound, unauthorized } from "../../lib/errors";
-import { compact, diff, recordAudit } from "../audit/service";
 import type { AppEnv } from "../context";
-import { KEY_PREFIX, keyByToken } from "../keys/service";
-import { joinInvitedWorkspaces } from "../members/service";
 import { ACCESS_HEADER, accessConfig, verifyAccessJwt } from "./access";
 import { bearerToken } from "./bearer";
-import type { Match, Permission, Scope } from "./permissions";
+import type { Match, Permission } from "./permissions";
 import { matchPermission, roleRank } from "./permissions";
-import type { Principal } from "./principal";
-import { actorOf, roleIn, rolesOf, visibleWorkspaces } from "./principal";
-import { ensureUser, SESSION_PREFIX, sessionByToken } from "./sessions";
-
-const { businesses, alerts, suggestions, deliveries, workspaces } = tables;
 
 /** Who sent the request: admin token, API key, session token, or a Cloudflare Access JWT. */
 export async function authenticate(c: Context<AppEnv>): Promise<Principal> {
@@ -37,10 +34,7 @@ export async function authenticate(c: Context<AppEnv>): Promise<Principal> {
   if (token?.startsWith(SESSION_PREFIX)) {
     const session = await sessionByToken(db, token);
     if (!session) throw unauthorized("The session has ended; sign in again.");
-    const [user] = await db
-      .select({ email: tables.users.email })
-      .from(tables.users)
-      .where(eq(tables.users.id, session.userId));
+    const user = await userById(db, session.userId);
     if (!user) throw unauthorized("The session has ended; sign in again.");
     return {
       type: "member",
@@ -75,55 +69,12 @@ export async function authenticate(c: Context<AppEnv>): Promise<Principal> {
   );
 }
 
-const owners: Record<
-  Exclude<Scope, "visible" | "new-business" | "person" | "public">,
-  { what: string; find: (db: Database, id: string) => Promise<string | undefined> }
-> = {
-  business: {
-    what: "Business",
-    find: async (db, id) =>
-      (
-        await db.select({ w: businesses.workspaceId }).from(businesses).where(eq(businesses.id, id))
-      )[0]?.w,
-  },
-  alert: {
-    what: "Alert",
-    find: async (db, id) =>
-      (
-        await db
-          .select({ w: businesses.workspaceId })
-          .from(alerts)
-          .innerJoin(businesses, eq(businesses.id, alerts.businessId))
-          .where(eq(alerts.id, id))
-      )[0]?.w,
-  },
-  suggestion: {
-    what: "Suggestion",
-    find: async (db, id) =>
-      (
-        await db
-          .select({ w: businesses.workspaceId })
-          .from(suggestions)
-          .innerJoin(businesses, eq(businesses.id, suggestions.businessId))
-          .where(eq(suggestions.id, id))
-      )[0]?.w,
-  },
-  delivery: {
-    what: "Delivery",
-    find: async (db, id) =>
-      (
-        await db
-          .select({ w: businesses.workspaceId })
-          .from(deliveries)
-          .innerJoin(businesses, eq(businesses.id, deliveries.businessId))
-          .where(eq(deliveries.id, id))
-      )[0]?.w,
-  },
-  workspace: {
-    what: "Workspace",
-    find: async (db, id) =>
-      (await db.select({ w: workspaces.id }).from(workspaces).where(eq(workspaces.id, id)))[0]?.w,
-  },
+const described: Record<Owned, string> = {
+  business: "Business",
+  alert: "Alert",
+  suggestion: "Suggestion",
+  delivery: "Delivery",
+  workspace: "Workspace",
 };
 
 /** The workspace a new business goes into: the body's, or the caller's only one. */
@@ -149,14 +100,13 @@ async function workspaceOf(
   if (scope === "visible" || scope === "person" || scope === "public") return undefined;
   if (scope === "new-business") {
     const id = await newBusinessWorkspace(c, p);
-    const found = await owners.workspace.find(c.var.db, id);
+    const found = await workspaceOwning(c.var.db, "workspace", id);
     if (!found || !roleIn(p, found)) throw notFound("Workspace", id);
     return found;
   }
   const id = match.params.id ?? "";
-  const owner = owners[scope];
-  const found = await owner.find(c.var.db, id);
-  if (!found || !roleIn(p, found)) throw notFound(owner.what, id);
+  const found = await workspaceOwning(c.var.db, scope, id);
+  if (!found || !roleIn(p, found)) throw notFound(described[scope], id);
   return found;
 }
 

@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import type { Role } from "../../../schema/tables/teams";
+import { roleIn } from "../../definitions/principal";
 import { notFound } from "../../lib/errors";
 import type { AppEnv } from "../context";
-import { roleIn } from "./principal";
 
 /** The workspaces a list covers: the one asked for (when the caller sees it) or all the caller sees. */
 export function listScope(c: Context<AppEnv>, workspaceId: string | undefined): string[] | null {

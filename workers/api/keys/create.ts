@@ -1,11 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
 import { ApiKeyCreated, KeyCreate } from "../../../schema/contracts/teams";
-import { actorOf } from "../auth/principal";
+import { createKey } from "../../definitions/keys";
+import { actorOf } from "../../definitions/principal";
 import { workspaceContext } from "../auth/scope";
 import type { Handler } from "../context";
 import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
 import { WorkspaceParams } from "../workspaces/params";
-import { createKey } from "./service";
 
 export const route = createRoute({
   method: "post",

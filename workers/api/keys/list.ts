@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiKey } from "../../../schema/contracts/teams";
+import { listKeys } from "../../definitions/keys";
 import { workspaceContext } from "../auth/scope";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
 import { WorkspaceParams } from "../workspaces/params";
-import { listKeys } from "./service";
 
 export const route = createRoute({
   method: "get",

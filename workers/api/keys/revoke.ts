@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { IdParam } from "../../../schema/contracts/common";
+import { revokeKey } from "../../definitions/keys";
 import { workspaceContext } from "../auth/scope";
 import type { Handler } from "../context";
 import { adminSecurity, problems } from "../openapi";
-import { revokeKey } from "./service";
 
 export const route = createRoute({
   method: "delete",

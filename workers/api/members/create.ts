@@ -1,11 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import { MemberCreate, MemberInvited } from "../../../schema/contracts/teams";
-import { actorOf } from "../auth/principal";
+import { inviteMember } from "../../definitions/members";
+import { actorOf } from "../../definitions/principal";
+import { sendInvitation } from "../../notify/invitation";
 import { workspaceContext } from "../auth/scope";
 import type { Handler } from "../context";
 import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
 import { WorkspaceParams } from "../workspaces/params";
-import { inviteMember } from "./service";
 
 export const route = createRoute({
   method: "post",
@@ -23,8 +24,15 @@ export const route = createRoute({
 export const handler: Handler<typeof route> = async (c) => {
   const { workspaceId, role } = workspaceContext(c);
   const by = actorOf(c.var.principal).name;
-  return c.json(
-    await inviteMember(c.env, c.var.db, workspaceId, c.req.valid("json"), role, by),
-    201,
-  );
+  const input = c.req.valid("json");
+  const { member, token, workspaceName } = await inviteMember(c.var.db, workspaceId, input, role);
+  const inviteUrl = `${c.env.UI_URL.replace(/\/$/, "")}/invite/${token}`;
+  const emailed = await sendInvitation(c.env, {
+    to: member.email,
+    workspaceName,
+    role: member.role,
+    invitedBy: by,
+    link: inviteUrl,
+  });
+  return c.json({ ...member, inviteUrl, emailed }, 201);
 };

@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
+import { removeMember } from "../../definitions/members";
 import { workspaceContext } from "../auth/scope";
 import type { Handler } from "../context";
 import { adminSecurity, problems } from "../openapi";
 import { MemberParams } from "./params";
-import { removeMember } from "./service";
 
 export const route = createRoute({
   method: "delete",

@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Member } from "../../../schema/contracts/teams";
+import { listMembers } from "../../definitions/members";
 import { workspaceContext } from "../auth/scope";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
 import { WorkspaceParams } from "../workspaces/params";
-import { listMembers } from "./service";
 
 export const route = createRoute({
   method: "get",

@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Member, MemberPatch } from "../../../schema/contracts/teams";
+import { changeRole } from "../../definitions/members";
 import { workspaceContext } from "../auth/scope";
 import type { Handler } from "../context";
 import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
 import { MemberParams } from "./params";
-import { changeRole } from "./service";
 
 export const route = createRoute({
   method: "patch",

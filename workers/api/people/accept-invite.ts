@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { AcceptInvite, SessionCreated } from "../../../schema/contracts/teams";
+import { acceptInvitation } from "../../definitions/members";
 import type { Handler } from "../context";
-import { acceptInvitation } from "../members/service";
 import { jsonBody, jsonResponse, problems } from "../openapi";
 import { signedIn } from "./service";
 

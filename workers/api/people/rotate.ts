@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Timestamp } from "../../../schema/contracts/common";
+import { rotateSession } from "../../definitions/people";
 import { forbidden } from "../../lib/errors";
 import { iso } from "../../lib/time";
-import { rotateSession } from "../auth/sessions";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
 

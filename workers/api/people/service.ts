@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
 import type { Me, SessionCreated } from "../../../schema/contracts/teams";
+import { createSession } from "../../definitions/people";
+import type { Principal } from "../../definitions/principal";
+import { rolesOf } from "../../definitions/principal";
+import { listWorkspaces } from "../../definitions/workspaces";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
 import { iso } from "../../lib/time";
-import type { Principal } from "../auth/principal";
-import { rolesOf } from "../auth/principal";
-import { createSession } from "../auth/sessions";
-import { listWorkspaces } from "../workspaces/service";
 
 /** The caller and the workspaces they see. */
 export async function me(db: Database, p: Principal): Promise<Me> {

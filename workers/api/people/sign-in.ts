@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { SessionCreated, SignIn } from "../../../schema/contracts/teams";
+import { checkPassword } from "../../definitions/people";
 import { unauthorized } from "../../lib/errors";
-import { checkPassword } from "../auth/sessions";
 import type { Handler } from "../context";
 import { jsonBody, jsonResponse, problems } from "../openapi";
 import { signedIn } from "./service";

@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { endAllSessions, endSession } from "../auth/sessions";
+import { endAllSessions, endSession } from "../../definitions/people";
 import type { Handler } from "../context";
 import { adminSecurity, problems } from "../openapi";
 

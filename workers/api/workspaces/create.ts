@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Workspace, WorkspaceCreate } from "../../../schema/contracts/teams";
+import { createWorkspace } from "../../definitions/workspaces";
 import type { Handler } from "../context";
 import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
-import { createWorkspace } from "./service";
 
 export const route = createRoute({
   method: "post",

@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Workspace } from "../../../schema/contracts/teams";
+import { getWorkspace } from "../../definitions/workspaces";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
 import { WorkspaceParams } from "./params";
-import { getWorkspace } from "./service";
 
 export const route = createRoute({
   method: "get",

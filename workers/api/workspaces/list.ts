@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Workspace } from "../../../schema/contracts/teams";
+import { listWorkspaces } from "../../definitions/workspaces";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
-import { listWorkspaces } from "./service";
 
 export const route = createRoute({
   method: "get",

@@ -1,15 +1,14 @@
 import { and, asc, eq, gt, isNotNull, isNull, ne, sql } from "drizzle-orm";
-import type { Member, MemberInvited } from "../../../schema/contracts/teams";
-import type { Role } from "../../../schema/tables/teams";
-import { randomToken, sha256Hex } from "../../lib/crypto";
-import type { Database } from "../../lib/db";
-import { tables } from "../../lib/db";
-import { conflict, forbidden, invalid, notFound } from "../../lib/errors";
-import { newId } from "../../lib/ids";
-import { hashPassword, verifyPassword } from "../../lib/password";
-import { iso } from "../../lib/time";
-import { sendInvitation } from "../../notify/invitation";
-import { ensureUser } from "../auth/sessions";
+import type { Member } from "../../schema/contracts/teams";
+import type { Role } from "../../schema/tables/teams";
+import { randomToken, sha256Hex } from "../lib/crypto";
+import type { Database } from "../lib/db";
+import { tables } from "../lib/db";
+import { conflict, forbidden, invalid, notFound } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { hashPassword, verifyPassword } from "../lib/password";
+import { iso } from "../lib/time";
+import { ensureUser } from "./people";
 
 const { members, users, workspaces } = tables;
 type MemberRow = typeof members.$inferSelect;
@@ -46,14 +45,13 @@ function assertMayGrant(callerRole: Role, role: Role) {
   }
 }
 
+/** A pending member with a one-time invitation token (only its hash is kept). */
 export async function inviteMember(
-  env: Env,
   db: Database,
   workspaceId: string,
   input: { email: string; role: Role },
   callerRole: Role,
-  invitedBy: string,
-): Promise<MemberInvited> {
+): Promise<{ member: Member; token: string; workspaceName: string }> {
   assertMayGrant(callerRole, input.role);
   const at = Date.now();
   const token = `${INVITE_PREFIX}${randomToken(32)}`;
@@ -74,15 +72,7 @@ export async function inviteMember(
     .select({ name: workspaces.name })
     .from(workspaces)
     .where(eq(workspaces.id, workspaceId));
-  const inviteUrl = `${env.UI_URL.replace(/\/$/, "")}/invite/${token}`;
-  const emailed = await sendInvitation(env, {
-    to: input.email,
-    workspaceName: workspace?.name ?? workspaceId,
-    role: input.role,
-    invitedBy,
-    link: inviteUrl,
-  });
-  return { ...toMember(row), inviteUrl, emailed };
+  return { member: toMember(row), token, workspaceName: workspace?.name ?? workspaceId };
 }
 
 async function memberOf(db: Database, workspaceId: string, memberId: string) {

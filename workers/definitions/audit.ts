@@ -1,10 +1,10 @@
 import { and, desc, eq, gte, like, lt, lte } from "drizzle-orm";
-import type { AuditEntry, AuditQuery } from "../../../schema/contracts/teams";
-import type { Database } from "../../lib/db";
-import { tables } from "../../lib/db";
-import { newId } from "../../lib/ids";
-import { iso } from "../../lib/time";
-import type { Actor } from "../auth/principal";
+import type { AuditEntry, AuditQuery } from "../../schema/contracts/teams";
+import type { Database } from "../lib/db";
+import { tables } from "../lib/db";
+import { newId } from "../lib/ids";
+import { iso } from "../lib/time";
+import type { Actor } from "./principal";
 
 const { auditLog } = tables;
 type AuditRow = typeof auditLog.$inferSelect;

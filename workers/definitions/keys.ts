@@ -1,11 +1,11 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
-import type { ApiKey, ApiKeyCreated, KeyCreate } from "../../../schema/contracts/teams";
-import { randomToken, sha256Hex } from "../../lib/crypto";
-import type { Database } from "../../lib/db";
-import { tables } from "../../lib/db";
-import { invalid, notFound } from "../../lib/errors";
-import { newId } from "../../lib/ids";
-import { iso } from "../../lib/time";
+import type { ApiKey, ApiKeyCreated, KeyCreate } from "../../schema/contracts/teams";
+import { randomToken, sha256Hex } from "../lib/crypto";
+import type { Database } from "../lib/db";
+import { tables } from "../lib/db";
+import { invalid, notFound } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { iso } from "../lib/time";
 
 const { apiKeys } = tables;
 type KeyRow = typeof apiKeys.$inferSelect;

@@ -1,15 +1,15 @@
 import { asc, eq, inArray } from "drizzle-orm";
-import type { Workspace } from "../../../schema/contracts/teams";
-import type { Role } from "../../../schema/tables/teams";
-import type { Database } from "../../lib/db";
-import { tables } from "../../lib/db";
-import { notFound } from "../../lib/errors";
-import { newId } from "../../lib/ids";
-import { iso } from "../../lib/time";
-import type { Principal } from "../auth/principal";
-import { roleIn, visibleWorkspaces } from "../auth/principal";
+import type { Workspace } from "../../schema/contracts/teams";
+import type { Role } from "../../schema/tables/teams";
+import type { Database } from "../lib/db";
+import { tables } from "../lib/db";
+import { notFound } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { iso } from "../lib/time";
+import type { Principal } from "./principal";
+import { roleIn, visibleWorkspaces } from "./principal";
 
-const { workspaces, members } = tables;
+const { workspaces, members, businesses, alerts, suggestions, deliveries } = tables;
 type WorkspaceRow = typeof workspaces.$inferSelect;
 
 function toWorkspace(row: WorkspaceRow, role: Role): Workspace {
@@ -71,4 +71,46 @@ export async function workspaceExists(db: Database, id: string): Promise<boolean
     .from(workspaces)
     .where(eq(workspaces.id, id));
   return Boolean(row);
+}
+
+/** What a route's `{id}` names, for finding the workspace it belongs to. */
+export type Owned = "business" | "alert" | "suggestion" | "delivery" | "workspace";
+
+/** The workspace that owns a business, alert, suggestion, delivery (or a workspace id itself). */
+export async function workspaceOwning(
+  db: Database,
+  kind: Owned,
+  id: string,
+): Promise<string | undefined> {
+  const w = { w: businesses.workspaceId };
+  switch (kind) {
+    case "business":
+      return (await db.select(w).from(businesses).where(eq(businesses.id, id)))[0]?.w;
+    case "alert":
+      return (
+        await db
+          .select(w)
+          .from(alerts)
+          .innerJoin(businesses, eq(businesses.id, alerts.businessId))
+          .where(eq(alerts.id, id))
+      )[0]?.w;
+    case "suggestion":
+      return (
+        await db
+          .select(w)
+          .from(suggestions)
+          .innerJoin(businesses, eq(businesses.id, suggestions.businessId))
+          .where(eq(suggestions.id, id))
+      )[0]?.w;
+    case "delivery":
+      return (
+        await db
+          .select(w)
+          .from(deliveries)
+          .innerJoin(businesses, eq(businesses.id, deliveries.businessId))
+          .where(eq(deliveries.id, id))
+      )[0]?.w;
+    case "workspace":
+      return (await workspaceExists(db, id)) ? id : undefined;
+  }
 }

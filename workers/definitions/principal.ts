@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
-import type { Role } from "../../../schema/tables/teams";
-import type { Database } from "../../lib/db";
-import { tables } from "../../lib/db";
+import type { Role } from "../../schema/tables/teams";
+import type { Database } from "../lib/db";
+import { tables } from "../lib/db";
 
 /** Who is calling: the instance owner (admin token), a workspace's API key, or a person. */
 export type Principal =

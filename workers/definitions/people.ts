@@ -1,10 +1,10 @@
 import { and, eq, lt, sql } from "drizzle-orm";
-import { randomToken, sha256Hex } from "../../lib/crypto";
-import type { Database } from "../../lib/db";
-import { tables } from "../../lib/db";
-import { ProblemError } from "../../lib/errors";
-import { newId } from "../../lib/ids";
-import { verifyPassword } from "../../lib/password";
+import { randomToken, sha256Hex } from "../lib/crypto";
+import type { Database } from "../lib/db";
+import { tables } from "../lib/db";
+import { ProblemError } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { verifyPassword } from "../lib/password";
 
 const { sessions, users, signInFailures } = tables;
 type UserRow = typeof users.$inferSelect;
@@ -154,4 +154,9 @@ export async function ensureUser(db: Database, email: string): Promise<UserRow> 
   const row: UserRow = { id: newId("usr"), email, passwordHash: null, createdAt: Date.now() };
   await db.insert(users).values(row).onConflictDoNothing();
   return (await userByEmail(db, email)) ?? row;
+}
+
+export async function userById(db: Database, id: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row;
 }
