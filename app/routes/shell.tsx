@@ -28,6 +28,7 @@ export default function Shell() {
           <NavLink to="/alerts">Alerts</NavLink>
           <NavLink to="/suggestions">Suggestions</NavLink>
           <NavLink to="/businesses/new">New business</NavLink>
+          <NavLink to="/team">Team</NavLink>
         </nav>
         <Form method="post" action="/logout">
           <button type="submit" className="link">
