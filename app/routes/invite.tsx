@@ -12,7 +12,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const res = await apiClient(context.cloudflare.env, "").v1.auth["accept-invite"].$post({
     json: { token: params.token ?? "", password },
   });
-  if ((res.status as number) === 404) return { error: "This invitation was used already or has expired." };
+  if ((res.status as number) === 404)
+    return { error: "This invitation was used already or has expired." };
   if (!res.ok) {
     const problem = (await res.json()) as unknown as { detail?: string };
     return { error: problem.detail ?? `The API answered ${res.status}.` };

@@ -18,7 +18,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const res = await apiClient(context.cloudflare.env, "").v1.auth["sign-in"].$post({
     json: { email, password },
   });
-  if ((res.status as number) === 429) return { error: "Too many failed sign-ins. Wait a few minutes." };
+  if ((res.status as number) === 429)
+    return { error: "Too many failed sign-ins. Wait a few minutes." };
   if (!res.ok) return { error: "The email or password is wrong." };
   const session = await res.json();
   return redirect(next.startsWith("/") && !next.startsWith("//") ? next : "/", {
