@@ -1,7 +1,14 @@
 import { Scalar } from "@scalar/hono-api-reference";
 import { HTTPException } from "hono/http-exception";
+import { RuleDefinitionError } from "../business/engine/definition-error";
 import { database } from "../lib/db";
-import { ProblemError, problemBody, problemResponse, toProblemResponse } from "../lib/errors";
+import {
+  invalid,
+  ProblemError,
+  problemBody,
+  problemResponse,
+  toProblemResponse,
+} from "../lib/errors";
 import { alertsApi } from "./alerts";
 import { gate } from "./auth/gate";
 import { businessesApi } from "./businesses";
@@ -30,6 +37,8 @@ export function createApp() {
 
   app.onError((error, c) => {
     if (error instanceof ProblemError) return toProblemResponse(error);
+    if (error instanceof RuleDefinitionError)
+      return toProblemResponse(invalid(error.path, error.message));
     if (error instanceof HTTPException) {
       const status = error.status;
       const title = status === 400 ? "Bad Request" : error.message || "Error";

@@ -78,13 +78,19 @@ export async function createBusiness(
   return toBusiness(row, fieldRows);
 }
 
-export async function getBusiness(db: Database, id: string): Promise<Business> {
+/** The business with its fields, or undefined when there is none with this id. */
+export async function findBusiness(db: Database, id: string): Promise<Business | undefined> {
   const [row, fieldRows] = await db.batch([
     db.select().from(businesses).where(eq(businesses.id, id)),
     db.select().from(fields).where(eq(fields.businessId, id)).orderBy(asc(fields.position)),
   ]);
-  if (!row[0]) throw notFound("Business", id);
-  return toBusiness(row[0], fieldRows);
+  return row[0] ? toBusiness(row[0], fieldRows) : undefined;
+}
+
+export async function getBusiness(db: Database, id: string): Promise<Business> {
+  const business = await findBusiness(db, id);
+  if (!business) throw notFound("Business", id);
+  return business;
 }
 
 export async function businessExists(db: Database, id: string): Promise<boolean> {

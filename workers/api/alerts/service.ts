@@ -132,9 +132,8 @@ export async function changeAlert(
         : await monitor.forget(row.businessId, id)
   ) as AlertChange;
   if (outcome.ok) return outcome.alert;
-  throw outcome.status === 404
-    ? notFound("Alert", id)
-    : conflict(outcome.detail ?? "The alert cannot change that way.");
+  if (outcome.reason === "already-resolved") throw conflict(outcome.detail);
+  throw notFound("Alert", id);
 }
 
 /** Snoozing is a silence on the alert's rule and group key, from now for the duration. */

@@ -1,9 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { BacktestRequest, BacktestResult } from "../../../schema/contracts/rules";
 import { compileRule } from "../../business/engine/compile";
+import { RuleDefinitionError } from "../../business/engine/definition-error";
 import { getBusiness } from "../../definitions/businesses";
 import { monitorOf } from "../../definitions/monitor";
-import { invalid, ProblemError, unprocessable } from "../../lib/errors";
+import { invalid, unprocessable } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { iso, parseTimestamp } from "../../lib/time";
 import { BusinessParams } from "../businesses/get";
@@ -40,11 +41,10 @@ export const handler: Handler<typeof route> = async (c) => {
     compileRule(body.rule, business);
   } catch (error) {
     // The rule's own errors, named where they are in this body.
-    if (error instanceof ProblemError && error.errors)
-      throw unprocessable(
-        error.message,
-        error.errors.map((e) => ({ ...e, path: `rule.${e.path}` })),
-      );
+    if (error instanceof RuleDefinitionError)
+      throw unprocessable(`${error.path}: ${error.message}`, [
+        { path: `rule.${error.path}`, message: error.message },
+      ]);
     throw error;
   }
   const from = timeOf(body.from, "from");

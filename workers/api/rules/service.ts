@@ -2,6 +2,7 @@ import type { Business } from "../../../schema/contracts/businesses";
 import type { Rule, RulePatch } from "../../../schema/contracts/rules";
 import { RuleCreate } from "../../../schema/contracts/rules";
 import { compileRule } from "../../business/engine/compile";
+import { RuleDefinitionError } from "../../business/engine/definition-error";
 import { getBusiness } from "../../definitions/businesses";
 import { channelIds } from "../../definitions/channels";
 import { monitorOf } from "../../definitions/monitor";
@@ -97,7 +98,8 @@ export async function rulesBrokenBy(
     try {
       compileRule(rule, business);
     } catch (error) {
-      broken.push({ rule, problem: error instanceof Error ? error.message : String(error) });
+      if (!(error instanceof RuleDefinitionError)) throw error;
+      broken.push({ rule, problem: `${error.path}: ${error.message}` });
     }
   }
   return broken;
