@@ -58,6 +58,7 @@ export const permissions: Record<string, Permission> = {
   "PATCH /v1/businesses/{id}": edit("business", "business.update", "id", true),
   "DELETE /v1/businesses/{id}": edit("business", "business.delete", "id", true),
   "GET /v1/businesses/{id}/live": read("business"),
+  "GET /v1/businesses/{id}/status": read("business"),
 
   "POST /v1/businesses/{id}/fields": edit("business", "field.create"),
   "PATCH /v1/businesses/{id}/fields/{name}": edit("business", "field.update", "name"),
