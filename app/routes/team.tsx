@@ -56,7 +56,7 @@ export default function Team() {
         </tbody>
       </table>
       <h2>New workspace</h2>
-      <Form method="post" className="inline">
+      <Form method="post" className="inline" data-always>
         <label>
           Name
           <input name="name" required maxLength={200} />
