@@ -100,7 +100,12 @@ async function workspaceOf(
   if (scope === "visible" || scope === "person" || scope === "public") return undefined;
   if (scope === "new-business") {
     const id = await newBusinessWorkspace(c, p);
-    const found = await workspaceOwning(c.var.db, "workspace", id);
+    // A key's or member's workspaces exist (their rows cascade with it); only the owner may name any id.
+    // The default workspace is made by migration 0005 and cannot be deleted.
+    const found =
+      p.type === "owner" && id !== DEFAULT_WORKSPACE_ID
+        ? await workspaceOwning(c.var.db, "workspace", id)
+        : id;
     if (!found || !roleIn(p, found)) throw notFound("Workspace", id);
     return found;
   }

@@ -168,6 +168,15 @@ const compiled: Compiled[] = Object.keys(permissions).map((key) => {
   return { key, method, pattern: new RegExp(`^${source}/?$`), names };
 });
 
+/** A path segment decoded; a malformed escape stays as sent (it then names nothing: 404). */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 export interface Match {
   permission: Permission;
   params: Record<string, string>;
@@ -185,7 +194,7 @@ export function matchPermission(method: string, path: string): Match | undefined
   if (!best) return undefined;
   const params: Record<string, string> = {};
   best.c.names.forEach((name, i) => {
-    params[name] = decodeURIComponent(best?.values[i] ?? "");
+    params[name] = safeDecode(best?.values[i] ?? "");
   });
   const permission = permissions[best.c.key];
   return permission ? { permission, params } : undefined;
