@@ -19,6 +19,8 @@ export default defineConfig(async () => {
                   ENVIRONMENT: "test",
                   ALLOW_PRIVATE_TARGETS: "true",
                 },
+                // An empty database the migration test fills with an older schema.
+                d1Databases: { MIGRATION_DB: "anom-migration-test" },
               },
             }),
           ],

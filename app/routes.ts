@@ -4,6 +4,8 @@ import { index, layout, route } from "@react-router/dev/routes";
 export default [
   route("login", "routes/login.tsx"),
   route("logout", "routes/logout.tsx"),
+  route("sign-in", "routes/sign-in.tsx"),
+  route("invite/:token", "routes/invite.tsx"),
   layout("routes/shell.tsx", [
     index("routes/dashboard.tsx"),
     route("alerts", "routes/alerts.tsx"),
@@ -16,5 +18,9 @@ export default [
     route("businesses/:id/channels", "routes/channels.tsx"),
     route("businesses/:id/silences", "routes/silences.tsx"),
     route("businesses/:id/connect", "routes/business-connect.tsx"),
+    route("team", "routes/team.tsx"),
+    route("team/:id/members", "routes/team-members.tsx"),
+    route("team/:id/keys", "routes/team-keys.tsx"),
+    route("team/:id/audit", "routes/team-audit.tsx"),
   ]),
 ] satisfies RouteConfig;

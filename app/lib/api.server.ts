@@ -1,7 +1,7 @@
 import { hc } from "hono/client";
 import { redirect } from "react-router";
 import type { AppType, UiEnv } from "../env";
-import { requireToken } from "./session.server";
+import { clearToken, requireToken } from "./session.server";
 
 /** The API's typed client over the service binding, as the signed-in operator. */
 export function apiClient(env: UiEnv, token: string) {
@@ -31,9 +31,11 @@ interface AnyResponse {
 /** The body type of a typed client response's success case. */
 type Success<R> = R extends { status: 200 | 201 | 202; json(): Promise<infer B> } ? B : never;
 
-/** The JSON of a successful answer; a 401 signs the operator out, other failures become a Problem. */
+/** The JSON of a successful answer; a 401 (ended session, revoked token) signs out, other failures become a Problem. */
 export async function json<R extends AnyResponse>(response: R): Promise<Success<R>> {
-  if (response.status === 401) throw redirect("/login");
+  if (response.status === 401) {
+    throw redirect("/sign-in", { headers: { "set-cookie": await clearToken() } });
+  }
   const body = await response.json();
   if (!response.ok) throw new ProblemResponse(body as Problem);
   return body as Success<R>;

@@ -22,7 +22,7 @@ export async function requireToken(request: Request): Promise<string> {
   const token = await readToken(request);
   if (!token) {
     const url = new URL(request.url);
-    throw redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`);
+    throw redirect(`/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`);
   }
   return token;
 }

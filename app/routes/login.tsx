@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
-import { Form, redirect, useActionData, useSearchParams } from "react-router";
+import { Form, Link, redirect, useActionData, useSearchParams } from "react-router";
 import { apiClient } from "../lib/api.server";
 import { assertSameOrigin, readToken, setToken } from "../lib/session.server";
 
@@ -47,6 +47,9 @@ export default function Login() {
         ) : null}
         <button type="submit">Sign in</button>
       </Form>
+      <p className="muted">
+        <Link to="/sign-in">Sign in with email and password</Link>
+      </p>
     </main>
   );
 }

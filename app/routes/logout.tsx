@@ -1,10 +1,16 @@
 import type { ActionFunctionArgs } from "react-router";
 import { redirect } from "react-router";
-import { assertSameOrigin, clearToken } from "../lib/session.server";
+import { apiClient } from "../lib/api.server";
+import { assertSameOrigin, clearToken, readToken } from "../lib/session.server";
 
-export async function action({ request }: ActionFunctionArgs) {
+/** Ends the session on the API too (a person's session token stops working), then clears the cookie. */
+export async function action({ request, context }: ActionFunctionArgs) {
   assertSameOrigin(request);
-  return redirect("/login", { headers: { "set-cookie": await clearToken() } });
+  const token = await readToken(request);
+  if (token?.startsWith("anoms_")) {
+    await apiClient(context.cloudflare.env, token).v1.auth["sign-out"].$post();
+  }
+  return redirect("/sign-in", { headers: { "set-cookie": await clearToken() } });
 }
 
 export const loader = () => redirect("/");

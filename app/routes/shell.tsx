@@ -1,15 +1,17 @@
 import type { LoaderFunctionArgs } from "react-router";
-import { Form, NavLink, Outlet, useNavigation } from "react-router";
+import { Form, NavLink, Outlet, useLoaderData, useNavigation } from "react-router";
+import { mayEdit } from "../lib/role.server";
 import { requireToken } from "../lib/session.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireToken(request);
-  return null;
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const token = await requireToken(request);
+  return { canEdit: await mayEdit(context.cloudflare.env, token, new URL(request.url)) };
 }
 
 /** The signed-in frame: navigation and the page. */
 export default function Shell() {
   const loading = useNavigation().state !== "idle";
+  const { canEdit } = useLoaderData<typeof loader>();
   return (
     <>
       <div
@@ -28,6 +30,7 @@ export default function Shell() {
           <NavLink to="/alerts">Alerts</NavLink>
           <NavLink to="/suggestions">Suggestions</NavLink>
           <NavLink to="/businesses/new">New business</NavLink>
+          <NavLink to="/team">Team</NavLink>
         </nav>
         <Form method="post" action="/logout">
           <button type="submit" className="link">
@@ -35,7 +38,8 @@ export default function Shell() {
           </button>
         </Form>
       </header>
-      <main className="page">
+      {/* A viewer's page renders no edit forms (styles.css); the API refuses their changes anyway. */}
+      <main className="page" data-can-edit={canEdit ? "true" : "false"}>
         <Outlet />
       </main>
     </>

@@ -40,6 +40,7 @@ export const Alert = z
 export type Alert = z.infer<typeof Alert>;
 
 export const AlertsQuery = z.object({
+  workspaceId: z.string().max(64).optional(),
   businessId: z.string().max(64).optional(),
   status: z
     .enum([...alertStatuses, "active"])

@@ -147,6 +147,9 @@ export function timeFieldProblem(
 
 export const BusinessCreate = z
   .object({
+    workspaceId: z.string().min(1).max(64).optional().openapi({
+      description: "The workspace it belongs to. Default: the API key's own workspace",
+    }),
     name: businessProps.name,
     description: businessProps.description.default(""),
     timezone: businessProps.timezone.default("UTC"),
@@ -186,6 +189,7 @@ export type BusinessPatch = z.infer<typeof BusinessPatch>;
 export const Business = z
   .object({
     id: z.string().openapi({ example: "bus_01jz8k3m2qabcdefghjkmnpq" }),
+    workspaceId: z.string(),
     name: z.string(),
     description: z.string(),
     timezone: z.string(),

@@ -20,6 +20,9 @@ export type Template = z.infer<typeof Template>;
 
 export const TemplateApply = z
   .object({
+    workspaceId: z.string().min(1).max(64).optional().openapi({
+      description: "The workspace it belongs to. Default: the API key's own workspace",
+    }),
     name: z.string().trim().min(1).max(200).openapi({ example: "Nightly jobs" }),
     description: z.string().max(2000).default(""),
     timezone: Timezone.default("UTC"),

@@ -4,20 +4,28 @@ import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlit
 /** Times are epoch milliseconds; the API renders them as RFC 3339. */
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 
-export const businesses = sqliteTable("businesses", {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
-  description: text("description").notNull().default(""),
-  timezone: text("timezone").notNull().default("UTC"),
-  timeField: text("time_field").notNull().default("timestamp"),
-  allowUnknownFields: integer("allow_unknown_fields", { mode: "boolean" }).notNull().default(false),
-  retentionDays: integer("retention_days").notNull().default(30),
-  retentionMaxEvents: integer("retention_max_events").notNull().default(1_000_000),
-  /** Bumped on every change to the business or its fields; caches key on it. */
-  version: integer("version").notNull().default(1),
-  createdAt: integer("created_at").notNull().default(now),
-  updatedAt: integer("updated_at").notNull().default(now),
-});
+export const businesses = sqliteTable(
+  "businesses",
+  {
+    id: text("id").primaryKey(),
+    /** The owning workspace (no REFERENCES: SQLite cannot add one to an existing table in place). */
+    workspaceId: text("workspace_id").notNull().default("wsp_default"),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    timezone: text("timezone").notNull().default("UTC"),
+    timeField: text("time_field").notNull().default("timestamp"),
+    allowUnknownFields: integer("allow_unknown_fields", { mode: "boolean" })
+      .notNull()
+      .default(false),
+    retentionDays: integer("retention_days").notNull().default(30),
+    retentionMaxEvents: integer("retention_max_events").notNull().default(1_000_000),
+    /** Bumped on every change to the business or its fields; caches key on it. */
+    version: integer("version").notNull().default(1),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [index("businesses_workspace_idx").on(t.workspaceId, t.id)],
+);
 
 export const fields = sqliteTable(
   "fields",

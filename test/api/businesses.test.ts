@@ -64,7 +64,8 @@ describe("businesses", () => {
     for (const [i, b] of created.entries()) {
       expect(byId.get(b.id)).toMatchObject({ fields: [{ name: `f${i}`, unit: `u${i}` }] });
     }
-  });
+    // 120 sequential creates, each with its audit entry: more than the default 5 s on two shared cores.
+  }, 30_000);
 
   it("changes name, timezone and retention and bumps the version", async () => {
     const b = await createBusiness();

@@ -62,7 +62,8 @@ afterAll(async () => {
 
 async function signIn(page: Page) {
   await page.goto(`${ui.url}/`);
-  await expect.poll(() => page.url()).toContain("/login");
+  await expect.poll(() => page.url()).toContain("/sign-in");
+  await page.getByRole("link", { name: "Sign in with the admin token" }).click();
   await page.getByLabel("Admin token").fill(admin);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(`${ui.url}/`);

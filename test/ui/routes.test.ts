@@ -56,14 +56,16 @@ describe("UI loaders and actions", () => {
     );
     expect(res).toBeInstanceOf(Response);
     expect((res as Response).status).toBe(302);
-    expect((res as Response).headers.get("location")).toBe("/login?next=%2Falerts%3Fstatus%3Dopen");
+    expect((res as Response).headers.get("location")).toBe(
+      "/sign-in?next=%2Falerts%3Fstatus%3Dopen",
+    );
   });
 
   it("sign out a session whose token the API no longer accepts", async () => {
     const res = await run(async () =>
       alerts.loader({ request: await get("/alerts", "wrong-token"), params: {}, context } as never),
     );
-    expect((res as Response).headers.get("location")).toBe("/login");
+    expect((res as Response).headers.get("location")).toBe("/sign-in");
   });
 
   it("refuse a form posted from another site", async () => {

@@ -10,7 +10,7 @@ import {
   toProblemResponse,
 } from "../lib/errors";
 import { alertsApi } from "./alerts";
-import { adminAuth } from "./auth";
+import { gate } from "./auth/gate";
 import { businessesApi } from "./businesses";
 import { live } from "./businesses/live";
 import { channelsApi } from "./channels";
@@ -25,6 +25,7 @@ import { cloudEventsRoute, otlpRoutes, pingRoutes } from "./ingest/protocols";
 import { ingestRoute } from "./ingest/route";
 import { managementBodyLimit } from "./limits";
 import { newApp } from "./openapi";
+import { peopleApi } from "./people";
 import { rulesApi } from "./rules";
 import { silencesApi } from "./silences";
 import { sourcesApi } from "./sources";
@@ -32,6 +33,7 @@ import { suggestionActionsApi, suggestionsApi } from "./suggestions";
 import * as healthz from "./system/healthz";
 import { templatesApi } from "./templates";
 import { viewsApi } from "./views";
+import { workspacesApi } from "./workspaces";
 
 export const API_REFERENCE_SCRIPT = "/docs/api-reference.js";
 
@@ -63,7 +65,8 @@ export function createApp() {
 
   app.openapi(healthz.route, healthz.handler);
 
-  // Ingest authenticates with source tokens; every other /v1 route needs the admin token.
+  // Ingest authenticates with source tokens; every other /v1 route passes the
+  // gate (workers/api/auth/gate.ts): credentials, workspace, role, audit.
   app.openAPIRegistry.registerPath(ingestRoute);
   app.post("/v1/ingest/:businessId", ingest);
   // Heartbeat pings carry the source token in the URL (Healthchecks' slug URLs).
@@ -78,10 +81,11 @@ export function createApp() {
     path.startsWith("/v1/ingest/") ||
     path.startsWith("/v1/cloudevents/") ||
     path.startsWith("/v1/otlp/");
-  app.use("/v1/*", async (c, next) => (sourceRoute(c.req.path) ? next() : adminAuth(c, next)));
   app.use("/v1/*", async (c, next) =>
     sourceRoute(c.req.path) ? next() : managementBodyLimit(c, next),
   );
+  const teamsGate = gate(app);
+  app.use("/v1/*", async (c, next) => (sourceRoute(c.req.path) ? next() : teamsGate(c, next)));
 
   app.get("/v1/businesses/:id/live", live);
 
@@ -100,12 +104,24 @@ export function createApp() {
     .route("/v1/templates", templatesApi)
     .route("/v1/alerts", alertsApi)
     .route("/v1/deliveries", deliveryActionsApi)
-    .route("/v1/suggestions", suggestionActionsApi);
+    .route("/v1/suggestions", suggestionActionsApi)
+    .route("/v1/workspaces", workspacesApi)
+    .route("/v1/auth", peopleApi);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
     type: "http",
     scheme: "bearer",
-    description: "The admin token (ADMIN_TOKEN) for management routes",
+    description: "The admin token (ADMIN_TOKEN): the instance owner, in every workspace",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+    type: "http",
+    scheme: "bearer",
+    description: "A workspace's API key (anomk_...): its role, inside its workspace only",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "session", {
+    type: "http",
+    scheme: "bearer",
+    description: "A person's session token (anoms_...) from POST /v1/auth/sign-in",
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "sourceToken", {
     type: "http",

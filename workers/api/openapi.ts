@@ -24,12 +24,13 @@ const problemContent = { "application/problem+json": { schema: Problem } };
 const problemText: Record<number, string> = {
   400: "The body is not valid JSON",
   401: "Missing or wrong token",
-  403: "The token is not valid for this business",
+  403: "The caller's role is too low for this",
   404: "Not found",
   409: "Conflicts with the current state",
   413: "The body is too large",
   415: "The content type is not one this route takes",
   422: "Invalid input; `errors` names each problem",
+  429: "Too many attempts; wait for Retry-After seconds",
 };
 
 /** Response entries for the problem statuses a route can answer. */
@@ -49,4 +50,9 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
   content: { "application/json": { schema } },
 });
 
-export const adminSecurity = [{ adminToken: [] }];
+/** Management routes: the admin token, a workspace's API key, or a person's session token. */
+export const adminSecurity: Record<string, string[]>[] = [
+  { adminToken: [] },
+  { apiKey: [] },
+  { session: [] },
+];

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, lte } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, lte } from "drizzle-orm";
 import type { Business, BusinessCreate, Field } from "../../schema/contracts/businesses";
 import { defaultTimeField } from "../../schema/contracts/businesses";
 import type { Database } from "../lib/db";
@@ -25,6 +25,7 @@ export function toField(row: FieldRow): Field {
 export function toBusiness(row: BusinessRow, fieldRows: FieldRow[]): Business {
   return {
     id: row.id,
+    workspaceId: row.workspaceId,
     name: row.name,
     description: row.description,
     timezone: row.timezone,
@@ -51,10 +52,15 @@ export function fieldRow(businessId: string, f: Field, position: number): FieldR
   };
 }
 
-export async function createBusiness(db: Database, input: BusinessCreate): Promise<Business> {
+export async function createBusiness(
+  db: Database,
+  workspaceId: string,
+  input: BusinessCreate,
+): Promise<Business> {
   const at = Date.now();
   const row: BusinessRow = {
     id: newId("bus", at),
+    workspaceId,
     name: input.name,
     description: input.description,
     timezone: input.timezone,
@@ -99,16 +105,25 @@ export async function businessIds(db: Database): Promise<string[]> {
 export async function listBusinesses(
   db: Database,
   q: { cursor?: string | undefined; limit: number },
+  /** The workspaces listed; null: all (the instance owner). */
+  workspaceIds: string[] | null,
 ): Promise<{ items: Business[]; nextCursor: string | null }> {
+  if (workspaceIds?.length === 0) return { items: [], nextCursor: null };
   const rows = await db
     .select()
     .from(businesses)
-    .where(q.cursor ? gt(businesses.id, q.cursor) : undefined)
+    .where(
+      and(
+        q.cursor ? gt(businesses.id, q.cursor) : undefined,
+        workspaceIds ? inArray(businesses.workspaceId, workspaceIds) : undefined,
+      ),
+    )
     .orderBy(asc(businesses.id))
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
   // A page is a contiguous run of ids, so one range query fetches its fields; a list of
-  // ids would pass D1's limit of 100 bound parameters on a page of 200.
+  // ids would pass D1's limit of 100 bound parameters on a page of 200. (Filtered by
+  // workspace, the range may also hold other workspaces' businesses: their fields are dropped.)
   const first = page[0]?.id;
   const last = page.at(-1)?.id;
   const fieldRows =

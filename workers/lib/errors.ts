@@ -86,8 +86,10 @@ export function problemResponse(body: ProblemBody, headers?: HeadersInit): Respo
 }
 
 export function toProblemResponse(error: ProblemError): Response {
+  const retryAfter = error.extra?.retryAfter;
   return problemResponse(
     problemBody(error.status, error.title, error.message, error.errors, error.extra),
+    typeof retryAfter === "number" ? { "retry-after": String(retryAfter) } : undefined,
   );
 }
 

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Alert, AlertsQuery } from "../../../schema/contracts/alerts";
 import { listOf } from "../../../schema/contracts/common";
+import { listScope } from "../auth/scope";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
 import { listAlerts } from "./service";
@@ -18,5 +19,7 @@ export const route = createRoute({
   },
 });
 
-export const handler: Handler<typeof route> = async (c) =>
-  c.json(await listAlerts(c.var.db, c.req.valid("query")), 200);
+export const handler: Handler<typeof route> = async (c) => {
+  const query = c.req.valid("query");
+  return c.json(await listAlerts(c.var.db, query, listScope(c, query.workspaceId)), 200);
+};

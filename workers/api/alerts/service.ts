@@ -50,8 +50,20 @@ export interface AlertQuery {
 export async function listAlerts(
   db: Database,
   q: AlertQuery,
+  workspaceIds: string[] | null,
 ): Promise<{ items: Alert[]; nextCursor: string | null }> {
+  if (workspaceIds?.length === 0) return { items: [], nextCursor: null };
+  const inWorkspaces = workspaceIds
+    ? inArray(
+        alerts.businessId,
+        db
+          .select({ id: tables.businesses.id })
+          .from(tables.businesses)
+          .where(inArray(tables.businesses.workspaceId, workspaceIds)),
+      )
+    : undefined;
   const where = [
+    inWorkspaces,
     q.businessId ? eq(alerts.businessId, q.businessId) : undefined,
     q.status === "active"
       ? inArray(alerts.status, ["open", "acknowledged"])

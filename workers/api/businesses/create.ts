@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Business, BusinessCreate } from "../../../schema/contracts/businesses";
 import { createBusiness } from "../../definitions/businesses";
+import { workspaceContext } from "../auth/scope";
 import type { Handler } from "../context";
 import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
 
@@ -11,8 +12,11 @@ export const route = createRoute({
   summary: "Create a business with its fields",
   security: adminSecurity,
   request: { body: jsonBody(BusinessCreate) },
-  responses: { 201: jsonResponse(Business, "The new business"), ...problems(400, 401, 422) },
+  responses: {
+    201: jsonResponse(Business, "The new business"),
+    ...problems(400, 401, 403, 404, 422),
+  },
 });
 
 export const handler: Handler<typeof route> = async (c) =>
-  c.json(await createBusiness(c.var.db, c.req.valid("json")), 201);
+  c.json(await createBusiness(c.var.db, workspaceContext(c).workspaceId, c.req.valid("json")), 201);

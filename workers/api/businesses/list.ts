@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { Business } from "../../../schema/contracts/businesses";
 import { Cursor, Limit, listOf } from "../../../schema/contracts/common";
 import { listBusinesses } from "../../definitions/businesses";
+import { listScope } from "../auth/scope";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
 
@@ -11,12 +12,20 @@ export const route = createRoute({
   tags: ["Businesses"],
   summary: "List businesses",
   security: adminSecurity,
-  request: { query: z.object({ cursor: Cursor, limit: Limit }) },
+  request: {
+    query: z.object({
+      cursor: Cursor,
+      limit: Limit,
+      workspaceId: z.string().max(64).optional().openapi({ description: "Only this workspace's" }),
+    }),
+  },
   responses: {
     200: jsonResponse(listOf(Business, "BusinessList"), "A page of businesses"),
     ...problems(401, 422),
   },
 });
 
-export const handler: Handler<typeof route> = async (c) =>
-  c.json(await listBusinesses(c.var.db, c.req.valid("query")), 200);
+export const handler: Handler<typeof route> = async (c) => {
+  const query = c.req.valid("query");
+  return c.json(await listBusinesses(c.var.db, query, listScope(c, query.workspaceId)), 200);
+};

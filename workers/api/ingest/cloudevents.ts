@@ -7,7 +7,7 @@ import { readBody } from "../../ingest/body";
 import { MAX_EVENTS_PER_REQUEST, MAX_IDEMPOTENCY_KEY_LENGTH } from "../../ingest/limits";
 import { sha256Hex } from "../../lib/crypto";
 import { badRequest, ProblemError, payloadTooLarge } from "../../lib/errors";
-import { bearerToken } from "../auth";
+import { bearerToken } from "../auth/bearer";
 import type { AppEnv } from "../context";
 
 const STRUCTURED = "application/cloudevents+json";

@@ -10,7 +10,7 @@ import type { Item } from "../../ingest/otlp/map";
 import { mapLogs, mapMetrics } from "../../ingest/otlp/map";
 import { ExportLogsServiceRequest, ExportMetricsServiceRequest } from "../../ingest/otlp/messages";
 import { ProblemError } from "../../lib/errors";
-import { bearerToken } from "../auth";
+import { bearerToken } from "../auth/bearer";
 import type { AppEnv } from "../context";
 
 type Signal = "logs" | "metrics";

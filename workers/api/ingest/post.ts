@@ -4,8 +4,8 @@ import { authorizeIngest } from "../../ingest/auth";
 import { isNdjson, parseEvents, readBody } from "../../ingest/body";
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from "../../ingest/limits";
 import { sha256Hex } from "../../lib/crypto";
-import { badRequest } from "../../lib/errors";
-import { bearerToken } from "../auth";
+import { badRequest, problemBody, problemResponse, unprocessable } from "../../lib/errors";
+import { bearerToken } from "../auth/bearer";
 import type { AppEnv } from "../context";
 
 /** POST /v1/ingest/{businessId}: authenticate, validate each event, hand the valid ones to the business's DO. */

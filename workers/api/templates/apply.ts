@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { TemplateApplied, TemplateApply, templateIds } from "../../../schema/contracts/templates";
+import { workspaceContext } from "../auth/scope";
 import type { Handler } from "../context";
 import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
 import { applyTemplate } from "./service";
@@ -18,12 +19,18 @@ export const route = createRoute({
   },
   responses: {
     201: jsonResponse(TemplateApplied, "The new business and its rules"),
-    ...problems(400, 401, 422),
+    ...problems(400, 401, 403, 404, 422),
   },
 });
 
 export const handler: Handler<typeof route> = async (c) =>
   c.json(
-    await applyTemplate(c.env, c.var.db, c.req.valid("param").template, c.req.valid("json")),
+    await applyTemplate(
+      c.env,
+      c.var.db,
+      workspaceContext(c).workspaceId,
+      c.req.valid("param").template,
+      c.req.valid("json"),
+    ),
     201,
   );

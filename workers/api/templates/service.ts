@@ -5,10 +5,17 @@ import type { Database } from "../../lib/db";
 import { createRule } from "../rules/service";
 import { templates } from "./catalog";
 
-export async function applyTemplate(env: Env, db: Database, id: TemplateId, input: TemplateApply) {
+export async function applyTemplate(
+  env: Env,
+  db: Database,
+  workspaceId: string,
+  id: TemplateId,
+  input: TemplateApply,
+) {
   const template = templates[id];
-  const business = await createBusiness(db, {
-    ...input,
+  const { workspaceId: _named, ...rest } = input;
+  const business = await createBusiness(db, workspaceId, {
+    ...rest,
     timeField: template.timeField,
     allowUnknownFields: false,
     retention: { days: 30, maxEvents: 1_000_000 },

@@ -1,0 +1,142 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { client } from "../../scripts/lib/api.mjs";
+import type { Worker } from "../../scripts/lib/stack.mjs";
+import { freePort, migrate, startWorker } from "../../scripts/lib/stack.mjs";
+
+const admin = "teams-e2e-admin-token";
+const chromiumPath = "/usr/bin/chromium";
+let api: Worker;
+let ui: Worker;
+let browser: Browser;
+let c: ReturnType<typeof client>;
+
+beforeAll(async () => {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`The browser suite needs Debian's Chromium at ${chromiumPath}.`);
+  }
+  execFileSync(process.execPath, ["node_modules/@react-router/dev/bin.js", "build"], {
+    stdio: "ignore",
+  });
+  execFileSync(process.execPath, ["app/build.mjs"], { stdio: "inherit" });
+  api = await startWorker({
+    config: "wrangler.toml",
+    port: await freePort(),
+    inspectorPort: await freePort(),
+    vars: { ADMIN_TOKEN: admin, ENVIRONMENT: "development", ALLOW_PRIVATE_TARGETS: "true" },
+  });
+  await migrate(api.persist);
+  ui = await startWorker({
+    config: "app/wrangler.dev.toml",
+    port: await freePort(),
+    inspectorPort: await freePort(),
+    persist: api.persist,
+    registry: `${api.persist}/registry`,
+  });
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+  });
+  c = client(api.url, admin);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  ui?.stop();
+  api?.stop();
+});
+
+/** Invites an email with a role and accepts it in the browser: the person is signed in. */
+async function join(workspaceId: string, role: string): Promise<{ page: Page; email: string }> {
+  const email = `${role}.${Date.now()}@example.com`;
+  const invited = await c.json("POST", `/v1/workspaces/${workspaceId}/members`, { email, role });
+  const token = String(invited.inviteUrl).split("/invite/")[1];
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${ui.url}/invite/${token}`);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByLabel("Again").fill("correct horse battery");
+  await page.getByRole("button", { name: "Join" }).click();
+  await page.waitForURL(`${ui.url}/`);
+  return { page, email };
+}
+
+describe("teams in Chromium", () => {
+  it("lets an invited editor sign in, create a rule and find it in the audit log", async () => {
+    const ws = await c.json("POST", "/v1/workspaces", { name: "Payments" });
+    const { business } = await c.business({
+      name: "Camel routes (teams)",
+      workspaceId: ws.id,
+      fields: [{ name: "durationMs", type: "number", required: true }],
+    });
+    const { page, email } = await join(ws.id, "editor");
+    // Signed out, then in again with email and password.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/sign-in/);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${ui.url}/`);
+
+    await page.goto(`${ui.url}/businesses/${business.id}`);
+    await page.getByLabel("Condition (CEL)").fill("durationMs > 5000");
+    await expect.poll(() => page.getByText("Looks good.").count()).toBe(1);
+    await page.getByLabel("Name", { exact: true }).fill("Slow payment");
+    await page.getByRole("button", { name: "Create rule" }).click();
+    await expect.poll(() => page.getByText("Slow payment").count()).toBeGreaterThan(0);
+
+    await page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: "Team" })
+      .click();
+    await page.getByRole("link", { name: "Audit log" }).click();
+    const row = page.getByRole("row").filter({ hasText: "rule.create" });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.textContent()).toContain(email);
+    expect(await row.textContent()).toContain("Slow payment");
+  });
+
+  it("shows a viewer no edit controls", async () => {
+    const ws = await c.json("POST", "/v1/workspaces", { name: "Read only" });
+    const { business } = await c.business({
+      name: "Greenhouse (teams)",
+      workspaceId: ws.id,
+      fields: [{ name: "temperature", type: "number" }],
+    });
+    const { page } = await join(ws.id, "viewer");
+    await page.goto(`${ui.url}/businesses/${business.id}`);
+    await expect.poll(() => page.getByText("Greenhouse (teams)").count()).toBeGreaterThan(0);
+    // Reading controls stay (filters are GET forms); nothing that posts a change is shown.
+    expect(await page.locator('main form[method="post"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('main form[method="post"]:visible').count()).toBe(0);
+    for (const name of ["Create rule", "Create source", "Save", "Delete", "Add"]) {
+      expect(await page.getByRole("button", { name }).count(), name).toBe(0);
+    }
+    await page.goto(`${ui.url}/team/${ws.id}/members`);
+    expect(await page.getByRole("main").getByRole("button").count()).toBe(0);
+  });
+
+  it("stops a key revoked on the keys page at once", async () => {
+    const ws = await c.json("POST", "/v1/workspaces", { name: "Keys" });
+    const { page } = await join(ws.id, "admin");
+    await page.goto(`${ui.url}/team/${ws.id}/keys`);
+    await page.getByLabel("Name").fill("ci");
+    await page.getByLabel("Role").selectOption("editor");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const token = ((await page.getByRole("status").locator("code").textContent()) ?? "").trim();
+    expect(token).toMatch(/^anomk_/);
+    const before = await fetch(`${api.url}/v1/businesses`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(before.status).toBe(200);
+    page.on("dialog", (d) => d.accept());
+    await page.getByRole("button", { name: "Revoke" }).click();
+    await expect.poll(() => page.getByRole("cell", { name: "revoked" }).count()).toBe(1);
+    const after = await fetch(`${api.url}/v1/businesses`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(after.status).toBe(401);
+  });
+});

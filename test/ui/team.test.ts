@@ -1,0 +1,145 @@
+import { SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { readToken, setToken } from "../../app/lib/session.server";
+import * as invite from "../../app/routes/invite";
+import * as signIn from "../../app/routes/sign-in";
+import * as audit from "../../app/routes/team-audit";
+import * as keys from "../../app/routes/team-keys";
+import * as members from "../../app/routes/team-members";
+import { call } from "../helpers";
+import { person, workspace } from "../teams/support";
+
+// The Team screens' loaders and actions, as React Router calls them, against the real API worker.
+const origin = "https://ui.test";
+const context = {
+  cloudflare: { env: { API: { fetch: (req: Request) => SELF.fetch(req) }, ASSETS: SELF }, ctx: {} },
+} as never;
+
+async function cookieOf(token: string) {
+  return (await setToken(token)).split(";")[0] ?? "";
+}
+
+async function form(path: string, fields: Record<string, string>, token?: string) {
+  const headers: Record<string, string> = { origin };
+  if (token) headers.cookie = await cookieOf(token);
+  return new Request(origin + path, {
+    method: "POST",
+    headers,
+    body: new URLSearchParams(fields),
+  });
+}
+
+async function page(path: string, token: string) {
+  return new Request(origin + path, { headers: { cookie: await cookieOf(token) } });
+}
+
+describe("the Team screens", () => {
+  it("accept an invitation and sign in with email and password into the HttpOnly cookie", async () => {
+    const ws = await workspace();
+    const invited = await call("POST", `/v1/workspaces/${ws.id}/members`, {
+      body: { email: `ui.${Date.now()}@example.com`, role: "editor" },
+    });
+    const token = String(invited.json.inviteUrl).split("/invite/")[1] ?? "";
+    const password = "a password long enough";
+    const joined = (await invite.action({
+      request: await form(`/invite/${token}`, { password, again: password }),
+      params: { token },
+      context,
+    } as never)) as Response;
+    expect(joined.status).toBe(302);
+    expect(joined.headers.get("set-cookie")).toContain("HttpOnly");
+
+    const wrong = await signIn.action({
+      request: await form("/sign-in", { email: invited.json.email, password: "nope nope nope" }),
+      params: {},
+      context,
+    } as never);
+    expect(wrong).toEqual({ error: "The email or password is wrong." });
+    const ok = (await signIn.action({
+      request: await form("/sign-in", { email: invited.json.email, password, next: "/team" }),
+      params: {},
+      context,
+    } as never)) as Response;
+    expect(ok.headers.get("location")).toBe("/team");
+    const session = await readToken(
+      new Request(origin, { headers: { cookie: ok.headers.get("set-cookie") ?? "" } }),
+    );
+    expect(session).toMatch(/^anoms_/);
+  });
+
+  it("give a viewer the member list without any edit control, and an admin the controls", async () => {
+    const ws = await workspace();
+    const viewer = await person(ws.id, "viewer");
+    const admin = await person(ws.id, "admin");
+    const asViewer = await members.loader({
+      request: await page(`/team/${ws.id}/members`, viewer.session),
+      params: { id: ws.id },
+      context,
+    } as never);
+    expect(asViewer.workspace.role).toBe("viewer");
+    expect(asViewer.members.map((m) => m.email).sort()).toEqual([viewer.email, admin.email].sort());
+    const invited = await members.action({
+      request: await form(
+        `/team/${ws.id}/members`,
+        { intent: "invite", email: `new.${Date.now()}@example.com`, role: "editor" },
+        admin.session,
+      ),
+      params: { id: ws.id },
+      context,
+    } as never);
+    expect(invited.inviteUrl).toContain("/invite/anomi_");
+    const refused = await members.action({
+      request: await form(
+        `/team/${ws.id}/members`,
+        { intent: "invite", email: `x.${Date.now()}@example.com`, role: "editor" },
+        viewer.session,
+      ),
+      params: { id: ws.id },
+      context,
+    } as never);
+    expect(refused.errors[0]?.message).toContain("admin");
+  });
+
+  it("show a new key's token once, revoke it, and show both in the audit log", async () => {
+    const ws = await workspace();
+    const admin = await person(ws.id, "admin");
+    const created = await keys.action({
+      request: await form(
+        `/team/${ws.id}/keys`,
+        { intent: "create", name: "ci", role: "editor" },
+        admin.session,
+      ),
+      params: { id: ws.id },
+      context,
+    } as never);
+    expect(created.token).toMatch(/^anomk_/);
+    const token = created.token ?? "";
+    expect((await call("GET", "/v1/businesses", { token })).status).toBe(200);
+    const listed = await keys.loader({
+      request: await page(`/team/${ws.id}/keys`, admin.session),
+      params: { id: ws.id },
+      context,
+    } as never);
+    expect(JSON.stringify(listed)).not.toContain(token);
+    const [key] = listed.keys;
+    await keys.action({
+      request: await form(
+        `/team/${ws.id}/keys`,
+        { intent: "revoke", keyId: key?.id ?? "" },
+        admin.session,
+      ),
+      params: { id: ws.id },
+      context,
+    } as never);
+    expect((await call("GET", "/v1/businesses", { token })).status).toBe(401);
+    const log = await audit.loader({
+      request: await page(`/team/${ws.id}/audit?action=key.`, admin.session),
+      params: { id: ws.id },
+      context,
+    } as never);
+    expect(log.entries.map((e) => [e.action, e.actor.name])).toEqual([
+      ["key.revoke", admin.email],
+      ["key.create", admin.email],
+    ]);
+  });
+});

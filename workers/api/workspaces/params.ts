@@ -1,0 +1,4 @@
+import { z } from "@hono/zod-openapi";
+import { IdParam } from "../../../schema/contracts/common";
+
+export const WorkspaceParams = z.object({ id: IdParam("id", "wsp_01jz8k3m2qabcdefghjkmnpq") });
