@@ -12,6 +12,7 @@ import { channelsApi } from "./channels";
 import { deliveriesApi, deliveryActionsApi } from "./deliveries";
 import { eventsApi } from "./events";
 import { fieldsApi } from "./fields";
+import { groupsApi } from "./groups";
 import { managementBodyLimit } from "./limits";
 import { newApp } from "./openapi";
 import { rulesApi } from "./rules";
@@ -67,6 +68,7 @@ export function createApp() {
     .route("/v1/businesses", fieldsApi)
     .route("/v1/businesses", sourcesApi)
     .route("/v1/businesses", eventsApi)
+    .route("/v1/businesses", groupsApi)
     .route("/v1/businesses", rulesApi)
     .route("/v1/businesses", channelsApi)
     .route("/v1/businesses", silencesApi)

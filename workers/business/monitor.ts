@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Alert } from "../../schema/contracts/alerts";
 import type { IngestResult, SeriesPoint, StoredEvent } from "../../schema/contracts/events";
+import type { GroupList } from "../../schema/contracts/groups";
 import type { Rule, RuleStatus } from "../../schema/contracts/rules";
 import { getBusiness } from "../api/businesses/service";
 import { listChannels } from "../api/channels/service";
@@ -34,6 +35,8 @@ import { SilenceWindow } from "./quiet/window";
 import { keepReplaying, replayPasses, replayStep, startReplay } from "./replay";
 import { PRUNE_INTERVAL_MS, pruneEvents } from "./retention";
 import { dueJobs, scheduleAt, scheduleAtMost, syncAlarm, unschedule } from "./schedule";
+import type { GroupsQuery } from "./groups";
+import { groupStatus } from "./groups";
 import { getMeta, migrate, setMeta } from "./storage";
 
 export interface IngestBatch {
@@ -134,6 +137,11 @@ export class BusinessMonitor extends DurableObject<Env> {
   async series(businessId: string, q: SeriesQuery): Promise<SeriesPoint[]> {
     this.remember(businessId);
     return series(this.sql, q);
+  }
+
+  async groups(businessId: string, q: GroupsQuery): Promise<GroupList> {
+    this.remember(businessId);
+    return groupStatus(this.sql, q);
   }
 
   /** Runs the profile engine over this business's history, here next to the events. */

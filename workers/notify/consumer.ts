@@ -63,7 +63,7 @@ async function send(env: Env, channel: ChannelRow, m: NotificationMessage): Prom
     };
   }
   return channel.type === "webhook"
-    ? sendWebhook(url, channel.secret ?? "", m)
+    ? sendWebhook(url, channel.secret ?? "", m, env.UI_URL)
     : sendSlack(url, m, env.UI_URL);
 }
 

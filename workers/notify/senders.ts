@@ -46,10 +46,15 @@ async function post(
   }
 }
 
-/** The webhook body: `{ type, timestamp, data: <alert> }`; a group's data is `{ summary, alerts }`. */
-export function webhookBody(m: NotificationMessage): string {
+/**
+ * The webhook body: `{ type, timestamp, data: <alert>, url }`; a group's data is
+ * `{ summary, alerts }` and its url the business's alerts. `url` is where a person
+ * opens it in the UI.
+ */
+export function webhookBody(m: NotificationMessage, uiUrl: string): string {
   const data = m.alerts ? { summary: m.summary ?? "", alerts: m.alerts } : m.alert;
-  return JSON.stringify({ type: m.type, timestamp: m.timestamp, data });
+  const url = m.alerts ? businessAlertsLink(uiUrl, m) : alertLink(uiUrl, m);
+  return JSON.stringify({ type: m.type, timestamp: m.timestamp, data, url });
 }
 
 /** A group lists at most this many alerts in Slack and email (the webhook carries all). */
@@ -76,8 +81,9 @@ export function sendWebhook(
   url: string,
   secret: string,
   m: NotificationMessage,
+  uiUrl: string,
 ): Promise<SendResult> {
-  const body = webhookBody(m);
+  const body = webhookBody(m, uiUrl);
   const sentAt = new Date();
   const signature = new Webhook(secret).sign(m.id, sentAt, body);
   return post(url, body, {
@@ -100,8 +106,14 @@ const verb: Record<NotificationMessage["type"], string> = {
   "alert.group": "opened",
 };
 
-function alertLink(uiUrl: string, m: NotificationMessage): string {
-  return `${uiUrl.replace(/\/$/, "")}/alerts?alert=${encodeURIComponent(m.alert.id)}`;
+/** The alert's own page in the UI: where every notification about one alert leads. */
+export function alertLink(uiUrl: string, m: NotificationMessage): string {
+  return `${uiUrl.replace(/\/$/, "")}/alerts/${encodeURIComponent(m.alert.id)}`;
+}
+
+/** The business's alerts in the UI, for a grouped message. */
+function businessAlertsLink(uiUrl: string, m: NotificationMessage): string {
+  return `${uiUrl.replace(/\/$/, "")}/alerts?businessId=${encodeURIComponent(m.businessId)}`;
 }
 
 /** A Slack message in Block Kit: severity, business, summary and a link to the alert. */
@@ -158,7 +170,7 @@ function slackGroupPayload(m: NotificationMessage, uiUrl: string): Record<string
           {
             type: "button",
             text: { type: "plain_text", text: "Open in Anom" },
-            url: `${uiUrl.replace(/\/$/, "")}/alerts?businessId=${encodeURIComponent(m.businessId)}`,
+            url: businessAlertsLink(uiUrl, m),
           },
         ],
       },
@@ -202,7 +214,7 @@ function emailGroupRaw(from: string, to: string, m: NotificationMessage, uiUrl: 
   msg.setSubject(`[${worst(m)}] ${m.businessName}: ${m.summary ?? ""}`);
   msg.setHeader("Message-ID", `<${m.id}@anom>`);
   const { lines, more } = listed(m);
-  const link = `${uiUrl.replace(/\/$/, "")}/alerts?businessId=${encodeURIComponent(m.businessId)}`;
+  const link = businessAlertsLink(uiUrl, m);
   const tail = more ? `…and ${more} more` : "";
   msg.addMessage({
     contentType: "text/plain",
