@@ -23,6 +23,8 @@ import { WARM_UP_POINTS } from "./engine/anomaly";
 import { RuleEngine } from "./engine/engine";
 import type { ListEventsQuery, NewEvent, SeriesQuery } from "./events";
 import { insertEvents, listEvents, series } from "./events";
+import type { GroupsQuery } from "./groups";
+import { groupStatus } from "./groups";
 import {
   JOB_GROUP,
   JOB_NOTIFY,
@@ -35,8 +37,6 @@ import { SilenceWindow } from "./quiet/window";
 import { keepReplaying, replayPasses, replayStep, startReplay } from "./replay";
 import { PRUNE_INTERVAL_MS, pruneEvents } from "./retention";
 import { dueJobs, scheduleAt, scheduleAtMost, syncAlarm, unschedule } from "./schedule";
-import type { GroupsQuery } from "./groups";
-import { groupStatus } from "./groups";
 import { getMeta, migrate, setMeta } from "./storage";
 
 export interface IngestBatch {
