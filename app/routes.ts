@@ -10,10 +10,18 @@ export default [
     route("alerts/:id", "routes/alert.tsx"),
     route("suggestions", "routes/suggestions.tsx"),
     route("businesses/new", "routes/business-new.tsx"),
-    route("businesses/:id", "routes/business.tsx"),
+    // A business: its status page and one tab per sub-page (see `tabs` in the layout).
+    route("businesses/:id", "routes/business/layout.tsx", [
+      index("routes/business/overview.tsx"),
+      route("charts", "routes/business/charts.tsx"),
+      route("events", "routes/business/events.tsx"),
+      route("rules", "routes/business/rules.tsx"),
+      route("sources", "routes/business/sources.tsx"),
+      route("channels", "routes/channels.tsx"),
+      route("silences", "routes/silences.tsx"),
+      route("settings", "routes/business/settings.tsx"),
+    ]),
     route("businesses/:id/rules/check", "routes/rule-check.tsx"),
     route("businesses/:id/rules/backtest", "routes/rule-backtest.tsx"),
-    route("businesses/:id/channels", "routes/channels.tsx"),
-    route("businesses/:id/silences", "routes/silences.tsx"),
   ]),
 ] satisfies RouteConfig;

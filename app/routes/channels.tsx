@@ -84,10 +84,7 @@ export default function Channels() {
   const names = new Map(channels.map((c) => [c.id, c.name]));
   return (
     <>
-      <p>
-        <Link to={`/businesses/${business.id}`}>← {business.name}</Link>
-      </p>
-      <h1>Channels and deliveries</h1>
+      <h2 className="tab-title">Channels and deliveries</h2>
       <section>
         <h2>Channels</h2>
         {result?.intent === "create" && result.secret ? (
@@ -208,7 +205,7 @@ export default function Channels() {
             <tbody>
               {deliveries.items.map((d) => (
                 <tr key={d.id}>
-                  <td>{when(d.createdAt)}</td>
+                  <td>{when(d.createdAt, business.timezone)}</td>
                   <td>{names.get(d.channelId) ?? d.channelId}</td>
                   <td>
                     {d.type} <code className="muted">{d.alertId}</code>

@@ -28,6 +28,7 @@ export default function Shell() {
           <NavLink to="/alerts">Alerts</NavLink>
           <NavLink to="/suggestions">Suggestions</NavLink>
           <NavLink to="/businesses/new">New business</NavLink>
+          <a href="/docs">API docs</a>
         </nav>
         <Form method="post" action="/logout">
           <button type="submit" className="link">
