@@ -1,8 +1,8 @@
 import { createApp } from "./api/app";
-import { profileAll } from "./api/suggestions/service";
 import { database } from "./lib/db";
 import { DEAD_LETTER_QUEUE, deliverNotifications, recordDeadLetters } from "./notify/consumer";
 import type { NotificationMessage } from "./notify/message";
+import { profileAll } from "./profile/run";
 
 export { BusinessMonitor } from "./business/monitor";
 

@@ -285,7 +285,7 @@ describe("deleting a business", () => {
 });
 
 async function definitionOf(businessId: string) {
-  const { getBusiness } = await import("../../workers/api/businesses/service");
+  const { getBusiness } = await import("../../workers/definitions/businesses");
   const { database } = await import("../../workers/lib/db");
   return getBusiness(database(env.DB), businessId);
 }

@@ -1,9 +1,14 @@
 import { Scalar } from "@scalar/hono-api-reference";
 import { HTTPException } from "hono/http-exception";
-import { ingest } from "../ingest/handler";
-import { ingestRoute } from "../ingest/route";
+import { RuleDefinitionError } from "../business/engine/definition-error";
 import { database } from "../lib/db";
-import { ProblemError, problemBody, problemResponse, toProblemResponse } from "../lib/errors";
+import {
+  invalid,
+  ProblemError,
+  problemBody,
+  problemResponse,
+  toProblemResponse,
+} from "../lib/errors";
 import { alertsApi } from "./alerts";
 import { adminAuth } from "./auth";
 import { businessesApi } from "./businesses";
@@ -13,6 +18,8 @@ import { deliveriesApi, deliveryActionsApi } from "./deliveries";
 import { eventsApi } from "./events";
 import { fieldsApi } from "./fields";
 import { groupsApi } from "./groups";
+import { ingest } from "./ingest/post";
+import { ingestRoute } from "./ingest/route";
 import { managementBodyLimit } from "./limits";
 import { newApp } from "./openapi";
 import { rulesApi } from "./rules";
@@ -29,6 +36,8 @@ export function createApp() {
 
   app.onError((error, c) => {
     if (error instanceof ProblemError) return toProblemResponse(error);
+    if (error instanceof RuleDefinitionError)
+      return toProblemResponse(invalid(error.path, error.message));
     if (error instanceof HTTPException) {
       const status = error.status;
       const title = status === 400 ? "Bad Request" : error.message || "Error";

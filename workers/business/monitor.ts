@@ -3,12 +3,11 @@ import type { Alert } from "../../schema/contracts/alerts";
 import type { IngestResult, SeriesPoint, StoredEvent } from "../../schema/contracts/events";
 import type { GroupList } from "../../schema/contracts/groups";
 import type { Rule, RuleStatus } from "../../schema/contracts/rules";
-import { getBusiness } from "../api/businesses/service";
-import { listChannels } from "../api/channels/service";
-import { listRules } from "../api/rules/service";
-import { listSilenceRows, silenceDef } from "../api/silences/service";
+import { findBusiness } from "../definitions/businesses";
+import { listChannels } from "../definitions/channels";
+import { listRules } from "../definitions/rules";
+import { listSilenceRows, silenceDef } from "../definitions/silences";
 import { database } from "../lib/db";
-import { notFound, ProblemError } from "../lib/errors";
 import { loadHistory } from "../profile/history";
 import type { Profile } from "../profile/profile";
 import { profile } from "../profile/profile";
@@ -50,9 +49,19 @@ export interface IngestBatch {
   idempotency?: { key: string; bodyHash: string } | undefined;
 }
 
+/** What became of a change to an alert, in domain terms (api/ maps them to HTTP). */
 export type AlertChange =
   | { ok: true; alert: Alert }
-  | { ok: false; status: 404 | 409; detail?: string };
+  | { ok: false; reason: "not-found" | "business-deleted" }
+  | { ok: false; reason: "already-resolved"; detail: string };
+
+/** Raised inside the object when its business no longer exists in D1; never crosses RPC. */
+class BusinessDeleted extends Error {
+  constructor(id: string) {
+    super(`business ${id} was deleted`);
+    this.name = "BusinessDeleted";
+  }
+}
 
 export type IngestOutcome =
   | { status: "stored"; result: IngestResult }
@@ -274,7 +283,7 @@ export class BusinessMonitor extends DurableObject<Env> {
       engine = await this.load();
     } catch (error) {
       // The business was deleted while this object still had work planned.
-      if (error instanceof ProblemError && error.status === 404) return this.destroy();
+      if (error instanceof BusinessDeleted) return this.destroy();
       throw error;
     }
     if (!engine) return;
@@ -399,17 +408,23 @@ export class BusinessMonitor extends DurableObject<Env> {
     }
   }
 
-  /** `change` returns why it refuses (a conflict), or nothing. Errors do not keep their class across RPC, so outcomes are data. */
+  /** `change` returns why it refuses, or nothing. Errors do not keep their class across RPC, so outcomes are data. */
   private async changeAlert(
     businessId: string,
     alertId: string,
     change: (alert: AlertRecord, now: number, engine: RuleEngine) => string | undefined,
   ): Promise<AlertChange> {
-    const engine = await this.load(businessId);
+    let engine: RuleEngine;
+    try {
+      engine = await this.load(businessId);
+    } catch (error) {
+      if (error instanceof BusinessDeleted) return { ok: false, reason: "business-deleted" };
+      throw error;
+    }
     const alert = this.alerts.get(alertId);
-    if (!alert) return { ok: false, status: 404 };
+    if (!alert) return { ok: false, reason: "not-found" };
     const refusal = this.transaction(engine, () => change(alert, Date.now(), engine));
-    if (refusal) return { ok: false, status: 409, detail: refusal };
+    if (refusal) return { ok: false, reason: "already-resolved", detail: refusal };
     await this.afterChange();
     return { ok: true, alert: toAlert(alert, businessId, engine.ruleName(alert.ruleId)) };
   }
@@ -442,7 +457,7 @@ export class BusinessMonitor extends DurableObject<Env> {
    */
   private async load(businessId?: string, version?: number): Promise<RuleEngine> {
     const id = businessId ?? getMeta(this.sql, "business_id");
-    if (!id) throw notFound("Business", "(unknown)");
+    if (!id) throw new BusinessDeleted("(unknown)");
     if (this.engine && (version === undefined || this.engine.business.version >= version))
       return this.engine;
     // Requests that arrive while the definition loads share the one load.
@@ -455,11 +470,12 @@ export class BusinessMonitor extends DurableObject<Env> {
   private async build(id: string): Promise<RuleEngine> {
     const db = database(this.env.DB);
     const [business, rules, channels, silenceRows] = await Promise.all([
-      getBusiness(db, id),
+      findBusiness(db, id),
       listRules(db, id),
       listChannels(db, id),
       listSilenceRows(db, id),
     ]);
+    if (!business) throw new BusinessDeleted(id);
     const engine = new RuleEngine(this.sql, business, rules, this.alerts);
     const silences: SilenceWindow[] = [];
     for (const row of silenceRows) {

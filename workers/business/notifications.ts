@@ -1,7 +1,7 @@
 import type { Business } from "../../schema/contracts/businesses";
 import type { RuleKind } from "../../schema/contracts/rules";
-import type { ChannelRow } from "../api/channels/service";
-import { groupIntervalMs, groupWaitMs } from "../api/channels/service";
+import type { ChannelRow } from "../definitions/channels";
+import { groupIntervalMs, groupWaitMs } from "../definitions/channels";
 import { newId } from "../lib/ids";
 import type { NotificationMessage, NotificationType } from "../notify/message";
 import { hasQueued } from "./alert-index";

@@ -1,33 +1,13 @@
-import { eq } from "drizzle-orm";
 import type { Business } from "../../schema/contracts/businesses";
-import { getBusiness } from "../api/businesses/service";
+import { businessExists, getBusiness } from "../definitions/businesses";
+import { tokens } from "../definitions/cache";
+import { lookupToken } from "../definitions/sources";
 import { sha256Hex } from "../lib/crypto";
 import type { Database } from "../lib/db";
-import { tables } from "../lib/db";
 import { forbidden, notFound, unauthorized } from "../lib/errors";
-import type { TokenEntry } from "./cache";
-import { definitions, tokens } from "./cache";
+import { validators } from "./cache";
 import type { Validator } from "./validate";
 import { compileValidator } from "./validate";
-
-const { sources, businesses } = tables;
-
-async function lookupToken(db: Database, hash: string): Promise<TokenEntry | null> {
-  const rows = await db
-    .select({
-      sourceId: sources.id,
-      businessId: sources.businessId,
-      version: businesses.version,
-      revokedAt: sources.revokedAt,
-    })
-    .from(sources)
-    .innerJoin(businesses, eq(businesses.id, sources.businessId))
-    .where(eq(sources.tokenHash, hash));
-  const row = rows[0];
-  return row && row.revokedAt === null
-    ? { sourceId: row.sourceId, businessId: row.businessId, version: row.version }
-    : null;
-}
 
 export interface IngestAuth {
   sourceId: string;
@@ -51,18 +31,14 @@ export async function authorizeIngest(
   if (!entry) throw unauthorized("The source token is not valid or was revoked.");
   if (entry.businessId !== businessId) {
     // Tell a wrong business apart from a missing one only to a holder of a valid token.
-    const exists = await db
-      .select({ id: businesses.id })
-      .from(businesses)
-      .where(eq(businesses.id, businessId));
-    if (exists.length === 0) throw notFound("Business", businessId);
+    if (!(await businessExists(db, businessId))) throw notFound("Business", businessId);
     throw forbidden("This source token belongs to another business.");
   }
-  let compiled = definitions.get(businessId);
+  let compiled = validators.get(businessId);
   if (!compiled || compiled.business.version < entry.version) {
     const business = await getBusiness(db, businessId);
     compiled = { business, validate: compileValidator(business) };
-    definitions.set(businessId, compiled);
+    validators.set(businessId, compiled);
   }
   return { sourceId: entry.sourceId, ...compiled };
 }

@@ -11,5 +11,3 @@ export const MAX_FUTURE_MS = 5 * 60_000;
 /** How far back history may go: older events are rejected. Events past the business's retention go to the archive. */
 export const MAX_PAST_YEARS = 10;
 export const MAX_PAST_MS = MAX_PAST_YEARS * 365.25 * 86_400_000;
-/** How long a token or definition is cached in an isolate: revocations and field changes take effect within it. */
-export const AUTH_CACHE_MS = 5_000;

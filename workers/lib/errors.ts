@@ -1,11 +1,12 @@
 import type { z } from "zod";
 
-/** A failure the client can act on, rendered as RFC 9457 problem details. */
+/** One invalid input: the dotted path of the key and what is wrong with it. */
 export interface FieldError {
   path: string;
   message: string;
 }
 
+/** A failure the client can act on, rendered as RFC 9457 problem details. */
 export class ProblemError extends Error {
   constructor(
     readonly status: number,

@@ -1,5 +1,5 @@
 import { inArray } from "drizzle-orm";
-import type { ChannelRow } from "../api/channels/service";
+import type { ChannelRow } from "../definitions/channels";
 import type { Database } from "../lib/db";
 import { database, tables } from "../lib/db";
 import { newId } from "../lib/ids";

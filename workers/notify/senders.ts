@@ -1,7 +1,7 @@
 import { EmailMessage } from "cloudflare:email";
 import { createMimeMessage } from "mimetext";
 import { Webhook } from "standardwebhooks";
-import type { ChannelRow } from "../api/channels/service";
+import type { ChannelRow } from "../definitions/channels";
 import type { NotificationMessage } from "./message";
 
 /** Outbound calls give up after this long. */

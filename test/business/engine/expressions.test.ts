@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { RuleDefinitionError } from "../../../workers/business/engine/definition-error";
 import {
   compare,
   compilePredicate,
   parseAggregate,
 } from "../../../workers/business/engine/expressions";
-import { ProblemError } from "../../../workers/lib/errors";
 
 const fields = [
   { name: "durationMs", type: "number" as const, required: true },
@@ -43,15 +43,14 @@ describe("CEL predicates", () => {
     );
   });
 
-  it("refuses bad expressions with a 422 naming the key", () => {
+  it("refuses bad expressions with a definition error naming the key", () => {
     for (const bad of ["durationMs >", "nope == 1", "routeId > 5", "durationMs", "1 +"]) {
       try {
         compilePredicate(bad, fields, "where");
         expect.unreachable(bad);
       } catch (error) {
-        expect(error).toBeInstanceOf(ProblemError);
-        expect((error as ProblemError).status).toBe(422);
-        expect((error as ProblemError).errors?.[0]?.path).toBe("where");
+        expect(error).toBeInstanceOf(RuleDefinitionError);
+        expect((error as RuleDefinitionError).path).toBe("where");
       }
     }
   });
@@ -83,7 +82,7 @@ describe("aggregate expressions", () => {
       "sum(x) > 1",
       "sum(durationMs) > a",
     ]) {
-      expect(() => parseAggregate(bad, fields), bad).toThrow(ProblemError);
+      expect(() => parseAggregate(bad, fields), bad).toThrow(RuleDefinitionError);
     }
   });
 
@@ -147,15 +146,15 @@ describe("bounded cost", () => {
     }
   });
 
-  it("refuses nested comprehensions over split strings with a 422 naming the cost", () => {
+  it("refuses nested comprehensions over split strings with a definition error naming the cost", () => {
     const nested = "deviceId.split('').all(a, deviceId.split('').exists(b, a == b))";
     try {
       compilePredicate(nested, strings, "where");
       expect.unreachable();
     } catch (error) {
-      expect((error as ProblemError).status).toBe(422);
-      expect((error as ProblemError).errors?.[0]).toMatchObject({ path: "where" });
-      expect((error as ProblemError).message).toMatch(/steps per event/);
+      expect(error).toBeInstanceOf(RuleDefinitionError);
+      expect((error as RuleDefinitionError).path).toBe("where");
+      expect((error as RuleDefinitionError).message).toMatch(/steps per event/);
     }
     // One level over a split string is within the budget.
     const single = compilePredicate("deviceId.split(',').exists(p, p == 'x')", strings, "where");

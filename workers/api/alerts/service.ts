@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
 import type { Alert, AlertSnooze, AlertTransition } from "../../../schema/contracts/alerts";
 import type { Silence } from "../../../schema/contracts/silences";
 import type { AlertChange } from "../../business/monitor";
+import { monitorOf } from "../../definitions/monitor";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
 import { parseDuration } from "../../lib/duration";
@@ -109,7 +110,7 @@ export async function changeAlert(
   action: "ack" | "resolve" | "forget",
 ): Promise<Alert> {
   const row = await indexRow(db, id);
-  const monitor = env.BUSINESS.get(env.BUSINESS.idFromName(row.businessId));
+  const monitor = monitorOf(env, row.businessId);
   // RPC typing cannot carry the free-form `context` record, so restate the method's own return type.
   const outcome = (
     action === "ack"
@@ -119,9 +120,8 @@ export async function changeAlert(
         : await monitor.forget(row.businessId, id)
   ) as AlertChange;
   if (outcome.ok) return outcome.alert;
-  throw outcome.status === 404
-    ? notFound("Alert", id)
-    : conflict(outcome.detail ?? "The alert cannot change that way.");
+  if (outcome.reason === "already-resolved") throw conflict(outcome.detail);
+  throw notFound("Alert", id);
 }
 
 /** Snoozing is a silence on the alert's rule and group key, from now for the duration. */

@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Business, BusinessCreate } from "../../../schema/contracts/businesses";
+import { createBusiness } from "../../definitions/businesses";
 import type { Handler } from "../context";
 import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
-import { createBusiness } from "./service";
 
 export const route = createRoute({
   method: "post",

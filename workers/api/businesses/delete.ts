@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
+import { deleteBusiness } from "../../definitions/businesses";
 import type { Handler } from "../context";
 import { adminSecurity, problems } from "../openapi";
 import { BusinessParams } from "./get";
-import { deleteBusiness } from "./service";
 
 export const route = createRoute({
   method: "delete",

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Business } from "../../../schema/contracts/businesses";
 import { IdParam } from "../../../schema/contracts/common";
+import { getBusiness } from "../../definitions/businesses";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
-import { getBusiness } from "./service";
 
 export const BusinessParams = z.object({ id: IdParam("id", "bus_01jz8k3m2qabcdefghjkmnpq") });
 

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Business } from "../../../schema/contracts/businesses";
 import { Cursor, Limit, listOf } from "../../../schema/contracts/common";
+import { listBusinesses } from "../../definitions/businesses";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
-import { listBusinesses } from "./service";
 
 export const route = createRoute({
   method: "get",

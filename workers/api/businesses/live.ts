@@ -1,7 +1,8 @@
 import type { Context } from "hono";
+import { getBusiness } from "../../definitions/businesses";
+import { monitorOf } from "../../definitions/monitor";
 import { problemBody, problemResponse } from "../../lib/errors";
 import type { AppEnv } from "../context";
-import { getBusiness } from "./service";
 
 /**
  * `GET /v1/businesses/{id}/live`: a WebSocket served by the business's Durable
@@ -20,5 +21,5 @@ export async function live(c: Context<AppEnv>): Promise<Response> {
   }
   const id = c.req.param("id") ?? "";
   await getBusiness(c.var.db, id);
-  return c.env.BUSINESS.get(c.env.BUSINESS.idFromName(id)).fetch(c.req.raw);
+  return monitorOf(c.env, id).fetch(c.req.raw);
 }

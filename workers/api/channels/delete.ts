@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
+import { removeChannel } from "../../definitions/channels";
 import type { Handler } from "../context";
 import { adminSecurity, problems } from "../openapi";
 import { ChannelParams } from "./params";
-import { deleteChannel } from "./service";
 
 export const route = createRoute({
   method: "delete",
@@ -16,6 +16,6 @@ export const route = createRoute({
 
 export const handler: Handler<typeof route> = async (c) => {
   const { id, channelId } = c.req.valid("param");
-  await deleteChannel(c.env, c.var.db, id, channelId);
+  await removeChannel(c.env, c.var.db, id, channelId);
   return c.body(null, 204);
 };

@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Channel } from "../../../schema/contracts/channels";
-import { getBusiness } from "../businesses/service";
+import { getBusiness } from "../../definitions/businesses";
+import { getChannelRow, toChannel } from "../../definitions/channels";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
 import { ChannelParams } from "./params";
-import { getChannelRow, toChannel } from "./service";
 
 export const route = createRoute({
   method: "get",

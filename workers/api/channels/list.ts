@@ -1,11 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Channel } from "../../../schema/contracts/channels";
 import { listOf } from "../../../schema/contracts/common";
+import { getBusiness } from "../../definitions/businesses";
+import { listChannels, toChannel } from "../../definitions/channels";
 import { BusinessParams } from "../businesses/get";
-import { getBusiness } from "../businesses/service";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
-import { listChannels, toChannel } from "./service";
 
 export const route = createRoute({
   method: "get",

@@ -1,12 +1,12 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { Delivery } from "../../../schema/contracts/channels";
+import { getBusiness } from "../../definitions/businesses";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
 import { conflict, notFound } from "../../lib/errors";
 import { iso } from "../../lib/time";
 import type { NotificationMessage, NotificationType } from "../../notify/message";
 import { getAlert } from "../alerts/service";
-import { getBusiness } from "../businesses/service";
 
 const { deliveries } = tables;
 type DeliveryRow = typeof deliveries.$inferSelect;

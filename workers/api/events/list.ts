@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { listOf } from "../../../schema/contracts/common";
 import { EventsQuery, StoredEvent } from "../../../schema/contracts/events";
+import { getBusiness } from "../../definitions/businesses";
 import { BusinessParams } from "../businesses/get";
-import { getBusiness } from "../businesses/service";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
 import { listEvents } from "./service";

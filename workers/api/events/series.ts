@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Series, SeriesQuery } from "../../../schema/contracts/events";
+import { getBusiness } from "../../definitions/businesses";
 import { BusinessParams } from "../businesses/get";
-import { getBusiness } from "../businesses/service";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
 import { getSeries } from "./service";

@@ -1,16 +1,13 @@
 import type { Business } from "../../../schema/contracts/businesses";
 import type { Series, SeriesFn, StoredEvent } from "../../../schema/contracts/events";
 import type { EventFilter } from "../../business/events";
+import { monitorOf } from "../../definitions/monitor";
 import { formatDuration, parseDuration } from "../../lib/duration";
 import { invalid } from "../../lib/errors";
 import { iso, MAX_TIME_MS, parseTimeParam } from "../../lib/time";
 
 const DAY = 86_400_000;
 const MAX_BUCKETS = 5000;
-
-function monitor(env: Env, businessId: string) {
-  return env.BUSINESS.get(env.BUSINESS.idFromName(businessId));
-}
 
 /** A time query parameter: RFC 3339 or epoch milliseconds. */
 function timeParam(name: string, value: string | undefined, fallback: number): number {
@@ -78,7 +75,7 @@ export async function listEvents(
     q.field !== undefined && q.value !== undefined
       ? filterValue(business, q.field, q.value)
       : undefined;
-  const page = await monitor(env, business.id).listEvents(business.id, {
+  const page = await monitorOf(env, business.id).listEvents(business.id, {
     from,
     to,
     limit: q.limit,
@@ -125,7 +122,7 @@ export async function getSeries(
       `gives more than ${MAX_BUCKETS} buckets over this range; choose a wider bucket`,
     );
   }
-  const items = await monitor(env, business.id).series(business.id, {
+  const items = await monitorOf(env, business.id).series(business.id, {
     field: q.field ?? null,
     fn,
     bucketMs,

@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Business, FieldInput } from "../../../schema/contracts/businesses";
 import { BusinessParams } from "../businesses/get";
-import { addField } from "../businesses/service";
 import type { Handler } from "../context";
 import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
+import { addField } from "./service";
 
 export const route = createRoute({
   method: "post",

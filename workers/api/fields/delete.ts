@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Business } from "../../../schema/contracts/businesses";
-import { deleteField } from "../businesses/service";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
 import { FieldParams } from "./params";
+import { deleteField } from "./service";
 
 export const route = createRoute({
   method: "delete",

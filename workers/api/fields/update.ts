@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Business, FieldPatch } from "../../../schema/contracts/businesses";
-import { updateField } from "../businesses/service";
 import type { Handler } from "../context";
 import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
 import { FieldParams } from "./params";
+import { updateField } from "./service";
 
 export const route = createRoute({
   method: "patch",

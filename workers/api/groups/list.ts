@@ -1,13 +1,14 @@
 import { createRoute } from "@hono/zod-openapi";
 import { GroupList, GroupsQuery } from "../../../schema/contracts/groups";
 import type { Rule } from "../../../schema/contracts/rules";
+import { getBusiness } from "../../definitions/businesses";
+import { monitorOf } from "../../definitions/monitor";
+import { listRules } from "../../definitions/rules";
 import { parseDuration } from "../../lib/duration";
 import { invalid } from "../../lib/errors";
 import { BusinessParams } from "../businesses/get";
-import { getBusiness } from "../businesses/service";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
-import { listRules } from "../rules/service";
 
 export const route = createRoute({
   method: "get",
@@ -41,8 +42,7 @@ export const handler: Handler<typeof route> = async (c) => {
       ? [{ ruleId: r.id, windowMs: parseDuration(r.window) ?? 0, expect: r.expect ?? [] }]
       : [],
   );
-  const stub = c.env.BUSINESS.get(c.env.BUSINESS.idFromName(id));
-  const list = await stub.groups(id, {
+  const list = await monitorOf(c.env, id).groups(id, {
     by,
     absence,
     others: onField.filter((r) => r.kind !== "absence").map((r) => r.id),

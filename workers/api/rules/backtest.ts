@@ -1,11 +1,13 @@
 import { createRoute } from "@hono/zod-openapi";
 import { BacktestRequest, BacktestResult } from "../../../schema/contracts/rules";
 import { compileRule } from "../../business/engine/compile";
-import { invalid, ProblemError, unprocessable } from "../../lib/errors";
+import { RuleDefinitionError } from "../../business/engine/definition-error";
+import { getBusiness } from "../../definitions/businesses";
+import { monitorOf } from "../../definitions/monitor";
+import { invalid, unprocessable } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { iso, parseTimestamp } from "../../lib/time";
 import { BusinessParams } from "../businesses/get";
-import { getBusiness } from "../businesses/service";
 import type { Handler } from "../context";
 import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
 
@@ -39,11 +41,10 @@ export const handler: Handler<typeof route> = async (c) => {
     compileRule(body.rule, business);
   } catch (error) {
     // The rule's own errors, named where they are in this body.
-    if (error instanceof ProblemError && error.errors)
-      throw unprocessable(
-        error.message,
-        error.errors.map((e) => ({ ...e, path: `rule.${e.path}` })),
-      );
+    if (error instanceof RuleDefinitionError)
+      throw unprocessable(`${error.path}: ${error.message}`, [
+        { path: `rule.${error.path}`, message: error.message },
+      ]);
     throw error;
   }
   const from = timeOf(body.from, "from");
@@ -58,7 +59,7 @@ export const handler: Handler<typeof route> = async (c) => {
     createdAt: iso(now),
     updatedAt: iso(now),
   };
-  const stub = c.env.BUSINESS.get(c.env.BUSINESS.idFromName(business.id));
+  const stub = monitorOf(c.env, business.id);
   const result = await stub.backtest(business.id, rule, { from, to });
   return c.json(result, 200);
 };

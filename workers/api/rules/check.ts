@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { RuleCreate } from "../../../schema/contracts/rules";
 import { compileRule } from "../../business/engine/compile";
+import { getBusiness } from "../../definitions/businesses";
 import { BusinessParams } from "../businesses/get";
-import { getBusiness } from "../businesses/service";
 import type { Handler } from "../context";
 import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
 

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Rule, RuleCreate } from "../../../schema/contracts/rules";
+import { getBusiness } from "../../definitions/businesses";
 import { BusinessParams } from "../businesses/get";
-import { getBusiness } from "../businesses/service";
 import type { Handler } from "../context";
 import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
 import { createRule, withStatus } from "./service";

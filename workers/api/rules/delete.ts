@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
+import { removeRule } from "../../definitions/rules";
 import type { Handler } from "../context";
 import { adminSecurity, problems } from "../openapi";
 import { RuleParams } from "./params";
-import { deleteRule } from "./service";
 
 export const route = createRoute({
   method: "delete",
@@ -16,6 +16,6 @@ export const route = createRoute({
 
 export const handler: Handler<typeof route> = async (c) => {
   const { id, ruleId } = c.req.valid("param");
-  await deleteRule(c.env, c.var.db, id, ruleId);
+  await removeRule(c.env, c.var.db, id, ruleId);
   return c.body(null, 204);
 };

@@ -1,11 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import { listOf } from "../../../schema/contracts/common";
 import { Rule } from "../../../schema/contracts/rules";
+import { getBusiness } from "../../definitions/businesses";
+import { listRules } from "../../definitions/rules";
 import { BusinessParams } from "../businesses/get";
-import { getBusiness } from "../businesses/service";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
-import { listRules, withStatus } from "./service";
+import { withStatus } from "./service";
 
 export const route = createRoute({
   method: "get",

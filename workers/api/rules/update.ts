@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Rule, RulePatch } from "../../../schema/contracts/rules";
-import { getBusiness } from "../businesses/service";
+import { getBusiness } from "../../definitions/businesses";
 import type { Handler } from "../context";
 import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
 import { RuleParams } from "./params";

@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
+import { removeSilence } from "../../definitions/silences";
 import type { Handler } from "../context";
 import { adminSecurity, problems } from "../openapi";
 import { SilenceParams } from "./params";
-import { deleteSilence } from "./service";
 
 export const route = createRoute({
   method: "delete",
@@ -16,6 +16,6 @@ export const route = createRoute({
 
 export const handler: Handler<typeof route> = async (c) => {
   const { id, silenceId } = c.req.valid("param");
-  await deleteSilence(c.env, c.var.db, id, silenceId);
+  await removeSilence(c.env, c.var.db, id, silenceId);
   return c.body(null, 204);
 };

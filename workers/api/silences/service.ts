@@ -1,37 +1,28 @@
-import { and, asc, eq } from "drizzle-orm";
 import type {
   Silence,
   SilenceCreate,
   SilencePatch,
   SilenceSchedule,
 } from "../../../schema/contracts/silences";
-import type { SilenceDef } from "../../business/quiet/window";
 import { SilenceWindow } from "../../business/quiet/window";
+import { getBusiness } from "../../definitions/businesses";
+import { ruleIds } from "../../definitions/rules";
+import type { SilenceDef, SilenceRow } from "../../definitions/silences";
+import {
+  findSilenceRow,
+  insertSilence,
+  listSilenceRows,
+  replaceSilence,
+  silenceDef,
+} from "../../definitions/silences";
 import type { Database } from "../../lib/db";
-import { tables } from "../../lib/db";
 import { formatDuration, parseDuration } from "../../lib/duration";
-import { invalid, notFound } from "../../lib/errors";
+import { invalid } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { iso } from "../../lib/time";
-import { getBusiness } from "../businesses/service";
-
-const { silences, rules } = tables;
-type SilenceRow = typeof silences.$inferSelect;
 
 /** How many coming occurrences a silence shows. */
 const PREVIEW = 5;
-
-export function silenceDef(row: SilenceRow): SilenceDef {
-  return {
-    id: row.id,
-    ruleId: row.ruleId,
-    groupKey: row.groupKey,
-    startsAt: row.startsAt,
-    endsAt: row.endsAt,
-    rrule: row.rrule,
-    durationMs: row.durationSeconds === null ? null : row.durationSeconds * 1000,
-  };
-}
 
 function toSilence(row: SilenceRow, timeZone: string, now: number): Silence {
   const window = new SilenceWindow(silenceDef(row), timeZone);
@@ -59,39 +50,15 @@ function toSilence(row: SilenceRow, timeZone: string, now: number): Silence {
   };
 }
 
-/** Tells the business's Durable Object that its silences changed: suppression is judged again at once. */
-async function applyToMonitor(env: Env, businessId: string) {
-  await env.BUSINESS.get(env.BUSINESS.idFromName(businessId)).syncSilences(businessId);
-}
-
-export async function listSilenceRows(db: Database, businessId: string): Promise<SilenceRow[]> {
-  return db
-    .select()
-    .from(silences)
-    .where(eq(silences.businessId, businessId))
-    .orderBy(asc(silences.id));
-}
-
 export async function listSilences(db: Database, businessId: string): Promise<Silence[]> {
   const business = await getBusiness(db, businessId);
   const now = Date.now();
   return (await listSilenceRows(db, businessId)).map((r) => toSilence(r, business.timezone, now));
 }
 
-async function silenceRow(db: Database, businessId: string, id: string): Promise<SilenceRow> {
-  const row = (
-    await db
-      .select()
-      .from(silences)
-      .where(and(eq(silences.businessId, businessId), eq(silences.id, id)))
-  )[0];
-  if (!row) throw notFound("Silence", id);
-  return row;
-}
-
 export async function getSilence(db: Database, businessId: string, id: string): Promise<Silence> {
   const business = await getBusiness(db, businessId);
-  return toSilence(await silenceRow(db, businessId, id), business.timezone, Date.now());
+  return toSilence(await findSilenceRow(db, businessId, id), business.timezone, Date.now());
 }
 
 interface Shape {
@@ -107,11 +74,7 @@ async function check(db: Database, businessId: string, timeZone: string, s: Shap
   if (s.ruleId === null && s.groupKey === null)
     throw invalid("matchers", "must name a ruleId, a groupKey or both");
   if (s.ruleId !== null) {
-    const found = await db
-      .select({ id: rules.id })
-      .from(rules)
-      .where(and(eq(rules.businessId, businessId), eq(rules.id, s.ruleId)));
-    if (!found.length)
+    if (!(await ruleIds(db, businessId)).has(s.ruleId))
       throw invalid("matchers.ruleId", `'${s.ruleId}' is not a rule of this business`);
   }
   if (!s.schedule) {
@@ -168,8 +131,7 @@ export async function createSilence(
     createdAt: at,
     updatedAt: at,
   };
-  await db.insert(silences).values(row);
-  await applyToMonitor(env, businessId);
+  await insertSilence(env, db, row);
   return toSilence(row, business.timezone, at);
 }
 
@@ -181,7 +143,7 @@ export async function updateSilence(
   patch: SilencePatch,
 ): Promise<Silence> {
   const business = await getBusiness(db, businessId);
-  const current = await silenceRow(db, businessId, id);
+  const current = await findSilenceRow(db, businessId, id);
   const matchers = patch.matchers;
   const shape: Shape = {
     ruleId: matchers ? (matchers.ruleId ?? null) : current.ruleId,
@@ -209,22 +171,6 @@ export async function updateSilence(
     comment: patch.comment ?? current.comment,
     updatedAt: at,
   };
-  const { id: _id, businessId: _b, createdAt: _c, createdBy: _by, ...changes } = row;
-  await db
-    .update(silences)
-    .set(changes)
-    .where(and(eq(silences.businessId, businessId), eq(silences.id, id)));
-  await applyToMonitor(env, businessId);
+  await replaceSilence(env, db, row);
   return toSilence(row, business.timezone, at);
-}
-
-export async function deleteSilence(
-  env: Env,
-  db: Database,
-  businessId: string,
-  id: string,
-): Promise<void> {
-  await silenceRow(db, businessId, id);
-  await db.delete(silences).where(and(eq(silences.businessId, businessId), eq(silences.id, id)));
-  await applyToMonitor(env, businessId);
 }

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { IdParam } from "../../../schema/contracts/common";
+import { revokeSource } from "../../definitions/sources";
 import type { Handler } from "../context";
 import { adminSecurity, problems } from "../openapi";
-import { revokeSource } from "./service";
 
 export const route = createRoute({
   method: "delete",

@@ -1,9 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { SuggestionList, SuggestionQuery } from "../../../schema/contracts/suggestions";
+import { getBusiness } from "../../definitions/businesses";
+import { listSuggestions } from "../../definitions/suggestions";
 import { BusinessParams } from "../businesses/get";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
-import { listSuggestions } from "./service";
 
 export const route = createRoute({
   method: "get",
@@ -18,8 +19,8 @@ export const route = createRoute({
   },
 });
 
-export const handler: Handler<typeof route> = async (c) =>
-  c.json(
-    await listSuggestions(c.var.db, c.req.valid("param").id, c.req.valid("query").status),
-    200,
-  );
+export const handler: Handler<typeof route> = async (c) => {
+  const { id } = c.req.valid("param");
+  await getBusiness(c.var.db, id);
+  return c.json(await listSuggestions(c.var.db, id, c.req.valid("query").status), 200);
+};

@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { SuggestionList } from "../../../schema/contracts/suggestions";
+import { runProfile } from "../../profile/run";
 import { BusinessParams } from "../businesses/get";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
-import { runProfile } from "./service";
 
 export const route = createRoute({
   method: "post",

@@ -1,7 +1,7 @@
 import { Cron } from "croner";
 import type { ActiveSchedule } from "../../../schema/contracts/rules";
 import { weekdays } from "../../../schema/contracts/rules";
-import { invalid } from "../../lib/errors";
+import { refuse } from "./definition-error";
 
 const MINUTE = 60_000;
 /** How far ahead an active-time deadline is searched (a schedule that is never active stops here). */
@@ -19,7 +19,7 @@ export function cronPattern(active: ActiveSchedule): string {
   let hours = "*";
   if (active.hours) {
     const [from, to] = active.hours.split("-").map(Number) as [number, number];
-    if (to <= from) throw invalid("active.hours", "must end after it starts (e.g. 06-22)");
+    if (to <= from) throw refuse("active.hours", "must end after it starts (e.g. 06-22)");
     hours = `${from}-${to - 1}`;
   }
   return `* ${hours} * * ${days}`;
@@ -34,7 +34,7 @@ export class ActiveTime {
     try {
       this.cron = new Cron(cronPattern(active), { timezone: timeZone, paused: true });
     } catch (error) {
-      throw invalid(
+      throw refuse(
         path,
         `is not a valid schedule: ${error instanceof Error ? error.message : String(error)}`,
       );

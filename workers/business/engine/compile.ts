@@ -2,11 +2,11 @@ import type { Business } from "../../../schema/contracts/businesses";
 import type { EventValue } from "../../../schema/contracts/events";
 import type { Rule, RuleCreate } from "../../../schema/contracts/rules";
 import { parseDuration } from "../../lib/duration";
-import { invalid } from "../../lib/errors";
 import { ActiveTime } from "./active";
 import type { DetectorSettings } from "./anomaly";
 import { SENSITIVITY } from "./anomaly";
 import type { Period } from "./calendar";
+import { refuse } from "./definition-error";
 import type { AggregateExpression, Predicate } from "./expressions";
 import { compilePredicate, parseAggregate } from "./expressions";
 
@@ -44,7 +44,7 @@ export type Tolerance =
 
 function sliding(text: string, path: string): Window & { kind: "sliding" } {
   const ms = parseDuration(text);
-  if (!ms) throw invalid(path, "must be a positive duration like 30s, 20m, 1h or 7d");
+  if (!ms) throw refuse(path, "must be a positive duration like 30s, 20m, 1h or 7d");
   return {
     kind: "sliding",
     ms,
@@ -57,7 +57,7 @@ function durationOrZero(text: string | undefined, path: string, fallback: number
   if (text === undefined) return fallback;
   if (/^0+(s|m|h|d)$/.test(text)) return 0;
   const ms = parseDuration(text);
-  if (ms === undefined) throw invalid(path, "must be a duration like 0s, 30s, 20m, 1h or 7d");
+  if (ms === undefined) throw refuse(path, "must be a duration like 0s, 30s, 20m, 1h or 7d");
   return ms;
 }
 
@@ -79,7 +79,7 @@ export function compileRule(
   const where = rule.where ? compilePredicate(rule.where, fields, "where") : undefined;
   const groupBy = rule.groupBy;
   if (groupBy && !fields.some((f) => f.name === groupBy)) {
-    throw invalid("groupBy", `'${groupBy}' is not a field of this business`);
+    throw refuse("groupBy", `'${groupBy}' is not a field of this business`);
   }
   const groupKey = groupBy
     ? (event: Record<string, EventValue>) => {
@@ -117,9 +117,9 @@ export function compileRule(
     }
     case "absence": {
       const windowMs = parseDuration(rule.window);
-      if (!windowMs) throw invalid("window", "must be a positive duration like 30s, 20m, 1h or 7d");
+      if (!windowMs) throw refuse("window", "must be a positive duration like 30s, 20m, 1h or 7d");
       if (rule.expect?.length && !groupBy)
-        throw invalid("expect", "needs groupBy: the expected keys are values of it");
+        throw refuse("expect", "needs groupBy: the expected keys are values of it");
       return {
         ...base,
         kind: "absence",
@@ -137,9 +137,9 @@ export function compileRule(
       };
     case "anomaly": {
       const field = fields.find((f) => f.name === rule.field);
-      if (!field) throw invalid("field", `'${rule.field}' is not a field of this business`);
+      if (!field) throw refuse("field", `'${rule.field}' is not a field of this business`);
       if (field.type !== "number" && field.type !== "integer")
-        throw invalid(
+        throw refuse(
           "field",
           `'${rule.field}' is a ${field.type} field; anomaly rules need a number`,
         );

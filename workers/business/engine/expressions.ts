@@ -2,8 +2,8 @@ import { Environment } from "@marcbachmann/cel-js";
 import { RE2JS } from "re2js";
 import type { Field } from "../../../schema/contracts/businesses";
 import type { EventValue } from "../../../schema/contracts/events";
-import { invalid } from "../../lib/errors";
 import { parseTimestamp } from "../../lib/time";
+import { refuse } from "./definition-error";
 
 /**
  * Conditions and filters are CEL expressions over an event's fields
@@ -143,7 +143,7 @@ function routeMatchesToRe2(node: Node, path: string): void {
         re2(pattern.args);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw invalid(path, `matches('${pattern.args}'): not a valid RE2 pattern (${reason})`);
+        throw refuse(path, `matches('${pattern.args}'): not a valid RE2 pattern (${reason})`);
       }
     }
     node.args[0] = LINEAR_MATCH;
@@ -158,34 +158,31 @@ function routeMatchesToRe2(node: Node, path: string): void {
  */
 export function compilePredicate(expression: string, fields: Field[], path: string): Predicate {
   if (expression.length > EXPRESSION_LIMITS.maxLength) {
-    throw invalid(path, `is longer than ${EXPRESSION_LIMITS.maxLength} characters`);
+    throw refuse(path, `is longer than ${EXPRESSION_LIMITS.maxLength} characters`);
   }
   const { env, reserved } = environment(fields);
   const checked = env.check(expression);
   if (!checked.valid) {
     const named = reserved.find((name) => new RegExp(`\\b${name}\\b`).test(expression));
     if (named)
-      throw invalid(path, `field '${named}' has a name CEL reserves, so expressions cannot use it`);
-    throw invalid(path, describe(checked.error));
+      throw refuse(path, `field '${named}' has a name CEL reserves, so expressions cannot use it`);
+    throw refuse(path, describe(checked.error));
   }
   if (String(checked.type) !== "bool") {
-    throw invalid(
-      path,
-      `must be a condition (true or false), but it gives ${String(checked.type)}`,
-    );
+    throw refuse(path, `must be a condition (true or false), but it gives ${String(checked.type)}`);
   }
   const evaluate = env.parse(expression);
   const root = evaluate.ast as unknown as Node;
   const steps = cost(root);
   if (steps > EXPRESSION_LIMITS.maxCost) {
-    throw invalid(
+    throw refuse(
       path,
       `could take up to ${steps.toLocaleString("en")} steps per event (at most ${EXPRESSION_LIMITS.maxCost.toLocaleString("en")}); avoid nesting all/exists/map/filter over split lists`,
     );
   }
   routeMatchesToRe2(root, path);
   const bound = evaluate.check();
-  if (!bound.valid) throw invalid(path, describe(bound.error));
+  if (!bound.valid) throw refuse(path, describe(bound.error));
   const timestamps = fields.filter((f) => f.type === "timestamp").map((f) => f.name);
   return (event) => {
     try {
@@ -230,7 +227,7 @@ export function parseAggregate(
 ): AggregateExpression {
   const match = aggregatePattern.exec(expression);
   if (!match) {
-    throw invalid(
+    throw refuse(
       path,
       "must look like `count() > 10` or `sum(amount) >= 2000` (count, sum, avg, min, max)",
     );
@@ -242,13 +239,13 @@ export function parseAggregate(
     Comparison,
     string,
   ];
-  if (fn === "count" && field) throw invalid(path, "count() takes no field");
+  if (fn === "count" && field) throw refuse(path, "count() takes no field");
   if (fn !== "count") {
-    if (!field) throw invalid(path, `${fn}() needs a numeric field`);
+    if (!field) throw refuse(path, `${fn}() needs a numeric field`);
     const declared = fields.find((f) => f.name === field);
-    if (!declared) throw invalid(path, `unknown field '${field}'`);
+    if (!declared) throw refuse(path, `unknown field '${field}'`);
     if (declared.type !== "number" && declared.type !== "integer") {
-      throw invalid(path, `'${field}' is a ${declared.type} field; ${fn}() needs a number`);
+      throw refuse(path, `'${field}' is a ${declared.type} field; ${fn}() needs a number`);
     }
   }
   return { fn, field: field ?? null, op, threshold: Number(threshold) };

@@ -1,17 +1,6 @@
 import { RRuleTemporal } from "rrule-temporal";
-import { invalid } from "../../lib/errors";
-
-/** A silence as the engine sees it: what it matches and when it is active. */
-export interface SilenceDef {
-  id: string;
-  ruleId: string | null;
-  groupKey: string | null;
-  startsAt: number;
-  /** One-off: the end. Recurring: no occurrence starts after it. Null: no end. */
-  endsAt: number | null;
-  rrule: string | null;
-  durationMs: number | null;
-}
+import type { SilenceDef } from "../../definitions/silences";
+import { refuse } from "../engine/definition-error";
 
 export interface Occurrence {
   start: number;
@@ -33,7 +22,7 @@ function localMidnight(ms: number, timeZone: string): string {
 /** Parses an RRULE value in a time zone, from the local midnight of `from`; 422 on a bad rule. */
 export function recurrence(rrule: string, timeZone: string, from: number): RRuleTemporal {
   if (/[\r\n]|DTSTART|RRULE:/i.test(rrule))
-    throw invalid("schedule.rrule", "must be the RRULE value alone, e.g. FREQ=WEEKLY;BYDAY=SA");
+    throw refuse("schedule.rrule", "must be the RRULE value alone, e.g. FREQ=WEEKLY;BYDAY=SA");
   try {
     const rule = new RRuleTemporal({
       rruleString: `DTSTART;TZID=${timeZone}:${localMidnight(from, timeZone)}\nRRULE:${rrule}`,
@@ -41,7 +30,7 @@ export function recurrence(rrule: string, timeZone: string, from: number): RRule
     rule.next(new Date(from), true);
     return rule;
   } catch (error) {
-    throw invalid(
+    throw refuse(
       "schedule.rrule",
       `is not a valid recurrence rule: ${error instanceof Error ? error.message : String(error)}`,
     );

@@ -1,7 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { IngestResult } from "../../schema/contracts/events";
-import { problems } from "../api/openapi";
-import { MAX_TIME_MS } from "../lib/time";
+import { IngestResult } from "../../../schema/contracts/events";
 import {
   MAX_BODY_BYTES,
   MAX_EVENTS_PER_REQUEST,
@@ -10,7 +8,9 @@ import {
   MAX_KEY_LENGTH,
   MAX_KEYS_PER_EVENT,
   MAX_STRING_LENGTH,
-} from "./limits";
+} from "../../ingest/limits";
+import { MAX_TIME_MS } from "../../lib/time";
+import { problems } from "../openapi";
 
 const Value = z.union([z.string().max(MAX_STRING_LENGTH), z.number(), z.boolean(), z.null()]);
 

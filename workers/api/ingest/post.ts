@@ -1,13 +1,14 @@
 import type { Context } from "hono";
-import type { IngestResult } from "../../schema/contracts/events";
-import { bearerToken } from "../api/auth";
-import type { AppEnv } from "../api/context";
-import type { NewEvent } from "../business/events";
-import { sha256Hex } from "../lib/crypto";
-import { badRequest, problemBody, problemResponse, unprocessable } from "../lib/errors";
-import { authorizeIngest } from "./auth";
-import { isNdjson, parseEvents, readBody } from "./body";
-import { MAX_IDEMPOTENCY_KEY_LENGTH } from "./limits";
+import type { IngestResult } from "../../../schema/contracts/events";
+import type { NewEvent } from "../../business/events";
+import { monitorOf } from "../../definitions/monitor";
+import { authorizeIngest } from "../../ingest/auth";
+import { isNdjson, parseEvents, readBody } from "../../ingest/body";
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from "../../ingest/limits";
+import { sha256Hex } from "../../lib/crypto";
+import { badRequest, problemBody, problemResponse, unprocessable } from "../../lib/errors";
+import { bearerToken } from "../auth";
+import type { AppEnv } from "../context";
 
 /** POST /v1/ingest/{businessId}: authenticate, validate each event, hand the valid ones to the business's DO. */
 export async function ingest(c: Context<AppEnv>): Promise<Response> {
@@ -45,7 +46,7 @@ export async function ingest(c: Context<AppEnv>): Promise<Response> {
     throw unprocessable(detail, errors, { accepted: 0, rejected });
   }
 
-  const stub = c.env.BUSINESS.get(c.env.BUSINESS.idFromName(businessId));
+  const stub = monitorOf(c.env, businessId);
   const outcome = await stub.ingest({
     businessId,
     version: auth.business.version,

@@ -1,0 +1,142 @@
+import { and, asc, eq } from "drizzle-orm";
+import type {
+  Channel,
+  ChannelCreate,
+  ChannelCreated,
+  ChannelPatch,
+} from "../../schema/contracts/channels";
+import type { Database } from "../lib/db";
+import { tables } from "../lib/db";
+import { formatDuration, parseDuration } from "../lib/duration";
+import { notFound } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { iso } from "../lib/time";
+import { publish } from "./publish";
+
+const { channels } = tables;
+export type ChannelRow = typeof channels.$inferSelect;
+type Target = { url: string } | { to: string };
+
+/** Grouping defaults (see docs/notifications.md): a storm becomes one message, a lone alert is not delayed. */
+export const DEFAULT_GROUP_WAIT_MS = 30_000;
+export const DEFAULT_GROUP_INTERVAL_MS = 300_000;
+
+export const groupWaitMs = (row: ChannelRow) =>
+  row.groupWaitSeconds === null ? DEFAULT_GROUP_WAIT_MS : row.groupWaitSeconds * 1000;
+export const groupIntervalMs = (row: ChannelRow) =>
+  row.groupIntervalSeconds === null ? DEFAULT_GROUP_INTERVAL_MS : row.groupIntervalSeconds * 1000;
+
+const durationText = (ms: number) => (ms === 0 ? "0s" : formatDuration(ms));
+/** `0s` (off) or a positive duration, in seconds. */
+const seconds = (text: string) => (parseDuration(text) ?? 0) / 1000;
+const channelIs = (businessId: string, channelId: string) =>
+  and(eq(channels.businessId, businessId), eq(channels.id, channelId));
+
+export function toChannel(row: ChannelRow): Channel {
+  const target = row.target as Target;
+  return {
+    id: row.id,
+    businessId: row.businessId,
+    type: row.type,
+    name: row.name,
+    ...target,
+    severities: (row.severities as Channel["severities"]) ?? null,
+    renotifyAfter: row.renotifySeconds ? formatDuration(row.renotifySeconds * 1000) : null,
+    groupWait: durationText(groupWaitMs(row)),
+    groupInterval: durationText(groupIntervalMs(row)),
+    enabled: row.enabled,
+    createdAt: iso(row.createdAt),
+  };
+}
+
+export async function listChannels(db: Database, businessId: string): Promise<ChannelRow[]> {
+  return db
+    .select()
+    .from(channels)
+    .where(eq(channels.businessId, businessId))
+    .orderBy(asc(channels.id));
+}
+
+export async function getChannelRow(
+  db: Database,
+  businessId: string,
+  channelId: string,
+): Promise<ChannelRow> {
+  const row = (await db.select().from(channels).where(channelIs(businessId, channelId)))[0];
+  if (!row) throw notFound("Channel", channelId);
+  return row;
+}
+
+export async function channelIds(db: Database, businessId: string): Promise<Set<string>> {
+  const rows = await db
+    .select({ id: channels.id })
+    .from(channels)
+    .where(eq(channels.businessId, businessId));
+  return new Set(rows.map((c) => c.id));
+}
+
+export async function insertChannel(
+  env: Env,
+  db: Database,
+  businessId: string,
+  input: ChannelCreate,
+): Promise<ChannelCreated> {
+  const at = Date.now();
+  // Standard Webhooks secrets: `whsec_` and base64 of 24 random bytes.
+  const secret =
+    input.type === "webhook"
+      ? `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(24))))}`
+      : null;
+  const row: ChannelRow = {
+    id: newId("chn", at),
+    businessId,
+    type: input.type,
+    name: input.name ?? (input.type === "email" ? input.to : new URL(input.url).hostname),
+    target: input.type === "email" ? { to: input.to } : { url: input.url },
+    secret,
+    severities: input.severities ?? null,
+    renotifySeconds: input.renotifyAfter ? seconds(input.renotifyAfter) : null,
+    groupWaitSeconds: input.groupWait === undefined ? null : seconds(input.groupWait),
+    groupIntervalSeconds: input.groupInterval === undefined ? null : seconds(input.groupInterval),
+    enabled: input.enabled,
+    createdAt: at,
+  };
+  await publish(env, db, businessId, [db.insert(channels).values(row)]);
+  return secret ? { ...toChannel(row), secret } : toChannel(row);
+}
+
+/** Applies a checked patch to a channel (its type stays) and publishes the definition. */
+export async function updateChannel(
+  env: Env,
+  db: Database,
+  businessId: string,
+  channelId: string,
+  patch: ChannelPatch,
+): Promise<Channel> {
+  const set: Partial<ChannelRow> = {};
+  if (patch.url !== undefined) set.target = { url: patch.url };
+  if (patch.to !== undefined) set.target = { to: patch.to };
+  if (patch.name !== undefined) set.name = patch.name;
+  if (patch.severities !== undefined) set.severities = patch.severities;
+  if (patch.renotifyAfter !== undefined)
+    set.renotifySeconds = patch.renotifyAfter === null ? null : seconds(patch.renotifyAfter);
+  if (patch.groupWait !== undefined)
+    set.groupWaitSeconds = patch.groupWait === null ? null : seconds(patch.groupWait);
+  if (patch.groupInterval !== undefined)
+    set.groupIntervalSeconds = patch.groupInterval === null ? null : seconds(patch.groupInterval);
+  if (patch.enabled !== undefined) set.enabled = patch.enabled;
+  await publish(env, db, businessId, [
+    db.update(channels).set(set).where(channelIs(businessId, channelId)),
+  ]);
+  return toChannel(await getChannelRow(db, businessId, channelId));
+}
+
+export async function removeChannel(
+  env: Env,
+  db: Database,
+  businessId: string,
+  channelId: string,
+): Promise<void> {
+  await getChannelRow(db, businessId, channelId);
+  await publish(env, db, businessId, [db.delete(channels).where(channelIs(businessId, channelId))]);
+}
