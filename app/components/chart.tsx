@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { compact, duration, withUnit } from "../lib/format";
+import { compact, duration, when, withUnit } from "../lib/format";
 
 export interface ChartSeries {
   title: string;
@@ -68,8 +68,16 @@ function drawMarks(u: uPlot, marks: ChartMarks) {
     const y0 = u.valToPos(marks.band.high, "y", true);
     const y1 = u.valToPos(marks.band.low, "y", true);
     ctx.fillStyle = "rgba(15, 123, 102, 0.12)";
-    ctx.fillRect(bbox.left, Math.max(bbox.top, y0), bbox.width, Math.max(1, y1 - y0));
+    ctx.fillRect(
+      u.valToPos(u.scales.x?.min ?? 0, "x", true),
+      Math.max(bbox.top, y0),
+      bbox.width,
+      Math.max(1, y1 - y0),
+    );
   }
+  // The plot's own left and right edges (the x scale's ends), not the axis area.
+  const left = u.valToPos(u.scales.x?.min ?? 0, "x", true);
+  const right = u.valToPos(u.scales.x?.max ?? 0, "x", true);
   ctx.setLineDash([6, 4]);
   ctx.lineWidth = 1.5 * devicePixelRatio;
   ctx.strokeStyle = "#b3261e";
@@ -79,10 +87,11 @@ function drawMarks(u: uPlot, marks: ChartMarks) {
     const y = u.valToPos(t.value, "y", true);
     if (y < bbox.top || y > bbox.top + bbox.height) continue;
     ctx.beginPath();
-    ctx.moveTo(bbox.left, y);
-    ctx.lineTo(bbox.left + bbox.width, y);
+    ctx.moveTo(left, y);
+    ctx.lineTo(right, y);
     ctx.stroke();
-    ctx.fillText(t.label, bbox.left + 4 * devicePixelRatio, y - 4 * devicePixelRatio);
+    ctx.textAlign = "right";
+    ctx.fillText(t.label, right - 4 * devicePixelRatio, y - 4 * devicePixelRatio);
   }
   ctx.restore();
 }
@@ -96,11 +105,14 @@ function drawMarks(u: uPlot, marks: ChartMarks) {
 export function Chart({
   series,
   unit,
+  zone,
   marks = {},
   height = 200,
 }: {
   series: ChartSeries;
   unit?: string | null | undefined;
+  /** The business's time zone: axis ticks and the legend's times are in it. */
+  zone: string;
   marks?: ChartMarks;
   height?: number;
 }) {
@@ -113,11 +125,10 @@ export function Chart({
   const drawn = useMemo(() => JSON.parse(marksKey) as ChartMarks, [marksKey]);
   const grouped = ranked.length > 1 || (ranked[0] ?? "") !== "";
   const data = useMemo(() => toColumns(series.points, groups), [series.points, groups]);
-  const key = groups.join("\n");
 
   useEffect(() => {
     const el = box.current;
-    if (!el || key === "" || data.length < 2) return;
+    if (!el || groups.length === 0 || data.length < 2) return;
     // Values within the range of the marks too, so a threshold above the data still shows.
     const extra = [
       ...(drawn.thresholds ?? []).map((t) => t.value),
@@ -128,8 +139,9 @@ export function Chart({
         width: el.clientWidth || 600,
         height,
         legend: { show: grouped },
+        tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), zone),
         series: [
-          { value: (_u, v) => (v == null ? "—" : new Date(v * 1000).toISOString()) },
+          { value: (_u, v) => (v == null ? "—" : when(v * 1000, zone)) },
           ...groups.map((g, i) => ({
             label: g || series.title,
             stroke: palette[i % palette.length],
@@ -168,7 +180,7 @@ export function Chart({
       resize.disconnect();
       plot.destroy();
     };
-  }, [key, data, groups, grouped, series.title, series.from, series.to, unit, drawn, height]);
+  }, [data, groups, grouped, series.title, series.from, series.to, unit, drawn, height, zone]);
 
   const values = series.points.map((p) => p.value).filter((v): v is number => v !== null);
   const span = Date.parse(series.to) - Date.parse(series.from);
@@ -214,8 +226,9 @@ export function Chart({
           </fieldset>
         </details>
       ) : null}
-      {marks.thresholds?.length || marks.spans?.length || marks.band ? (
+      {values.length ? (
         <p className="legend muted">
+          <span>times in {zone}</span>
           {marks.thresholds?.length ? <span className="key threshold">rule threshold</span> : null}
           {marks.spans?.length ? <span className="key span">alert open</span> : null}
           {marks.band ? <span className="key band">{marks.band.label}</span> : null}

@@ -222,7 +222,7 @@ export default function AlertPage() {
           </Form>
         </div>
       ) : null}
-      <p className="row quiet-actions">
+      <div className="row quiet-actions">
         <Link
           to={`/businesses/${business.id}/silences?ruleId=${alert.ruleId}&groupKey=${encodeURIComponent(alert.groupKey)}`}
         >
@@ -236,7 +236,7 @@ export default function AlertPage() {
             confirm={`Forget “${alert.groupKey}”? The alert resolves and the key is not watched until it reports again.`}
           />
         ) : null}
-      </p>
+      </div>
 
       <section>
         <h2>Around the alert</h2>
@@ -251,6 +251,7 @@ export default function AlertPage() {
             points: chart.points,
           }}
           unit={chart.query.field ? unit : "events"}
+          zone={zone}
           marks={{
             thresholds: chart.thresholds,
             spans: [

@@ -133,7 +133,7 @@ export default function Charts() {
         {charts.map((c, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: charts are the view's, in its order
           <div key={`${c.series.title}-${i}`}>
-            <Chart series={c.series} unit={c.unit} marks={c.marks} />
+            <Chart series={c.series} unit={c.unit} marks={c.marks} zone={business.timezone} />
             {c.problem ? <p className="error">{c.problem}</p> : null}
           </div>
         ))}
