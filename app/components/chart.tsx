@@ -138,7 +138,7 @@ export function Chart({
       {
         width: el.clientWidth || 600,
         height,
-        legend: { show: grouped },
+        legend: { show: groups.length > 1 },
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), zone),
         series: [
           { value: (_u, v) => (v == null ? "—" : when(v * 1000, zone)) },
@@ -180,7 +180,7 @@ export function Chart({
       resize.disconnect();
       plot.destroy();
     };
-  }, [data, groups, grouped, series.title, series.from, series.to, unit, drawn, height, zone]);
+  }, [data, groups, series.title, series.from, series.to, unit, drawn, height, zone]);
 
   const values = series.points.map((p) => p.value).filter((v): v is number => v !== null);
   const span = Date.parse(series.to) - Date.parse(series.from);
