@@ -96,7 +96,7 @@ export default function Channels() {
         {channels.length === 0 ? (
           <p className="empty">No channels: alerts are kept, but nobody is told.</p>
         ) : (
-          <table className="table">
+          <table className="table cards-on-phone">
             <thead>
               <tr>
                 <th>Name</th>
@@ -110,13 +110,17 @@ export default function Channels() {
             <tbody>
               {channels.map((c) => (
                 <tr key={c.id}>
-                  <td>
+                  <td data-label="Name">
                     {c.name} {c.enabled ? null : <span className="badge zero">disabled</span>}
                   </td>
-                  <td>{c.type}</td>
-                  <td className="wrap">{target(c)}</td>
-                  <td>{c.severities?.join(", ") ?? "all"}</td>
-                  <td>{c.renotifyAfter ? `every ${c.renotifyAfter}` : "—"}</td>
+                  <td data-label="Type">{c.type}</td>
+                  <td data-label="Target" className="wrap">
+                    {target(c)}
+                  </td>
+                  <td data-label="Severities">{c.severities?.join(", ") ?? "all"}</td>
+                  <td data-label="Reminders">
+                    {c.renotifyAfter ? `every ${c.renotifyAfter}` : "—"}
+                  </td>
                   <td className="actions">
                     <InlineAction
                       intent="toggle"
@@ -190,7 +194,7 @@ export default function Channels() {
         {deliveries.items.length === 0 ? (
           <p className="empty">No deliveries yet.</p>
         ) : (
-          <table className="table">
+          <table className="table cards-on-phone">
             <thead>
               <tr>
                 <th>Time</th>
@@ -205,18 +209,18 @@ export default function Channels() {
             <tbody>
               {deliveries.items.map((d) => (
                 <tr key={d.id}>
-                  <td>{when(d.createdAt, business.timezone)}</td>
-                  <td>{names.get(d.channelId) ?? d.channelId}</td>
-                  <td>
-                    {d.type} <code className="muted">{d.alertId}</code>
+                  <td data-label="Time">{when(d.createdAt, business.timezone)}</td>
+                  <td data-label="Channel">{names.get(d.channelId) ?? d.channelId}</td>
+                  <td data-label="Message">
+                    {d.type} <Link to={`/alerts/${d.alertId}`}>alert</Link>
                   </td>
-                  <td>{d.attempt}</td>
-                  <td>
+                  <td data-label="Attempt">{d.attempt}</td>
+                  <td data-label="Outcome">
                     <span className={`badge ${d.outcome === "delivered" ? "info" : "critical"}`}>
                       {d.outcome}
                     </span>
                   </td>
-                  <td className="wrap">
+                  <td data-label="Answer" className="wrap">
                     {[d.statusCode, d.error, d.latencyMs === null ? null : `${d.latencyMs} ms`]
                       .filter((x) => x !== null && x !== "")
                       .join(" · ")}

@@ -4,9 +4,8 @@ import type { Rule } from "../../../schema/contracts/rules";
 import { RuleCreate, RulePatch } from "../../../schema/contracts/rules";
 import { InlineAction } from "../../components/forms";
 import { RuleForm, RuleStanding, ruleBody } from "../../components/rule-form";
-import { api, json, problemErrors } from "../../lib/api.server";
+import { api, businessForm, json, problemErrors } from "../../lib/api.server";
 import { parse } from "../../lib/parse";
-import { assertSameOrigin } from "../../lib/session.server";
 import { useBusiness } from "./layout";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -19,12 +18,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 type Result = { intent: string; ruleId?: string; errors: { path: string; message: string }[] };
 
-export async function action({ request, params, context }: ActionFunctionArgs): Promise<Result> {
-  assertSameOrigin(request);
-  const client = await api(request, context.cloudflare.env);
-  const form = await request.formData();
-  const intent = String(form.get("intent"));
-  const param = { id: params.id ?? "", ruleId: String(form.get("ruleId") ?? "") };
+export async function action(args: ActionFunctionArgs): Promise<Result> {
+  const { client, form, intent, id } = await businessForm(args);
+  const param = { id, ruleId: String(form.get("ruleId") ?? "") };
   const rule = client.v1.businesses[":id"].rules[":ruleId"];
   let res: Response | { ok: boolean; status: number; json(): Promise<unknown> };
   if (intent === "create-rule") {

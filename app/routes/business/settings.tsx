@@ -2,9 +2,8 @@ import type { ActionFunctionArgs } from "react-router";
 import { useActionData } from "react-router";
 import { BusinessPatch, FieldInput, FieldPatch } from "../../../schema/contracts/businesses";
 import { BusinessEditor, FieldEditor, fieldBody } from "../../components/business-editor";
-import { api, problemErrors } from "../../lib/api.server";
+import { businessForm, problemErrors } from "../../lib/api.server";
 import { parse } from "../../lib/parse";
-import { assertSameOrigin } from "../../lib/session.server";
 import { useBusiness } from "./layout";
 
 type Result = {
@@ -38,12 +37,8 @@ async function refusal(res: { json(): Promise<unknown> }, intent: string, field:
   };
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs): Promise<Result> {
-  assertSameOrigin(request);
-  const client = await api(request, context.cloudflare.env);
-  const form = await request.formData();
-  const intent = String(form.get("intent"));
-  const id = params.id ?? "";
+export async function action(args: ActionFunctionArgs): Promise<Result> {
+  const { client, form, intent, id } = await businessForm(args);
   const field = String(form.get("field") ?? "");
   const fields = client.v1.businesses[":id"].fields;
   if (intent === "update-business") {

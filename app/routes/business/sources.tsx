@@ -4,9 +4,8 @@ import { Form, useActionData, useLoaderData } from "react-router";
 import { SourceCreate } from "../../../schema/contracts/sources";
 import { FieldErrors, InlineAction } from "../../components/forms";
 import { Time } from "../../components/time";
-import { api, json, problemErrors } from "../../lib/api.server";
+import { api, businessForm, json, problemErrors } from "../../lib/api.server";
 import { parse } from "../../lib/parse";
-import { assertSameOrigin } from "../../lib/session.server";
 import { useBusiness } from "./layout";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -19,12 +18,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 type Result = { intent: string; token?: string; errors: { path: string; message: string }[] };
 
-export async function action({ request, params, context }: ActionFunctionArgs): Promise<Result> {
-  assertSameOrigin(request);
-  const client = await api(request, context.cloudflare.env);
-  const form = await request.formData();
-  const intent = String(form.get("intent"));
-  const id = params.id ?? "";
+export async function action(args: ActionFunctionArgs): Promise<Result> {
+  const { client, form, intent, id } = await businessForm(args);
   if (intent === "create-source") {
     const body = parse(SourceCreate, { name: String(form.get("name") ?? "").trim() });
     if (!body.ok) return { intent, errors: body.errors };
