@@ -70,7 +70,8 @@ beforeAll(async () => {
     ],
   });
   mkdirSync(`${shots}/screens`, { recursive: true });
-});
+  // Two builds and two wrangler dev stacks: minutes on shared cores.
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
