@@ -16,6 +16,14 @@ export default {
     if (url.pathname.startsWith("/assets/") || url.pathname === "/favicon.svg") {
       return env.ASSETS.fetch(request);
     }
+    // The API's reference (GET /docs, its script and /openapi.json), linked from the navigation.
+    if (
+      url.pathname === "/docs" ||
+      url.pathname.startsWith("/docs/") ||
+      url.pathname === "/openapi.json"
+    ) {
+      return env.API.fetch(new Request(new URL(url.pathname, "http://api.internal"), request));
+    }
     const live = /^\/live\/([A-Za-z0-9_]+)$/.exec(url.pathname);
     if (live?.[1]) return liveAlerts(request, env, live[1]);
     return handle(request, { cloudflare: { env, ctx } });

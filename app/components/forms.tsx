@@ -5,17 +5,39 @@ export interface FieldError {
   message: string;
 }
 
-/** The API's problems for a form, one line per key. */
+/** A problem's path as a person reads it: `fields.0.name` → `Field 1 name`, `groupBy` → `Group by`. */
+export function pathLabel(path: string): string {
+  if (path === "(body)" || path === "") return "";
+  const words = path
+    .split(".")
+    .map((part) => (/^\d+$/.test(part) ? String(Number(part) + 1) : part))
+    .map((part) => part.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase())
+    .join(" ")
+    .replace(/^(\w+)s (\d+)/, "$1 $2");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The API's problems for a form, one line per key, in words. */
 export function FieldErrors({ errors }: { errors?: FieldError[] | undefined }) {
   return errors?.length ? (
     <ul className="error" role="alert">
       {errors.map((e) => (
         <li key={e.path}>
-          {e.path}: {e.message}
+          {pathLabel(e.path) ? `${pathLabel(e.path)}: ` : ""}
+          {e.message}
         </li>
       ))}
     </ul>
   ) : null;
+}
+
+/** The problems of one input, shown right under it (`id` is what the input's aria-describedby names). */
+export function InputError({ id, errors }: { id: string; errors: FieldError[] }) {
+  return (
+    <span id={id} className="input-error" role={errors.length ? "alert" : undefined}>
+      {errors.map((e) => e.message).join("; ")}
+    </span>
+  );
 }
 
 /** A one-button form posting `intent` with hidden fields, optionally asking first. */

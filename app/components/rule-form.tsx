@@ -4,7 +4,7 @@ import type { Business } from "../../schema/contracts/businesses";
 import type { Rule } from "../../schema/contracts/rules";
 import { BacktestPanel } from "./backtest";
 import type { FieldError } from "./forms";
-import { FieldErrors } from "./forms";
+import { FieldErrors, InputError } from "./forms";
 
 /**
  * Creates or edits a rule. As the user types, the body is checked against the
@@ -45,13 +45,22 @@ export function RuleForm({
 
   const shown = check.data ? check.data.errors : (errors ?? []);
   const checked = check.data?.ok === true;
+  // Problems of an input are shown at it; the rest under the form.
+  const at = (key: string) => shown.filter((e) => e.path.split(".")[0] === key);
+  const rest = shown.filter((e) => !atInputs.includes(e.path.split(".")[0] ?? ""));
+  const described = (key: string) => ({
+    "aria-describedby": `${id}-${key}-error check-${id}`,
+    "aria-invalid": at(key).length > 0,
+  });
+  const example = exampleCondition(business);
   return (
     <Form method="post" className="stack rule-form" ref={form} onChange={scheduleCheck}>
       {rule ? <input type="hidden" name="ruleId" value={rule.id} /> : <h3>New rule</h3>}
       <div className="row">
         <label>
           Name
-          <input name="name" required defaultValue={rule?.name} />
+          <input name="name" required defaultValue={rule?.name} {...described("name")} />
+          <InputError id={`${id}-name-error`} errors={at("name")} />
         </label>
         <label>
           Kind
@@ -82,11 +91,12 @@ export function RuleForm({
           Condition (CEL)
           <input
             name="condition"
-            placeholder="durationMs > 5000"
+            placeholder={example.condition}
             required
             defaultValue={value("condition")}
-            aria-describedby={`check-${id}`}
+            {...described("condition")}
           />
+          <InputError id={`${id}-condition-error`} errors={at("condition")} />
         </label>
       ) : null}
       {kind === "aggregate" ? (
@@ -94,11 +104,12 @@ export function RuleForm({
           Expression
           <input
             name="expression"
-            placeholder="sum(amount) > 2000"
+            placeholder={example.expression}
             required
             defaultValue={value("expression")}
-            aria-describedby={`check-${id}`}
+            {...described("expression")}
           />
+          <InputError id={`${id}-expression-error`} errors={at("expression")} />
         </label>
       ) : null}
       {kind === "absence" || kind === "aggregate" ? (
@@ -109,7 +120,9 @@ export function RuleForm({
             placeholder={kind === "aggregate" ? "day, 1h, 7d" : "20m"}
             required
             defaultValue={value("window")}
+            {...described("window")}
           />
+          <InputError id={`${id}-window-error`} errors={at("window")} />
         </label>
       ) : null}
       {kind === "anomaly" ? (
@@ -154,10 +167,11 @@ export function RuleForm({
           Only events where (optional)
           <input
             name="where"
-            placeholder="routeId == 'SFTP-BANK-A'"
+            placeholder={example.where}
             defaultValue={value("where")}
-            aria-describedby={`check-${id}`}
+            {...described("where")}
           />
+          <InputError id={`${id}-where-error`} errors={at("where")} />
         </label>
         <label>
           Per value of (optional)
@@ -170,9 +184,9 @@ export function RuleForm({
         </label>
       </div>
       <div id={`check-${id}`} aria-live="polite">
-        {shown.length ? (
-          <FieldErrors errors={shown} />
-        ) : checked ? (
+        {rest.length ? (
+          <FieldErrors errors={rest} />
+        ) : shown.length ? null : checked ? (
           <p className="ok">Looks good.</p>
         ) : null}
       </div>
@@ -184,6 +198,23 @@ export function RuleForm({
       </div>
     </Form>
   );
+}
+
+/** Inputs that show their own problems. */
+const atInputs = ["name", "condition", "expression", "window", "where"];
+
+/** Placeholders from the business's own fields: `temperature > 26`, `device == 'fridge-1'`. */
+export function exampleCondition(business: Business) {
+  const numeric = business.fields.find((f) => f.type === "number" || f.type === "integer");
+  const text = business.fields.find(
+    (f) => (f.type === "string" || f.type === "enum") && f.name !== business.timeField,
+  );
+  const sample = text?.values?.[0] ?? "…";
+  return {
+    condition: numeric ? `${numeric.name} > 100` : text ? `${text.name} == '${sample}'` : "true",
+    expression: numeric ? `sum(${numeric.name}) > 1000` : "count() > 100",
+    where: text ? `${text.name} == '${sample}'` : "",
+  };
 }
 
 /** Where a rule stands with the history: learning from it, series still warming up, or live. */

@@ -1,7 +1,8 @@
 import { hc } from "hono/client";
+import type { ActionFunctionArgs } from "react-router";
 import { redirect } from "react-router";
 import type { AppType, UiEnv } from "../env";
-import { clearToken, requireToken } from "./session.server";
+import { assertSameOrigin, clearToken, requireToken } from "./session.server";
 
 /** The API's typed client over the service binding, as the signed-in operator. */
 export function apiClient(env: UiEnv, token: string) {
@@ -56,4 +57,12 @@ export async function problemErrors(
   return problem.errors?.length
     ? problem.errors
     : [{ path: fallback, message: problem.detail ?? "invalid" }];
+}
+
+/** A business tab's form post: same-origin checked, the API client, the form, its intent and the business id. */
+export async function businessForm({ request, params, context }: ActionFunctionArgs) {
+  assertSameOrigin(request);
+  const client = await api(request, context.cloudflare.env);
+  const form = await request.formData();
+  return { client, form, intent: String(form.get("intent")), id: params.id ?? "" };
 }

@@ -2,12 +2,97 @@
 export function ago(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return "never";
   const s = Math.round((now - Date.parse(iso)) / 1000);
-  if (s < 60) return `${Math.max(s, 0)} s ago`;
-  if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
-  return `${Math.round(s / 86_400)} days ago`;
+  if (s < 0) return s > -60 ? "just now" : `in ${duration(-s * 1000)}`;
+  if (s < 60) return `${s} s ago`;
+  return `${duration(s * 1000)} ago`;
 }
 
-export function when(iso: string | null | undefined): string {
-  return iso ? new Date(iso).toISOString().replace("T", " ").slice(0, 19) : "—";
+/** A span in words: `45 s`, `12 min`, `3 h 20 min`, `4 days`. */
+export function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.round(s / 60)} min`;
+  if (s < 86_400) {
+    const h = Math.floor(s / 3600);
+    const m = Math.round((s % 3600) / 60);
+    return m ? `${h} h ${m} min` : `${h} h`;
+  }
+  const d = Math.round(s / 86_400);
+  return `${d} day${d === 1 ? "" : "s"}`;
+}
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string, seconds: boolean): Intl.DateTimeFormat {
+  const key = `${timeZone}|${seconds}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      ...(seconds ? { second: "2-digit" } : {}),
+      hourCycle: "h23",
+      timeZoneName: "shortOffset",
+    });
+    formats.set(key, f);
+  }
+  return f;
+}
+
+/**
+ * A time in a zone, named: `27 Nov 15:08 GMT+1` (the year only when it is not
+ * `thisYear`). The same text on the server and in the browser, so pages hydrate
+ * without a mismatch.
+ */
+export function when(
+  iso: string | number | null | undefined,
+  timeZone = "UTC",
+  opts: { seconds?: boolean; year?: boolean } = {},
+): string {
+  if (iso === null || iso === undefined || iso === "") return "—";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "—";
+  const parts = Object.fromEntries(
+    formatter(timeZone, opts.seconds ?? false)
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
+  const time = `${parts.hour}:${parts.minute}${opts.seconds ? `:${parts.second}` : ""}`;
+  const zone = parts.timeZoneName === "GMT" ? "UTC" : parts.timeZoneName;
+  return `${parts.day} ${parts.month}${opts.year ? ` ${parts.year}` : ""} ${time} ${zone}`;
+}
+
+const numberFormats = new Map<number, Intl.NumberFormat>();
+/** A number as people read it: `150,000`, `21.8`, `0.0042`; never `1.535e+5`. */
+export function num(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return "—";
+  const abs = Math.abs(v);
+  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : abs === 0 ? 0 : 3;
+  let f = numberFormats.get(digits);
+  if (!f) {
+    f = new Intl.NumberFormat("en-US", {
+      maximumFractionDigits: digits,
+      ...(abs < 1 && abs > 0 ? { maximumSignificantDigits: 2 } : {}),
+    });
+    numberFormats.set(digits, f);
+  }
+  return f.format(v);
+}
+
+/** A number with its unit: `9,100 ms`, `21.8 °C`, `42`. */
+export function withUnit(v: number | null | undefined, unit?: string | null): string {
+  const n = num(v);
+  return unit && n !== "—" ? `${n} ${unit}` : n;
+}
+
+/** Axis ticks: short (`150k`, `1.2M`) so labels fit. */
+export function compact(v: number): string {
+  const abs = Math.abs(v);
+  if (abs >= 1e9) return `${num(v / 1e9)}G`;
+  if (abs >= 1e6) return `${num(v / 1e6)}M`;
+  if (abs >= 1e4) return `${num(v / 1e3)}k`;
+  return num(v);
 }

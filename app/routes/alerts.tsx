@@ -1,9 +1,10 @@
 import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
-import { Form, Link, useLoaderData, useNavigation } from "react-router";
+import { Form, Link, redirect, useLoaderData, useNavigation } from "react-router";
 import { AlertActions, BusinessSelect, QuietBadges } from "../components/forms";
+import { Time } from "../components/time";
+import { GROUP_MIN, groupAlerts } from "../lib/alert-groups";
 import { api, json } from "../lib/api.server";
-import { ago, when } from "../lib/format";
 import { LiveBadge, useLiveAlerts } from "../lib/live";
 import { assertSameOrigin } from "../lib/session.server";
 
@@ -13,6 +14,9 @@ const severities = ["critical", "warning", "info"] as const;
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const client = await api(request, context.cloudflare.env);
   const url = new URL(request.url);
+  // Links of older notifications (`/alerts?alert=…`) open the alert's page.
+  const linked = url.searchParams.get("alert");
+  if (linked) throw redirect(`/alerts/${encodeURIComponent(linked)}`);
   const status = statuses.find((s) => s === url.searchParams.get("status")) ?? "active";
   const severity = severities.find((s) => s === url.searchParams.get("severity"));
   const businessId = url.searchParams.get("businessId") || undefined;
@@ -53,55 +57,33 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 type AlertItem = Awaited<ReturnType<typeof loader>>["alerts"]["items"][number];
-
-/** Alerts of one rule and status, opened within this long of each other, are shown as a group. */
-const GROUP_SPAN_MS = 5 * 60_000;
-/** Groups this large are collapsed. */
-const GROUP_MIN = 3;
-
-/** Consecutive alerts (newest first) of one business, rule and status opened close together. */
-function groupAlerts(items: AlertItem[]): AlertItem[][] {
-  const groups: AlertItem[][] = [];
-  for (const a of items) {
-    const group = groups.at(-1);
-    const first = group?.[0];
-    if (
-      group &&
-      first &&
-      first.businessId === a.businessId &&
-      first.ruleId === a.ruleId &&
-      first.status === a.status &&
-      Date.parse(first.openedAt) - Date.parse(a.openedAt) <= GROUP_SPAN_MS
-    )
-      group.push(a);
-    else groups.push([a]);
-  }
-  return groups;
+/** The business an alert belongs to, as the list shows it. */
+interface Named {
+  name: string;
+  timezone: string;
 }
 
-function AlertRow({ a, business, busy }: { a: AlertItem; business: string; busy: boolean }) {
+function AlertRow({ a, business, busy }: { a: AlertItem; business: Named; busy: boolean }) {
   return (
     <tr data-alert={a.id}>
-      <td>
+      <td data-label="Severity">
         <span className={`badge ${a.severity}`}>{a.severity}</span>
       </td>
-      <td>
-        <details>
-          <summary>{a.summary}</summary>
-          <Link to={`/alerts/${a.id}`}>History and details</Link>
-          <pre className="context">{JSON.stringify(a.context, null, 2)}</pre>
-          {a.resolution ? <p className="muted">Resolved: {a.resolution}</p> : null}
-        </details>
+      <td data-label="Alert" className="summary">
+        <Link to={`/alerts/${a.id}`}>{a.summary}</Link>
+        {a.resolution ? <span className="muted"> · {a.resolution}</span> : null}
       </td>
-      <td>
-        <Link to={`/businesses/${a.businessId}`}>{business}</Link> · {a.ruleName}
+      <td data-label="Where">
+        <Link to={`/businesses/${a.businessId}`}>{business.name}</Link> · {a.ruleName}
       </td>
-      <td>
+      <td data-label="Status">
         {a.status}
         <QuietBadges alert={a} />
       </td>
-      <td>{a.count}</td>
-      <td title={when(a.openedAt)}>{ago(a.openedAt)}</td>
+      <td data-label="Count">{a.count}</td>
+      <td data-label="Opened">
+        <Time at={a.openedAt} zone={business.timezone} relative />
+      </td>
       <td className="actions">
         <AlertActions status={a.status} id={a.id} busy={busy} />
       </td>
@@ -116,7 +98,7 @@ function AlertGroup({
   busy,
 }: {
   alerts: AlertItem[];
-  business: string;
+  business: Named;
   busy: boolean;
 }) {
   const [open, setOpen] = useState(false);
@@ -129,10 +111,10 @@ function AlertGroup({
   return (
     <tbody className="alert-group" data-group={first.ruleId}>
       <tr>
-        <td>
+        <td data-label="Severity">
           <span className={`badge ${first.severity}`}>{first.severity}</span>
         </td>
-        <td>
+        <td data-label="Alerts" className="summary">
           <button
             type="button"
             className="link"
@@ -143,13 +125,15 @@ function AlertGroup({
           </button>
           {shown ? <span className="muted"> · {shown}</span> : null}
         </td>
-        <td>
-          <Link to={`/businesses/${first.businessId}`}>{business}</Link> · {first.ruleName}
+        <td data-label="Where">
+          <Link to={`/businesses/${first.businessId}`}>{business.name}</Link> · {first.ruleName}
         </td>
-        <td>{first.status}</td>
-        <td>{alerts.reduce((n, a) => n + a.count, 0)}</td>
-        <td title={when(oldest)}>since {ago(oldest)}</td>
-        <td />
+        <td data-label="Status">{first.status}</td>
+        <td data-label="Count">{alerts.reduce((n, a) => n + a.count, 0)}</td>
+        <td data-label="Since">
+          <Time at={oldest} zone={business.timezone} relative />
+        </td>
+        <td className="actions" />
       </tr>
       {open
         ? alerts.map((a) => <AlertRow key={a.id} a={a} business={business} busy={busy} />)
@@ -169,7 +153,9 @@ function older(filter: Record<string, string | undefined>, cursor: string): stri
 export default function Alerts() {
   const { alerts, businesses, rules, filter } = useLoaderData<typeof loader>();
   const busy = useNavigation().state !== "idle";
-  const names = new Map(businesses.map((b) => [b.id, b.name]));
+  const names = new Map<string, Named>(businesses.map((b) => [b.id, b]));
+  const named = (id: string | undefined): Named =>
+    names.get(id ?? "") ?? { name: id ?? "", timezone: "UTC" };
   const live = useLiveAlerts(filter.businessId ? [filter.businessId] : businesses.map((b) => b.id));
   return (
     <>
@@ -215,7 +201,7 @@ export default function Alerts() {
       {alerts.items.length === 0 ? (
         <p className="empty">No alerts match.</p>
       ) : (
-        <table className="table">
+        <table className="table cards-on-phone alerts-table">
           <thead>
             <tr>
               <th>Severity</th>
@@ -232,18 +218,13 @@ export default function Alerts() {
               <AlertGroup
                 key={group[0]?.id}
                 alerts={group}
-                business={names.get(group[0]?.businessId ?? "") ?? ""}
+                business={named(group[0]?.businessId)}
                 busy={busy}
               />
             ) : (
               <tbody key={group[0]?.id}>
                 {group.map((a) => (
-                  <AlertRow
-                    key={a.id}
-                    a={a}
-                    business={names.get(a.businessId) ?? a.businessId}
-                    busy={busy}
-                  />
+                  <AlertRow key={a.id} a={a} business={named(a.businessId)} busy={busy} />
                 ))}
               </tbody>
             ),

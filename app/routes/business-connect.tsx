@@ -47,10 +47,7 @@ export default function Connect() {
   const token = result?.token ?? TOKEN_PLACEHOLDER;
   return (
     <>
-      <p>
-        <Link to={`/businesses/${business.id}`}>← {business.name}</Link>
-      </p>
-      <h1>Connect a source</h1>
+      <h2>Connect a source</h2>
       <section>
         <h2>Source token</h2>
         {result?.token ? (

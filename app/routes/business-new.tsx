@@ -1,8 +1,9 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ActionFunctionArgs } from "react-router";
 import { Form, redirect, useActionData } from "react-router";
-import { fieldTypes } from "../../schema/contracts/businesses";
+import { BusinessCreate, fieldTypes } from "../../schema/contracts/businesses";
 import { api } from "../lib/api.server";
+import { parse } from "../lib/parse";
 import { assertSameOrigin } from "../lib/session.server";
 
 interface FieldRow {
@@ -39,16 +40,17 @@ function fieldsFrom(form: FormData) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   assertSameOrigin(request);
-  const client = await api(request, context.cloudflare.env);
   const form = await request.formData();
-  const body = {
+  const body = parse(BusinessCreate, {
     name: String(form.get("name") ?? ""),
     description: String(form.get("description") ?? ""),
     timezone: String(form.get("timezone") || "UTC"),
     timeField: String(form.get("timeField") || "timestamp"),
     fields: fieldsFrom(form),
-  };
-  const res = await client.v1.businesses.$post({ json: body as never });
+  });
+  if (!body.ok) return { detail: "Some fields need a change.", errors: body.errors };
+  const client = await api(request, context.cloudflare.env);
+  const res = await client.v1.businesses.$post({ json: body.data });
   const data = (await res.json()) as {
     id?: string;
     detail?: string;
@@ -62,8 +64,16 @@ export default function NewBusiness() {
   const result = useActionData<typeof action>();
   const [rows, setRows] = useState<FieldRow[]>([{ key: 0 }, { key: 1 }]);
   const errorAt = (path: string) => result?.errors.find((e) => e.path === path)?.message;
-  const timezones =
-    typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : ["UTC"];
+  // The browser's zone and its list of zones, after hydration (the server's may differ).
+  const zone = useRef<HTMLInputElement>(null);
+  const [timezones, setTimezones] = useState<string[]>([]);
+  useEffect(() => {
+    const here = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone.current && zone.current.value === "UTC" && here) zone.current.value = here;
+    setTimezones(
+      typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [],
+    );
+  }, []);
   return (
     <>
       <h1>New business</h1>
@@ -82,6 +92,7 @@ export default function NewBusiness() {
             Time zone
             <input
               name="timezone"
+              ref={zone}
               defaultValue="UTC"
               list="timezones"
               autoComplete="off"

@@ -220,10 +220,7 @@ export default function Channels() {
   const names = new Map(channels.map((c) => [c.id, c.name]));
   return (
     <>
-      <p>
-        <Link to={`/businesses/${business.id}`}>← {business.name}</Link>
-      </p>
-      <h1>Channels and deliveries</h1>
+      <h2 className="tab-title">Channels and deliveries</h2>
       <section>
         <h2>Channels</h2>
         {result?.intent === "create" && result.secret ? (
@@ -243,7 +240,7 @@ export default function Channels() {
         {channels.length === 0 ? (
           <p className="empty">No channels: alerts are kept, but nobody is told.</p>
         ) : (
-          <table className="table">
+          <table className="table cards-on-phone">
             <thead>
               <tr>
                 <th>Name</th>
@@ -257,13 +254,17 @@ export default function Channels() {
             <tbody>
               {channels.map((c) => (
                 <tr key={c.id}>
-                  <td>
+                  <td data-label="Name">
                     {c.name} {c.enabled ? null : <span className="badge zero">disabled</span>}
                   </td>
-                  <td>{c.type}</td>
-                  <td className="wrap">{target(c)}</td>
-                  <td>{c.severities?.join(", ") ?? "all"}</td>
-                  <td>{c.renotifyAfter ? `every ${c.renotifyAfter}` : "—"}</td>
+                  <td data-label="Type">{c.type}</td>
+                  <td data-label="Target" className="wrap">
+                    {target(c)}
+                  </td>
+                  <td data-label="Severities">{c.severities?.join(", ") ?? "all"}</td>
+                  <td data-label="Reminders">
+                    {c.renotifyAfter ? `every ${c.renotifyAfter}` : "—"}
+                  </td>
                   <td className="actions">
                     <InlineAction intent="test" label="Send test" fields={{ channelId: c.id }} />{" "}
                     {resolvable.has(c.type) ? (
@@ -341,7 +342,7 @@ export default function Channels() {
         {deliveries.items.length === 0 ? (
           <p className="empty">No deliveries yet.</p>
         ) : (
-          <table className="table">
+          <table className="table cards-on-phone">
             <thead>
               <tr>
                 <th>Time</th>
@@ -356,18 +357,18 @@ export default function Channels() {
             <tbody>
               {deliveries.items.map((d) => (
                 <tr key={d.id}>
-                  <td>{when(d.createdAt)}</td>
-                  <td>{names.get(d.channelId) ?? d.channelId}</td>
-                  <td>
-                    {d.type} <code className="muted">{d.alertId}</code>
+                  <td data-label="Time">{when(d.createdAt, business.timezone)}</td>
+                  <td data-label="Channel">{names.get(d.channelId) ?? d.channelId}</td>
+                  <td data-label="Message">
+                    {d.type} <Link to={`/alerts/${d.alertId}`}>alert</Link>
                   </td>
-                  <td>{d.attempt}</td>
-                  <td>
+                  <td data-label="Attempt">{d.attempt}</td>
+                  <td data-label="Outcome">
                     <span className={`badge ${d.outcome === "delivered" ? "info" : "critical"}`}>
                       {d.outcome}
                     </span>
                   </td>
-                  <td className="wrap">
+                  <td data-label="Answer" className="wrap">
                     {[d.statusCode, d.error, d.latencyMs === null ? null : `${d.latencyMs} ms`]
                       .filter((x) => x !== null && x !== "")
                       .join(" · ")}

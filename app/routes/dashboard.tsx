@@ -3,8 +3,10 @@ import { Link, useLoaderData } from "react-router";
 import type { Alert } from "../../schema/contracts/alerts";
 import type { Business } from "../../schema/contracts/businesses";
 import { NoBusinesses } from "../components/forms";
+import { Sparkline } from "../components/sparkline";
+import { Time } from "../components/time";
+import { byRule } from "../lib/alert-groups";
 import { api, json } from "../lib/api.server";
-import { ago } from "../lib/format";
 import { LiveBadge, useLiveAlerts } from "../lib/live";
 
 interface Card {
@@ -18,7 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const client = await api(request, context.cloudflare.env);
   const [{ items: businesses }, { items: newest }] = await Promise.all([
     client.v1.businesses.$get({ query: { limit: "200" } }).then(json),
-    client.v1.alerts.$get({ query: { status: "active", limit: "10" } }).then(json),
+    client.v1.alerts.$get({ query: { status: "active", limit: "200" } }).then(json),
   ]);
   const cards: Card[] = await Promise.all(
     businesses.map(async (business) => {
@@ -51,27 +53,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { cards, newest };
 }
 
-function Sparkline({ values }: { values: number[] }) {
-  const max = Math.max(1, ...values);
-  const points = values
-    .map((v, i) => `${(i / (values.length - 1)) * 100},${28 - (v / max) * 26}`)
-    .join(" ");
-  return (
-    <svg
-      className="spark"
-      viewBox="0 0 100 30"
-      preserveAspectRatio="none"
-      role="img"
-      aria-label="Events per hour, last 24 hours"
-    >
-      <polyline points={points} fill="none" stroke="currentColor" strokeWidth="1.5" />
-    </svg>
-  );
-}
-
 export default function Dashboard() {
   const { cards, newest } = useLoaderData<typeof loader>();
   const live = useLiveAlerts(cards.map((c) => c.business.id));
+  const zones = new Map(cards.map((c) => [c.business.id, c.business]));
   return (
     <>
       <h1>Dashboard {cards.length ? <LiveBadge live={live} /> : null}</h1>
@@ -91,25 +76,43 @@ export default function Dashboard() {
                   </span>
                 ))}
               </p>
-              <Sparkline values={perHour} />
+              <Sparkline values={perHour} label="Events per hour, last 24 hours" />
               <p className="muted">
-                {perHour.reduce((a, b) => a + b, 0)} events in 24 h · last {ago(lastEvent)}
+                {perHour.reduce((a, b) => a + b, 0).toLocaleString("en-US")} events in 24 h ·{" "}
+                <Time at={lastEvent} zone={business.timezone} relative prefix="last " />
               </p>
             </li>
           ))}
         </ul>
       )}
-      <h2>Newest open alerts</h2>
+      <h2>Open alerts</h2>
       {newest.length === 0 ? (
-        <p className="muted">Nothing is open. </p>
+        <p className="muted">Nothing is open.</p>
       ) : (
-        <ul className="alerts">
-          {newest.map((a) => (
-            <li key={a.id} className={`alert ${a.severity}`}>
-              <span className={`badge ${a.severity}`}>{a.severity}</span> {a.summary}{" "}
-              <span className="muted">· {ago(a.openedAt)}</span>
-            </li>
-          ))}
+        <ul className="alert-cards">
+          {byRule(newest)
+            .slice(0, 10)
+            .map((group) => {
+              const a = group[0];
+              if (!a) return null;
+              const business = zones.get(a.businessId);
+              return (
+                <li key={a.id} className={`alert-card ${a.severity}`}>
+                  <span className={`badge ${a.severity}`}>{a.severity}</span>{" "}
+                  {group.length > 1 ? (
+                    <Link to={`/alerts?businessId=${a.businessId}&ruleId=${a.ruleId}`}>
+                      {group.length} alerts: {a.ruleName}
+                    </Link>
+                  ) : (
+                    <Link to={`/alerts/${a.id}`}>{a.summary}</Link>
+                  )}{" "}
+                  <span className="muted">
+                    · {business?.name ?? a.businessId} ·{" "}
+                    <Time at={a.openedAt} zone={business?.timezone ?? "UTC"} relative />
+                  </span>
+                </li>
+              );
+            })}
         </ul>
       )}
     </>

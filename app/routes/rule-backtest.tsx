@@ -1,7 +1,9 @@
 import type { ActionFunctionArgs } from "react-router";
 import type { BacktestResult } from "../../schema/contracts/rules";
+import { RuleCreate } from "../../schema/contracts/rules";
 import { ruleBody } from "../components/rule-form";
 import { api, problemErrors } from "../lib/api.server";
+import { parse } from "../lib/parse";
 import { assertSameOrigin } from "../lib/session.server";
 
 /** How far back the rule form's backtest looks. */
@@ -18,13 +20,12 @@ export async function action({
   context,
 }: ActionFunctionArgs): Promise<BacktestOutcome> {
   assertSameOrigin(request);
+  const rule = parse(RuleCreate, { ...ruleBody(await request.formData()), name: "backtest" });
+  if (!rule.ok) return { ok: false, errors: rule.errors };
   const client = await api(request, context.cloudflare.env);
   const res = await client.v1.businesses[":id"].rules.backtest.$post({
     param: { id: params.id ?? "" },
-    json: {
-      rule: { ...ruleBody(await request.formData()), name: "backtest" } as never,
-      from: Date.now() - BACKTEST_DAYS * 86_400_000,
-    },
+    json: { rule: rule.data, from: Date.now() - BACKTEST_DAYS * 86_400_000 },
   });
   if (res.ok)
     return { ok: true, result: (await res.json()) as BacktestResult, days: BACKTEST_DAYS };

@@ -31,6 +31,7 @@ export default function Shell() {
           <NavLink to="/suggestions">Suggestions</NavLink>
           <NavLink to="/businesses/new">New business</NavLink>
           <NavLink to="/team">Team</NavLink>
+          <a href="/docs">API docs</a>
         </nav>
         <Form method="post" action="/logout">
           <button type="submit" className="link">

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
+import { Form, useActionData, useLoaderData, useNavigation } from "react-router";
 import type { Silence } from "../../schema/contracts/silences";
 import { instantOf } from "../../workers/business/engine/calendar";
 import { SilenceWindow } from "../../workers/business/quiet/window";
@@ -202,10 +202,7 @@ export default function Silences() {
   const names = new Map(rules.map((r) => [r.id, r.name]));
   return (
     <>
-      <p>
-        <Link to={`/businesses/${business.id}`}>← {business.name}</Link>
-      </p>
-      <h1>Silences</h1>
+      <h2 className="tab-title">Silences</h2>
       <p className="muted">
         Silenced alerts open and resolve as usual but notify nobody while the silence lasts; those
         still open when it ends are notified then. Times are in {business.timezone}.

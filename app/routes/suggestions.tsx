@@ -2,8 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import type { Suggestion } from "../../schema/contracts/suggestions";
 import { BusinessSelect, NoBusinesses } from "../components/forms";
+import { Time } from "../components/time";
 import { api, json } from "../lib/api.server";
-import { ago, when } from "../lib/format";
+import { when } from "../lib/format";
 import { assertSameOrigin } from "../lib/session.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -101,16 +102,22 @@ export default function Suggestions() {
             </Form>
           </div>
           <p className="muted">
-            {run
-              ? `Last run ${ago(run.ranAt)}: ${run.events.toLocaleString()} events from ${when(run.from)}${run.groupField ? `, streams by ${run.groupField}` : ""}.`
-              : "Not profiled yet."}
+            {run ? (
+              <>
+                <Time at={run.ranAt} zone={business.timezone} relative prefix="Last run " />:{" "}
+                {run.events.toLocaleString("en-US")} events from {when(run.from, business.timezone)}
+                {run.groupField ? `, streams by ${run.groupField}` : ""}.
+              </>
+            ) : (
+              "Not profiled yet."
+            )}
           </p>
           {items.length === 0 ? (
             <p className="empty">No pending suggestions.</p>
           ) : (
             <ul className="cards">
               {items.map((s) => (
-                <SuggestionCard key={s.id} s={s} busy={busy} />
+                <SuggestionCard key={s.id} s={s} busy={busy} zone={business.timezone} />
               ))}
             </ul>
           )}
@@ -132,7 +139,7 @@ export default function Suggestions() {
   );
 }
 
-function SuggestionCard({ s, busy }: { s: Suggestion; busy: boolean }) {
+function SuggestionCard({ s, busy, zone }: { s: Suggestion; busy: boolean; zone: string }) {
   const e = s.evidence;
   const quantiles = (e.gapMs ?? e.quantiles ?? e.dailyTotal) as Record<string, number> | undefined;
   return (
@@ -143,7 +150,8 @@ function SuggestionCard({ s, busy }: { s: Suggestion; busy: boolean }) {
       <p className="rationale">{s.rationale}</p>
       {quantiles ? <Spread q={quantiles} ms={e.gapMs !== undefined} /> : null}
       <p className="muted">
-        From {e.sampleSize.toLocaleString()} {e.unit} ({when(e.from)} to {when(e.to)}). Backtest{" "}
+        From {e.sampleSize.toLocaleString("en-US")} {e.unit} ({when(e.from, zone)} to{" "}
+        {when(e.to, zone)}). Backtest{" "}
         {e.backtest.summary ??
           `over ${e.backtest.days} days: ${e.backtest.alerts} alert${e.backtest.alerts === 1 ? "" : "s"}`}
         .{" "}

@@ -70,6 +70,11 @@ export const SeriesQuery = z.object({
   from: TimeParam,
   to: TimeParam,
   groupBy: FieldName.optional(),
+  group: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: "Only the buckets of this value of groupBy (groupBy is required)" }),
 });
 
 export const SeriesPoint = z

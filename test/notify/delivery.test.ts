@@ -83,7 +83,12 @@ describe("webhook delivery", () => {
       got?.body ?? "",
       got?.headers ?? {},
     ) as Record<string, unknown>;
-    expect(payload).toEqual({ type: "alert.opened", timestamp: m.timestamp, data: m.alert });
+    expect(payload).toEqual({
+      type: "alert.opened",
+      timestamp: m.timestamp,
+      data: m.alert,
+      url: `http://127.0.0.1:8788/alerts/${m.alert.id}`,
+    });
     // A tampered body fails verification.
     expect(() => new Webhook(channel.secret).verify(`${got?.body} `, got?.headers ?? {})).toThrow();
 
@@ -178,7 +183,7 @@ describe("Slack and email", () => {
     const body = JSON.parse(got?.body ?? "{}");
     expect(body.text).toBe(`CRITICAL opened: ${m.alert.summary}`);
     expect(body.blocks[0].text.text).toContain("Camel routes");
-    expect(body.blocks[2].elements[0].url).toContain(`/alerts/${m.alert.id}`);
+    expect(body.blocks[2].elements[0].url).toBe(`http://127.0.0.1:8788/alerts/${m.alert.id}`);
   });
 
   it("sends a MIME email through the send_email binding", async () => {
@@ -218,12 +223,15 @@ describe("from alert to notification", () => {
         new Webhook(channel.secret).verify(r.body, r.headers) as {
           type: string;
           data: { id: string; status: string };
+          url: string;
         },
     );
     expect(bodies.map((b) => b.type)).toEqual(["alert.opened", "alert.resolved"]);
     expect(bodies[0]?.data.status).toBe("open");
     expect(bodies[1]?.data.status).toBe("resolved");
     expect(bodies[0]?.data.id).toBe(bodies[1]?.data.id);
+    // The link a person follows: the alert's own page on the configured UI.
+    expect(bodies[0]?.url).toBe(`http://127.0.0.1:8788/alerts/${bodies[0]?.data.id}`);
     expect(new Set(got.map((r) => r.headers["webhook-id"])).size).toBe(2);
     expect(quiet.id).toBeDefined();
     const log = await deliveries(business.id);

@@ -3,7 +3,13 @@ import { describe, expect, it } from "vitest";
 import { setToken } from "../../app/lib/session.server";
 import * as alert_ from "../../app/routes/alert";
 import * as alerts from "../../app/routes/alerts";
-import * as business from "../../app/routes/business";
+import * as charts from "../../app/routes/business/charts";
+import * as events from "../../app/routes/business/events";
+import * as layout from "../../app/routes/business/layout";
+import * as overview from "../../app/routes/business/overview";
+import * as rules from "../../app/routes/business/rules";
+import * as settings from "../../app/routes/business/settings";
+import * as sourcesTab from "../../app/routes/business/sources";
 import * as ruleCheck from "../../app/routes/rule-check";
 import * as suggestions from "../../app/routes/suggestions";
 import { ADMIN, businessWithSource, call, createRule, ingest, settle } from "../helpers";
@@ -71,9 +77,9 @@ describe("UI loaders and actions", () => {
   it("refuse a form posted from another site", async () => {
     const { business: b } = await businessWithSource();
     const res = await run(async () =>
-      business.action({
+      sourcesTab.action({
         request: await post(
-          `/businesses/${b.id}`,
+          `/businesses/${b.id}/sources`,
           { intent: "create-source", name: "x" },
           "https://evil.test",
         ),
@@ -86,15 +92,15 @@ describe("UI loaders and actions", () => {
     expect(sources.json.items).toHaveLength(1);
   });
 
-  it("business: creates a rule or answers the API's problems per field", async () => {
+  it("rules tab: creates a rule or answers the API's problems per field, with no cast in between", async () => {
     const { business: b } = await businessWithSource();
     const args = async (fields: Record<string, string>) =>
       ({
-        request: await post(`/businesses/${b.id}`, fields),
+        request: await post(`/businesses/${b.id}/rules`, fields),
         params: { id: b.id },
         context,
       }) as never;
-    const refused = await business.action(
+    const refused = await rules.action(
       await args({
         intent: "create-rule",
         name: "Slow",
@@ -102,8 +108,13 @@ describe("UI loaders and actions", () => {
         condition: "durationMs >",
       }),
     );
-    expect(refused.errors?.[0]?.path).toBe("condition");
-    const created = await business.action(
+    expect(refused.errors[0]?.path).toBe("condition");
+    // The contract's own schema refuses a body before it is sent, per field.
+    const unknownKind = await rules.action(
+      await args({ intent: "create-rule", name: "X", kind: "nope" }),
+    );
+    expect(unknownKind.errors[0]?.path).toBe("kind");
+    const created = await rules.action(
       await args({
         intent: "create-rule",
         name: "Slow",
@@ -112,20 +123,19 @@ describe("UI loaders and actions", () => {
         groupBy: "routeId",
       }),
     );
-    expect(created).toEqual({ intent: "create-rule", token: undefined });
-    const loaded = await business.loader({
-      request: await get(`/businesses/${b.id}`),
+    expect(created).toEqual({ intent: "create-rule", errors: [] });
+    const loaded = await rules.loader({
+      request: await get(`/businesses/${b.id}/rules`),
       params: { id: b.id },
       context,
     } as never);
     expect(loaded.rules.map((r) => [r.name, r.kind, r.groupBy])).toEqual([
       ["Slow", "immediate", "routeId"],
     ]);
-    expect(loaded.charts.map((c) => c.title)).toEqual(["Events", "avg(durationMs)"]);
 
     // Edit: a cleared "where" and "groupBy" are removed from the rule.
     const rule = loaded.rules[0];
-    const edited = await business.action(
+    const edited = await rules.action(
       await args({
         intent: "update-rule",
         ruleId: rule?.id ?? "",
@@ -136,10 +146,104 @@ describe("UI loaders and actions", () => {
         where: "",
       }),
     );
-    expect(edited.errors).toBeUndefined();
+    expect(edited.errors).toEqual([]);
     const after = await call("GET", `/v1/businesses/${b.id}/rules/${rule?.id}`);
     expect(after.json).toMatchObject({ name: "Slower", condition: "durationMs > 9000" });
     expect(after.json.groupBy).toBeUndefined();
+  });
+
+  it("business layout, status page and charts: health at a glance, the group grid, charts marked by rules", async () => {
+    const { business: b, token } = await businessWithSource();
+    await createRule(b.id, {
+      name: "Slow",
+      kind: "immediate",
+      condition: "durationMs > 5000",
+      groupBy: "routeId",
+      severity: "critical",
+    });
+    await ingest(b.id, token, [
+      { routeId: "A", durationMs: 9000 },
+      { routeId: "B", durationMs: 20 },
+    ]);
+    await settle(b.id);
+    const args = async (path: string) =>
+      ({ request: await get(path), params: { id: b.id }, context }) as never;
+    const head = await layout.loader(await args(`/businesses/${b.id}`));
+    expect(head.open).toEqual({ critical: 1, warning: 0, info: 0 });
+    expect(head.groups).toEqual({
+      by: "routeId",
+      counts: { down: 0, anomalous: 1, late: 0, up: 1 },
+    });
+    expect(layout.tabs.map(([, label]) => label)).toContain("Settings");
+
+    const status = await overview.loader(await args(`/businesses/${b.id}?q=b`));
+    expect(status.groups.items.map((g) => [g.key, g.status])).toEqual([["B", "up"]]);
+    expect(status.alerts.map((a) => a.groupKey)).toEqual(["A"]);
+    // A stale `by` falls back to the default grouping instead of failing the page.
+    const stale = await overview.loader(await args(`/businesses/${b.id}?by=gone`));
+    expect(stale.groups.by).toBe("routeId");
+
+    const shown = await charts.loader(await args(`/businesses/${b.id}/charts?range=90d`));
+    expect(shown.range).toBe("90d");
+    expect(shown.charts.map((c) => c.series.title)).toEqual(["Events", "avg of durationMs"]);
+    const duration = shown.charts[1];
+    expect(duration?.unit).toBe("ms");
+    expect(duration?.marks.thresholds).toEqual([{ value: 5000, label: "Slow: > 5000" }]);
+    expect(duration?.marks.spans.map((s) => s.severity)).toEqual(["critical"]);
+    const saved = await charts.action({
+      request: await post(`/businesses/${b.id}/charts`, {
+        "chart.0.fn": "max",
+        "chart.0.field": "durationMs",
+        range: "7d",
+      }),
+      params: { id: b.id },
+      context,
+    } as never);
+    expect(saved).toEqual({ errors: [] });
+    const refused = await charts.action({
+      request: await post(`/businesses/${b.id}/charts`, { "chart.0.fn": "max", range: "2y" }),
+      params: { id: b.id },
+      context,
+    } as never);
+    expect(refused.errors.map((e) => e.path)).toEqual(["range"]);
+  });
+
+  it("settings and sources tabs: a used field cannot go, said in the business's words; a new source shows its token", async () => {
+    const { business: b } = await businessWithSource();
+    await createRule(b.id, {
+      name: "Slow route",
+      kind: "immediate",
+      condition: "durationMs > 5000",
+    });
+    const removed = await settings.action({
+      request: await post(`/businesses/${b.id}/settings`, {
+        intent: "remove-field",
+        field: "durationMs",
+      }),
+      params: { id: b.id },
+      context,
+    } as never);
+    expect(removed.detail).toBe("the rule “Slow route” uses it. Change or delete that rule first.");
+    const renamed = await settings.action({
+      request: await post(`/businesses/${b.id}/settings`, {
+        intent: "update-business",
+        name: "Renamed",
+        description: "",
+        timezone: "Mars/Olympus",
+      }),
+      params: { id: b.id },
+      context,
+    } as never);
+    expect(renamed.errors.map((e) => e.path)).toEqual(["timezone"]);
+    const created = await sourcesTab.action({
+      request: await post(`/businesses/${b.id}/sources`, {
+        intent: "create-source",
+        name: "gateway",
+      }),
+      params: { id: b.id },
+      context,
+    } as never);
+    expect(created.token).toMatch(/^anom_/);
   });
 
   it("rule check: answers problems as the user types, and nothing is saved", async () => {
@@ -189,6 +293,21 @@ describe("UI loaders and actions", () => {
     } as never);
     expect(detail.alert.history.map((t) => t.type)).toEqual(["opened", "acknowledged", "resolved"]);
     expect(detail.business.id).toBe(b.id);
+    // The series around the alert: the rule's field, its highest values (the limit is from above).
+    expect(detail.chart.query).toMatchObject({ field: "durationMs", fn: "max" });
+    expect(detail.chart.points.map((p) => p.value)).toEqual([9000]);
+    expect(detail.chart.thresholds).toEqual([{ value: 5000, label: "Slow: > 5000" }]);
+    expect(detail.deliveries).toEqual([]);
+
+    // Links of older notifications land on the alert's page.
+    const old = await run(async () =>
+      alerts.loader({
+        request: await get(`/alerts?alert=${alert?.id}`),
+        params: {},
+        context,
+      } as never),
+    );
+    expect((old as Response).headers.get("location")).toBe(`/alerts/${alert?.id}`);
 
     const byRule = await alerts.loader({
       request: await get(`/alerts?businessId=${b.id}&status=resolved&ruleId=rul_other`),
@@ -199,19 +318,25 @@ describe("UI loaders and actions", () => {
     expect(byRule.alerts.items).toEqual([]);
   });
 
-  it("business: filters recent events by a field's value", async () => {
+  it("events tab: filters recent events by a field's value", async () => {
     const { business: b, token } = await businessWithSource();
     await ingest(b.id, token, [
       { routeId: "A", durationMs: 1 },
       { routeId: "B", durationMs: 2 },
     ]);
-    const loaded = await business.loader({
-      request: await get(`/businesses/${b.id}?field=routeId&value=B`),
+    const loaded = await events.loader({
+      request: await get(`/businesses/${b.id}/events?field=routeId&value=B`),
       params: { id: b.id },
       context,
     } as never);
     expect(loaded.events.items.map((e) => e.data.routeId)).toEqual(["B"]);
-    expect(loaded.eventFilter).toEqual({ field: "routeId", value: "B" });
+    expect(loaded.filter).toEqual({ field: "routeId", value: "B" });
+    const stale = await events.loader({
+      request: await get(`/businesses/${b.id}/events?field=gone&value=B`),
+      params: { id: b.id },
+      context,
+    } as never);
+    expect(stale.problem).toMatch(/does not fit/);
   });
 
   it("suggestions: run, then approve into a rule", async () => {

@@ -17,6 +17,7 @@ import { channelsApi } from "./channels";
 import { deliveriesApi, deliveryActionsApi } from "./deliveries";
 import { eventsApi } from "./events";
 import { fieldsApi } from "./fields";
+import { groupsApi } from "./groups";
 import { cloudevents } from "./ingest/cloudevents";
 import { otlp } from "./ingest/otlp";
 import { ping } from "./ingest/ping";
@@ -95,6 +96,7 @@ export function createApp() {
     .route("/v1/businesses", fieldsApi)
     .route("/v1/businesses", sourcesApi)
     .route("/v1/businesses", eventsApi)
+    .route("/v1/businesses", groupsApi)
     .route("/v1/businesses", rulesApi)
     .route("/v1/businesses", channelsApi)
     .route("/v1/businesses", silencesApi)

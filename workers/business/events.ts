@@ -97,6 +97,8 @@ export interface SeriesQuery {
   from: number;
   to: number;
   groupBy: string | null;
+  /** Only this value of groupBy. */
+  group?: string | null;
 }
 
 export function series(sql: SqlStorage, q: SeriesQuery): SeriesPoint[] {
@@ -105,10 +107,12 @@ export function series(sql: SqlStorage, q: SeriesQuery): SeriesPoint[] {
   const aggregate = q.fn === "count" ? `count(${valueExpr})` : `${q.fn}(${valueExpr})`;
   const group = q.groupBy ? "cast(json_extract(data, ?) as text)" : "null";
   const groupArgs: SqlStorageValue[] = q.groupBy ? [`$.${q.groupBy}`] : [];
+  const only = q.groupBy && q.group != null ? "and grp = ?" : "";
+  const onlyArgs: SqlStorageValue[] = only ? [q.group ?? ""] : [];
   const rows = sql
     .exec<{ bucket: number; grp: string | null; value: number | null; n: number }>(
       `select time - (time % ?) as bucket, ${group} as grp, ${aggregate} as value, count(${valueExpr}) as n
-       from events where time >= ? and time < ?
+       from events where time >= ? and time < ? ${only}
        group by bucket, grp order by bucket, grp`,
       q.bucketMs,
       ...groupArgs,
@@ -116,6 +120,7 @@ export function series(sql: SqlStorage, q: SeriesQuery): SeriesPoint[] {
       ...valueArgs,
       q.from,
       q.to,
+      ...onlyArgs,
     )
     .toArray();
   return rows.map((r) => {

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Alert } from "../../schema/contracts/alerts";
 import type { IngestResult, SeriesPoint, StoredEvent } from "../../schema/contracts/events";
+import type { GroupList } from "../../schema/contracts/groups";
 import type { Rule, RuleStatus } from "../../schema/contracts/rules";
 import { findBusiness } from "../definitions/businesses";
 import { listChannels } from "../definitions/channels";
@@ -23,6 +24,8 @@ import { RuleEngine } from "./engine/engine";
 import { reconcile } from "./engine/reconcile";
 import type { ListEventsQuery, NewEvent, SeriesQuery } from "./events";
 import { insertEvents, listEvents, series } from "./events";
+import type { GroupsQuery } from "./groups";
+import { groupStatus } from "./groups";
 import type { JobPing } from "./job-runs";
 import { trackJobRun } from "./job-runs";
 import type { JobContext } from "./jobs";
@@ -148,6 +151,11 @@ export class BusinessMonitor extends DurableObject<Env> {
   async series(businessId: string, q: SeriesQuery): Promise<SeriesPoint[]> {
     this.remember(businessId);
     return series(this.sql, q);
+  }
+
+  async groups(businessId: string, q: GroupsQuery): Promise<GroupList> {
+    this.remember(businessId);
+    return groupStatus(this.sql, q);
   }
 
   /** Runs the profile engine over this business's history, here next to the events. */

@@ -57,10 +57,15 @@ export async function post(
   }
 }
 
-/** The webhook body: `{ type, timestamp, data: <alert> }`; a group's data is `{ summary, alerts }`. */
-export function webhookBody(m: NotificationMessage): string {
+/**
+ * The webhook body: `{ type, timestamp, data: <alert>, url }`; a group's data is
+ * `{ summary, alerts }` and its url the business's alerts. `url` is where a person
+ * opens it in the UI.
+ */
+export function webhookBody(m: NotificationMessage, uiUrl: string): string {
   const data = m.alerts ? { summary: m.summary ?? "", alerts: m.alerts } : m.alert;
-  return JSON.stringify({ type: m.type, timestamp: m.timestamp, data });
+  const url = m.alerts ? groupLink(uiUrl, m) : alertLink(uiUrl, m);
+  return JSON.stringify({ type: m.type, timestamp: m.timestamp, data, url });
 }
 
 /** A group lists at most this many alerts in chat and email (the webhook carries all). */
@@ -87,8 +92,9 @@ export function sendWebhook(
   url: string,
   secret: string,
   m: NotificationMessage,
+  uiUrl: string,
 ): Promise<SendResult> {
-  const body = webhookBody(m);
+  const body = webhookBody(m, uiUrl);
   const sentAt = new Date();
   const signature = new Webhook(secret).sign(m.id, sentAt, body);
   return post(url, body, {
@@ -111,7 +117,7 @@ export const verb: Record<NotificationMessage["type"], string> = {
   "alert.group": "opened",
 };
 
-/** The alert's page in the UI. */
+/** The alert's own page in the UI: where every notification about one alert leads. */
 export function alertLink(uiUrl: string, m: NotificationMessage): string {
   return `${uiUrl.replace(/\/$/, "")}/alerts/${encodeURIComponent(m.alert.id)}`;
 }

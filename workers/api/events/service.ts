@@ -97,6 +97,7 @@ export async function getSeries(
     from?: string | undefined;
     to?: string | undefined;
     groupBy?: string | undefined;
+    group?: string | undefined;
   },
 ): Promise<Series> {
   const { from, to } = range(q, DAY);
@@ -110,6 +111,7 @@ export async function getSeries(
     throw invalid("field", `${fn} needs a numeric field`);
   }
   if (q.groupBy) declared(business, q.groupBy, "groupBy");
+  if (q.group !== undefined && !q.groupBy) throw invalid("group", "needs groupBy");
   const bucketMs = q.bucket
     ? parseDuration(q.bucket)
     : (niceBuckets.find((b) => (to - from) / b <= 120) ?? Math.ceil((to - from) / 120 / DAY) * DAY);
@@ -127,6 +129,7 @@ export async function getSeries(
     from,
     to,
     groupBy: q.groupBy ?? null,
+    group: q.group ?? null,
   });
   return {
     field: q.field ?? null,

@@ -30,7 +30,7 @@ const required = (target: ChannelTarget) => target.url ?? "";
 export const providers: Record<ChannelType, Provider> = {
   webhook: {
     endpoint: required,
-    send: (d) => sendWebhook(d.endpoint, d.channel.secret ?? "", d.message),
+    send: (d) => sendWebhook(d.endpoint, d.channel.secret ?? "", d.message, d.env.UI_URL),
   },
   slack: {
     endpoint: required,

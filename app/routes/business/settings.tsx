@@ -1,0 +1,150 @@
+import type { ActionFunctionArgs } from "react-router";
+import { useActionData } from "react-router";
+import { BusinessPatch, FieldInput, FieldPatch } from "../../../schema/contracts/businesses";
+import { BusinessEditor, FieldEditor, fieldBody } from "../../components/business-editor";
+import { businessForm, problemErrors } from "../../lib/api.server";
+import { parse } from "../../lib/parse";
+import { useBusiness } from "./layout";
+
+type Result = {
+  intent: string;
+  field?: string;
+  detail?: string;
+  errors: { path: string; message: string }[];
+};
+
+/** A refusal in the business's words: which rule uses the field, not the expression checker's. */
+export function humane(detail: string | undefined): string | undefined {
+  const used =
+    /^Rule '(.+)' \([^)]*\) depends on this field: .*Change or delete the rule first\.$/s.exec(
+      detail ?? "",
+    );
+  return used ? `the rule “${used[1]}” uses it. Change or delete that rule first.` : detail;
+}
+
+async function refusal(res: { json(): Promise<unknown> }, intent: string, field: string) {
+  const problem = (await res.json()) as {
+    detail?: string;
+    errors?: { path: string; message: string }[];
+  };
+  return {
+    intent,
+    field,
+    detail: humane(problem.detail),
+    errors: problem.errors?.length
+      ? problem.errors
+      : [{ path: field || "business", message: problem.detail ?? "was refused" }],
+  };
+}
+
+export async function action(args: ActionFunctionArgs): Promise<Result> {
+  const { client, form, intent, id } = await businessForm(args);
+  const field = String(form.get("field") ?? "");
+  const fields = client.v1.businesses[":id"].fields;
+  if (intent === "update-business") {
+    const body = parse(BusinessPatch, {
+      name: String(form.get("name") ?? ""),
+      description: String(form.get("description") ?? ""),
+      timezone: String(form.get("timezone") ?? ""),
+    });
+    if (!body.ok) return { intent, errors: body.errors };
+    const res = await client.v1.businesses[":id"].$patch({ param: { id }, json: body.data });
+    return res.ok
+      ? { intent, errors: [] }
+      : { intent, errors: await problemErrors(res, "business") };
+  }
+  if (intent === "add-field") {
+    const body = parse(FieldInput, fieldBody(form, false));
+    if (!body.ok) return { intent, errors: body.errors };
+    const res = await fields.$post({ param: { id }, json: body.data });
+    return res.ok ? { intent, errors: [] } : refusal(res, intent, field);
+  }
+  if (intent === "update-field") {
+    const body = parse(FieldPatch, fieldBody(form, true));
+    if (!body.ok) return { intent, field, errors: body.errors };
+    const res = await fields[":name"].$patch({ param: { id, name: field }, json: body.data });
+    return res.ok ? { intent, field, errors: [] } : refusal(res, intent, field);
+  }
+  if (intent === "remove-field") {
+    const res = await fields[":name"].$delete({ param: { id, name: field } });
+    return res.ok ? { intent, field, errors: [] } : refusal(res, intent, field);
+  }
+  return { intent, errors: [{ path: "intent", message: "is not an action of this page" }] };
+}
+
+export default function Settings() {
+  const business = useBusiness();
+  const result = useActionData<typeof action>();
+  const fieldResult = result?.intent.endsWith("-field") ? result : undefined;
+  return (
+    <>
+      <section>
+        <h2>Business</h2>
+        <BusinessEditor
+          business={business}
+          errors={result?.intent === "update-business" ? result.errors : undefined}
+        />
+      </section>
+      <section>
+        <h2>Fields</h2>
+        {fieldResult?.detail && fieldResult.intent !== "add-field" ? (
+          <p className="error" role="alert">
+            {fieldResult.field ? `“${fieldResult.field}” was not changed: ` : ""}
+            {fieldResult.detail}
+          </p>
+        ) : null}
+        <table className="table cards-on-phone">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Type</th>
+              <th>Required</th>
+              <th>Values · unit</th>
+            </tr>
+          </thead>
+          <tbody>
+            {business.fields.map((f) => (
+              <tr key={f.name}>
+                <td data-label="Name">
+                  <code>{f.name}</code>
+                  {f.name === business.timeField ? (
+                    <span className="muted"> (event time)</span>
+                  ) : null}
+                </td>
+                <td data-label="Type">{f.type}</td>
+                <td data-label="Required">{f.required ? "yes" : "no"}</td>
+                <td data-label="Values · unit">
+                  {[f.values?.join(", "), f.unit].filter(Boolean).join(" · ") || "—"}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <details className="edit">
+          <summary>Edit fields</summary>
+          <div className="stack">
+            {business.fields
+              .filter((f) => f.name !== business.timeField)
+              .map((f) => (
+                <FieldEditor
+                  key={`${f.name}-${business.version}`}
+                  field={f}
+                  errors={
+                    fieldResult?.intent === "update-field" &&
+                    fieldResult.field === f.name &&
+                    !fieldResult.detail
+                      ? fieldResult.errors
+                      : undefined
+                  }
+                />
+              ))}
+            <FieldEditor
+              errors={fieldResult?.intent === "add-field" ? fieldResult.errors : undefined}
+              key={`new-${business.version}`}
+            />
+          </div>
+        </details>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import { businessWithSource, call, createRule, ingest, settle } from "../helpers";
+
+const MIN = 60_000;
+
+describe("group status", () => {
+  it("lists every value of the rules' groupBy worst first: anomalous, late, up; with search and paging", async () => {
+    const { business, token } = await businessWithSource();
+    await createRule(business.id, {
+      name: "Route silent",
+      kind: "absence",
+      window: "1h",
+      groupBy: "routeId",
+    });
+    await createRule(business.id, {
+      name: "Slow route",
+      kind: "immediate",
+      condition: "durationMs > 5000",
+      groupBy: "routeId",
+    });
+    const now = Date.now();
+    const sent = await ingest(business.id, token, [
+      { timestamp: now - 45 * MIN, routeId: "R-late", durationMs: 10 },
+      { timestamp: now - 2 * MIN, routeId: "R-up", durationMs: 10 },
+      { timestamp: now - 1 * MIN, routeId: "R-up", durationMs: 12 },
+      { timestamp: now - 1 * MIN, routeId: "R-slow", durationMs: 9000 },
+    ]);
+    expect(sent.status).toBe(202);
+    await settle(business.id);
+
+    const all = await call("GET", `/v1/businesses/${business.id}/groups`);
+    expect(all.status).toBe(200);
+    expect(all.json.by).toBe("routeId");
+    expect(all.json.counts).toEqual({ down: 0, anomalous: 1, late: 1, up: 1 });
+    expect(all.json.items.map((g: { key: string; status: string }) => [g.key, g.status])).toEqual([
+      ["R-slow", "anomalous"],
+      ["R-late", "late"],
+      ["R-up", "up"],
+    ]);
+    const up = all.json.items[2];
+    expect(up.activeAlerts).toBe(0);
+    expect(up.perHour).toHaveLength(24);
+    expect(up.perHour.reduce((a: number, b: number) => a + b, 0)).toBe(2);
+    expect(Date.parse(up.lastSeen)).toBe(now - MIN);
+    expect(all.json.items[0].activeAlerts).toBe(1);
+
+    const searched = await call("GET", `/v1/businesses/${business.id}/groups?q=late`);
+    expect(searched.json.items.map((g: { key: string }) => g.key)).toEqual(["R-late"]);
+    expect(searched.json.total).toBe(1);
+    const first = await call("GET", `/v1/businesses/${business.id}/groups?limit=2`);
+    expect(first.json.items).toHaveLength(2);
+    const second = await call(
+      "GET",
+      `/v1/businesses/${business.id}/groups?limit=2&cursor=${first.json.nextCursor}`,
+    );
+    expect(second.json.items.map((g: { key: string }) => g.key)).toEqual(["R-up"]);
+    expect(second.json.nextCursor).toBeNull();
+  });
+
+  it("pages through a thousand groups and names a field that is not one", async () => {
+    const { business, token } = await businessWithSource();
+    const now = Date.now();
+    const events = Array.from({ length: 1000 }, (_, i) => ({
+      timestamp: now - (i % 50) * MIN,
+      routeId: `route-${String(i).padStart(4, "0")}`,
+      durationMs: i,
+    }));
+    expect((await ingest(business.id, token, events)).status).toBe(202);
+    const page = await call("GET", `/v1/businesses/${business.id}/groups?by=routeId&limit=100`);
+    expect(page.json.total).toBe(1000);
+    expect(page.json.counts.up).toBe(1000);
+    expect(page.json.items).toHaveLength(100);
+    const search = await call("GET", `/v1/businesses/${business.id}/groups?by=routeId&q=route-099`);
+    expect(search.json.items.map((g: { key: string }) => g.key)).toHaveLength(10);
+    const none = await call("GET", `/v1/businesses/${business.id}/groups`);
+    expect(none.json).toMatchObject({ by: null, total: 0, items: [] });
+    const bad = await call("GET", `/v1/businesses/${business.id}/groups?by=nope`);
+    expect(bad.status).toBe(422);
+    expect(bad.json.errors[0].path).toBe("by");
+  });
+
+  it("charts one group's series alone", async () => {
+    const { business, token } = await businessWithSource();
+    const now = Date.now();
+    await ingest(business.id, token, [
+      { timestamp: now - MIN, routeId: "A", durationMs: 100 },
+      { timestamp: now - MIN, routeId: "B", durationMs: 300 },
+    ]);
+    const one = await call(
+      "GET",
+      `/v1/businesses/${business.id}/series?field=durationMs&fn=max&groupBy=routeId&group=B`,
+    );
+    expect(one.status).toBe(200);
+    expect(one.json.items.map((p: { group: string; value: number }) => [p.group, p.value])).toEqual(
+      [["B", 300]],
+    );
+    const alone = await call("GET", `/v1/businesses/${business.id}/series?group=B`);
+    expect(alone.status).toBe(422);
+    expect(alone.json.errors[0].path).toBe("group");
+  });
+});
