@@ -32,7 +32,14 @@ import {
 import { SilenceWindow } from "./quiet/window";
 import { keepReplaying, replayPasses, replayStep, startReplay } from "./replay";
 import { PRUNE_INTERVAL_MS, pruneEvents } from "./retention";
-import { dueJobs, scheduleAt, scheduleAtMost, syncAlarm, unschedule } from "./schedule";
+import {
+  dueJobs,
+  scheduleAt,
+  scheduleAtMost,
+  syncAlarm,
+  takeEarliestWritten,
+  unschedule,
+} from "./schedule";
 import { getMeta, migrate, setMeta } from "./storage";
 
 export interface IngestBatch {
@@ -69,6 +76,14 @@ export type IngestOutcome =
 const RETRY_MS = 5_000;
 /** Due jobs handled per alarm run; the alarm comes back at once for the rest. */
 const JOBS_PER_RUN = 2000;
+/** The jobs every ingest makes sure of; see `planHousekeeping`. */
+const HOUSEKEEPING = ["archive", "analytics", "prune"] as const;
+
+/** What is known to be stored for the housekeeping jobs, so an ingest writes only what moves earlier. */
+interface Housekeeping {
+  archivedSeq: number;
+  due: Map<string, number>;
+}
 
 /**
  * One instance per business: keeps its recent events, live rule state and
@@ -80,6 +95,10 @@ export class BusinessMonitor extends DurableObject<Env> {
   private engine: RuleEngine | undefined;
   private loading: Promise<RuleEngine> | undefined;
   private notifier: Notifier | undefined;
+  /** Mirror of the stored housekeeping rows; dropped whenever they may change behind it (alarm, failure). */
+  private housekeeping: Housekeeping | undefined;
+  /** The alarm as `syncAlarm` last left it (null: none); undefined when not known. */
+  private alarmAt: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -117,19 +136,56 @@ export class BusinessMonitor extends DurableObject<Env> {
       const now = Date.now();
       if (batch.events.length) engine.noteIngest(batch.receivedAt, now);
       engine.process(batch.events, now);
-      const pending = lastSeq - archivedSeq(this.sql);
-      scheduleAtMost(
-        this.sql,
-        "archive",
-        "",
-        pending >= ARCHIVE_BATCH ? now : now + ARCHIVE_DELAY_MS,
-      );
-      scheduleAtMost(this.sql, "analytics", "", now + ANALYTICS_INTERVAL_MS);
-      scheduleAtMost(this.sql, "prune", "", now + PRUNE_INTERVAL_MS);
+      this.planHousekeeping(lastSeq, now);
       return { status: "stored", result };
     });
-    if (outcome.status === "stored") await syncAlarm(this.ctx.storage);
+    if (outcome.status === "stored") await this.planAlarm();
     return outcome;
+  }
+
+  /**
+   * Archive, analytics and prune runs follow every ingest. Usually they are
+   * already planned at an earlier or equal time: then nothing is written.
+   */
+  private planHousekeeping(lastSeq: number, now: number): void {
+    this.housekeeping ??= this.readHousekeeping();
+    const { archivedSeq: archived, due } = this.housekeeping;
+    const wanted: Record<(typeof HOUSEKEEPING)[number], number> = {
+      archive: lastSeq - archived >= ARCHIVE_BATCH ? now : now + ARCHIVE_DELAY_MS,
+      analytics: now + ANALYTICS_INTERVAL_MS,
+      prune: now + PRUNE_INTERVAL_MS,
+    };
+    for (const kind of HOUSEKEEPING) {
+      const planned = due.get(kind);
+      if (planned !== undefined && planned <= wanted[kind]) continue;
+      scheduleAtMost(this.sql, kind, "", wanted[kind]);
+      due.set(kind, wanted[kind]);
+    }
+  }
+
+  private readHousekeeping(): Housekeeping {
+    const due = new Map<string, number>();
+    for (const row of this.sql.exec<{ kind: string; due: number }>(
+      `select kind, due from schedule where key = '' and kind in (select value from json_each(?))`,
+      JSON.stringify(HOUSEKEEPING),
+    )) {
+      due.set(row.kind, row.due);
+    }
+    return { archivedSeq: archivedSeq(this.sql), due };
+  }
+
+  /** Re-points the alarm only when a job was planned before it (or the alarm is not known). */
+  private async planAlarm(): Promise<void> {
+    const earliest = takeEarliestWritten(this.sql);
+    const alarm = this.alarmAt;
+    if (alarm !== undefined && (earliest === undefined || (alarm !== null && alarm <= earliest)))
+      return;
+    await this.syncAlarm();
+  }
+
+  private async syncAlarm(): Promise<void> {
+    this.alarmAt = undefined;
+    this.alarmAt = await syncAlarm(this.ctx.storage, this.sql);
   }
 
   async listEvents(
@@ -261,6 +317,8 @@ export class BusinessMonitor extends DurableObject<Env> {
 
   /** Forgets everything: called when the business is deleted. */
   async destroy(): Promise<void> {
+    this.housekeeping = undefined;
+    this.alarmAt = undefined;
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.engine = undefined;
@@ -270,6 +328,9 @@ export class BusinessMonitor extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    // The runtime cleared the alarm to run it; jobs below move the housekeeping rows.
+    this.alarmAt = undefined;
+    this.housekeeping = undefined;
     let engine: RuleEngine | undefined;
     try {
       engine = await this.load();
@@ -309,7 +370,8 @@ export class BusinessMonitor extends DurableObject<Env> {
         scheduleAt(this.sql, job.kind, job.key, now + RETRY_MS);
       }
     }
-    await syncAlarm(this.ctx.storage);
+    this.housekeeping = undefined;
+    await this.syncAlarm();
   }
 
   private async run(kind: string, engine: RuleEngine, now: number): Promise<void> {
@@ -396,6 +458,7 @@ export class BusinessMonitor extends DurableObject<Env> {
       });
     } catch (error) {
       engine.reset();
+      this.housekeeping = undefined;
       throw error;
     }
   }
@@ -434,7 +497,7 @@ export class BusinessMonitor extends DurableObject<Env> {
         );
       }
     }
-    await syncAlarm(this.ctx.storage);
+    await this.syncAlarm();
   }
 
   private remember(businessId: string): void {
@@ -506,7 +569,7 @@ export class BusinessMonitor extends DurableObject<Env> {
       return due;
     });
     engine.pause(replayPasses(this.sql).flatMap((p) => p.rules));
-    if (replaying) await syncAlarm(this.ctx.storage);
+    if (replaying) await this.syncAlarm();
     this.engine = engine;
     this.notifier = notifier;
     return engine;
