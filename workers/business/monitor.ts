@@ -6,6 +6,7 @@ import { findBusiness } from "../definitions/businesses";
 import { listChannels } from "../definitions/channels";
 import { listRules } from "../definitions/rules";
 import { listSilenceRows, silenceDef } from "../definitions/silences";
+import type { CoalescedMessage } from "../ingest/coalesce";
 import { database } from "../lib/db";
 import { loadHistory } from "../profile/history";
 import type { Profile } from "../profile/profile";
@@ -20,7 +21,7 @@ import { AlertStore, toAlert } from "./engine/alerts";
 import { WARM_UP_POINTS } from "./engine/anomaly";
 import { RuleEngine } from "./engine/engine";
 import type { ListEventsQuery, NewEvent, SeriesQuery } from "./events";
-import { insertEvents, listEvents, series } from "./events";
+import { insertEvents, insertReceived, listEvents, series } from "./events";
 import {
   JOB_GROUP,
   JOB_NOTIFY,
@@ -68,7 +69,8 @@ class BusinessDeleted extends Error {
 }
 
 export type IngestOutcome =
-  | { status: "stored"; result: IngestResult }
+  /** `busy`: this object takes more direct requests than it should; the edge coalesces for a while. */
+  | { status: "stored"; result: IngestResult; busy?: true }
   | { status: "replayed"; result: IngestResult }
   | { status: "key-reused" };
 
@@ -76,6 +78,12 @@ export type IngestOutcome =
 const RETRY_MS = 5_000;
 /** Due jobs handled per alarm run; the alarm comes back at once for the rest. */
 const JOBS_PER_RUN = 2000;
+/**
+ * Direct ingest requests per second (from every edge together) above which the
+ * object tells the edge to coalesce: a quarter of the ~1,000 requests/s an
+ * object serves, so it keeps headroom for reads, alarms and bursts.
+ */
+export const BUSY_RPS = 250;
 /** The jobs every ingest makes sure of; see `planHousekeeping`. */
 const HOUSEKEEPING = ["archive", "analytics", "prune"] as const;
 
@@ -99,6 +107,8 @@ export class BusinessMonitor extends DurableObject<Env> {
   private housekeeping: Housekeeping | undefined;
   /** The alarm as `syncAlarm` last left it (null: none); undefined when not known. */
   private alarmAt: number | null | undefined;
+  /** Direct ingest requests in the current and the previous second. */
+  private readonly traffic = { second: 0, count: 0, previous: 0 };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -139,8 +149,67 @@ export class BusinessMonitor extends DurableObject<Env> {
       this.planHousekeeping(lastSeq, now);
       return { status: "stored", result };
     });
-    if (outcome.status === "stored") await this.planAlarm();
+    if (outcome.status === "stored") {
+      await this.planAlarm();
+      if (this.countRequest()) return { ...outcome, busy: true };
+    }
     return outcome;
+  }
+
+  /**
+   * Stores the requests the ingest Queue delivered, each once by its id (a
+   * redelivered message is skipped), in one transaction: one statement per table
+   * however many requests. Durable when this returns.
+   */
+  async ingestCoalesced(
+    businessId: string,
+    messages: CoalescedMessage[],
+  ): Promise<"stored" | "business-deleted"> {
+    let engine: RuleEngine;
+    try {
+      engine = await this.load(businessId, Math.max(...messages.map((m) => m.version)));
+    } catch (error) {
+      if (error instanceof BusinessDeleted) return "business-deleted";
+      throw error;
+    }
+    this.transaction(engine, () => {
+      const now = Date.now();
+      const fresh = new Set(
+        this.sql
+          .exec<{ id: string }>(
+            `insert into coalesced (id, at) select value, ? from json_each(?) where true
+             on conflict do nothing returning id`,
+            now,
+            JSON.stringify(messages.map((m) => m.id)),
+          )
+          .toArray()
+          .map((r) => r.id),
+      );
+      const events = messages.flatMap((m) => {
+        if (!fresh.delete(m.id)) return [];
+        return m.events.map((e) => ({ ...e, received: m.receivedAt, source: m.sourceId }));
+      });
+      if (events.length === 0) return;
+      const { lastSeq } = insertReceived(this.sql, events);
+      engine.noteIngest(Math.max(...events.map((e) => e.received)), now);
+      engine.process(events, now);
+      this.planHousekeeping(lastSeq, now);
+    });
+    await this.planAlarm();
+    return "stored";
+  }
+
+  /** Counts a direct request; true when the last full or current second passed `BUSY_RPS`. */
+  private countRequest(): boolean {
+    const second = Math.floor(Date.now() / 1000);
+    const t = this.traffic;
+    if (second !== t.second) {
+      t.previous = second === t.second + 1 ? t.count : 0;
+      t.second = second;
+      t.count = 0;
+    }
+    t.count++;
+    return Math.max(t.count, t.previous) > BUSY_RPS;
   }
 
   /**

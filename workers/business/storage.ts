@@ -112,6 +112,11 @@ const steps: string[][] = [
     // Stretches with no event from any source: absence rules do not blame the keys for them.
     `create table if not exists ingest_gaps (ended integer primary key, length integer not null)`,
   ],
+  // Coalesced ingest: the requests already stored from the ingest Queue, so a redelivered message counts once.
+  [
+    `create table if not exists coalesced (id text primary key, at integer not null) without rowid`,
+    `create index if not exists coalesced_at_idx on coalesced (at)`,
+  ],
 ];
 
 export const SCHEMA_VERSION = steps.length;

@@ -4,6 +4,14 @@ import type { NewEvent } from "../../business/events";
 import { monitorOf } from "../../definitions/monitor";
 import { authorizeIngest } from "../../ingest/auth";
 import { isNdjson, parseEvents, readBody } from "../../ingest/body";
+import type { CoalescedMessage } from "../../ingest/coalesce";
+import {
+  COALESCE_MAX_BYTES,
+  COALESCE_MAX_EVENTS,
+  coalesceThreshold,
+  markBusy,
+  shouldCoalesce,
+} from "../../ingest/coalesce";
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from "../../ingest/limits";
 import { sha256Hex } from "../../lib/crypto";
 import { badRequest, problemBody, problemResponse, unprocessable } from "../../lib/errors";
@@ -46,6 +54,27 @@ export async function ingest(c: Context<AppEnv>): Promise<Response> {
     throw unprocessable(detail, errors, { accepted: 0, rejected });
   }
 
+  const busy = shouldCoalesce(businessId, receivedAt, coalesceThreshold(c.env.COALESCE_ABOVE_RPS));
+  if (
+    busy &&
+    idempotencyKey === undefined &&
+    events.length <= COALESCE_MAX_EVENTS &&
+    text.length <= COALESCE_MAX_BYTES
+  ) {
+    // Durable once `send` resolves; the Queue consumer hands it to the object (see ingest/coalesce.ts).
+    const message: CoalescedMessage = {
+      id: crypto.randomUUID(),
+      businessId,
+      version: auth.business.version,
+      sourceId: auth.sourceId,
+      receivedAt,
+      events,
+      rejected,
+    };
+    await c.env.INGEST.send(message, { contentType: "json" });
+    return c.json({ accepted: events.length, rejected }, 202, { "ingest-path": "coalesced" });
+  }
+
   const stub = monitorOf(c.env, businessId);
   const outcome = await stub.ingest({
     businessId,
@@ -68,6 +97,7 @@ export async function ingest(c: Context<AppEnv>): Promise<Response> {
       ),
     );
   }
+  if (outcome.status === "stored" && outcome.busy) markBusy(businessId, Date.now());
   const headers = outcome.status === "replayed" ? { "idempotent-replayed": "true" } : undefined;
   return c.json(outcome.result, 202, headers);
 }
