@@ -202,3 +202,27 @@ export const Business = z
   })
   .openapi("Business");
 export type Business = z.infer<typeof Business>;
+
+/** A background job of the business's object whose last run failed; it retries with backoff. */
+export const FailingJob = z
+  .object({
+    kind: z.string().openapi({
+      description:
+        "`index` (alert index), `notify` (notifications Queue), `archive` (R2), `replay`, `analytics`, `prune`",
+      example: "archive",
+    }),
+    key: z.string(),
+    attempts: z.number().int().openapi({ description: "Failed runs in a row" }),
+    lastError: z.string(),
+    retryAt: Timestamp,
+  })
+  .openapi("FailingJob");
+
+export const BusinessStatus = z
+  .object({
+    failingJobs: z.array(FailingJob).openapi({
+      description: "Empty when all is well; a job listed here keeps retrying, less often each time",
+    }),
+  })
+  .openapi("BusinessStatus");
+export type BusinessStatus = z.infer<typeof BusinessStatus>;

@@ -2,31 +2,13 @@ import { sql as dsql } from "drizzle-orm";
 import type { Database } from "../lib/db";
 import { tables } from "../lib/db";
 import type { AlertRecord } from "./engine/alerts";
+import { drain } from "./outbox";
 
 /**
  * Outbox rows copied to D1 per alarm run: at most two statements each, within
  * D1's 1,000 queries per invocation.
  */
 const BATCH = 400;
-
-/** Whether outbox rows of a kind are waiting. */
-export function hasQueued(sql: SqlStorage, kind: string): boolean {
-  return (
-    sql
-      .exec<{ queued: number }>(
-        `select exists (select 1 from outbox where kind = ?) as queued`,
-        kind,
-      )
-      .one().queued === 1
-  );
-}
-
-interface OutboxRow {
-  id: number;
-  alert_id: string;
-  transition_id: string | null;
-  [key: string]: SqlStorageValue;
-}
 
 /**
  * Copies alert changes from the DO (the source of truth) to the D1 alert index.
@@ -40,96 +22,86 @@ export async function syncAlertIndex(
   read: (alertId: string) => AlertRecord | undefined,
   ruleName: (ruleId: string) => string,
 ): Promise<boolean> {
-  const rows = sql
-    .exec<OutboxRow>(
-      `select id, alert_id, transition_id from outbox where kind = 'index' order by id limit ?`,
-      BATCH,
-    )
-    .toArray();
-  const last = rows.at(-1);
-  if (!last) return false;
-
-  const alertIds = [...new Set(rows.map((r) => r.alert_id))];
-  const transitionIds = rows.flatMap((r) => (r.transition_id ? [r.transition_id] : []));
-  const statements = [];
-  for (const id of alertIds) {
-    const a = read(id);
-    if (!a) continue;
-    const row = {
-      id: a.id,
-      businessId,
-      ruleId: a.ruleId,
-      ruleName: ruleName(a.ruleId),
-      groupKey: a.groupKey,
-      status: a.status,
-      severity: a.severity,
-      summary: a.summary,
-      openedAt: a.openedAt,
-      lastTriggeredAt: a.lastTriggeredAt,
-      acknowledgedAt: a.acknowledgedAt,
-      resolvedAt: a.resolvedAt,
-      resolution: a.resolution,
-      count: a.count,
-      eventTime: a.eventTime,
-      context: a.context,
-      historical: a.historical,
-      seq: a.seq,
-      silenced: a.silenced,
-      inhibited: a.inhibited,
-    };
-    const {
-      id: _id,
-      businessId: _b,
-      ruleId: _r,
-      groupKey: _g,
-      openedAt: _o,
-      eventTime: _e,
-      ...changes
-    } = row;
-    statements.push(
-      db
-        .insert(tables.alerts)
-        .values(row)
-        .onConflictDoUpdate({
-          target: tables.alerts.id,
-          set: changes,
-          setWhere: dsql`${tables.alerts.seq} < excluded.seq`,
-        }),
-    );
-  }
-  if (transitionIds.length) {
-    const log = sql
-      .exec<{
-        id: string;
-        alert_id: string;
-        type: "opened" | "acknowledged" | "resolved";
-        at: number;
-        detail: string | null;
-      }>(
-        // One JSON parameter: SQLite in a Durable Object takes at most 100 bound values.
-        `select id, alert_id, type, at, detail from alert_log where id in (select value from json_each(?))`,
-        JSON.stringify(transitionIds),
-      )
-      .toArray();
-    for (const t of log) {
+  return drain(sql, "index", BATCH, async (rows) => {
+    const alertIds = [...new Set(rows.map((r) => r.alert_id))];
+    const transitionIds = rows.flatMap((r) => (r.transition_id ? [r.transition_id] : []));
+    const statements = [];
+    for (const id of alertIds) {
+      const a = read(id);
+      if (!a) continue;
+      const row = {
+        id: a.id,
+        businessId,
+        ruleId: a.ruleId,
+        ruleName: ruleName(a.ruleId),
+        groupKey: a.groupKey,
+        status: a.status,
+        severity: a.severity,
+        summary: a.summary,
+        openedAt: a.openedAt,
+        lastTriggeredAt: a.lastTriggeredAt,
+        acknowledgedAt: a.acknowledgedAt,
+        resolvedAt: a.resolvedAt,
+        resolution: a.resolution,
+        count: a.count,
+        eventTime: a.eventTime,
+        context: a.context,
+        historical: a.historical,
+        seq: a.seq,
+        silenced: a.silenced,
+        inhibited: a.inhibited,
+      };
+      const {
+        id: _id,
+        businessId: _b,
+        ruleId: _r,
+        groupKey: _g,
+        openedAt: _o,
+        eventTime: _e,
+        ...changes
+      } = row;
       statements.push(
         db
-          .insert(tables.alertTransitions)
-          .values({
-            id: t.id,
-            alertId: t.alert_id,
-            businessId,
-            type: t.type,
-            at: t.at,
-            detail: t.detail ? JSON.parse(t.detail) : null,
-          })
-          .onConflictDoNothing(),
+          .insert(tables.alerts)
+          .values(row)
+          .onConflictDoUpdate({
+            target: tables.alerts.id,
+            set: changes,
+            setWhere: dsql`${tables.alerts.seq} < excluded.seq`,
+          }),
       );
     }
-  }
-  const [first, ...rest] = statements;
-  if (first) await db.batch([first, ...rest]);
-  sql.exec(`delete from outbox where kind = 'index' and id <= ?`, last.id);
-  // Asked after the await: rows queued while D1 was being written count too.
-  return hasQueued(sql, "index");
+    if (transitionIds.length) {
+      const log = sql
+        .exec<{
+          id: string;
+          alert_id: string;
+          type: "opened" | "acknowledged" | "resolved";
+          at: number;
+          detail: string | null;
+        }>(
+          // One JSON parameter: SQLite in a Durable Object takes at most 100 bound values.
+          `select id, alert_id, type, at, detail from alert_log where id in (select value from json_each(?))`,
+          JSON.stringify(transitionIds),
+        )
+        .toArray();
+      for (const t of log) {
+        statements.push(
+          db
+            .insert(tables.alertTransitions)
+            .values({
+              id: t.id,
+              alertId: t.alert_id,
+              businessId,
+              type: t.type,
+              at: t.at,
+              detail: t.detail ? JSON.parse(t.detail) : null,
+            })
+            .onConflictDoNothing(),
+        );
+      }
+    }
+    const [first, ...rest] = statements;
+    if (first) await db.batch([first, ...rest]);
+  });
 }

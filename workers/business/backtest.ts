@@ -108,7 +108,7 @@ function evaluate(
         )
         .toArray()[0];
       if (!due) return;
-      engine.runJob(due.kind, due.key, Math.max(due.due, 0));
+      engine.runTimer(due.kind, due.key, Math.max(due.due, 0));
       engine.flush();
     }
   };

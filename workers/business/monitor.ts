@@ -11,9 +11,8 @@ import { database } from "../lib/db";
 import { loadHistory } from "../profile/history";
 import type { Profile } from "../profile/profile";
 import { profile } from "../profile/profile";
-import { syncAlertIndex } from "./alert-index";
-import { ANALYTICS_INTERVAL_MS, writeAnalytics } from "./analytics";
-import { ARCHIVE_BATCH, ARCHIVE_DELAY_MS, archivedSeq, flushArchive } from "./archive";
+import { ANALYTICS_INTERVAL_MS } from "./analytics";
+import { ARCHIVE_BATCH, ARCHIVE_DELAY_MS, archivedSeq } from "./archive";
 import type { BacktestResult } from "./backtest";
 import { backtest } from "./backtest";
 import type { AlertRecord } from "./engine/alerts";
@@ -22,20 +21,15 @@ import { WARM_UP_POINTS } from "./engine/anomaly";
 import { RuleEngine } from "./engine/engine";
 import type { ListEventsQuery, NewEvent, SeriesQuery } from "./events";
 import { insertEvents, insertReceived, listEvents, series } from "./events";
-import {
-  JOB_GROUP,
-  JOB_NOTIFY,
-  JOB_RENOTIFY,
-  JOB_SILENCE,
-  Notifier,
-  sendQueued,
-} from "./notifications";
+import type { JobContext } from "./jobs";
+import { runDueJobs, syncIndex } from "./jobs";
+import { Notifier } from "./notifications";
+import { queuedKinds } from "./outbox";
 import { SilenceWindow } from "./quiet/window";
-import { keepReplaying, replayPasses, replayStep, startReplay } from "./replay";
-import { PRUNE_INTERVAL_MS, pruneEvents } from "./retention";
+import { keepReplaying, replayPasses, startReplay } from "./replay";
+import { PRUNE_INTERVAL_MS } from "./retention";
 import {
-  dueJobs,
-  scheduleAt,
+  failingJobs,
   scheduleAtMost,
   syncAlarm,
   takeEarliestWritten,
@@ -74,8 +68,6 @@ export type IngestOutcome =
   | { status: "replayed"; result: IngestResult }
   | { status: "key-reused" };
 
-/** Retry delay after a job failed in the alarm (R2 or D1 briefly unavailable). */
-const RETRY_MS = 5_000;
 /** Due jobs handled per alarm run; the alarm comes back at once for the rest. */
 const JOBS_PER_RUN = 2000;
 /**
@@ -313,6 +305,12 @@ export class BusinessMonitor extends DurableObject<Env> {
     return status;
   }
 
+  /** Background jobs whose last run failed (they retry with backoff). */
+  async failingJobs(businessId: string) {
+    this.remember(businessId);
+    return failingJobs(this.sql);
+  }
+
   /** Reloads the rules after they changed and brings the live state in line. */
   async syncRules(businessId: string): Promise<void> {
     this.engine = undefined;
@@ -408,104 +406,22 @@ export class BusinessMonitor extends DurableObject<Env> {
       if (error instanceof BusinessDeleted) return this.destroy();
       throw error;
     }
-    if (!engine) return;
-    const now = Date.now();
-    const jobs = dueJobs(this.sql, now, JOBS_PER_RUN);
-    // Rule timers first, all in one transaction: they are the latency that matters.
-    const timers = new Set<string>();
-    this.transaction(engine, () => {
-      for (const job of jobs) {
-        if (engine.runJob(job.kind, job.key, now)) timers.add(job.kind);
-        else if (job.kind === JOB_RENOTIFY) {
-          this.notifier?.renotify(job.key, now);
-          timers.add(job.kind);
-        } else if (job.kind === JOB_GROUP) {
-          if (this.notifier) this.notifier.flushGroup(job.key, now);
-          else unschedule(this.sql, JOB_GROUP, job.key);
-          timers.add(job.kind);
-        } else if (job.kind === JOB_SILENCE) {
-          unschedule(this.sql, JOB_SILENCE);
-          this.notifier?.refresh(now);
-          timers.add(job.kind);
-        }
-      }
-    });
-    for (const job of jobs) {
-      if (timers.has(job.kind)) continue;
-      try {
-        await this.run(job.kind, engine, now);
-      } catch (error) {
-        console.error(`business ${engine.business.id}: ${job.kind} failed, retrying`, error);
-        scheduleAt(this.sql, job.kind, job.key, now + RETRY_MS);
-      }
-    }
+    await runDueJobs(this.jobContext(engine), Date.now(), JOBS_PER_RUN);
     this.housekeeping = undefined;
     await this.syncAlarm();
   }
 
-  private async run(kind: string, engine: RuleEngine, now: number): Promise<void> {
-    const business = engine.business;
-    switch (kind) {
-      case "outbox": {
-        const more = await this.syncIndex(engine);
-        if (more) scheduleAt(this.sql, "outbox", "", now);
-        else unschedule(this.sql, "outbox");
-        return;
-      }
-      case JOB_NOTIFY: {
-        const more = await sendQueued(this.sql, this.env.NOTIFICATIONS);
-        if (more) scheduleAt(this.sql, JOB_NOTIFY, "", now);
-        else unschedule(this.sql, JOB_NOTIFY);
-        return;
-      }
-      case "archive": {
-        const more = await flushArchive(this.ctx.storage, this.env.ARCHIVE, business.id);
-        if (more) scheduleAt(this.sql, "archive", "", now);
-        else unschedule(this.sql, "archive");
-        return;
-      }
-      case "replay": {
-        const more = await replayStep(
-          this.sql,
-          this.env.ARCHIVE,
-          engine,
-          (work) => this.transaction(engine, work),
-          now,
-        );
-        if (more) scheduleAt(this.sql, "replay", "", now);
-        else unschedule(this.sql, "replay");
-        return;
-      }
-      case "analytics":
-        writeAnalytics(this.sql, this.env.EVENTS, business);
-        unschedule(this.sql, "analytics");
-        return;
-      case "prune": {
-        const more = pruneEvents(this.sql, business.retention, now);
-        scheduleAt(this.sql, "prune", "", more ? now : now + PRUNE_INTERVAL_MS);
-        return;
-      }
-      default:
-        console.warn(`business ${business.id}: unknown job ${kind} dropped`);
-        unschedule(this.sql, kind);
-    }
-  }
-
-  /** Copies queued alert changes to D1; watchers hear of them once they are there. */
-  private async syncIndex(engine: RuleEngine): Promise<boolean> {
-    const queued = this.sql
-      .exec<{ q: number }>(`select exists (select 1 from outbox where kind = 'index') as q`)
-      .one().q;
-    if (!queued) return false;
-    const more = await syncAlertIndex(
-      this.sql,
-      database(this.env.DB),
-      engine.business.id,
-      (id) => this.alerts.get(id),
-      (ruleId) => engine.ruleName(ruleId),
-    );
-    this.announce();
-    return more;
+  private jobContext(engine: RuleEngine): JobContext {
+    return {
+      sql: this.sql,
+      storage: this.ctx.storage,
+      env: this.env,
+      engine,
+      alerts: this.alerts,
+      notifier: this.notifier,
+      transaction: (work) => this.transaction(engine, work),
+      announce: () => this.announce(),
+    };
   }
 
   /**
@@ -517,12 +433,8 @@ export class BusinessMonitor extends DurableObject<Env> {
       return this.ctx.storage.transactionSync(() => {
         const result = work();
         engine.flush();
-        // Queued alert changes go out at once: to D1 ("outbox") and to the Queue ("notify").
-        for (const { kind } of this.sql.exec<{ kind: string }>(
-          `select distinct kind from outbox`,
-        )) {
-          scheduleAtMost(this.sql, kind === "notify" ? JOB_NOTIFY : "outbox", "", Date.now());
-        }
+        // Queued alert changes go out at once: each outbox kind has a job of its name.
+        for (const kind of queuedKinds(this.sql)) scheduleAtMost(this.sql, kind, "", Date.now());
         return result;
       });
     } catch (error) {
@@ -558,7 +470,7 @@ export class BusinessMonitor extends DurableObject<Env> {
     const engine = this.engine;
     if (engine) {
       try {
-        if (!(await this.syncIndex(engine))) unschedule(this.sql, "outbox");
+        if (!(await syncIndex(this.jobContext(engine)))) unschedule(this.sql, "index");
       } catch (error) {
         console.error(
           `business ${engine.business.id}: alert index sync failed, the alarm retries`,

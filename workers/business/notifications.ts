@@ -4,10 +4,10 @@ import type { ChannelRow } from "../definitions/channels";
 import { groupIntervalMs, groupWaitMs } from "../definitions/channels";
 import { newId } from "../lib/ids";
 import type { NotificationMessage, NotificationType } from "../notify/message";
-import { hasQueued } from "./alert-index";
 import type { AlertRecord, AlertStore, TransitionType } from "./engine/alerts";
 import { toAlert } from "./engine/alerts";
 import { clock } from "./engine/calendar";
+import { drain, enqueue } from "./outbox";
 import type { SilenceWindow } from "./quiet/window";
 import { scheduleAt, unschedule } from "./schedule";
 
@@ -90,13 +90,12 @@ export class Notifier {
       channelId: channel.id,
       alert: toAlert(alert, this.business.id, this.rules.name(alert.ruleId)),
     };
-    this.sql.exec(
-      `insert into outbox (kind, alert_id, transition_id, channel_id, payload) values ('notify', ?, ?, ?, ?)`,
-      alert.id,
-      id,
-      channel.id,
-      JSON.stringify(message),
-    );
+    enqueue(this.sql, "notify", {
+      alertId: alert.id,
+      transitionId: id,
+      channelId: channel.id,
+      payload: JSON.stringify(message),
+    });
   }
 
   silencedAt(ruleId: string, groupKey: string, now: number): boolean {
@@ -253,13 +252,12 @@ export class Notifier {
         alerts,
         summary: this.groupSummary(held.map((h) => h.alert)),
       };
-      this.sql.exec(
-        `insert into outbox (kind, alert_id, transition_id, channel_id, payload) values ('notify', ?, ?, ?, ?)`,
-        first.alert.id,
-        message.id,
+      enqueue(this.sql, "notify", {
+        alertId: first.alert.id,
+        transitionId: message.id,
         channelId,
-        JSON.stringify(message),
-      );
+        payload: JSON.stringify(message),
+      });
     }
     for (const h of held) this.told(h.alert, channel, now);
     this.sql.exec(
@@ -382,22 +380,13 @@ export class Notifier {
 }
 
 /** Hands queued messages to the notifications Queue; returns whether more wait. */
-export async function sendQueued(sql: SqlStorage, queue: Queue): Promise<boolean> {
-  const rows = sql
-    .exec<{ id: number; payload: string }>(
-      `select id, payload from outbox where kind = 'notify' order by id limit ?`,
-      SEND_BATCH,
-    )
-    .toArray();
-  const last = rows.at(-1);
-  if (!last) return false;
-  await queue.sendBatch(
-    rows.map((r) => ({
-      body: JSON.parse(r.payload) as NotificationMessage,
-      contentType: "json" as const,
-    })),
-  );
-  sql.exec(`delete from outbox where kind = 'notify' and id <= ?`, last.id);
-  // Asked after the await: messages queued while the Queue was being written count too.
-  return hasQueued(sql, "notify");
+export function sendQueued(sql: SqlStorage, queue: Queue): Promise<boolean> {
+  return drain(sql, "notify", SEND_BATCH, async (rows) => {
+    await queue.sendBatch(
+      rows.map((r) => ({
+        body: JSON.parse(r.payload ?? "null") as NotificationMessage,
+        contentType: "json" as const,
+      })),
+    );
+  });
 }

@@ -7,6 +7,8 @@ export interface Due {
   kind: string;
   key: string;
   due: number;
+  /** Failed runs in a row (0 for a job that has not failed). */
+  attempts: number;
 }
 
 /** Per SQL storage: the earliest due time written since `takeEarliestWritten` last asked. */
@@ -40,12 +42,12 @@ export function scheduleAtMost(sql: SqlStorage, kind: string, key: string, due: 
   );
 }
 
-/** Schedules a job at exactly this time, replacing any earlier plan. */
+/** Schedules a job at exactly this time, replacing any earlier plan (and any failures on record). */
 export function scheduleAt(sql: SqlStorage, kind: string, key: string, due: number): void {
   noteWritten(sql, due);
   sql.exec(
     `insert into schedule (kind, key, due) values (?, ?, ?)
-     on conflict (kind, key) do update set due = excluded.due`,
+     on conflict (kind, key) do update set due = excluded.due, attempts = 0, last_error = null`,
     kind,
     key,
     due,
@@ -70,12 +72,59 @@ export function unschedule(sql: SqlStorage, kind: string, key = ""): void {
 
 export function dueJobs(sql: SqlStorage, now: number, limit: number): Due[] {
   return sql
-    .exec<{ kind: string; key: string; due: number }>(
-      `select kind, key, due from schedule where due <= ? order by due limit ?`,
+    .exec<{ kind: string; key: string; due: number; attempts: number }>(
+      `select kind, key, due, attempts from schedule where due <= ? order by due limit ?`,
       now,
       limit,
     )
     .toArray();
+}
+
+/**
+ * Records a failed run and plans the next one: the delay doubles with each
+ * failure in a row, up to the cap, with jitter (half to all of it) so many
+ * objects failing on one outage do not retry in step. Returns the attempt count.
+ */
+export function failedJob(
+  sql: SqlStorage,
+  job: Pick<Due, "kind" | "key" | "attempts">,
+  now: number,
+  error: unknown,
+  backoff: { baseMs: number; capMs: number },
+): number {
+  const attempts = job.attempts + 1;
+  const delay = Math.min(backoff.capMs, backoff.baseMs * 2 ** Math.min(attempts - 1, 30));
+  const due = now + Math.round(delay * (0.5 + Math.random() * 0.5));
+  noteWritten(sql, due);
+  sql.exec(
+    `insert into schedule (kind, key, due, attempts, last_error) values (?, ?, ?, ?, ?)
+     on conflict (kind, key) do update set due = excluded.due, attempts = excluded.attempts,
+       last_error = excluded.last_error`,
+    job.kind,
+    job.key,
+    due,
+    attempts,
+    String(error instanceof Error ? error.message : error).slice(0, 500),
+  );
+  return attempts;
+}
+
+/** Jobs whose last run failed: what the business's status shows. */
+export function failingJobs(
+  sql: SqlStorage,
+): { kind: string; key: string; attempts: number; lastError: string; retryAt: number }[] {
+  return sql
+    .exec<{ kind: string; key: string; attempts: number; last_error: string; due: number }>(
+      `select kind, key, attempts, last_error, due from schedule where attempts > 0 order by kind, key`,
+    )
+    .toArray()
+    .map((r) => ({
+      kind: r.kind,
+      key: r.key,
+      attempts: r.attempts,
+      lastError: r.last_error,
+      retryAt: r.due,
+    }));
 }
 
 export function earliestDue(sql: SqlStorage): number | undefined {

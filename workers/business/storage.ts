@@ -112,6 +112,13 @@ const steps: string[][] = [
     // Stretches with no event from any source: absence rules do not blame the keys for them.
     `create table if not exists ingest_gaps (ended integer primary key, length integer not null)`,
   ],
+  // Jobs: failed runs in a row and the last error (retries back off; the status shows them),
+  // and the D1-index job takes its outbox's name.
+  [
+    `alter table schedule add column attempts integer not null default 0`,
+    `alter table schedule add column last_error text`,
+    `update or replace schedule set kind = 'index' where kind = 'outbox'`,
+  ],
   // Coalesced ingest: the requests already stored from the ingest Queue, so a redelivered message counts once.
   [
     `create table if not exists coalesced (id text primary key, at integer not null) without rowid`,

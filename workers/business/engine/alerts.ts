@@ -2,6 +2,7 @@ import type { Alert, AlertStatus } from "../../../schema/contracts/alerts";
 import type { Severity } from "../../../schema/contracts/rules";
 import { newId } from "../../lib/ids";
 import { iso } from "../../lib/time";
+import { enqueue } from "../outbox";
 
 export interface AlertRecord {
   id: string;
@@ -254,16 +255,12 @@ export class AlertStore {
       at,
       detail ? JSON.stringify(detail) : null,
     );
-    this.sql.exec(
-      `insert into outbox (kind, alert_id, transition_id) values ('index', ?, ?)`,
-      alert.id,
-      id,
-    );
+    enqueue(this.sql, "index", { alertId: alert.id, transitionId: id });
     this.queued.add(alert.id);
     this.listener?.(alert, type, id, at);
   }
 
-  /** Writes every changed alert; a count-only change is queued for the D1 index too. */
+  /** Writes every changed alert; a change no transition queued (a count, say) is queued for the D1 index here. */
   flush(): boolean {
     if (this.dirty.size === 0) return false;
     for (const a of this.dirty) {
@@ -295,12 +292,10 @@ export class AlertStore {
         a.silenced ? 1 : 0,
         a.inhibited ? 1 : 0,
       );
-      this.sql.exec(
-        `insert into outbox (kind, alert_id, transition_id) values ('index', ?, null)`,
-        a.id,
-      );
+      if (!this.queued.has(a.id)) enqueue(this.sql, "index", { alertId: a.id });
     }
     this.dirty.clear();
+    this.queued.clear();
     return true;
   }
 

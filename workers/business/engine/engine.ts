@@ -634,17 +634,15 @@ export class RuleEngine {
   // ---------------------------------------------------------------- time
 
   /** Runs a due job of the engine's; returns false when the job is not the engine's. */
-  runJob(kind: string, key: string, now: number): boolean {
-    if (!ENGINE_JOBS.includes(kind)) return false;
+  runTimer(kind: string, key: string, now: number): void {
     const [ruleId, group] = splitKey(key);
     const r = this.byId.get(ruleId);
     unschedule(this.sql, kind, key);
-    if (!r) return true;
+    if (!r) return;
     if (kind === JOB_ABSENCE && r.kind === "absence") this.checkAbsence(r, group, now);
     if (kind === JOB_WINDOW) this.checkWindow(r, group, now);
     if (kind === JOB_PENDING) this.openPending(r, group, now);
     if (kind === JOB_KEEP) this.endKeeping(r, group, now);
-    return true;
   }
 
   private checkAbsence(r: CompiledRule & { kind: "absence" }, group: string, now: number) {

@@ -1,0 +1,173 @@
+import { database } from "../lib/db";
+import { syncAlertIndex } from "./alert-index";
+import { writeAnalytics } from "./analytics";
+import { flushArchive } from "./archive";
+import type { AlertStore } from "./engine/alerts";
+import type { RuleEngine } from "./engine/engine";
+import { ENGINE_JOBS } from "./engine/engine";
+import type { Notifier } from "./notifications";
+import { JOB_GROUP, JOB_RENOTIFY, JOB_SILENCE, sendQueued } from "./notifications";
+import { queuedKinds } from "./outbox";
+import { replayStep } from "./replay";
+import { PRUNE_INTERVAL_MS, pruneEvents } from "./retention";
+import type { Due } from "./schedule";
+import { dueJobs, failedJob, scheduleAt, unschedule } from "./schedule";
+
+/** What a business's object lends its jobs. */
+export interface JobContext {
+  sql: SqlStorage;
+  storage: DurableObjectStorage;
+  env: Env;
+  engine: RuleEngine;
+  alerts: AlertStore;
+  notifier: Notifier | undefined;
+  /** Runs work in one storage transaction and writes the engine's state with it. */
+  transaction(work: () => void): void;
+  /** Tells live watchers that alerts changed. */
+  announce(): void;
+}
+
+/** `done`: nothing left; `again`: more right away; a number: run again then. */
+export type Outcome = "done" | "again" | number;
+
+export interface Backoff {
+  /** First retry delay; each further failure doubles it, up to `capMs`, with jitter. */
+  baseMs: number;
+  capMs: number;
+}
+
+/** A rule or notification timer: runs inside the alarm's one transaction, with its siblings. */
+interface TimerJob {
+  inTransaction: true;
+  run(ctx: JobContext, key: string, now: number): void;
+}
+
+/** I/O with the outside (D1, R2, the Queue): runs after the timers and retries with backoff. */
+interface WorkJob {
+  inTransaction: false;
+  run(ctx: JobContext, now: number): Promise<Outcome>;
+  retry: Backoff;
+}
+
+export type Job = TimerJob | WorkJob;
+
+const IO_RETRY: Backoff = { baseMs: 5_000, capMs: 10 * 60_000 };
+const more = (again: boolean): Outcome => (again ? "again" : "done");
+
+/** Every kind of job a business's object runs, by the name its schedule rows carry. */
+export const jobs: Record<string, Job> = {
+  ...Object.fromEntries(
+    ENGINE_JOBS.map((kind) => [
+      kind,
+      { inTransaction: true, run: (ctx, key, now) => ctx.engine.runTimer(kind, key, now) },
+    ]),
+  ),
+  [JOB_RENOTIFY]: {
+    inTransaction: true,
+    run: (ctx, key, now) =>
+      ctx.notifier ? ctx.notifier.renotify(key, now) : unschedule(ctx.sql, JOB_RENOTIFY, key),
+  },
+  [JOB_GROUP]: {
+    inTransaction: true,
+    run: (ctx, key, now) =>
+      ctx.notifier ? ctx.notifier.flushGroup(key, now) : unschedule(ctx.sql, JOB_GROUP, key),
+  },
+  [JOB_SILENCE]: {
+    inTransaction: true,
+    run: (ctx, _key, now) => {
+      unschedule(ctx.sql, JOB_SILENCE);
+      ctx.notifier?.refresh(now);
+    },
+  },
+  index: {
+    inTransaction: false,
+    retry: IO_RETRY,
+    run: async (ctx) => more(await syncIndex(ctx)),
+  },
+  notify: {
+    inTransaction: false,
+    retry: IO_RETRY,
+    run: async (ctx) => more(await sendQueued(ctx.sql, ctx.env.NOTIFICATIONS)),
+  },
+  archive: {
+    inTransaction: false,
+    retry: IO_RETRY,
+    run: async (ctx) =>
+      more(await flushArchive(ctx.storage, ctx.env.ARCHIVE, ctx.engine.business.id)),
+  },
+  replay: {
+    inTransaction: false,
+    retry: IO_RETRY,
+    run: async (ctx, now) =>
+      more(await replayStep(ctx.sql, ctx.env.ARCHIVE, ctx.engine, ctx.transaction, now)),
+  },
+  analytics: {
+    inTransaction: false,
+    retry: IO_RETRY,
+    run: async (ctx) => {
+      writeAnalytics(ctx.sql, ctx.env.EVENTS, ctx.engine.business);
+      return "done";
+    },
+  },
+  prune: {
+    inTransaction: false,
+    retry: IO_RETRY,
+    run: async (ctx, now) =>
+      pruneEvents(ctx.sql, ctx.engine.business.retention, now) ? "again" : now + PRUNE_INTERVAL_MS,
+  },
+};
+
+/** Copies queued alert changes to D1; watchers hear of them once they are there. Returns whether more wait. */
+export async function syncIndex(
+  ctx: Pick<JobContext, "sql" | "env" | "engine" | "alerts" | "announce">,
+): Promise<boolean> {
+  const { sql, engine } = ctx;
+  const again = await syncAlertIndex(
+    sql,
+    database(ctx.env.DB),
+    engine.business.id,
+    (id) => ctx.alerts.get(id),
+    (ruleId) => engine.ruleName(ruleId),
+  );
+  ctx.announce();
+  return again;
+}
+
+/**
+ * One alarm run: the due timers first, all in one transaction (they are the
+ * latency that matters), then the I/O jobs, and with them the outboxes the
+ * timers just filled, so a transition reaches D1 and the Queue in this same run.
+ */
+export async function runDueJobs(ctx: JobContext, now: number, limit: number): Promise<void> {
+  const due = dueJobs(ctx.sql, now, limit);
+  const work: Due[] = [];
+  ctx.transaction(() => {
+    for (const row of due) {
+      const job = jobs[row.kind];
+      if (!job) {
+        console.warn(`business ${ctx.engine.business.id}: unknown job ${row.kind} dropped`);
+        unschedule(ctx.sql, row.kind, row.key);
+      } else if (job.inTransaction) job.run(ctx, row.key, now);
+      else work.push(row);
+    }
+  });
+  for (const kind of queuedKinds(ctx.sql)) {
+    if (!work.some((w) => w.kind === kind)) work.push({ kind, key: "", due: now, attempts: 0 });
+  }
+  for (const row of work) await runWork(ctx, row, now);
+}
+
+async function runWork(ctx: JobContext, row: Due, now: number): Promise<void> {
+  const job = jobs[row.kind] as WorkJob;
+  try {
+    const outcome = await job.run(ctx, now);
+    if (outcome === "done") unschedule(ctx.sql, row.kind, row.key);
+    else scheduleAt(ctx.sql, row.kind, row.key, outcome === "again" ? now : outcome);
+  } catch (error) {
+    const attempts = failedJob(ctx.sql, row, now, error, job.retry);
+    console.error(
+      `business ${ctx.engine.business.id}: job ${row.kind} failed (attempt ${attempts}), retrying with backoff`,
+      error,
+    );
+  }
+}
