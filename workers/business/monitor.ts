@@ -8,6 +8,7 @@ import { listRules } from "../definitions/rules";
 import { listSilenceRows, silenceDef } from "../definitions/silences";
 import type { CoalescedMessage } from "../ingest/coalesce";
 import { database } from "../lib/db";
+import { PerSecond } from "../lib/rate";
 import { loadHistory } from "../profile/history";
 import type { Profile } from "../profile/profile";
 import { profile } from "../profile/profile";
@@ -99,8 +100,8 @@ export class BusinessMonitor extends DurableObject<Env> {
   private housekeeping: Housekeeping | undefined;
   /** The alarm as `syncAlarm` last left it (null: none); undefined when not known. */
   private alarmAt: number | null | undefined;
-  /** Direct ingest requests in the current and the previous second. */
-  private readonly traffic = { second: 0, count: 0, previous: 0 };
+  /** Direct ingest requests per second, from every edge together. */
+  private readonly directRequests = new PerSecond();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -143,7 +144,7 @@ export class BusinessMonitor extends DurableObject<Env> {
     });
     if (outcome.status === "stored") {
       await this.planAlarm();
-      if (this.countRequest()) return { ...outcome, busy: true };
+      if (this.directRequests.count(Date.now()) > BUSY_RPS) return { ...outcome, busy: true };
     }
     return outcome;
   }
@@ -189,19 +190,6 @@ export class BusinessMonitor extends DurableObject<Env> {
     });
     await this.planAlarm();
     return "stored";
-  }
-
-  /** Counts a direct request; true when the last full or current second passed `BUSY_RPS`. */
-  private countRequest(): boolean {
-    const second = Math.floor(Date.now() / 1000);
-    const t = this.traffic;
-    if (second !== t.second) {
-      t.previous = second === t.second + 1 ? t.count : 0;
-      t.second = second;
-      t.count = 0;
-    }
-    t.count++;
-    return Math.max(t.count, t.previous) > BUSY_RPS;
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { IngestResult } from "../../schema/contracts/events";
 import type { NewEvent } from "../business/events";
+import { PerSecond } from "../lib/rate";
 
 /**
  * Coalesced ingest. Under load, single events reach a business's Durable Object
@@ -40,40 +41,31 @@ export interface CoalescedMessage {
 }
 
 interface Rate {
-  second: number;
-  count: number;
-  previous: number;
+  requests: PerSecond;
   busyUntil: number;
 }
 
 const rates = new Map<string, Rate>();
 
-function rateOf(businessId: string, now: number): Rate {
+function rateOf(businessId: string): Rate {
   let rate = rates.get(businessId);
   if (!rate) {
     if (rates.size >= TRACKED) rates.delete(rates.keys().next().value as string);
-    rate = { second: Math.floor(now / 1000), count: 0, previous: 0, busyUntil: 0 };
+    rate = { requests: new PerSecond(), busyUntil: 0 };
     rates.set(businessId, rate);
-  }
-  const second = Math.floor(now / 1000);
-  if (second !== rate.second) {
-    rate.previous = second === rate.second + 1 ? rate.count : 0;
-    rate.second = second;
-    rate.count = 0;
   }
   return rate;
 }
 
 /** Counts a request for the business and says whether it should be coalesced. */
 export function shouldCoalesce(businessId: string, now: number, aboveRps: number): boolean {
-  const rate = rateOf(businessId, now);
-  rate.count++;
-  return rate.busyUntil > now || Math.max(rate.count, rate.previous) > aboveRps;
+  const rate = rateOf(businessId);
+  return rate.requests.count(now) > aboveRps || rate.busyUntil > now;
 }
 
 /** The object answered that it is busy: coalesce this business's requests for a while. */
 export function markBusy(businessId: string, now: number): void {
-  rateOf(businessId, now).busyUntil = now + BUSY_HOLD_MS;
+  rateOf(businessId).busyUntil = now + BUSY_HOLD_MS;
 }
 
 /** `COALESCE_ABOVE_RPS`: a number of requests per second, or "off" (never by rate). */
