@@ -7,8 +7,8 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { CoalescedMessage } from "../../workers/business/monitor";
 import worker from "../../workers/index";
-import type { CoalescedMessage } from "../../workers/ingest/coalesce";
 import { INGEST_QUEUE } from "../../workers/ingest/coalesce";
 import { alertsOf, businessWithSource, call, createRule } from "../helpers";
 

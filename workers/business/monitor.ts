@@ -6,7 +6,6 @@ import { findBusiness } from "../definitions/businesses";
 import { listChannels } from "../definitions/channels";
 import { listRules } from "../definitions/rules";
 import { listSilenceRows, silenceDef } from "../definitions/silences";
-import type { CoalescedMessage } from "../ingest/coalesce";
 import { database } from "../lib/db";
 import { PerSecond } from "../lib/rate";
 import { loadHistory } from "../profile/history";
@@ -48,6 +47,12 @@ export interface IngestBatch {
   rejected: IngestResult["rejected"];
   idempotency?: { key: string; bodyHash: string } | undefined;
 }
+
+/** One accepted request on its way through the ingest Queue (see ingest/coalesce.ts). */
+export type CoalescedMessage = Omit<IngestBatch, "idempotency"> & {
+  /** Unique per request: the object stores a message once by it. */
+  id: string;
+};
 
 /** What became of a change to an alert, in domain terms (api/ maps them to HTTP). */
 export type AlertChange =

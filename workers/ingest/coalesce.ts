@@ -1,5 +1,3 @@
-import type { IngestResult } from "../../schema/contracts/events";
-import type { NewEvent } from "../business/events";
 import { PerSecond } from "../lib/rate";
 
 /**
@@ -27,18 +25,6 @@ export const COALESCE_MAX_BYTES = 64 * 1024;
 export const BUSY_HOLD_MS = 10_000;
 /** Businesses tracked per isolate; the oldest are forgotten past this. */
 const TRACKED = 10_000;
-
-/** One accepted request on its way through the Queue. */
-export interface CoalescedMessage {
-  /** Unique per request: the object stores a message once by it. */
-  id: string;
-  businessId: string;
-  version: number;
-  sourceId: string;
-  receivedAt: number;
-  events: NewEvent[];
-  rejected: IngestResult["rejected"];
-}
 
 interface Rate {
   requests: PerSecond;

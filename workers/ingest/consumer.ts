@@ -1,5 +1,5 @@
+import type { CoalescedMessage } from "../business/monitor";
 import { monitorOf } from "../definitions/monitor";
-import type { CoalescedMessage } from "./coalesce";
 
 /**
  * The ingest Queue's consumer: hands each business its messages in one call.

@@ -1,10 +1,10 @@
 import type { Context } from "hono";
 import type { IngestResult } from "../../../schema/contracts/events";
 import type { NewEvent } from "../../business/events";
+import type { CoalescedMessage } from "../../business/monitor";
 import { monitorOf } from "../../definitions/monitor";
 import { authorizeIngest } from "../../ingest/auth";
 import { isNdjson, parseEvents, readBody } from "../../ingest/body";
-import type { CoalescedMessage } from "../../ingest/coalesce";
 import {
   COALESCE_MAX_BYTES,
   COALESCE_MAX_EVENTS,
@@ -54,6 +54,14 @@ export async function ingest(c: Context<AppEnv>): Promise<Response> {
     throw unprocessable(detail, errors, { accepted: 0, rejected });
   }
 
+  const batch = {
+    businessId,
+    version: auth.business.version,
+    sourceId: auth.sourceId,
+    receivedAt,
+    events,
+    rejected,
+  };
   const busy = shouldCoalesce(businessId, receivedAt, coalesceThreshold(c.env.COALESCE_ABOVE_RPS));
   if (
     busy &&
@@ -62,27 +70,14 @@ export async function ingest(c: Context<AppEnv>): Promise<Response> {
     text.length <= COALESCE_MAX_BYTES
   ) {
     // Durable once `send` resolves; the Queue consumer hands it to the object (see ingest/coalesce.ts).
-    const message: CoalescedMessage = {
-      id: crypto.randomUUID(),
-      businessId,
-      version: auth.business.version,
-      sourceId: auth.sourceId,
-      receivedAt,
-      events,
-      rejected,
-    };
+    const message: CoalescedMessage = { id: crypto.randomUUID(), ...batch };
     await c.env.INGEST.send(message, { contentType: "json" });
     return c.json({ accepted: events.length, rejected }, 202, { "ingest-path": "coalesced" });
   }
 
   const stub = monitorOf(c.env, businessId);
   const outcome = await stub.ingest({
-    businessId,
-    version: auth.business.version,
-    sourceId: auth.sourceId,
-    receivedAt,
-    events,
-    rejected,
+    ...batch,
     idempotency: idempotencyKey
       ? { key: idempotencyKey, bodyHash: await sha256Hex(text) }
       : undefined,
