@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
-import type { Channel } from "../../schema/contracts/channels";
+import type { Channel, ChannelTestResult } from "../../schema/contracts/channels";
 import { FieldErrors, InlineAction } from "../components/forms";
 import { api, json } from "../lib/api.server";
 import { when } from "../lib/format";
@@ -26,7 +26,85 @@ type Result = {
   secret?: string;
   detail?: string;
   errors?: { path: string; message: string }[];
+  /** What a test notification's endpoint answered, and for which channel. */
+  test?: ChannelTestResult & { channelId: string };
 };
+
+/** One input a channel type asks for besides name, severities and reminders. */
+interface TargetField {
+  name: "url" | "to" | "routingKey" | "topic" | "token";
+  label: string;
+  type?: "url" | "email" | "password";
+  required?: boolean;
+  placeholder?: string;
+  pattern?: string;
+}
+
+const urlField = (label: string, placeholder: string, required = true): TargetField => ({
+  name: "url",
+  label,
+  type: "url",
+  required,
+  placeholder,
+});
+const tokenField = (label: string, placeholder?: string): TargetField => ({
+  name: "token",
+  label,
+  type: "password",
+  ...(placeholder ? { placeholder } : {}),
+});
+
+/** Every type's inputs, under labels that say where to find the values. */
+const targetFields: Record<Channel["type"], TargetField[]> = {
+  webhook: [urlField("URL", "https://…")],
+  slack: [urlField("URL", "https://hooks.slack.com/services/…")],
+  email: [
+    {
+      name: "to",
+      label: "Email address",
+      type: "email",
+      required: true,
+      placeholder: "ops@example.com",
+    },
+  ],
+  pagerduty: [
+    {
+      name: "routingKey",
+      label: "Integration key (Events API v2 routing key)",
+      required: true,
+      placeholder: "32 characters",
+    },
+    urlField("Events API URL (optional)", "https://events.pagerduty.com/v2/enqueue", false),
+  ],
+  teams: [urlField("URL", "https://….logic.azure.com/workflows/…")],
+  ntfy: [
+    {
+      name: "topic",
+      label: "Topic",
+      required: true,
+      pattern: "[-_A-Za-z0-9]{1,64}",
+      placeholder: "anom-ops-7f3k2",
+    },
+    urlField("Server URL (optional)", "https://ntfy.sh", false),
+    tokenField("Access token (optional)", "tk_…"),
+  ],
+  alertmanager: [
+    urlField("Alertmanager URL", "https://alertmanager.example.com"),
+    tokenField("Bearer token (optional)"),
+  ],
+};
+
+const fieldsOf = (type: string): TargetField[] =>
+  targetFields[type as Channel["type"]] ?? targetFields.webhook;
+
+/** The type's inputs as body keys; an optional one left empty is left out. */
+function targetBody(type: string, text: (k: string) => string): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const f of fieldsOf(type)) {
+    if (f.required || text(f.name)) body[f.name] = text(f.name);
+  }
+  return body;
+}
 
 export async function action({ request, params, context }: ActionFunctionArgs): Promise<Result> {
   assertSameOrigin(request);
@@ -40,9 +118,11 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
   switch (intent) {
     case "create": {
       const type = text("type");
-      const body: Record<string, unknown> = { type, name: text("name") || undefined };
-      if (type === "email") body.to = text("to");
-      else body.url = text("url");
+      const body: Record<string, unknown> = {
+        type,
+        name: text("name") || undefined,
+        ...targetBody(type, text),
+      };
       const severities = form.getAll("severities").map(String);
       if (severities.length && severities.length < 3) body.severities = severities;
       if (text("renotifyAfter")) body.renotifyAfter = text("renotifyAfter");
@@ -60,6 +140,16 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
         param: channelParam,
       });
       break;
+    case "test":
+    case "test-resolve": {
+      res = await client.v1.businesses[":id"].channels[":channelId"].test.$post({
+        param: channelParam,
+        json: { type: intent === "test" ? "alert.opened" : "alert.resolved" },
+      });
+      const data = (await res.json()) as Result & ChannelTestResult;
+      if (!res.ok) return { intent, detail: data.detail, errors: data.errors ?? [] };
+      return { intent, test: { ...data, channelId: channelParam.channelId } };
+    }
     case "resend":
       res = await client.v1.deliveries[":id"].resend.$post({ param: { id: text("deliveryId") } });
       break;
@@ -73,7 +163,53 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
 }
 
 function target(c: Channel): string {
-  return c.type === "email" ? (c.to ?? "") : (c.url ?? "");
+  if (c.type === "email") return c.to ?? "";
+  if (c.type === "ntfy") return `${c.topic ?? ""} on ${c.url ?? ""}`;
+  return c.url ?? "";
+}
+
+/** Types whose test opens something on the other side (an incident, an alert) that a second test resolves. */
+const resolvable = new Set<Channel["type"]>(["pagerduty", "alertmanager"]);
+
+function TestOutcome({ test, name }: { test: NonNullable<Result["test"]>; name: string }) {
+  const answer = [
+    test.statusCode,
+    test.error,
+    test.latencyMs === null ? null : `${test.latencyMs} ms`,
+  ]
+    .filter((x) => x !== null && x !== "")
+    .join(" · ");
+  const what = test.type === "alert.resolved" ? "Test resolution" : "Test notification";
+  return (
+    <p
+      className={`notice${test.outcome === "delivered" ? "" : " error"}`}
+      role="status"
+      data-testid="channel-test"
+    >
+      {what} to “{name}”: <b>{test.outcome}</b>
+      {answer ? ` (${answer})` : ""}.
+    </p>
+  );
+}
+
+function TargetFields({ type }: { type: string }) {
+  return (
+    <>
+      {fieldsOf(type).map((f) => (
+        <label key={`${type}-${f.name}`}>
+          {f.label}
+          <input
+            name={f.name}
+            type={f.type ?? "text"}
+            required={f.required}
+            placeholder={f.placeholder}
+            pattern={f.pattern}
+            autoComplete={f.type === "password" || f.name === "routingKey" ? "off" : undefined}
+          />
+        </label>
+      ))}
+    </>
+  );
 }
 
 export default function Channels() {
@@ -95,6 +231,14 @@ export default function Channels() {
             <p>The webhook's signing secret, shown only now:</p>
             <code data-testid="channel-secret">{result.secret}</code>
           </div>
+        ) : null}
+        {result?.test ? (
+          <TestOutcome test={result.test} name={names.get(result.test.channelId) ?? ""} />
+        ) : null}
+        {result?.intent.startsWith("test") && result.detail ? (
+          <p className="notice error" role="alert">
+            {result.detail}
+          </p>
         ) : null}
         {channels.length === 0 ? (
           <p className="empty">No channels: alerts are kept, but nobody is told.</p>
@@ -121,6 +265,16 @@ export default function Channels() {
                   <td>{c.severities?.join(", ") ?? "all"}</td>
                   <td>{c.renotifyAfter ? `every ${c.renotifyAfter}` : "—"}</td>
                   <td className="actions">
+                    <InlineAction intent="test" label="Send test" fields={{ channelId: c.id }} />{" "}
+                    {resolvable.has(c.type) ? (
+                      <>
+                        <InlineAction
+                          intent="test-resolve"
+                          label="Resolve test"
+                          fields={{ channelId: c.id }}
+                        />{" "}
+                      </>
+                    ) : null}
                     <InlineAction
                       intent="toggle"
                       label={c.enabled ? "Disable" : "Enable"}
@@ -147,6 +301,10 @@ export default function Channels() {
                 <option value="webhook">webhook (signed)</option>
                 <option value="slack">Slack incoming webhook</option>
                 <option value="email">email</option>
+                <option value="pagerduty">PagerDuty (Events API v2)</option>
+                <option value="teams">Microsoft Teams (Workflows webhook)</option>
+                <option value="ntfy">ntfy</option>
+                <option value="alertmanager">Prometheus Alertmanager</option>
               </select>
             </label>
             <label>
@@ -154,17 +312,7 @@ export default function Channels() {
               <input name="name" placeholder="on-call" />
             </label>
           </div>
-          {type === "email" ? (
-            <label>
-              Email address
-              <input name="to" type="email" required placeholder="ops@example.com" />
-            </label>
-          ) : (
-            <label>
-              URL
-              <input name="url" type="url" required placeholder="https://…" />
-            </label>
-          )}
+          <TargetFields type={type} />
           <fieldset className="row">
             <legend>Severities</legend>
             {["info", "warning", "critical"].map((s) => (

@@ -36,6 +36,52 @@ const common = {
   enabled: z.boolean().default(true),
 };
 
+/** Every channel type; the notify worker keeps one provider per type (`workers/notify/providers.ts`). */
+export const channelTypes = [
+  "webhook",
+  "slack",
+  "email",
+  "pagerduty",
+  "teams",
+  "ntfy",
+  "alertmanager",
+] as const;
+export type ChannelType = (typeof channelTypes)[number];
+
+/** Where a channel of these types delivers when it names no `url`: the provider's own service. */
+export const defaultChannelUrls = {
+  pagerduty: "https://events.pagerduty.com/v2/enqueue",
+  ntfy: "https://ntfy.sh/",
+} as const satisfies Partial<Record<ChannelType, string>>;
+
+export const defaultChannelUrl = (type: ChannelType): string | undefined =>
+  (defaultChannelUrls as Partial<Record<ChannelType, string>>)[type];
+
+/** What a channel's stored target holds, whatever its type. */
+export interface ChannelTarget {
+  url?: string;
+  to?: string;
+  topic?: string;
+}
+
+/** A PagerDuty Events API v2 integration key (the docs call it the routing key). */
+const RoutingKey = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9]{20,64}$/, "must be an Events API v2 integration key (32 letters and digits)")
+  .openapi({ example: "e93facc04764012d7bfb002500d5d1a6" });
+/** ntfy's own topic rule: letters, digits, `-` and `_`, at most 64. */
+const Topic = z
+  .string()
+  .regex(/^[-_A-Za-z0-9]{1,64}$/, "must be 1-64 letters, digits, - or _")
+  .openapi({ example: "anom-ops-7f3k2" });
+const AccessToken = z
+  .string()
+  .trim()
+  .min(1)
+  .max(500)
+  .openapi({ description: "Sent as `Authorization: Bearer …`; never shown again" });
+
 export const ChannelCreate = z
   .discriminatedUnion("type", [
     z.object({ type: z.literal("webhook"), url: Url, ...common }).strict(),
@@ -53,6 +99,50 @@ export const ChannelCreate = z
         ...common,
       })
       .strict(),
+    z
+      .object({
+        type: z.literal("pagerduty"),
+        routingKey: RoutingKey,
+        url: Url.optional().openapi({
+          description:
+            "The Events API v2 endpoint (default `https://events.pagerduty.com/v2/enqueue`)",
+        }),
+        ...common,
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal("teams"),
+        url: Url.openapi({
+          description: 'A Teams Workflows webhook URL ("When a Teams webhook request is received")',
+          example: "https://prod-00.westeurope.logic.azure.com/workflows/…",
+        }),
+        ...common,
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal("ntfy"),
+        topic: Topic,
+        url: Url.optional().openapi({
+          description: "The ntfy server (default `https://ntfy.sh`)",
+          example: "https://ntfy.example.com",
+        }),
+        token: AccessToken.optional(),
+        ...common,
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal("alertmanager"),
+        url: Url.openapi({
+          description: "The Alertmanager's base URL; alerts go to `{url}/api/v2/alerts`",
+          example: "https://alertmanager.example.com",
+        }),
+        token: AccessToken.optional(),
+        ...common,
+      })
+      .strict(),
   ])
   .openapi("ChannelCreate");
 export type ChannelCreate = z.infer<typeof ChannelCreate>;
@@ -62,6 +152,9 @@ export const ChannelPatch = z
     name: common.name,
     url: Url.optional(),
     to: z.string().email("must be an email address").max(320).optional(),
+    routingKey: RoutingKey.optional(),
+    topic: Topic.optional(),
+    token: AccessToken.nullable().optional(),
     severities: common.severities.nullable(),
     renotifyAfter: Duration.nullable().optional(),
     groupWait: common.groupWait.nullable(),
@@ -76,10 +169,14 @@ export const Channel = z
   .object({
     id: z.string(),
     businessId: z.string(),
-    type: z.enum(["webhook", "slack", "email"]),
+    type: z.enum(channelTypes),
     name: z.string(),
-    url: z.string().optional(),
+    url: z
+      .string()
+      .optional()
+      .openapi({ description: "Where it delivers (the default endpoint when none was given)" }),
     to: z.string().optional(),
+    topic: z.string().optional(),
     severities: z.array(z.enum(severities)).nullable(),
     renotifyAfter: z.string().nullable(),
     groupWait: z.string(),
@@ -115,3 +212,31 @@ export const Delivery = z
   })
   .openapi("Delivery");
 export type Delivery = z.infer<typeof Delivery>;
+
+export const ChannelTestRequest = z
+  .object({
+    type: z
+      .enum(["alert.opened", "alert.acknowledged", "alert.resolved"])
+      .default("alert.opened")
+      .openapi({
+        description:
+          "Which transition of the test alert to send; the test alert's id is the same on every test of a channel, so `alert.resolved` closes what `alert.opened` opened (a PagerDuty incident; an Alertmanager alert of the same severity, which is one of its labels)",
+      }),
+    severity: z.enum(severities).default("warning"),
+  })
+  .strict()
+  .openapi("ChannelTestRequest");
+export type ChannelTestRequest = z.infer<typeof ChannelTestRequest>;
+
+export const ChannelTestResult = z
+  .object({
+    deliveryId: z.string().openapi({ description: "The attempt, also in the delivery log" }),
+    alertId: z.string().openapi({ description: "The test alert's id (PagerDuty's `dedup_key`)" }),
+    type: z.string().openapi({ example: "alert.opened" }),
+    outcome: z.enum(["delivered", "failed", "dead"]),
+    statusCode: z.number().int().nullable(),
+    error: z.string().nullable(),
+    latencyMs: z.number().int().nullable(),
+  })
+  .openapi("ChannelTestResult");
+export type ChannelTestResult = z.infer<typeof ChannelTestResult>;

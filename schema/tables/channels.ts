@@ -8,11 +8,13 @@ export const channels = sqliteTable(
     businessId: text("business_id")
       .notNull()
       .references(() => businesses.id, { onDelete: "cascade" }),
-    type: text("type", { enum: ["webhook", "slack", "email"] }).notNull(),
+    type: text("type", {
+      enum: ["webhook", "slack", "email", "pagerduty", "teams", "ntfy", "alertmanager"],
+    }).notNull(),
     name: text("name").notNull().default(""),
-    /** Where to: `{ url }` for webhook and slack, `{ to }` for email. */
+    /** Where to: `{ url }` (webhook, slack, teams, alertmanager), `{ to }` (email), `{ url?, topic }` (ntfy), `{ url? }` (pagerduty). */
     target: text("target", { mode: "json" }).notNull(),
-    /** Signing secret of a webhook channel (`whsec_...`); it must be readable to sign. */
+    /** What a channel authenticates with, readable to send: a webhook signing secret (`whsec_...`), a PagerDuty routing key, an ntfy or Alertmanager bearer token. */
     secret: text("secret"),
     /** Severities this channel receives, JSON array; null means all. */
     severities: text("severities", { mode: "json" }).$type<string[] | null>(),

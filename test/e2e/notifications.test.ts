@@ -2,8 +2,8 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client } from "../../scripts/lib/api.mjs";
 import type { Worker } from "../../scripts/lib/stack.mjs";
-import { freePort, migrate, startWorker } from "../../scripts/lib/stack.mjs";
 import { startReceiver } from "../support/receiver";
+import { slowRoutes, startApiStack } from "../support/stack";
 
 const admin = "e2e-admin-token";
 let stack: Worker;
@@ -22,13 +22,7 @@ async function waitFor(path: string, count: number, timeoutMs: number) {
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  stack = await startWorker({
-    config: "wrangler.toml",
-    port: await freePort(),
-    inspectorPort: await freePort(),
-    vars: { ADMIN_TOKEN: admin, ENVIRONMENT: "development", ALLOW_PRIVATE_TARGETS: "true" },
-  });
-  await migrate(stack.persist);
+  stack = await startApiStack(admin);
 });
 
 afterAll(async () => {
@@ -38,46 +32,18 @@ afterAll(async () => {
 
 describe("notifications on the real local stack", () => {
   it("delivers signed alert.opened then alert.resolved to a receiver that fails the first attempts", async () => {
-    const business = await api().json("POST", "/v1/businesses", {
-      name: "e2e camel routes",
-      fields: [
-        { name: "routeId", type: "string", required: true },
-        { name: "durationMs", type: "number", required: true },
-      ],
-    });
-    const { token } = await api().json("POST", `/v1/businesses/${business.id}/sources`, {
-      name: "e2e",
-    });
+    const { business, slow, fast } = await slowRoutes(api(), "e2e camel routes");
     const channel = await api().json("POST", `/v1/businesses/${business.id}/channels`, {
       type: "webhook",
       url: `http://127.0.0.1:${receiver.port}/hook?fail=2`,
     });
-    await api().json("POST", `/v1/businesses/${business.id}/rules`, {
-      name: "Slow route",
-      kind: "immediate",
-      condition: "durationMs > 5000",
-      groupBy: "routeId",
-      severity: "critical",
-      // Resolve on the next event: this test is about delivery, not keep-firing.
-      keepFiringFor: "0s",
-    });
 
-    await api().json(
-      "POST",
-      `/v1/ingest/${business.id}`,
-      { routeId: "SFTP-BANK-A", durationMs: 9000 },
-      token,
-    );
+    await slow("SFTP-BANK-A");
     const opened = await waitFor("/hook", 1, 120_000);
     expect(opened).toHaveLength(1);
     expect(receiver.attempts("/hook")).toBe(3);
 
-    await api().json(
-      "POST",
-      `/v1/ingest/${business.id}`,
-      { routeId: "SFTP-BANK-A", durationMs: 120 },
-      token,
-    );
+    await fast("SFTP-BANK-A");
     const both = await waitFor("/hook", 2, 60_000);
     const wh = new Webhook(channel.secret);
     const bodies = both.map(

@@ -178,7 +178,7 @@ describe("Slack and email", () => {
     const body = JSON.parse(got?.body ?? "{}");
     expect(body.text).toBe(`CRITICAL opened: ${m.alert.summary}`);
     expect(body.blocks[0].text.text).toContain("Camel routes");
-    expect(body.blocks[2].elements[0].url).toContain(`/alerts?alert=${m.alert.id}`);
+    expect(body.blocks[2].elements[0].url).toContain(`/alerts/${m.alert.id}`);
   });
 
   it("sends a MIME email through the send_email binding", async () => {

@@ -41,7 +41,8 @@ function dnsAnswer(url: URL) {
 /**
  * A real HTTP receiver on 127.0.0.1 for notification tests (webhooks, Slack).
  * `POST /<path>` records the request; `?fail=N` answers 503 to the first N
- * attempts at that path; `?hang` never answers; `GET /_received?path=/<path>`
+ * attempts at that path; `?status=N` records the request and answers N
+ * (with `?say=` as the body); `?hang` never answers; `GET /_received?path=/<path>`
  * returns what arrived there; `GET /dns-query` is a DNS-over-HTTPS (JSON)
  * resolver for the target guard's production-mode tests.
  */
@@ -78,7 +79,8 @@ export async function startReceiver() {
       const list = received.get(url.pathname) ?? [];
       list.push({ headers, body, at: Date.now() });
       received.set(url.pathname, list);
-      res.end("ok");
+      res.statusCode = Number(url.searchParams.get("status") ?? 200);
+      res.end(url.searchParams.get("say") ?? "ok");
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -254,3 +254,60 @@ describe("UI loaders and actions", () => {
     expect(again.error).toMatch(/already approved/);
   });
 });
+
+describe("the channels page", () => {
+  it("creates PagerDuty and ntfy channels from their own fields and sends a test notification", async () => {
+    const channels = await import("../../app/routes/channels");
+    const { receiverUrl, received } = await import("../helpers");
+    const { business: b } = await businessWithSource();
+    const path = `/ui-ntfy-${Date.now()}`;
+    const page = `/businesses/${b.id}/channels`;
+    const act = async (fields: Record<string, string>) =>
+      channels.action({
+        request: await post(page, fields),
+        params: { id: b.id },
+        context,
+      } as never);
+    expect(
+      await act({
+        intent: "create",
+        type: "pagerduty",
+        routingKey: "e93facc04764012d7bfb002500d5d1a6",
+      }),
+    ).toMatchObject({ intent: "create" });
+    const made = await act({
+      intent: "create",
+      type: "ntfy",
+      name: "phones",
+      topic: "anom-ui",
+      url: await receiverUrl(path),
+      token: "",
+    });
+    expect(made.errors).toBeUndefined();
+    const bad = await act({ intent: "create", type: "ntfy", topic: "no spaces allowed" });
+    expect(bad.errors?.map((e) => e.path)).toEqual(["topic"]);
+    const loaded = await channels.loader({
+      request: await get(page),
+      params: { id: b.id },
+      context,
+    } as never);
+    const ntfy = loaded.channels.find((c) => c.type === "ntfy");
+    expect(ntfy).toMatchObject({ name: "phones", topic: "anom-ui" });
+    expect(loaded.channels.find((c) => c.type === "pagerduty")?.url).toBe(
+      "https://events.pagerduty.com/v2/enqueue",
+    );
+    const tested = await act({ intent: "test", channelId: ntfy?.id ?? "" });
+    expect(tested.test).toMatchObject({
+      channelId: ntfy?.id,
+      outcome: "delivered",
+      statusCode: 200,
+      type: "alert.opened",
+    });
+    const [got] = await received(path);
+    expect(JSON.parse(got?.body ?? "{}")).toMatchObject({ topic: "anom-ui" });
+    const resolved = await act({ intent: "test-resolve", channelId: ntfy?.id ?? "" });
+    expect(resolved.test).toMatchObject({ outcome: "delivered", type: "alert.resolved" });
+    const missing = await act({ intent: "test", channelId: "chn_nope" });
+    expect(missing.detail).toMatch(/does not exist/);
+  });
+});

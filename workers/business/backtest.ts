@@ -2,7 +2,8 @@ import type { Business } from "../../schema/contracts/businesses";
 import type { Rule } from "../../schema/contracts/rules";
 import { iso } from "../lib/time";
 import { AlertStore } from "./engine/alerts";
-import { ENGINE_JOBS, RuleEngine } from "./engine/engine";
+import { RuleEngine } from "./engine/engine";
+import { ENGINE_JOBS } from "./engine/timers";
 import { readArchived, readHeld, type SentEvent } from "./replay";
 
 /** A backtest reads at most this many events (the newest before its end); the DO holds them in memory. */

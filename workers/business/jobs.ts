@@ -4,7 +4,7 @@ import { writeAnalytics } from "./analytics";
 import { flushArchive } from "./archive";
 import type { AlertStore } from "./engine/alerts";
 import type { RuleEngine } from "./engine/engine";
-import { ENGINE_JOBS } from "./engine/engine";
+import { ENGINE_JOBS } from "./engine/timers";
 import type { Notifier } from "./notifications";
 import { JOB_GROUP, JOB_RENOTIFY, JOB_SILENCE, sendQueued } from "./notifications";
 import { queuedKinds } from "./outbox";

@@ -19,6 +19,7 @@ import type { AlertRecord } from "./engine/alerts";
 import { AlertStore, toAlert } from "./engine/alerts";
 import { WARM_UP_POINTS } from "./engine/anomaly";
 import { RuleEngine } from "./engine/engine";
+import { reconcile } from "./engine/reconcile";
 import type { ListEventsQuery, NewEvent, SeriesQuery } from "./events";
 import { insertEvents, insertReceived, listEvents, series } from "./events";
 import type { JobContext } from "./jobs";
@@ -535,7 +536,7 @@ export class BusinessMonitor extends DurableObject<Env> {
     // Rules that start afresh learn from the history first; until they have caught up they sit out live events.
     const replaying = this.transaction(engine, () => {
       const now = Date.now();
-      const fresh = engine.reconcile(rules, now);
+      const fresh = reconcile(engine, rules, now);
       notifier.refresh(now);
       keepReplaying(this.sql, new Set(engine.rules.map((r) => r.rule.id)));
       const due = startReplay(this.sql, fresh);

@@ -4,7 +4,9 @@ import type {
   ChannelCreate,
   ChannelCreated,
   ChannelPatch,
+  ChannelTarget,
 } from "../../schema/contracts/channels";
+import { defaultChannelUrl } from "../../schema/contracts/channels";
 import type { Database } from "../lib/db";
 import { tables } from "../lib/db";
 import { formatDuration, parseDuration } from "../lib/duration";
@@ -15,7 +17,6 @@ import { publish } from "./publish";
 
 const { channels } = tables;
 export type ChannelRow = typeof channels.$inferSelect;
-type Target = { url: string } | { to: string };
 
 /** Grouping defaults (see docs/notifications.md): a storm becomes one message, a lone alert is not delayed. */
 export const DEFAULT_GROUP_WAIT_MS = 30_000;
@@ -33,13 +34,15 @@ const channelIs = (businessId: string, channelId: string) =>
   and(eq(channels.businessId, businessId), eq(channels.id, channelId));
 
 export function toChannel(row: ChannelRow): Channel {
-  const target = row.target as Target;
+  const target = row.target as ChannelTarget;
+  const fallback = defaultChannelUrl(row.type);
   return {
     id: row.id,
     businessId: row.businessId,
     type: row.type,
     name: row.name,
     ...target,
+    ...(target.url === undefined && fallback ? { url: fallback } : {}),
     severities: (row.severities as Channel["severities"]) ?? null,
     renotifyAfter: row.renotifySeconds ? formatDuration(row.renotifySeconds * 1000) : null,
     groupWait: durationText(groupWaitMs(row)),
@@ -82,18 +85,13 @@ export async function insertChannel(
   input: ChannelCreate,
 ): Promise<ChannelCreated> {
   const at = Date.now();
-  // Standard Webhooks secrets: `whsec_` and base64 of 24 random bytes.
-  const secret =
-    input.type === "webhook"
-      ? `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(24))))}`
-      : null;
   const row: ChannelRow = {
     id: newId("chn", at),
     businessId,
     type: input.type,
-    name: input.name ?? (input.type === "email" ? input.to : new URL(input.url).hostname),
-    target: input.type === "email" ? { to: input.to } : { url: input.url },
-    secret,
+    name: input.name ?? defaultName(input),
+    target: targetOf(input),
+    secret: secretOf(input),
     severities: input.severities ?? null,
     renotifySeconds: input.renotifyAfter ? seconds(input.renotifyAfter) : null,
     groupWaitSeconds: input.groupWait === undefined ? null : seconds(input.groupWait),
@@ -102,7 +100,51 @@ export async function insertChannel(
     createdAt: at,
   };
   await publish(env, db, businessId, [db.insert(channels).values(row)]);
-  return secret ? { ...toChannel(row), secret } : toChannel(row);
+  return input.type === "webhook" && row.secret
+    ? { ...toChannel(row), secret: row.secret }
+    : toChannel(row);
+}
+
+function targetOf(input: ChannelCreate): ChannelTarget {
+  switch (input.type) {
+    case "email":
+      return { to: input.to };
+    case "ntfy":
+      return { topic: input.topic, ...(input.url ? { url: input.url } : {}) };
+    case "pagerduty":
+      return input.url ? { url: input.url } : {};
+    default:
+      return { url: input.url };
+  }
+}
+
+/** What the channel authenticates with: kept readable to send, never shown again (a webhook's once). */
+function secretOf(input: ChannelCreate): string | null {
+  switch (input.type) {
+    case "webhook":
+      // Standard Webhooks secrets: `whsec_` and base64 of 24 random bytes.
+      return `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(24))))}`;
+    case "pagerduty":
+      return input.routingKey;
+    case "ntfy":
+    case "alertmanager":
+      return input.token ?? null;
+    default:
+      return null;
+  }
+}
+
+function defaultName(input: ChannelCreate): string {
+  switch (input.type) {
+    case "email":
+      return input.to;
+    case "ntfy":
+      return input.topic;
+    case "pagerduty":
+      return input.url ? new URL(input.url).hostname : "PagerDuty";
+    default:
+      return new URL(input.url).hostname;
+  }
 }
 
 /** Applies a checked patch to a channel (its type stays) and publishes the definition. */
@@ -114,8 +156,16 @@ export async function updateChannel(
   patch: ChannelPatch,
 ): Promise<Channel> {
   const set: Partial<ChannelRow> = {};
-  if (patch.url !== undefined) set.target = { url: patch.url };
-  if (patch.to !== undefined) set.target = { to: patch.to };
+  if (patch.url !== undefined || patch.to !== undefined || patch.topic !== undefined) {
+    const row = await getChannelRow(db, businessId, channelId);
+    const target = { ...(row.target as ChannelTarget) };
+    if (patch.url !== undefined) target.url = patch.url;
+    if (patch.to !== undefined) target.to = patch.to;
+    if (patch.topic !== undefined) target.topic = patch.topic;
+    set.target = target;
+  }
+  if (patch.routingKey !== undefined) set.secret = patch.routingKey;
+  if (patch.token !== undefined) set.secret = patch.token;
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.severities !== undefined) set.severities = patch.severities;
   if (patch.renotifyAfter !== undefined)

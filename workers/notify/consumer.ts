@@ -1,4 +1,5 @@
 import { inArray } from "drizzle-orm";
+import type { ChannelTarget } from "../../schema/contracts/channels";
 import type { ChannelRow } from "../definitions/channels";
 import type { Database } from "../lib/db";
 import { database, tables } from "../lib/db";
@@ -6,14 +7,14 @@ import { newId } from "../lib/ids";
 import { checkTarget } from "../lib/net";
 import { isOpen, recordFailure, recordSuccess, retryDelaySeconds } from "./breaker";
 import type { NotificationMessage } from "./message";
+import { destinationOf, providers } from "./providers";
 import type { SendResult } from "./senders";
-import { destinationOf, sendEmail, sendSlack, sendWebhook } from "./senders";
 
 export const DEAD_LETTER_QUEUE = "anom-notifications-dlq";
 
 type DeliveryRow = typeof tables.deliveries.$inferInsert;
 
-function delivery(
+export function delivery(
   m: NotificationMessage,
   attempt: number,
   outcome: DeliveryRow["outcome"],
@@ -46,25 +47,31 @@ async function channelsOf(
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-async function send(env: Env, channel: ChannelRow, m: NotificationMessage): Promise<SendResult> {
-  const target = channel.target as { url?: string; to?: string };
-  if (channel.type === "email")
-    return sendEmail(env.EMAIL, env.EMAIL_FROM, target.to ?? "", m, env.UI_URL);
-  const url = target.url ?? "";
-  // Checked again at every delivery: the channel may predate a stricter setting,
-  // and what a name resolves to can change after the channel was saved.
-  const verdict = await checkTarget(env, url);
-  if (!verdict.ok) {
-    return {
-      ok: false,
-      statusCode: null,
-      error: `refused: ${verdict.reason}`,
-      permanent: !verdict.retryable,
-    };
+/**
+ * Sends one message to one channel through its type's provider. A target is
+ * checked again at every delivery: the channel may predate a stricter setting,
+ * and what a name resolves to can change after the channel was saved.
+ */
+export async function send(
+  env: Env,
+  channel: ChannelRow,
+  m: NotificationMessage,
+): Promise<SendResult> {
+  const provider = providers[channel.type];
+  const target = channel.target as ChannelTarget;
+  const endpoint = provider.endpoint(target);
+  if (endpoint !== undefined) {
+    const verdict = await checkTarget(env, endpoint);
+    if (!verdict.ok) {
+      return {
+        ok: false,
+        statusCode: null,
+        error: `refused: ${verdict.reason}`,
+        permanent: !verdict.retryable,
+      };
+    }
   }
-  return channel.type === "webhook"
-    ? sendWebhook(url, channel.secret ?? "", m)
-    : sendSlack(url, m, env.UI_URL);
+  return provider.send({ env, channel, target, message: m, endpoint: endpoint ?? "" });
 }
 
 /**
@@ -135,7 +142,7 @@ export async function recordDeadLetters(
   batch.ackAll();
 }
 
-async function record(db: Database, rows: DeliveryRow[]): Promise<void> {
+export async function record(db: Database, rows: DeliveryRow[]): Promise<void> {
   const [first, ...rest] = rows.map((r) => db.insert(tables.deliveries).values(r));
   if (first) await db.batch([first, ...rest]);
 }

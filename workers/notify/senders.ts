@@ -1,11 +1,12 @@
 import { EmailMessage } from "cloudflare:email";
 import { createMimeMessage } from "mimetext";
 import { Webhook } from "standardwebhooks";
-import type { ChannelRow } from "../definitions/channels";
 import type { NotificationMessage } from "./message";
 
 /** Outbound calls give up after this long. */
 export const SEND_TIMEOUT_MS = 10_000;
+/** How much of a refusing answer's body the delivery log keeps. */
+const ANSWER_CHARS = 300;
 
 export interface SendResult {
   ok: boolean;
@@ -15,10 +16,15 @@ export interface SendResult {
   permanent?: boolean;
 }
 
-async function post(
+/**
+ * POSTs a body and tells how it went. `detail` adds the start of a failed
+ * answer's body to the error (providers explain a 400 there).
+ */
+export async function post(
   url: string,
   body: string,
   headers: Record<string, string>,
+  detail = false,
 ): Promise<SendResult> {
   try {
     const res = await fetch(url, {
@@ -32,9 +38,14 @@ async function post(
       redirect: "manual",
       signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
     });
-    await res.body?.cancel();
     const ok = res.status >= 200 && res.status < 300;
-    return { ok, statusCode: res.status, error: ok ? null : `HTTP ${res.status}` };
+    const said = !ok && detail ? (await res.text()).slice(0, ANSWER_CHARS).trim() : "";
+    if (ok || !detail) await res.body?.cancel();
+    return {
+      ok,
+      statusCode: res.status,
+      error: ok ? null : `HTTP ${res.status}${said ? `: ${said}` : ""}`,
+    };
   } catch (error) {
     const timedOut =
       error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
@@ -52,10 +63,10 @@ export function webhookBody(m: NotificationMessage): string {
   return JSON.stringify({ type: m.type, timestamp: m.timestamp, data });
 }
 
-/** A group lists at most this many alerts in Slack and email (the webhook carries all). */
+/** A group lists at most this many alerts in chat and email (the webhook carries all). */
 const LISTED = 20;
 
-function listed(m: NotificationMessage): { lines: string[]; more: number } {
+export function listed(m: NotificationMessage): { lines: string[]; more: number } {
   const alerts = m.alerts ?? [m.alert];
   return {
     lines: alerts.slice(0, LISTED).map((a) => `[${a.severity}] ${a.summary}`),
@@ -63,7 +74,7 @@ function listed(m: NotificationMessage): { lines: string[]; more: number } {
   };
 }
 
-const worst = (m: NotificationMessage) => {
+export const worst = (m: NotificationMessage) => {
   const order = ["info", "warning", "critical"] as const;
   return (m.alerts ?? [m.alert]).reduce(
     (w, a) => (order.indexOf(a.severity) > order.indexOf(w) ? a.severity : w),
@@ -87,12 +98,12 @@ export function sendWebhook(
   });
 }
 
-const severityEmoji = {
+export const severityEmoji = {
   info: ":information_source:",
   warning: ":warning:",
   critical: ":rotating_light:",
 } as const;
-const verb: Record<NotificationMessage["type"], string> = {
+export const verb: Record<NotificationMessage["type"], string> = {
   "alert.opened": "opened",
   "alert.acknowledged": "acknowledged",
   "alert.resolved": "resolved",
@@ -100,8 +111,14 @@ const verb: Record<NotificationMessage["type"], string> = {
   "alert.group": "opened",
 };
 
-function alertLink(uiUrl: string, m: NotificationMessage): string {
-  return `${uiUrl.replace(/\/$/, "")}/alerts?alert=${encodeURIComponent(m.alert.id)}`;
+/** The alert's page in the UI. */
+export function alertLink(uiUrl: string, m: NotificationMessage): string {
+  return `${uiUrl.replace(/\/$/, "")}/alerts/${encodeURIComponent(m.alert.id)}`;
+}
+
+/** A group's link: the business's alerts in the UI. */
+export function groupLink(uiUrl: string, m: NotificationMessage): string {
+  return `${uiUrl.replace(/\/$/, "")}/alerts?businessId=${encodeURIComponent(m.businessId)}`;
 }
 
 /** A Slack message in Block Kit: severity, business, summary and a link to the alert. */
@@ -158,7 +175,7 @@ function slackGroupPayload(m: NotificationMessage, uiUrl: string): Record<string
           {
             type: "button",
             text: { type: "plain_text", text: "Open in Anom" },
-            url: `${uiUrl.replace(/\/$/, "")}/alerts?businessId=${encodeURIComponent(m.businessId)}`,
+            url: groupLink(uiUrl, m),
           },
         ],
       },
@@ -202,7 +219,7 @@ function emailGroupRaw(from: string, to: string, m: NotificationMessage, uiUrl: 
   msg.setSubject(`[${worst(m)}] ${m.businessName}: ${m.summary ?? ""}`);
   msg.setHeader("Message-ID", `<${m.id}@anom>`);
   const { lines, more } = listed(m);
-  const link = `${uiUrl.replace(/\/$/, "")}/alerts?businessId=${encodeURIComponent(m.businessId)}`;
+  const link = groupLink(uiUrl, m);
   const tail = more ? `…and ${more} more` : "";
   msg.addMessage({
     contentType: "text/plain",
@@ -232,10 +249,4 @@ export async function sendEmail(
   } catch (error) {
     return { ok: false, statusCode: null, error: String(error) };
   }
-}
-
-/** The endpoint a channel delivers to, for per-destination protection: the URL, or the address. */
-export function destinationOf(channel: ChannelRow): string {
-  const target = channel.target as { url?: string; to?: string };
-  return target.url ?? `mailto:${target.to ?? ""}`;
 }

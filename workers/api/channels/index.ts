@@ -3,6 +3,7 @@ import * as create from "./create";
 import * as remove from "./delete";
 import * as get from "./get";
 import * as list from "./list";
+import * as test from "./test";
 import * as update from "./update";
 
 export const channelsApi = newApp()
@@ -10,4 +11,5 @@ export const channelsApi = newApp()
   .openapi(list.route, list.handler)
   .openapi(get.route, get.handler)
   .openapi(update.route, update.handler)
-  .openapi(remove.route, remove.handler);
+  .openapi(remove.route, remove.handler)
+  .openapi(test.route, test.handler);

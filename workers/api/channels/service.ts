@@ -3,6 +3,7 @@ import type {
   ChannelCreate,
   ChannelCreated,
   ChannelPatch,
+  ChannelType,
 } from "../../../schema/contracts/channels";
 import { getBusiness } from "../../definitions/businesses";
 import {
@@ -14,7 +15,7 @@ import type { Database } from "../../lib/db";
 import { invalid } from "../../lib/errors";
 import { checkTarget } from "../../lib/net";
 
-/** Refuses webhook and Slack URLs that reach into a private network (unless allowed for local development). */
+/** Refuses channel URLs that reach into a private network (unless allowed for local development). */
 async function checkUrl(
   env: { ALLOW_PRIVATE_TARGETS?: string; DOH_URL?: string },
   url: string,
@@ -23,6 +24,15 @@ async function checkUrl(
   if (!verdict.ok) throw invalid("url", verdict.reason);
 }
 
+/** The fields of some types only, for telling a PATCH what does not fit its channel. */
+const own: Record<string, readonly ChannelType[]> = {
+  url: ["webhook", "slack", "pagerduty", "teams", "ntfy", "alertmanager"],
+  to: ["email"],
+  routingKey: ["pagerduty"],
+  topic: ["ntfy"],
+  token: ["ntfy", "alertmanager"],
+};
+
 export async function createChannel(
   env: Env,
   db: Database,
@@ -30,7 +40,7 @@ export async function createChannel(
   input: ChannelCreate,
 ): Promise<ChannelCreated> {
   await getBusiness(db, businessId);
-  if (input.type !== "email") await checkUrl(env, input.url);
+  if ("url" in input && input.url !== undefined) await checkUrl(env, input.url);
   return insertChannel(env, db, businessId, input);
 }
 
@@ -42,11 +52,11 @@ export async function updateChannel(
   patch: ChannelPatch,
 ): Promise<Channel> {
   const row = await getChannelRow(db, businessId, channelId);
-  if (patch.url !== undefined) {
-    if (row.type === "email") throw invalid("url", "an email channel has `to`, not `url`");
-    await checkUrl(env, patch.url);
+  for (const [key, types] of Object.entries(own)) {
+    if (patch[key as keyof ChannelPatch] !== undefined && !types.includes(row.type)) {
+      throw invalid(key, `a ${row.type} channel has no \`${key}\``);
+    }
   }
-  if (patch.to !== undefined && row.type !== "email")
-    throw invalid("to", `a ${row.type} channel has \`url\`, not \`to\``);
+  if (patch.url !== undefined) await checkUrl(env, patch.url);
   return saveChannel(env, db, businessId, channelId, patch);
 }

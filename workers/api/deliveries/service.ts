@@ -6,6 +6,7 @@ import { tables } from "../../lib/db";
 import { conflict, notFound } from "../../lib/errors";
 import { iso } from "../../lib/time";
 import type { NotificationMessage, NotificationType } from "../../notify/message";
+import { isTestAlert } from "../../notify/test";
 import { getAlert } from "../alerts/service";
 
 const { deliveries } = tables;
@@ -67,6 +68,10 @@ export async function resendDelivery(
 ): Promise<{ queued: true; transitionId: string }> {
   const row = (await db.select().from(deliveries).where(eq(deliveries.id, deliveryId)))[0];
   if (!row) throw notFound("Delivery", deliveryId);
+  if (isTestAlert(row.alertId))
+    throw conflict(
+      "A test notification is not re-sent: send a new one with POST /v1/businesses/{id}/channels/{channelId}/test.",
+    );
   if (row.eventType === "alert.group")
     throw conflict(
       "A grouped message listed its alerts as they were then and is not kept; it cannot be re-sent. Its alerts are in GET /v1/alerts.",

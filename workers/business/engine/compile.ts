@@ -173,3 +173,17 @@ export function stateFingerprint(rule: Rule): string {
   if (rule.kind === "anomaly") shape.push(rule.field);
   return JSON.stringify(shape);
 }
+
+/** The business's enabled rules, compiled; one the fields no longer support is skipped (the API prevents this). */
+export function compileEnabled(rules: Rule[], business: Business): CompiledRule[] {
+  const compiled: CompiledRule[] = [];
+  for (const rule of rules) {
+    if (!rule.enabled) continue;
+    try {
+      compiled.push(compileRule(rule, business));
+    } catch (error) {
+      console.warn(`business ${business.id}: rule ${rule.id} skipped`, error);
+    }
+  }
+  return compiled;
+}
