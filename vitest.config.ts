@@ -18,6 +18,8 @@ export default defineConfig(async () => {
                   ADMIN_TOKEN: "test-admin-token",
                   ENVIRONMENT: "test",
                   ALLOW_PRIVATE_TARGETS: "true",
+                  // Direct ingest unless a test asks otherwise (test/ingest/coalesce.test.ts).
+                  COALESCE_ABOVE_RPS: "off",
                 },
                 // An empty database the migration test fills with an older schema.
                 d1Databases: { MIGRATION_DB: "anom-migration-test" },

@@ -1,4 +1,7 @@
 import { createApp } from "./api/app";
+import type { CoalescedMessage } from "./business/monitor";
+import { INGEST_QUEUE } from "./ingest/coalesce";
+import { ingestCoalesced } from "./ingest/consumer";
 import { database } from "./lib/db";
 import { DEAD_LETTER_QUEUE, deliverNotifications, recordDeadLetters } from "./notify/consumer";
 import type { NotificationMessage } from "./notify/message";
@@ -11,11 +14,14 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   async queue(batch, env, _ctx) {
-    if (batch.queue === DEAD_LETTER_QUEUE) await recordDeadLetters(batch, env);
-    else await deliverNotifications(batch, env);
+    if (batch.queue === INGEST_QUEUE)
+      await ingestCoalesced(batch as MessageBatch<CoalescedMessage>, env);
+    else if (batch.queue === DEAD_LETTER_QUEUE)
+      await recordDeadLetters(batch as MessageBatch<NotificationMessage>, env);
+    else await deliverNotifications(batch as MessageBatch<NotificationMessage>, env);
   },
   /** The daily Cron Trigger: the profile engine looks at every business. */
   async scheduled(_controller, env, _ctx) {
     await profileAll(env, database(env.DB));
   },
-} satisfies ExportedHandler<Env, NotificationMessage>;
+} satisfies ExportedHandler<Env, NotificationMessage | CoalescedMessage>;

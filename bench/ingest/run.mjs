@@ -1,10 +1,20 @@
 // bench/ingest: ingest throughput and latency on the real local stack (wrangler dev,
 // workerd, local D1 and Durable Objects), side by side with a hello-world Worker.
-// Usage: node bench/ingest/run.mjs [--seconds 8]
+// A third stack coalesces every single event (COALESCE_ABOVE_RPS=0): it prints
+// the requests the business's Durable Object served per 1,000 events and how
+// long an accepted event took to become readable (and evaluated by the rules).
+// Usage: node bench/ingest/run.mjs [--seconds 8] [--only single|batch|coalesced]
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { client } from "../../scripts/lib/api.mjs";
 import { fmt, load, migrate, startWorker } from "../lib/stack.mjs";
 
 const seconds = Number(process.argv[process.argv.indexOf("--seconds") + 1] || 8);
+const only = process.argv.includes("--only")
+  ? process.argv[process.argv.indexOf("--only") + 1]
+  : "";
+const part = (name) => !only || only === name;
 const admin = "bench-admin-token";
 
 const api = await startWorker({
@@ -12,6 +22,12 @@ const api = await startWorker({
   port: 8891,
   inspectorPort: 9391,
   vars: { ADMIN_TOKEN: admin, ENVIRONMENT: "development" },
+});
+const coalescing = await startWorker({
+  config: "wrangler.toml",
+  port: 8895,
+  inspectorPort: 9395,
+  vars: { ADMIN_TOKEN: admin, ENVIRONMENT: "development", COALESCE_ABOVE_RPS: "0" },
 });
 const hello = await startWorker({
   config: "bench/ingest/hello/wrangler.toml",
@@ -21,18 +37,17 @@ const hello = await startWorker({
 
 const c = client(api.url, admin);
 
+const fields = [
+  { name: "timestamp", type: "timestamp" },
+  { name: "routeId", type: "string", required: true },
+  { name: "durationMs", type: "number", required: true },
+  { name: "status", type: "enum", values: ["OK", "FAILED"] },
+];
+
 try {
   await migrate(api.persist);
-
-  const { business, token } = await c.business({
-    name: "bench",
-    fields: [
-      { name: "timestamp", type: "timestamp" },
-      { name: "routeId", type: "string", required: true },
-      { name: "durationMs", type: "number", required: true },
-      { name: "status", type: "enum", values: ["OK", "FAILED"] },
-    ],
-  });
+  await migrate(coalescing.persist);
+  const { business, token } = await c.business({ name: "bench", fields });
   let n = 0;
   const event = () => ({
     timestamp: Date.now(),
@@ -55,38 +70,112 @@ try {
   await load({ seconds: 1, concurrency: 4, send: () => post(ingestUrl, JSON.stringify(event())) });
   await load({ seconds: 1, concurrency: 4, send: () => post(hello.url, JSON.stringify(event())) });
 
-  console.log(`Single-event POSTs, ${seconds}s each (req/s; latency ms p50 / p90 / p99)`);
-  console.log("concurrency | hello world            | anom ingest            | ratio");
-  for (const concurrency of [1, 8, 32]) {
-    const h = await load({
-      seconds,
-      concurrency,
-      send: () => post(hello.url, JSON.stringify(event())),
-    });
-    const a = await load({
-      seconds,
-      concurrency,
-      send: () => post(ingestUrl, JSON.stringify(event())),
-    });
-    const cell = (r) => `${fmt(r.rps, 0).padStart(6)} (${fmt(r.p50)}/${fmt(r.p90)}/${fmt(r.p99)})`;
-    console.log(
-      `${String(concurrency).padStart(11)} | ${cell(h).padEnd(22)} | ${cell(a).padEnd(22)} | ${fmt(a.rps / h.rps, 2)}x${a.errors ? `  (${a.errors} errors)` : ""}`,
-    );
+  if (part("single")) {
+    console.log(`Single-event POSTs, ${seconds}s each (req/s; latency ms p50 / p90 / p99)`);
+    console.log("concurrency | hello world            | anom ingest            | ratio");
+    for (const concurrency of [1, 8, 32]) {
+      const h = await load({
+        seconds,
+        concurrency,
+        send: () => post(hello.url, JSON.stringify(event())),
+      });
+      const a = await load({
+        seconds,
+        concurrency,
+        send: () => post(ingestUrl, JSON.stringify(event())),
+      });
+      const cell = (r) =>
+        `${fmt(r.rps, 0).padStart(6)} (${fmt(r.p50)}/${fmt(r.p90)}/${fmt(r.p99)})`;
+      console.log(
+        `${String(concurrency).padStart(11)} | ${cell(h).padEnd(22)} | ${cell(a).padEnd(22)} | ${fmt(a.rps / h.rps, 2)}x${a.errors ? `  (${a.errors} errors)` : ""}`,
+      );
+    }
   }
 
-  console.log(`\nBatches into one business, ${seconds}s each`);
-  for (const [size, concurrency] of [
-    [100, 4],
-    [1000, 4],
-  ]) {
-    const body = () => JSON.stringify(Array.from({ length: size }, event));
-    const h = await load({ seconds, concurrency, send: () => post(hello.url, body()) });
-    const a = await load({ seconds, concurrency, send: () => post(ingestUrl, body()) });
+  if (part("batch")) {
+    console.log(`\nBatches into one business, ${seconds}s each`);
+    for (const [size, concurrency] of [
+      [100, 4],
+      [1000, 4],
+    ]) {
+      const body = () => JSON.stringify(Array.from({ length: size }, event));
+      const h = await load({ seconds, concurrency, send: () => post(hello.url, body()) });
+      const a = await load({ seconds, concurrency, send: () => post(ingestUrl, body()) });
+      console.log(
+        `batch ${String(size).padStart(4)} x${concurrency}: anom ${fmt(a.rps * size, 0)} events/s (p50 ${fmt(a.p50)} ms, p99 ${fmt(a.p99)} ms) | hello world ${fmt(h.rps * size, 0)} events/s | ratio ${fmt(a.rps / h.rps, 2)}x${a.errors ? `  (${a.errors} errors)` : ""}`,
+      );
+    }
+  }
+
+  if (part("coalesced")) {
+    const cc = client(coalescing.url, admin);
+    const { business: cb, token: ct } = await cc.business({ name: "coalesced", fields });
+    const url = `${coalescing.url}/v1/ingest/${cb.id}`;
+    const send = (body) =>
+      fetch(url, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ct}`, "content-type": "application/json" },
+        body,
+      }).then(async (r) => {
+        await r.arrayBuffer();
+        return r.status === 202;
+      });
+    // Probes: one at a time, the time from its 202 until the events API shows it.
+    const delays = [];
+    let probing = true;
+    const probes = (async () => {
+      for (let i = 0; probing; i++) {
+        const routeId = `probe-${i}`;
+        const sent = await send(JSON.stringify({ timestamp: Date.now(), routeId, durationMs: 1 }));
+        const t0 = performance.now();
+        if (!sent) continue;
+        for (;;) {
+          const r = await fetch(
+            `${coalescing.url}/v1/businesses/${cb.id}/events?field=routeId&value=${routeId}`,
+            {
+              headers: { authorization: `Bearer ${admin}` },
+            },
+          );
+          if ((await r.json()).items?.length) break;
+          await new Promise((res) => setTimeout(res, 25));
+        }
+        delays.push(performance.now() - t0);
+      }
+    })();
+    const a = await load({ seconds, concurrency: 8, send: () => send(JSON.stringify(event())) });
+    probing = false;
+    await probes;
+    // Let the consumer drain, then count what the object stored and how many calls it took.
+    await new Promise((res) => setTimeout(res, 3000));
+    const dir = join(coalescing.persist, "v3", "do", "anom-BusinessMonitor");
+    let stored = { events: 0, messages: 0, calls: 0 };
+    for (const f of readdirSync(dir).filter(
+      (f) => f.endsWith(".sqlite") && f !== "metadata.sqlite",
+    )) {
+      const db = new DatabaseSync(join(dir, f), { readOnly: true });
+      try {
+        const m = db
+          .prepare("select count(*) as messages, count(distinct at) as calls from coalesced")
+          .get();
+        const e = db.prepare("select count(*) as events from events").get();
+        if (m.messages > stored.messages) stored = { ...m, ...e };
+      } catch {}
+      db.close();
+    }
+    delays.sort((x, y) => x - y);
+    const pct = (p) =>
+      delays[Math.min(delays.length - 1, Math.floor((p / 100) * delays.length))] ?? 0;
+    console.log(`\nCoalesced single events, concurrency 8, ${seconds}s`);
     console.log(
-      `batch ${String(size).padStart(4)} x${concurrency}: anom ${fmt(a.rps * size, 0)} events/s (p50 ${fmt(a.p50)} ms, p99 ${fmt(a.p99)} ms) | hello world ${fmt(h.rps * size, 0)} events/s | ratio ${fmt(a.rps / h.rps, 2)}x${a.errors ? `  (${a.errors} errors)` : ""}`,
+      `${fmt(a.rps, 0)} req/s accepted (p50 ${fmt(a.p50)} ms, p99 ${fmt(a.p99)} ms)${a.errors ? ` (${a.errors} errors)` : ""}; ` +
+        `${stored.events} events stored by ${stored.calls} object calls = ${fmt((1000 * stored.calls) / Math.max(1, stored.events), 1)} object requests per 1,000 events (direct path: 1,000)`,
+    );
+    console.log(
+      `accepted -> readable (and evaluated by the rules): ${delays.length} probes, p50 ${fmt(pct(50), 0)} ms, p99 ${fmt(pct(99), 0)} ms, max ${fmt(delays.at(-1) ?? 0, 0)} ms`,
     );
   }
 } finally {
+  coalescing.stop();
   api.stop();
   hello.stop();
 }

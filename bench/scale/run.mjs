@@ -148,6 +148,41 @@ try {
       `  ${name.padEnd(42)} ${fmt(r.rps, 0).padStart(6)}  ${fmt(r.p50)} / ${fmt(r.p90)} / ${fmt(r.p99)}${r.errors ? `  (${r.errors} errors)` : ""}`,
     );
   }
+
+  // The dashboard's loader (app/routes/dashboard.tsx) as it calls the API today:
+  // a page of businesses and the newest active alerts, then per business its
+  // active alerts, its last event and its 24 h series: 2 + 3 × businesses calls.
+  const dashboard = async () => {
+    const t = performance.now();
+    let calls = 0;
+    const json = (path) => {
+      calls++;
+      return fetch(api.url + path, { headers: { authorization: `Bearer ${admin}` } }).then((r) =>
+        r.json(),
+      );
+    };
+    const [{ items }] = await Promise.all([
+      json("/v1/businesses?limit=200"),
+      json("/v1/alerts?status=active&limit=10"),
+    ]);
+    await Promise.all(
+      items.map((b) =>
+        Promise.all([
+          json(`/v1/alerts?businessId=${b.id}&status=active&limit=500`),
+          json(`/v1/businesses/${b.id}/events?limit=1`),
+          json(`/v1/businesses/${b.id}/series?fn=count&bucket=1h`),
+        ]),
+      ),
+    );
+    return { ms: performance.now() - t, calls };
+  };
+  await dashboard();
+  const runs = [];
+  for (let i = 0; i < 3; i++) runs.push(await dashboard());
+  runs.sort((x, y) => x.ms - y.ms);
+  console.log(
+    `\nDashboard load (its loader's API calls): ${runs[1].calls} calls, median ${fmt(runs[1].ms, 0)} ms of 3 (min ${fmt(runs[0].ms, 0)}, max ${fmt(runs[2].ms, 0)})`,
+  );
 } finally {
   api.stop();
 }

@@ -104,6 +104,48 @@ describe("event history in the business Durable Object", () => {
     });
   });
 
+  it("writes no schedule row nor alarm while the planned jobs stand, and plans again once they ran", async () => {
+    const { business, token } = await businessWithSource();
+    await ingest(business.id, token, events(7));
+    const stub = stubOf(business.id);
+    const plan = () =>
+      runInDurableObject(stub, async (_i, state) => ({
+        alarm: await state.storage.getAlarm(),
+        rows: Object.fromEntries(
+          state.storage.sql
+            .exec<{ kind: string; due: number }>(`select kind, due from schedule`)
+            .toArray()
+            .map((r) => [r.kind, r.due]),
+        ),
+      }));
+    const before = await plan();
+    expect(Object.keys(before.rows).sort()).toEqual(["analytics", "archive", "prune"]);
+    expect(before.alarm).toBe(Math.min(...Object.values(before.rows)));
+    await runInDurableObject(stub, async (_i, state) => {
+      state.storage.sql.exec(`create table schedule_writes (n integer)`);
+      state.storage.sql.exec(
+        `create trigger schedule_written after update on schedule begin insert into schedule_writes values (1); end`,
+      );
+    });
+    await ingest(business.id, token, events(3, 7));
+    await ingest(business.id, token, events(3, 10));
+    expect(await plan()).toEqual(before);
+    await runInDurableObject(stub, async (_i, state) => {
+      const sql = state.storage.sql;
+      expect(sql.exec<{ n: number }>(`select count(*) as n from schedule_writes`).one().n).toBe(0);
+      sql.exec(`drop trigger schedule_written`);
+      sql.exec(`update schedule set due = 0 where kind = 'archive'`);
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await archivedSeqs(business.id)).toHaveLength(13);
+    expect((await plan()).rows.archive).toBeUndefined();
+    // The archive ran: the next event must plan it again, and the alarm with it.
+    await ingest(business.id, token, events(1, 13));
+    const after = await plan();
+    expect(after.rows.archive).toBeGreaterThan(Date.now());
+    expect(after.alarm).toBe(Math.min(...Object.values(after.rows)));
+  });
+
   it("prunes by age and by count, but never an event that is not archived", async () => {
     const { business, token } = await businessWithSource();
     await ingest(business.id, token, events(30));

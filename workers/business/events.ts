@@ -27,6 +27,23 @@ export function insertEvents(
   return { firstSeq: lastSeq - events.length + 1, lastSeq };
 }
 
+/** Events of several requests, each with its own receipt time and source. */
+export interface ReceivedEvent extends NewEvent {
+  received: number;
+  source: string;
+}
+
+/** Appends the events of many requests in one statement, in the order given. */
+export function insertReceived(sql: SqlStorage, events: ReceivedEvent[]): { lastSeq: number } {
+  sql.exec(
+    `insert into events (time, received, source, data)
+       select value ->> '$.time', value ->> '$.received', value ->> '$.source', value -> '$.data'
+       from json_each(?) order by key`,
+    JSON.stringify(events),
+  );
+  return { lastSeq: sql.exec<{ seq: number }>(`select last_insert_rowid() as seq`).one().seq };
+}
+
 export interface EventFilter {
   field: string;
   value: string | number;

@@ -8,6 +8,7 @@ import { listChannels } from "../definitions/channels";
 import { listRules } from "../definitions/rules";
 import { listSilenceRows, silenceDef } from "../definitions/silences";
 import { database } from "../lib/db";
+import { PerSecond } from "../lib/rate";
 import { loadHistory } from "../profile/history";
 import type { Profile } from "../profile/profile";
 import { profile } from "../profile/profile";
@@ -23,7 +24,7 @@ import { WARM_UP_POINTS } from "./engine/anomaly";
 import { RuleEngine } from "./engine/engine";
 import { reconcile } from "./engine/reconcile";
 import type { ListEventsQuery, NewEvent, SeriesQuery } from "./events";
-import { insertEvents, listEvents, series } from "./events";
+import { insertEvents, insertReceived, listEvents, series } from "./events";
 import type { GroupsQuery } from "./groups";
 import { groupStatus } from "./groups";
 import type { JobPing } from "./job-runs";
@@ -35,7 +36,13 @@ import { queuedKinds } from "./outbox";
 import { SilenceWindow } from "./quiet/window";
 import { keepReplaying, replayPasses, startReplay } from "./replay";
 import { PRUNE_INTERVAL_MS } from "./retention";
-import { failingJobs, scheduleAtMost, syncAlarm, unschedule } from "./schedule";
+import {
+  failingJobs,
+  scheduleAtMost,
+  syncAlarm,
+  takeEarliestWritten,
+  unschedule,
+} from "./schedule";
 import { getMeta, migrate, setMeta } from "./storage";
 
 export interface IngestBatch {
@@ -53,6 +60,12 @@ export interface IngestBatch {
   counters?: Counter[] | undefined;
 }
 
+/** One accepted request on its way through the ingest Queue (see ingest/coalesce.ts). */
+export type CoalescedMessage = Omit<IngestBatch, "idempotency"> & {
+  /** Unique per request: the object stores a message once by it. */
+  id: string;
+};
+
 /** What became of a change to an alert, in domain terms (api/ maps them to HTTP). */
 export type AlertChange =
   | { ok: true; alert: Alert }
@@ -68,12 +81,27 @@ class BusinessDeleted extends Error {
 }
 
 export type IngestOutcome =
-  | { status: "stored"; result: IngestResult }
+  /** `busy`: this object takes more direct requests than it should; the edge coalesces for a while. */
+  | { status: "stored"; result: IngestResult; busy?: true }
   | { status: "replayed"; result: IngestResult }
   | { status: "key-reused" };
 
 /** Due jobs handled per alarm run; the alarm comes back at once for the rest. */
 const JOBS_PER_RUN = 2000;
+/**
+ * Direct ingest requests per second (from every edge together) above which the
+ * object tells the edge to coalesce: a quarter of the ~1,000 requests/s an
+ * object serves, so it keeps headroom for reads, alarms and bursts.
+ */
+export const BUSY_RPS = 250;
+/** The jobs every ingest makes sure of; see `planHousekeeping`. */
+const HOUSEKEEPING = ["archive", "analytics", "prune"] as const;
+
+/** What is known to be stored for the housekeeping jobs, so an ingest writes only what moves earlier. */
+interface Housekeeping {
+  archivedSeq: number;
+  due: Map<string, number>;
+}
 
 /**
  * One instance per business: keeps its recent events, live rule state and
@@ -85,6 +113,12 @@ export class BusinessMonitor extends DurableObject<Env> {
   private engine: RuleEngine | undefined;
   private loading: Promise<RuleEngine> | undefined;
   private notifier: Notifier | undefined;
+  /** Mirror of the stored housekeeping rows; dropped whenever they may change behind it (alarm, failure). */
+  private housekeeping: Housekeeping | undefined;
+  /** The alarm as `syncAlarm` last left it (null: none); undefined when not known. */
+  private alarmAt: number | null | undefined;
+  /** Direct ingest requests per second, from every edge together. */
+  private readonly directRequests = new PerSecond();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -125,19 +159,102 @@ export class BusinessMonitor extends DurableObject<Env> {
       const now = Date.now();
       if (batch.events.length) engine.noteIngest(batch.receivedAt, now);
       engine.process(batch.events, now);
-      const pending = lastSeq - archivedSeq(this.sql);
-      scheduleAtMost(
-        this.sql,
-        "archive",
-        "",
-        pending >= ARCHIVE_BATCH ? now : now + ARCHIVE_DELAY_MS,
-      );
-      scheduleAtMost(this.sql, "analytics", "", now + ANALYTICS_INTERVAL_MS);
-      scheduleAtMost(this.sql, "prune", "", now + PRUNE_INTERVAL_MS);
+      this.planHousekeeping(lastSeq, now);
       return { status: "stored", result };
     });
-    if (outcome.status === "stored") await syncAlarm(this.ctx.storage);
+    if (outcome.status === "stored") {
+      await this.planAlarm();
+      if (this.directRequests.count(Date.now()) > BUSY_RPS) return { ...outcome, busy: true };
+    }
     return outcome;
+  }
+
+  /**
+   * Stores the requests the ingest Queue delivered, each once by its id (a
+   * redelivered message is skipped), in one transaction: one statement per table
+   * however many requests. Durable when this returns.
+   */
+  async ingestCoalesced(
+    businessId: string,
+    messages: CoalescedMessage[],
+  ): Promise<"stored" | "business-deleted"> {
+    let engine: RuleEngine;
+    try {
+      engine = await this.load(businessId, Math.max(...messages.map((m) => m.version)));
+    } catch (error) {
+      if (error instanceof BusinessDeleted) return "business-deleted";
+      throw error;
+    }
+    this.transaction(engine, () => {
+      const now = Date.now();
+      const fresh = new Set(
+        this.sql
+          .exec<{ id: string }>(
+            `insert into coalesced (id, at) select value, ? from json_each(?) where true
+             on conflict do nothing returning id`,
+            now,
+            JSON.stringify(messages.map((m) => m.id)),
+          )
+          .toArray()
+          .map((r) => r.id),
+      );
+      const events = messages.flatMap((m) => {
+        if (!fresh.delete(m.id)) return [];
+        return m.events.map((e) => ({ ...e, received: m.receivedAt, source: m.sourceId }));
+      });
+      if (events.length === 0) return;
+      const { lastSeq } = insertReceived(this.sql, events);
+      engine.noteIngest(Math.max(...events.map((e) => e.received)), now);
+      engine.process(events, now);
+      this.planHousekeeping(lastSeq, now);
+    });
+    await this.planAlarm();
+    return "stored";
+  }
+
+  /**
+   * Archive, analytics and prune runs follow every ingest. Usually they are
+   * already planned at an earlier or equal time: then nothing is written.
+   */
+  private planHousekeeping(lastSeq: number, now: number): void {
+    this.housekeeping ??= this.readHousekeeping();
+    const { archivedSeq: archived, due } = this.housekeeping;
+    const wanted: Record<(typeof HOUSEKEEPING)[number], number> = {
+      archive: lastSeq - archived >= ARCHIVE_BATCH ? now : now + ARCHIVE_DELAY_MS,
+      analytics: now + ANALYTICS_INTERVAL_MS,
+      prune: now + PRUNE_INTERVAL_MS,
+    };
+    for (const kind of HOUSEKEEPING) {
+      const planned = due.get(kind);
+      if (planned !== undefined && planned <= wanted[kind]) continue;
+      scheduleAtMost(this.sql, kind, "", wanted[kind]);
+      due.set(kind, wanted[kind]);
+    }
+  }
+
+  private readHousekeeping(): Housekeeping {
+    const due = new Map<string, number>();
+    for (const row of this.sql.exec<{ kind: string; due: number }>(
+      `select kind, due from schedule where key = '' and kind in (select value from json_each(?))`,
+      JSON.stringify(HOUSEKEEPING),
+    )) {
+      due.set(row.kind, row.due);
+    }
+    return { archivedSeq: archivedSeq(this.sql), due };
+  }
+
+  /** Re-points the alarm only when a job was planned before it (or the alarm is not known). */
+  private async planAlarm(): Promise<void> {
+    const earliest = takeEarliestWritten(this.sql);
+    const alarm = this.alarmAt;
+    if (alarm !== undefined && (earliest === undefined || (alarm !== null && alarm <= earliest)))
+      return;
+    await this.syncAlarm();
+  }
+
+  private async syncAlarm(): Promise<void> {
+    this.alarmAt = undefined;
+    this.alarmAt = await syncAlarm(this.ctx.storage, this.sql);
   }
 
   async listEvents(
@@ -280,6 +397,8 @@ export class BusinessMonitor extends DurableObject<Env> {
 
   /** Forgets everything: called when the business is deleted. */
   async destroy(): Promise<void> {
+    this.housekeeping = undefined;
+    this.alarmAt = undefined;
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.engine = undefined;
@@ -289,6 +408,9 @@ export class BusinessMonitor extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    // The runtime cleared the alarm to run it; jobs below move the housekeeping rows.
+    this.alarmAt = undefined;
+    this.housekeeping = undefined;
     let engine: RuleEngine | undefined;
     try {
       engine = await this.load();
@@ -298,7 +420,8 @@ export class BusinessMonitor extends DurableObject<Env> {
       throw error;
     }
     await runDueJobs(this.jobContext(engine), Date.now(), JOBS_PER_RUN);
-    await syncAlarm(this.ctx.storage);
+    this.housekeeping = undefined;
+    await this.syncAlarm();
   }
 
   private jobContext(engine: RuleEngine): JobContext {
@@ -329,6 +452,7 @@ export class BusinessMonitor extends DurableObject<Env> {
       });
     } catch (error) {
       engine.reset();
+      this.housekeeping = undefined;
       throw error;
     }
   }
@@ -367,7 +491,7 @@ export class BusinessMonitor extends DurableObject<Env> {
         );
       }
     }
-    await syncAlarm(this.ctx.storage);
+    await this.syncAlarm();
   }
 
   private remember(businessId: string): void {
@@ -439,7 +563,7 @@ export class BusinessMonitor extends DurableObject<Env> {
       return due;
     });
     engine.pause(replayPasses(this.sql).flatMap((p) => p.rules));
-    if (replaying) await syncAlarm(this.ctx.storage);
+    if (replaying) await this.syncAlarm();
     this.engine = engine;
     this.notifier = notifier;
     return engine;

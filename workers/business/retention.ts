@@ -5,6 +5,8 @@ export const PRUNE_CHUNK = 5000;
 export const PRUNE_INTERVAL_MS = 15 * 60_000;
 /** How long an Idempotency-Key is remembered. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
+/** How long a coalesced request's id is remembered: longer than the ingest Queue keeps retrying a message. */
+export const COALESCED_WINDOW_MS = 4 * 24 * 3_600_000;
 
 export interface Retention {
   days: number;
@@ -40,5 +42,6 @@ export function pruneEvents(sql: SqlStorage, retention: Retention, now: number):
       .toArray().length;
   }
   sql.exec(`delete from idempotency where created < ?`, now - IDEMPOTENCY_WINDOW_MS);
+  sql.exec(`delete from coalesced where at < ?`, now - COALESCED_WINDOW_MS);
   return byAge === PRUNE_CHUNK || (excess === PRUNE_CHUNK && byCount === PRUNE_CHUNK);
 }

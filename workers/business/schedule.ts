@@ -11,8 +11,28 @@ export interface Due {
   attempts: number;
 }
 
+/** Per SQL storage: the earliest due time written since `takeEarliestWritten` last asked. */
+const written = new WeakMap<SqlStorage, number>();
+
+function noteWritten(sql: SqlStorage, due: number): void {
+  const earliest = written.get(sql);
+  if (earliest === undefined || due < earliest) written.set(sql, due);
+}
+
+/**
+ * The earliest due time scheduled since the last call (undefined when nothing
+ * was), and forgets it: the alarm needs re-planning only when a job was planned
+ * before it. Deletes never need it (an alarm that finds nothing due re-plans itself).
+ */
+export function takeEarliestWritten(sql: SqlStorage): number | undefined {
+  const earliest = written.get(sql);
+  written.delete(sql);
+  return earliest;
+}
+
 /** Schedules a job; an existing row for the same job keeps the earlier time. */
 export function scheduleAtMost(sql: SqlStorage, kind: string, key: string, due: number): void {
+  noteWritten(sql, due);
   sql.exec(
     `insert into schedule (kind, key, due) values (?, ?, ?)
      on conflict (kind, key) do update set due = min(due, excluded.due)`,
@@ -24,6 +44,7 @@ export function scheduleAtMost(sql: SqlStorage, kind: string, key: string, due: 
 
 /** Schedules a job at exactly this time, replacing any earlier plan (and any failures on record). */
 export function scheduleAt(sql: SqlStorage, kind: string, key: string, due: number): void {
+  noteWritten(sql, due);
   sql.exec(
     `insert into schedule (kind, key, due) values (?, ?, ?)
      on conflict (kind, key) do update set due = excluded.due, attempts = 0, last_error = null`,
@@ -36,6 +57,7 @@ export function scheduleAt(sql: SqlStorage, kind: string, key: string, due: numb
 /** Schedules many jobs at exact times in one statement: rows of [kind, key, due]. */
 export function scheduleMany(sql: SqlStorage, rows: [string, string, number][]): void {
   if (rows.length === 0) return;
+  for (const [, , due] of rows) noteWritten(sql, due);
   sql.exec(
     `insert into schedule (kind, key, due)
      select value ->> 0, value ->> 1, value ->> 2 from json_each(?) where true
@@ -73,6 +95,7 @@ export function failedJob(
   const attempts = job.attempts + 1;
   const delay = Math.min(backoff.capMs, backoff.baseMs * 2 ** Math.min(attempts - 1, 30));
   const due = now + Math.round(delay * (0.5 + Math.random() * 0.5));
+  noteWritten(sql, due);
   sql.exec(
     `insert into schedule (kind, key, due, attempts, last_error) values (?, ?, ?, ?, ?)
      on conflict (kind, key) do update set due = excluded.due, attempts = excluded.attempts,
@@ -110,14 +133,20 @@ export function earliestDue(sql: SqlStorage): number | undefined {
   );
 }
 
-/** Points the DO alarm at the earliest scheduled job, or clears it when none is left. */
-export async function syncAlarm(storage: DurableObjectStorage): Promise<void> {
-  const next = earliestDue(storage.sql);
+/** Points the DO alarm at the earliest scheduled job, or clears it when none is left; returns the alarm it left. */
+export async function syncAlarm(
+  storage: DurableObjectStorage,
+  sql: SqlStorage = storage.sql,
+): Promise<number | null> {
+  takeEarliestWritten(sql);
+  const next = earliestDue(sql);
   const current = await storage.getAlarm();
   if (next === undefined) {
     if (current !== null) await storage.deleteAlarm();
-  } else if (current !== next) {
-    // A due time in the past fires at once; the runtime refuses only times <= 0.
-    await storage.setAlarm(Math.max(next, 1));
+    return null;
   }
+  // A due time in the past fires at once; the runtime refuses only times <= 0.
+  const at = Math.max(next, 1);
+  if (current !== at) await storage.setAlarm(at);
+  return at;
 }

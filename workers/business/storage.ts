@@ -128,6 +128,11 @@ const steps: string[][] = [
     `create table if not exists otlp_series (
        series text primary key, start integer not null, totals text not null) without rowid`,
   ],
+  // Coalesced ingest: the requests already stored from the ingest Queue, so a redelivered message counts once.
+  [
+    `create table if not exists coalesced (id text primary key, at integer not null) without rowid`,
+    `create index if not exists coalesced_at_idx on coalesced (at)`,
+  ],
 ];
 
 export const SCHEMA_VERSION = steps.length;

@@ -1,8 +1,20 @@
 import { drizzle } from "drizzle-orm/d1";
 import * as tables from "../../schema/tables";
 
-export function database(d1: D1Database) {
+function open(d1: D1Database) {
   return drizzle(d1, { schema: tables });
 }
-export type Database = ReturnType<typeof database>;
+export type Database = ReturnType<typeof open>;
+
+const opened = new WeakMap<D1Database, Database>();
+
+/** The typed D1 handle, built once per binding: building it walks the whole schema, which every request paid for before. */
+export function database(d1: D1Database): Database {
+  let db = opened.get(d1);
+  if (!db) {
+    db = open(d1);
+    opened.set(d1, db);
+  }
+  return db;
+}
 export { tables };

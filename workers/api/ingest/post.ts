@@ -1,10 +1,18 @@
 import type { Context } from "hono";
+import type { CoalescedMessage } from "../../business/monitor";
 import { keyReused, noneAccepted, sortEvents, store } from "../../ingest/accept";
 import { authorizeIngest } from "../../ingest/auth";
 import { isNdjson, parseEvents, readBody } from "../../ingest/body";
+import {
+  COALESCE_MAX_BYTES,
+  COALESCE_MAX_EVENTS,
+  coalesceThreshold,
+  markBusy,
+  shouldCoalesce,
+} from "../../ingest/coalesce";
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from "../../ingest/limits";
 import { sha256Hex } from "../../lib/crypto";
-import { badRequest, problemBody, problemResponse, unprocessable } from "../../lib/errors";
+import { badRequest } from "../../lib/errors";
 import { bearerToken } from "../auth/bearer";
 import type { AppEnv } from "../context";
 
@@ -30,12 +38,35 @@ export async function ingest(c: Context<AppEnv>): Promise<Response> {
   const sorted = sortEvents(auth, raw, receivedAt);
   if (sorted.events.length === 0) throw noneAccepted(sorted.rejected);
 
+  const busy = shouldCoalesce(businessId, receivedAt, coalesceThreshold(c.env.COALESCE_ABOVE_RPS));
+  if (
+    busy &&
+    idempotencyKey === undefined &&
+    sorted.events.length <= COALESCE_MAX_EVENTS &&
+    text.length <= COALESCE_MAX_BYTES
+  ) {
+    // Durable once `send` resolves; the Queue consumer hands it to the object (see ingest/coalesce.ts).
+    const message: CoalescedMessage = {
+      id: crypto.randomUUID(),
+      businessId,
+      version: auth.business.version,
+      sourceId: auth.sourceId,
+      receivedAt,
+      ...sorted,
+    };
+    await c.env.INGEST.send(message, { contentType: "json" });
+    return c.json({ accepted: sorted.events.length, rejected: sorted.rejected }, 202, {
+      "ingest-path": "coalesced",
+    });
+  }
+
   const outcome = await store(c.env, auth, receivedAt, sorted, {
     idempotency: idempotencyKey
       ? { key: idempotencyKey, bodyHash: await sha256Hex(text) }
       : undefined,
   });
   if (outcome.status === "key-reused") return keyReused();
+  if (outcome.status === "stored" && outcome.busy) markBusy(businessId, Date.now());
   const headers = outcome.status === "replayed" ? { "idempotent-replayed": "true" } : undefined;
   return c.json(outcome.result, 202, headers);
 }

@@ -1,0 +1,111 @@
+// bench/ingest/profile.mjs: where a single-event POST /v1/ingest spends its CPU on
+// the local runtime. Starts the stack, records a V8 CPU profile through the
+// workerd inspector while single events are posted, and prints self time by
+// function (the edge Worker and the business's Durable Object share one isolate
+// under wrangler dev, so both halves show).
+// Usage: node bench/ingest/profile.mjs [--seconds 6] [--top 30]
+// ws (installed with wrangler's local runtime) rather than Node's WebSocket, which the inspector proxy refuses.
+import WebSocket from "ws";
+import { client } from "../../scripts/lib/api.mjs";
+import { arg, load, migrate, startWorker } from "../lib/stack.mjs";
+
+const seconds = arg("--seconds", 6);
+const top = arg("--top", 30);
+const admin = "bench-admin-token";
+const inspectorPort = 9393;
+
+const api = await startWorker({
+  config: "wrangler.toml",
+  port: 8893,
+  inspectorPort,
+  vars: { ADMIN_TOKEN: admin, ENVIRONMENT: "development" },
+});
+
+/** A minimal Chrome DevTools Protocol session over the inspector's WebSocket. */
+async function inspector() {
+  const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();
+  const ws = new WebSocket(targets[0].webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  });
+  let id = 0;
+  const waiting = new Map();
+  ws.on("message", (data) => {
+    const msg = JSON.parse(String(data));
+    const w = waiting.get(msg.id);
+    if (w) {
+      waiting.delete(msg.id);
+      msg.error ? w.reject(new Error(msg.error.message)) : w.resolve(msg.result);
+    }
+  });
+  return {
+    send: (method, params = {}) =>
+      new Promise((resolve, reject) => {
+        waiting.set(++id, { resolve, reject });
+        ws.send(JSON.stringify({ id, method, params }));
+      }),
+    close: () => ws.close(),
+  };
+}
+
+try {
+  await migrate(api.persist);
+  const c = client(api.url, admin);
+  const { business, token } = await c.business({
+    name: "profile",
+    fields: [
+      { name: "timestamp", type: "timestamp" },
+      { name: "routeId", type: "string", required: true },
+      { name: "durationMs", type: "number", required: true },
+      { name: "status", type: "enum", values: ["OK", "FAILED"] },
+    ],
+  });
+  let n = 0;
+  const post = () =>
+    fetch(`${api.url}/v1/ingest/${business.id}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        timestamp: Date.now(),
+        routeId: `R${n++ % 50}`,
+        durationMs: (n * 37) % 9000,
+        status: n % 20 ? "OK" : "FAILED",
+      }),
+    }).then(async (r) => {
+      await r.arrayBuffer();
+      return r.status === 202;
+    });
+  await load({ seconds: 1, concurrency: 4, send: post });
+
+  const cdp = await inspector();
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+  await cdp.send("Profiler.start");
+  const r = await load({ seconds, concurrency: 8, send: post });
+  const { profile } = await cdp.send("Profiler.stop");
+  cdp.close();
+
+  // Self time per node from the sample counts, summed by function and file.
+  const hits = new Map();
+  for (const s of profile.samples) hits.set(s, (hits.get(s) ?? 0) + 1);
+  const byFn = new Map();
+  let total = 0;
+  for (const node of profile.nodes) {
+    const count = hits.get(node.id) ?? 0;
+    total += count;
+    const f = node.callFrame;
+    const file = f.url ? f.url.replace(/^.*\//, "") : "";
+    const name = `${f.functionName || "(anonymous)"} ${file}${f.url ? `:${f.lineNumber + 1}` : ""}`;
+    byFn.set(name, (byFn.get(name) ?? 0) + count);
+  }
+  console.log(
+    `${r.requests} single-event POSTs at concurrency 8 in ${seconds}s, ${profile.samples.length} samples`,
+  );
+  console.log("self % | function");
+  for (const [name, count] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    console.log(`${((100 * count) / total).toFixed(1).padStart(6)} | ${name}`);
+  }
+} finally {
+  api.stop();
+}
