@@ -4,6 +4,7 @@ import { index, layout, route } from "@react-router/dev/routes";
 export default [
   route("login", "routes/login.tsx"),
   route("logout", "routes/logout.tsx"),
+  route("workspace", "routes/workspace.tsx"),
   route("sign-in", "routes/sign-in.tsx"),
   route("invite/:token", "routes/invite.tsx"),
   layout("routes/shell.tsx", [

@@ -7,6 +7,7 @@ import { GROUP_MIN, groupAlerts } from "../lib/alert-groups";
 import { api, json } from "../lib/api.server";
 import { LiveBadge, useLiveAlerts } from "../lib/live";
 import { assertSameOrigin } from "../lib/session.server";
+import { chosenWorkspace } from "../lib/workspace.server";
 
 const statuses = ["active", "open", "acknowledged", "resolved"] as const;
 const severities = ["critical", "warning", "info"] as const;
@@ -22,11 +23,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const businessId = url.searchParams.get("businessId") || undefined;
   const ruleId = (businessId && url.searchParams.get("ruleId")) || undefined;
   const cursor = url.searchParams.get("cursor") || undefined;
+  const workspaceId = await chosenWorkspace(request);
   const [alerts, businesses, rules] = await Promise.all([
     client.v1.alerts
-      .$get({ query: { status, severity, businessId, ruleId, cursor, limit: "50" } })
+      .$get({ query: { status, severity, businessId, ruleId, cursor, limit: "50", workspaceId } })
       .then(json),
-    client.v1.businesses.$get({ query: { limit: "200" } }).then(json),
+    client.v1.businesses.$get({ query: { limit: "200", workspaceId } }).then(json),
     businessId
       ? client.v1.businesses[":id"].rules.$get({ param: { id: businessId } }).then(json)
       : Promise.resolve({ items: [] }),

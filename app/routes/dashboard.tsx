@@ -8,6 +8,7 @@ import { Time } from "../components/time";
 import { byRule } from "../lib/alert-groups";
 import { api, json } from "../lib/api.server";
 import { LiveBadge, useLiveAlerts } from "../lib/live";
+import { chosenWorkspace } from "../lib/workspace.server";
 
 interface Card {
   business: Business;
@@ -18,9 +19,10 @@ interface Card {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const client = await api(request, context.cloudflare.env);
+  const workspaceId = await chosenWorkspace(request);
   const [{ items: businesses }, { items: newest }] = await Promise.all([
-    client.v1.businesses.$get({ query: { limit: "200" } }).then(json),
-    client.v1.alerts.$get({ query: { status: "active", limit: "200" } }).then(json),
+    client.v1.businesses.$get({ query: { limit: "200", workspaceId } }).then(json),
+    client.v1.alerts.$get({ query: { status: "active", limit: "200", workspaceId } }).then(json),
   ]);
   const cards: Card[] = await Promise.all(
     businesses.map(async (business) => {

@@ -1,17 +1,62 @@
 import type { LoaderFunctionArgs } from "react-router";
-import { Form, NavLink, Outlet, useLoaderData, useNavigation } from "react-router";
+import { Form, NavLink, Outlet, useLoaderData, useLocation, useNavigation } from "react-router";
+import { apiClient, json } from "../lib/api.server";
 import { mayEdit } from "../lib/role.server";
 import { requireToken } from "../lib/session.server";
+import { chosenWorkspace } from "../lib/workspace.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const token = await requireToken(request);
-  return { canEdit: await mayEdit(context.cloudflare.env, token, new URL(request.url)) };
+  const env = context.cloudflare.env;
+  const [canEdit, workspaces, chosen] = await Promise.all([
+    mayEdit(env, token, new URL(request.url)),
+    apiClient(env, token).v1.workspaces.$get().then(json),
+    chosenWorkspace(request),
+  ]);
+  const list = workspaces.items.map((w) => ({ id: w.id, name: w.name }));
+  const workspace = list.find((w) => w.id === chosen)?.id ?? "";
+  return { canEdit, workspaces: list, workspace };
+}
+
+/** Which workspace the dashboard and alert list show; a plain form, so it works before scripts load. */
+function WorkspaceSwitcher({
+  workspaces,
+  workspace,
+}: {
+  workspaces: { id: string; name: string }[];
+  workspace: string;
+}) {
+  const here = useLocation();
+  if (workspaces.length < 2) return null;
+  return (
+    <Form method="post" action="/workspace" className="switcher" data-always>
+      <input type="hidden" name="next" value={here.pathname + here.search} />
+      <label>
+        <span className="sr-only">Workspace</span>
+        <select
+          name="workspace"
+          defaultValue={workspace}
+          onChange={(e) => e.currentTarget.form?.requestSubmit()}
+        >
+          <option value="">All workspaces</option>
+          {workspaces.map((w) => (
+            <option key={w.id} value={w.id}>
+              {w.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <noscript>
+        <button type="submit">Show</button>
+      </noscript>
+    </Form>
+  );
 }
 
 /** The signed-in frame: navigation and the page. */
 export default function Shell() {
   const loading = useNavigation().state !== "idle";
-  const { canEdit } = useLoaderData<typeof loader>();
+  const { canEdit, workspaces, workspace } = useLoaderData<typeof loader>();
   return (
     <>
       <div
@@ -33,6 +78,7 @@ export default function Shell() {
           <NavLink to="/team">Team</NavLink>
           <a href="/docs">API docs</a>
         </nav>
+        <WorkspaceSwitcher workspaces={workspaces} workspace={workspace} />
         <Form method="post" action="/logout">
           <button type="submit" className="link">
             Sign out

@@ -1,13 +1,16 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { readToken, setToken } from "../../app/lib/session.server";
+import * as dashboard from "../../app/routes/dashboard";
 import * as invite from "../../app/routes/invite";
+import * as shell from "../../app/routes/shell";
 import * as signIn from "../../app/routes/sign-in";
 import * as audit from "../../app/routes/team-audit";
 import * as keys from "../../app/routes/team-keys";
 import * as members from "../../app/routes/team-members";
-import { call } from "../helpers";
-import { person, workspace } from "../teams/support";
+import * as switcher from "../../app/routes/workspace";
+import { ADMIN, call, createBusiness } from "../helpers";
+import { key, person, workspace } from "../teams/support";
 
 // The Team screens' loaders and actions, as React Router calls them, against the real API worker.
 const origin = "https://ui.test";
@@ -141,5 +144,49 @@ describe("the Team screens", () => {
       ["key.revoke", admin.email],
       ["key.create", admin.email],
     ]);
+  });
+
+  it("switch the workspace the dashboard shows, only to one of the person's own", async () => {
+    const [a, b] = [await workspace(), await workspace()];
+    const inA = await createBusiness({ workspaceId: a.id });
+    const inB = await createBusiness({ workspaceId: b.id });
+    const names = async (cookie: string) => {
+      const request = new Request(`${origin}/`, { headers: { cookie } });
+      const data = (await dashboard.loader({ request, params: {}, context } as never)) as {
+        cards: { business: { id: string } }[];
+      };
+      return data.cards.map((c) => c.business.id);
+    };
+    const session = await cookieOf(ADMIN);
+    const all = await names(session);
+    expect(all).toEqual(expect.arrayContaining([inA.id, inB.id]));
+
+    const chosen = (await switcher.action({
+      request: await form("/workspace", { workspace: a.id, next: "/alerts" }, ADMIN),
+      params: {},
+      context,
+    } as never)) as Response;
+    expect(chosen.status).toBe(302);
+    expect(chosen.headers.get("location")).toBe("/alerts");
+    const choice = chosen.headers.get("set-cookie")?.split(";")[0] ?? "";
+    const shown = await names(`${session}; ${choice}`);
+    expect(shown).toContain(inA.id);
+    expect(shown).not.toContain(inB.id);
+    const frame = (await shell.loader({
+      request: new Request(`${origin}/`, { headers: { cookie: `${session}; ${choice}` } }),
+      params: {},
+      context,
+    } as never)) as { workspace: string };
+    expect(frame.workspace).toBe(a.id);
+
+    // A key of workspace B cannot choose A (it is not among its workspaces), nor leave the site.
+    const bKey = await key(b.id, "viewer");
+    const refused = (await switcher.action({
+      request: await form("/workspace", { workspace: a.id, next: "//evil.example" }, bKey.token),
+      params: {},
+      context,
+    } as never)) as Response;
+    expect(refused.headers.get("location")).toBe("/");
+    expect(refused.headers.get("set-cookie")).toMatch(/^anom_workspace=;.*Max-Age=0/);
   });
 });

@@ -1,0 +1,23 @@
+import { createCookie } from "react-router";
+
+/**
+ * The workspace the person is looking at (the switcher in the navigation): the
+ * dashboard and the alert list show only its businesses. No cookie: every
+ * workspace the person belongs to.
+ */
+const workspaceCookie = createCookie("anom_workspace", {
+  httpOnly: true,
+  secure: true,
+  sameSite: "lax",
+  path: "/",
+  maxAge: 60 * 60 * 24 * 365,
+});
+
+export async function chosenWorkspace(request: Request): Promise<string | undefined> {
+  const value = await workspaceCookie.parse(request.headers.get("cookie"));
+  return typeof value === "string" && value ? value : undefined;
+}
+
+/** The cookie that shows one workspace, or (for "") every one again. */
+export const chooseWorkspace = (id: string) =>
+  id ? workspaceCookie.serialize(id) : workspaceCookie.serialize("", { maxAge: 0 });
