@@ -61,6 +61,7 @@ export const permissions: Record<string, Permission> = {
   "DELETE /v1/businesses/{id}": edit("business", "business.delete", "id", true),
   "GET /v1/businesses/{id}/live": read("business"),
   "GET /v1/businesses/{id}/status": read("business"),
+  "GET /v1/businesses/{id}/groups": read("business"),
 
   "POST /v1/businesses/{id}/fields": edit("business", "field.create"),
   "PATCH /v1/businesses/{id}/fields/{name}": edit("business", "field.update", "name"),
@@ -95,6 +96,11 @@ export const permissions: Record<string, Permission> = {
     "channel.delete",
     "channelId",
     true,
+  ),
+  "POST /v1/businesses/{id}/channels/{channelId}/test": edit(
+    "business",
+    "channel.test",
+    "channelId",
   ),
 
   "GET /v1/businesses/{id}/silences": read("business"),
