@@ -80,7 +80,7 @@ describe("teams in Chromium", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(`${ui.url}/`);
 
-    await page.goto(`${ui.url}/businesses/${business.id}`);
+    await page.goto(`${ui.url}/businesses/${business.id}/rules`);
     await page.getByLabel("Condition (CEL)").fill("durationMs > 5000");
     await expect.poll(() => page.getByText("Looks good.").count()).toBe(1);
     await page.getByLabel("Name", { exact: true }).fill("Slow payment");
@@ -106,13 +106,15 @@ describe("teams in Chromium", () => {
       fields: [{ name: "temperature", type: "number" }],
     });
     const { page } = await join(ws.id, "viewer");
-    await page.goto(`${ui.url}/businesses/${business.id}`);
-    await expect.poll(() => page.getByText("Greenhouse (teams)").count()).toBeGreaterThan(0);
-    // Reading controls stay (filters are GET forms); nothing that posts a change is shown.
-    expect(await page.locator('main form[method="post"]').count()).toBeGreaterThan(0);
-    expect(await page.locator('main form[method="post"]:visible').count()).toBe(0);
-    for (const name of ["Create rule", "Create source", "Save", "Delete", "Add"]) {
-      expect(await page.getByRole("button", { name }).count(), name).toBe(0);
+    // Every tab that edits: reading controls stay (filters are GET forms); nothing that posts a change is shown.
+    for (const tab of ["rules", "sources", "settings"]) {
+      await page.goto(`${ui.url}/businesses/${business.id}/${tab}`);
+      await expect.poll(() => page.getByText("Greenhouse (teams)").count()).toBeGreaterThan(0);
+      expect(await page.locator('main form[method="post"]').count(), tab).toBeGreaterThan(0);
+      expect(await page.locator('main form[method="post"]:visible').count(), tab).toBe(0);
+      for (const name of ["Create rule", "Create source", "Save", "Delete", "Add"]) {
+        expect(await page.getByRole("button", { name }).count(), `${tab}: ${name}`).toBe(0);
+      }
     }
     await page.goto(`${ui.url}/team/${ws.id}/members`);
     expect(await page.getByRole("main").getByRole("button").count()).toBe(0);
