@@ -37,7 +37,7 @@ export default function TeamAudit() {
         </label>
         <button type="submit">Filter</button>
       </Form>
-      <table className="table audit">
+      <table className="table audit cards-on-phone">
         <thead>
           <tr>
             <th>When</th>

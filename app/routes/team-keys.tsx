@@ -58,7 +58,7 @@ export default function TeamKeys() {
           Copy the key now; it is not shown again: <code>{result.token}</code>
         </p>
       ) : null}
-      <table className="table">
+      <table className="table cards-on-phone">
         <thead>
           <tr>
             <th>Name</th>

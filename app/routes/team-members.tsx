@@ -65,7 +65,7 @@ export default function TeamMembers() {
           One-time link (shown once): <code>{result.inviteUrl}</code>
         </p>
       ) : null}
-      <table className="table">
+      <table className="table cards-on-phone">
         <thead>
           <tr>
             <th>Email</th>
