@@ -161,6 +161,15 @@ describe("the audit log", () => {
     expect(all.json.items).toHaveLength(4);
     expect(JSON.stringify(all.json)).not.toContain(made.token);
     expect(JSON.stringify(all.json)).not.toContain("anomk_");
+    // An invitation's one-time link is not in the log either (a viewer reads the log).
+    const invited = await call("POST", `/v1/workspaces/${ws.id}/members`, {
+      body: { email: `audit.${Date.now()}@example.com`, role: "admin" },
+    });
+    const inviteToken = String(invited.json.inviteUrl).split("/invite/")[1] ?? "";
+    expect(inviteToken.length).toBeGreaterThan(10);
+    const invites = await call("GET", `/v1/workspaces/${ws.id}/audit?action=member.invite`);
+    expect(invites.json.items).toHaveLength(1);
+    expect(JSON.stringify(invites.json)).not.toContain(inviteToken);
     const other = await key((await workspace()).id, "admin");
     const peek = await call("GET", `/v1/workspaces/${ws.id}/audit`, { token: other.token });
     expect(peek.status).toBe(404);

@@ -77,7 +77,8 @@ export async function listAudit(
   };
 }
 
-const SECRET = /token|secret|password|hash/i;
+// An invitation's link carries its one-time token: whoever reads the audit log could join with it.
+const SECRET = /token|secret|password|hash|inviteUrl/i;
 
 /** Top-level values small enough to log, secrets left out. */
 export function compact(value: unknown): Record<string, unknown> | undefined {
