@@ -81,6 +81,8 @@ describe("teams in Chromium", () => {
     await page.waitForURL(`${ui.url}/`);
 
     await page.goto(`${ui.url}/businesses/${business.id}/rules`);
+    // The rule is checked as it is typed: type once React has hydrated the form (the root marks it).
+    await page.waitForSelector("html[data-hydrated]", { timeout: 15_000 });
     await page.getByLabel("Condition (CEL)").fill("durationMs > 5000");
     await expect.poll(() => page.getByText("Looks good.").count()).toBe(1);
     await page.getByLabel("Name", { exact: true }).fill("Slow payment");
