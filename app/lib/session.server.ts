@@ -4,13 +4,12 @@ import { createCookie, redirect } from "react-router";
  * The admin token lives only in an HttpOnly, Secure, SameSite=Lax cookie: client
  * JavaScript never sees it, and other sites cannot post forms with it.
  */
-const tokenCookie = createCookie("anom_session", {
-  httpOnly: true,
-  secure: true,
-  sameSite: "lax",
-  path: "/",
-  maxAge: 60 * 60 * 24 * 7,
-});
+const tokenCookie = privateCookie("anom_session", 60 * 60 * 24 * 7);
+
+/** A cookie only the server reads: HttpOnly, Secure, SameSite=Lax, for the whole site. */
+export function privateCookie(name: string, maxAge: number) {
+  return createCookie(name, { httpOnly: true, secure: true, sameSite: "lax", path: "/", maxAge });
+}
 
 export async function readToken(request: Request): Promise<string | undefined> {
   const value = await tokenCookie.parse(request.headers.get("cookie"));

@@ -1,17 +1,11 @@
-import { createCookie } from "react-router";
+import { privateCookie } from "./session.server";
 
 /**
  * The workspace the person is looking at (the switcher in the navigation): the
  * dashboard and the alert list show only its businesses. No cookie: every
  * workspace the person belongs to.
  */
-const workspaceCookie = createCookie("anom_workspace", {
-  httpOnly: true,
-  secure: true,
-  sameSite: "lax",
-  path: "/",
-  maxAge: 60 * 60 * 24 * 365,
-});
+const workspaceCookie = privateCookie("anom_workspace", 60 * 60 * 24 * 365);
 
 export async function chosenWorkspace(request: Request): Promise<string | undefined> {
   const value = await workspaceCookie.parse(request.headers.get("cookie"));
