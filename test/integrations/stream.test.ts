@@ -2,7 +2,9 @@ import { createExecutionContext, env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { CoalescedMessage } from "../../workers/business/monitor";
 import worker from "../../workers/index";
-import { WINDOW_FRAMES } from "../../workers/ingest/stream";
+import { authorizeIngest } from "../../workers/ingest/auth";
+import { CLOSE_RECONNECT, StreamSession, WINDOW_FRAMES } from "../../workers/ingest/stream";
+import { database } from "../../workers/lib/db";
 import { businessWithSource, call, listEvents } from "../helpers";
 
 type Message = Record<string, unknown> & { ack?: number; key?: string | null; status?: number };
@@ -69,6 +71,7 @@ function instrumented() {
   const calls: number[] = [];
   let gate: Promise<void> | null = null;
   let open = () => {};
+  let failures = 0;
   const BUSINESS = {
     idFromName: (name: string) => env.BUSINESS.idFromName(name),
     get: (id: DurableObjectId) => {
@@ -77,6 +80,10 @@ function instrumented() {
         async ingestCoalesced(businessId: string, messages: CoalescedMessage[]) {
           calls.push(messages.length);
           if (gate) await gate;
+          if (failures > 0) {
+            failures -= 1;
+            throw new Error("the object is overloaded");
+          }
           return stub.ingestCoalesced(businessId, messages);
         },
       };
@@ -88,6 +95,9 @@ function instrumented() {
       gate = new Promise((resolve) => {
         open = resolve;
       });
+    },
+    failNext() {
+      failures += 1;
     },
     release() {
       gate = null;
@@ -259,6 +269,24 @@ describe("the stream (WebSocket ingest)", () => {
     client.ws.close();
   });
 
+  it("answers 503 for a batch the object could not store; resent, the frames are stored", async () => {
+    const { business, token } = await businessWithSource();
+    const stack = instrumented();
+    const client = await stack.connect(business.id, token);
+    stack.failNext();
+    client.send([{ $key: "f1" }, event("F1")]);
+    expect(await client.ack(1)).toMatchObject({
+      status: 503,
+      key: "f1",
+      detail: expect.stringContaining("resend"),
+    });
+    expect(await storedRoutes(business.id)).toEqual([]);
+    client.send([{ $key: "f1" }, event("F1")]);
+    expect(await client.ack(2)).toMatchObject({ status: 202, key: "f1" });
+    expect(await storedRoutes(business.id)).toEqual(["F1"]);
+    client.ws.close();
+  });
+
   it("resumes: frames resent with their keys after a dropped connection are stored once", async () => {
     const { business, token } = await businessWithSource();
     const stack = instrumented();
@@ -344,5 +372,26 @@ describe("the stream (WebSocket ingest)", () => {
     expect(await client.ack(2)).toMatchObject({ status: 401 });
     expect(await client.until(() => client.closed, "the close")).toMatchObject({ code: 1008 });
     expect(await storedRoutes(business.id)).toEqual(["A"]);
+  });
+
+  it("asks the client to reconnect (1012) after its batch limit", async () => {
+    const { business, token } = await businessWithSource();
+    const [near, far] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    far.accept();
+    new StreamSession(far, {
+      env,
+      authorize: () => authorizeIngest(database(env.DB), token, business.id),
+      maxBatches: 2,
+    }).start();
+    const client = new Client(near);
+    client.send([{ $key: "b1" }, event("B1")]);
+    expect(await client.ack(1)).toMatchObject({ status: 202 });
+    client.send([{ $key: "b2" }, event("B2")]);
+    expect(await client.ack(2)).toMatchObject({ status: 202 });
+    expect(await client.until(() => client.closed, "the close")).toMatchObject({
+      code: CLOSE_RECONNECT,
+      reason: expect.stringContaining("reconnect"),
+    });
+    expect(await storedRoutes(business.id)).toEqual(["B1", "B2"]);
   });
 });

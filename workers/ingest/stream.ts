@@ -73,6 +73,8 @@ export interface StreamOptions {
   env: Env;
   /** Checks the token again (per batch): a revoked token or a deleted business ends the stream. */
   authorize: () => Promise<IngestAuth>;
+  /** Batches before the server asks the client to reconnect; MAX_BATCHES_PER_CONNECTION. */
+  maxBatches?: number;
 }
 
 const encoder = new TextEncoder();
@@ -221,7 +223,7 @@ export class StreamSession {
         }
         this.storing = [];
         this.batches += 1;
-        if (this.batches >= MAX_BATCHES_PER_CONNECTION)
+        if (this.batches >= (this.options.maxBatches ?? MAX_BATCHES_PER_CONNECTION))
           this.close(CLOSE_RECONNECT, "batch limit of this connection reached: reconnect");
       }
     } finally {
