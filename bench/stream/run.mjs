@@ -4,7 +4,7 @@
 // that the business stored exactly the acknowledged events.
 // Usage: node bench/stream/run.mjs [--seconds 4] [--per-frame 1,10]
 import { client } from "../../scripts/lib/api.mjs";
-import { arg, fmt, freePort, migrate, startWorker } from "../lib/stack.mjs";
+import { arg, fmt, freePort, load, migrate, startWorker } from "../lib/stack.mjs";
 
 const seconds = arg("--seconds", 4);
 const perFrame = (process.argv[process.argv.indexOf("--per-frame") + 1] ?? "")
@@ -90,27 +90,20 @@ async function stream(businessId, token, events) {
 }
 
 async function posts(businessId, token) {
-  let acked = 0;
-  const latencies = [];
-  const end = performance.now() + seconds * 1000;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: WINDOW }, async () => {
-      while (performance.now() < end) {
-        const t = performance.now();
-        const res = await fetch(`${stack.url}/v1/ingest/${businessId}`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-          body: JSON.stringify(event()),
-        });
-        if (res.status !== 202) throw new Error(`POST ${res.status}`);
-        await res.arrayBuffer();
-        latencies.push(performance.now() - t);
-        acked += 1;
-      }
-    }),
-  );
-  return { acked, elapsed: (performance.now() - start) / 1000, latency: median(latencies) };
+  const r = await load({
+    seconds,
+    concurrency: WINDOW,
+    send: async () => {
+      const res = await fetch(`${stack.url}/v1/ingest/${businessId}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify(event()),
+      });
+      await res.arrayBuffer();
+      return res.status === 202;
+    },
+  });
+  return { acked: r.requests - r.errors, elapsed: r.elapsed, latency: r.p50 };
 }
 
 try {

@@ -1,8 +1,9 @@
 import type { Context } from "hono";
 import { STREAM_PROTOCOL, StreamSession, TOKEN_PROTOCOL_PREFIX } from "../../ingest/stream";
-import { badRequest, problemBody, problemResponse } from "../../lib/errors";
+import { badRequest } from "../../lib/errors";
 import { bearerToken } from "../auth/bearer";
 import type { AppEnv } from "../context";
+import { upgradeRequired } from "../websocket";
 import { authorizeSource } from "./source";
 
 /**
@@ -12,15 +13,8 @@ import { authorizeSource } from "./source";
  * subprotocol `anom-token.<token>` offered next to `anom-stream`.
  */
 export async function stream(c: Context<AppEnv>): Promise<Response> {
-  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-    return problemResponse(
-      problemBody(
-        426,
-        "Upgrade Required",
-        "This endpoint is a WebSocket: send Upgrade: websocket.",
-      ),
-    );
-  }
+  const plain = upgradeRequired(c);
+  if (plain) return plain;
   const offered = (c.req.header("sec-websocket-protocol") ?? "")
     .split(",")
     .map((p) => p.trim())
