@@ -1,6 +1,6 @@
 import { createExecutionContext, env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { CoalescedMessage } from "../../workers/business/monitor";
+import type { CoalescedMessage } from "../../workers/business/rpc";
 import worker from "../../workers/index";
 import { authorizeIngest } from "../../workers/ingest/auth";
 import { CLOSE_RECONNECT, StreamSession, WINDOW_FRAMES } from "../../workers/ingest/stream";
@@ -201,6 +201,7 @@ describe("the stream (WebSocket ingest)", () => {
     });
     client.send([{ $key: "only-a-header" }]);
     expect(await client.ack(3)).toMatchObject({
+      key: "only-a-header",
       status: 400,
       detail: "The frame holds no events.",
     });

@@ -1,4 +1,4 @@
-import type { CoalescedMessage } from "../business/monitor";
+import type { CoalescedMessage } from "../business/rpc";
 import { sha256Hex } from "../lib/crypto";
 import type { ProblemBody } from "../lib/errors";
 import { badRequest, ProblemError, payloadTooLarge, problemBody } from "../lib/errors";
@@ -108,13 +108,23 @@ export function parseFrame(text: string): { key: string | null; raw: RawEvent[] 
     if (Object.keys(rest).length === 0) raw.shift();
     else raw[0] = { ok: true, value: rest };
   }
-  if (raw.length === 0) throw badRequest("The frame holds no events.");
+  if (raw.length === 0) throw new FrameError(key, badRequest("The frame holds no events."));
   for (let i = 1; i < raw.length; i++) {
     const item = raw[i];
     if (item?.ok && isObject(item.value) && KEY_MEMBER in item.value)
       raw[i] = { ok: false, path: KEY_MEMBER, message: "belongs on the frame's first line only" };
   }
   return { key, raw };
+}
+
+/** A frame refused whole, with the key it named (when it got that far). */
+class FrameError extends Error {
+  constructor(
+    readonly key: string | null,
+    readonly problem: ProblemError,
+  ) {
+    super(problem.message);
+  }
 }
 
 function problemOf(error: ProblemError): ProblemBody {
@@ -182,8 +192,9 @@ export class StreamSession {
     try {
       parsed = parseFrame(data);
     } catch (error) {
-      if (!(error instanceof ProblemError)) throw error;
-      this.fail(seq, null, error);
+      if (error instanceof FrameError) this.fail(seq, error.key, error.problem);
+      else if (error instanceof ProblemError) this.fail(seq, null, error);
+      else throw error;
       return;
     }
     const inFlight = this.waiting.length + this.storing.length;
