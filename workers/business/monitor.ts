@@ -24,7 +24,7 @@ import { WARM_UP_POINTS } from "./engine/anomaly";
 import { RuleEngine } from "./engine/engine";
 import { reconcile } from "./engine/reconcile";
 import type { ListEventsQuery, NewEvent, SeriesQuery } from "./events";
-import { insertEvents, insertReceived, listEvents, series } from "./events";
+import { insertEvents, insertReceived, keepUnseen, listEvents, series } from "./events";
 import type { GroupsQuery } from "./groups";
 import { groupStatus } from "./groups";
 import type { JobPing } from "./job-runs";
@@ -80,10 +80,13 @@ class BusinessDeleted extends Error {
   }
 }
 
+/** `duplicates`: events with a key stored before, not stored again (only when there are some). */
+type StoredResult = IngestResult & { duplicates?: number };
+
 export type IngestOutcome =
   /** `busy`: this object takes more direct requests than it should; the edge coalesces for a while. */
-  | { status: "stored"; result: IngestResult; busy?: true }
-  | { status: "replayed"; result: IngestResult }
+  | { status: "stored"; result: StoredResult; busy?: true }
+  | { status: "replayed"; result: StoredResult }
   | { status: "key-reused" };
 
 /** Due jobs handled per alarm run; the alarm comes back at once for the rest. */
@@ -130,8 +133,14 @@ export class BusinessMonitor extends DurableObject<Env> {
   /** Stores validated events and evaluates the rules on them; durable when this returns. */
   async ingest(batch: IngestBatch): Promise<IngestOutcome> {
     const engine = await this.load(batch.businessId, batch.version);
-    const result: IngestResult = { accepted: batch.events.length, rejected: batch.rejected };
     const outcome = this.transaction(engine, (): IngestOutcome => {
+      const events = keepUnseen(this.sql, batch.events, batch.receivedAt);
+      const duplicates = batch.events.length - events.length;
+      const result: StoredResult = {
+        accepted: events.length,
+        rejected: batch.rejected,
+        ...(duplicates ? { duplicates } : {}),
+      };
       if (batch.idempotency) {
         const seen = this.sql
           .exec<{ body_hash: string; response: string }>(
@@ -152,13 +161,15 @@ export class BusinessMonitor extends DurableObject<Env> {
           batch.receivedAt,
         );
       }
-      const ping = batch.events[0];
+      // Every event was stored before (its key was seen): nothing to write.
+      if (events.length === 0) return { status: "stored", result };
+      const ping = events[0];
       if (batch.job && ping) trackJobRun(this.sql, batch.job, ping, batch.receivedAt);
-      if (batch.counters) toDeltas(this.sql, batch.counters, batch.events);
-      const { lastSeq } = insertEvents(this.sql, batch.events, batch.receivedAt, batch.sourceId);
+      if (batch.counters) toDeltas(this.sql, batch.counters, events);
+      const { lastSeq } = insertEvents(this.sql, events, batch.receivedAt, batch.sourceId);
       const now = Date.now();
-      if (batch.events.length) engine.noteIngest(batch.receivedAt, now);
-      engine.process(batch.events, now);
+      if (events.length) engine.noteIngest(batch.receivedAt, now);
+      engine.process(events, now);
       this.planHousekeeping(lastSeq, now);
       return { status: "stored", result };
     });
