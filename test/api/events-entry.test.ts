@@ -3,7 +3,7 @@ import { call, createBusiness, listEvents } from "../helpers";
 import { key, workspace } from "../teams/support";
 
 /** POST /v1/businesses/{id}/events: events entered by a person (the UI's form and upload). */
-async function enter(id: string, body: unknown, token?: string) {
+async function enter(id: string, body: unknown, token?: string | null) {
   return call("POST", `/v1/businesses/${id}/events`, { body, token });
 }
 
