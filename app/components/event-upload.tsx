@@ -15,6 +15,8 @@ interface RowProblem {
   message: string;
 }
 
+const count = (n: number, one: string, many = `${one}s`) => `${num(n)} ${n === 1 ? one : many}`;
+
 /** Problems listed per phase; the counts go on past it. */
 const MAX_LISTED = 200;
 
@@ -250,7 +252,8 @@ export function EventUpload({ business }: { business: Business }) {
       {loaded ? (
         <>
           <h3>First rows of {loaded.file.name}</h3>
-          <section className="scroll-box" aria-label="File preview">
+          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls sideways must be reachable by keyboard (axe: scrollable-region-focusable) */}
+          <section className="scroll-box" tabIndex={0} aria-label="File preview">
             <table className="table preview">
               <thead>
                 <tr>
@@ -304,7 +307,7 @@ export function EventUpload({ business }: { business: Business }) {
             <div role="status" data-testid="check">
               <p>
                 {check.running ? "Checking… " : ""}
-                {num(check.rows)} rows: {num(check.valid)} ready to send
+                {count(check.rows, "row")}: {num(check.valid)} ready to send
                 {check.bad ? `, ${num(check.bad)} with problems (not sent)` : ""}.
               </p>
               {!send ? (
@@ -317,7 +320,7 @@ export function EventUpload({ business }: { business: Business }) {
             onClick={() => void sendAll()}
             disabled={busy || !check || check.valid === 0}
           >
-            Send {check && !check.running ? num(check.valid) : ""} events
+            {check && !check.running ? `Send ${count(check.valid, "event")}` : "Send events"}
           </button>
           {send ? (
             <div className={send.failure ? "error" : "notice"} role="status" data-testid="sent">
@@ -327,11 +330,11 @@ export function EventUpload({ business }: { business: Business }) {
                 <progress max={check?.rows || 1} value={send.done} />
               </label>
               <p>
-                <b>{num(send.accepted)} events stored</b>
+                <b>{count(send.accepted, "new event")} stored</b>
                 {send.duplicates
-                  ? `, ${num(send.duplicates)} already stored before (not stored again)`
+                  ? `, ${count(send.duplicates, "row")} stored before (not stored again)`
                   : ""}
-                {send.refused ? `, ${num(send.refused)} rows not stored (below)` : ""}.{" "}
+                {send.refused ? `, ${count(send.refused, "row")} not stored (below)` : ""}.{" "}
                 {!send.running ? (
                   <Link to={`/businesses/${business.id}/events`}>See them in Events</Link>
                 ) : null}

@@ -1,4 +1,4 @@
-import Papa from "papaparse";
+import { Papa } from "./papa";
 
 /**
  * Reading an uploaded file in the browser, a slice at a time: CSV with
