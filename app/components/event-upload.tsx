@@ -254,7 +254,7 @@ export function EventUpload({ business }: { business: Business }) {
           <h3>First rows of {loaded.file.name}</h3>
           {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls sideways must be reachable by keyboard (axe: scrollable-region-focusable) */}
           <section className="scroll-box" tabIndex={0} aria-label="File preview">
-            <table className="table preview">
+            <table className="table cards-on-phone preview">
               <thead>
                 <tr>
                   <th>Row</th>
@@ -266,9 +266,11 @@ export function EventUpload({ business }: { business: Business }) {
               <tbody>
                 {loaded.rows.map((r) => (
                   <tr key={r.line}>
-                    <td>{r.line}</td>
+                    <td data-label="Row">{r.line}</td>
                     {loaded.columns.map((c) => (
-                      <td key={c}>{r.cells[c] === undefined ? "" : String(r.cells[c])}</td>
+                      <td key={c} data-label={c}>
+                        {r.cells[c] === undefined ? "" : String(r.cells[c])}
+                      </td>
                     ))}
                   </tr>
                 ))}

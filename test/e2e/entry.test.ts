@@ -96,6 +96,8 @@ async function signedIn(width: number, height: number): Promise<{ page: Page; er
 
 /** A screenshot, then: no sideways page scroll and no serious axe-core finding. */
 async function look(page: Page, name: string) {
+  // The shell's navigation bar is done (a page between two states is not looked at).
+  await page.waitForSelector(".progress:not(.on)");
   await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
   const overflow = await page.evaluate(
     () => document.documentElement.scrollWidth - window.innerWidth,
@@ -103,12 +105,14 @@ async function look(page: Page, name: string) {
   expect(overflow, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
   await page.addScriptTag({ content: axeSource });
   const violations = await page.evaluate(async () => {
-    type Result = { violations: { id: string; impact: string | null }[] };
+    type Result = {
+      violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
+    };
     const axe = (window as unknown as { axe: { run: (o: unknown) => Promise<Result> } }).axe;
     const result = await axe.run({ runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] });
     return result.violations
       .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => v.id);
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
   });
   expect(violations, `${name}: axe`).toEqual([]);
 }
