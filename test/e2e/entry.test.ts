@@ -97,7 +97,7 @@ async function signedIn(width: number, height: number): Promise<{ page: Page; er
 /** A screenshot, then: no sideways page scroll and no serious axe-core finding. */
 async function look(page: Page, name: string) {
   // The shell's navigation bar is done (a page between two states is not looked at).
-  await page.waitForSelector(".progress:not(.on)");
+  await page.waitForSelector(".progress:not(.on)", { state: "attached" });
   await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
   const overflow = await page.evaluate(
     () => document.documentElement.scrollWidth - window.innerWidth,
