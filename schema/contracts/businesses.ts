@@ -230,3 +230,26 @@ export const BusinessStatus = z
   })
   .openapi("BusinessStatus");
 export type BusinessStatus = z.infer<typeof BusinessStatus>;
+
+export const BusinessSummary = z
+  .object({
+    business: Business,
+    active: z
+      .object({ info: z.number().int(), warning: z.number().int(), critical: z.number().int() })
+      .openapi({ description: "Open and acknowledged alerts by severity" }),
+    lastEventAt: Timestamp.nullable().openapi({ description: "Time of the latest event seen" }),
+    perHour: z.array(z.number().int()).openapi({
+      description: "Events per hour (by event time), oldest first; the last is the current hour",
+    }),
+  })
+  .openapi("BusinessSummary");
+export type BusinessSummary = z.infer<typeof BusinessSummary>;
+
+export const BusinessSummaryList = z
+  .object({
+    items: z.array(BusinessSummary),
+    nextCursor: z.string().nullable(),
+    from: Timestamp.openapi({ description: "Start of the first hour in perHour" }),
+  })
+  .openapi("BusinessSummaryList");
+export type BusinessSummaryList = z.infer<typeof BusinessSummaryList>;

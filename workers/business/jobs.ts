@@ -10,6 +10,7 @@ import { JOB_GROUP, JOB_RENOTIFY, JOB_SILENCE, sendQueued } from "./notification
 import { queuedKinds } from "./outbox";
 import { replayStep } from "./replay";
 import { PRUNE_INTERVAL_MS, pruneEvents } from "./retention";
+import { pushActivity, rolledFields, rollUp } from "./rollup";
 import type { Due } from "./schedule";
 import { dueJobs, failedJob, scheduleAt, unschedule } from "./schedule";
 
@@ -107,6 +108,15 @@ export const jobs: Record<string, Job> = {
     run: async (ctx) => {
       writeAnalytics(ctx.sql, ctx.env.EVENTS, ctx.engine.business);
       return "done";
+    },
+  },
+  rollup: {
+    inTransaction: false,
+    retry: IO_RETRY,
+    run: async (ctx, now) => {
+      const again = rollUp(ctx.storage, rolledFields(ctx.engine.business));
+      const more = await pushActivity(ctx.sql, ctx.env.DB, ctx.engine.business.id, now);
+      return again || more ? "again" : "done";
     },
   },
   prune: {

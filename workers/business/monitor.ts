@@ -36,6 +36,7 @@ import { queuedKinds } from "./outbox";
 import { SilenceWindow } from "./quiet/window";
 import { keepReplaying, replayPasses, startReplay } from "./replay";
 import { PRUNE_INTERVAL_MS } from "./retention";
+import { ROLLUP_DELAY_MS, rolledSeries, rollupAnswers } from "./rollup";
 import {
   failingJobs,
   scheduleAtMost,
@@ -95,7 +96,7 @@ const JOBS_PER_RUN = 2000;
  */
 export const BUSY_RPS = 250;
 /** The jobs every ingest makes sure of; see `planHousekeeping`. */
-const HOUSEKEEPING = ["archive", "analytics", "prune"] as const;
+const HOUSEKEEPING = ["archive", "analytics", "rollup", "prune"] as const;
 
 /** What is known to be stored for the housekeeping jobs, so an ingest writes only what moves earlier. */
 interface Housekeeping {
@@ -222,6 +223,7 @@ export class BusinessMonitor extends DurableObject<Env> {
     const wanted: Record<(typeof HOUSEKEEPING)[number], number> = {
       archive: lastSeq - archived >= ARCHIVE_BATCH ? now : now + ARCHIVE_DELAY_MS,
       analytics: now + ANALYTICS_INTERVAL_MS,
+      rollup: now + ROLLUP_DELAY_MS,
       prune: now + PRUNE_INTERVAL_MS,
     };
     for (const kind of HOUSEKEEPING) {
@@ -267,7 +269,7 @@ export class BusinessMonitor extends DurableObject<Env> {
 
   async series(businessId: string, q: SeriesQuery): Promise<SeriesPoint[]> {
     this.remember(businessId);
-    return series(this.sql, q);
+    return rollupAnswers(q) ? rolledSeries(this.sql, q) : series(this.sql, q);
   }
 
   async groups(businessId: string, q: GroupsQuery): Promise<GroupList> {

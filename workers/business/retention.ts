@@ -1,4 +1,5 @@
 import { archivedSeq } from "./archive";
+import { rolledSeq } from "./rollup";
 
 /** Rows deleted per alarm run, so pruning never holds the object for long. */
 export const PRUNE_CHUNK = 5000;
@@ -15,10 +16,10 @@ export interface Retention {
 
 /**
  * Deletes events past the retention horizon or beyond the newest `maxEvents`,
- * but never one that is not archived yet. Returns whether more are due.
+ * but never one that is not archived and rolled up yet. Returns whether more are due.
  */
 export function pruneEvents(sql: SqlStorage, retention: Retention, now: number): boolean {
-  const archived = archivedSeq(sql);
+  const archived = Math.min(archivedSeq(sql), rolledSeq(sql)); // safe to delete up to here
   const cutoff = now - retention.days * 86_400_000;
   const byAge = sql
     .exec(
