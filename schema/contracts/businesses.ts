@@ -227,6 +227,16 @@ export const BusinessStatus = z
     failingJobs: z.array(FailingJob).openapi({
       description: "Empty when all is well; a job listed here keeps retrying, less often each time",
     }),
+    storage: z
+      .object({
+        bytes: z.number().int().openapi({ description: "Size of the object's SQLite database" }),
+        events: z.number().int().openapi({ description: "Events kept in the object" }),
+        pendingArchive: z
+          .number()
+          .int()
+          .openapi({ description: "Kept events not yet archived to R2 (they cannot be pruned)" }),
+      })
+      .openapi({ description: "What the business's object holds (limit: 10 GB per object)" }),
   })
   .openapi("BusinessStatus");
 export type BusinessStatus = z.infer<typeof BusinessStatus>;

@@ -7,4 +7,5 @@ CREATE TABLE `activity_hours` (
 	FOREIGN KEY (`business_id`) REFERENCES `businesses`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE INDEX `alerts_active_idx` ON `alerts` (`business_id`,`severity`) WHERE status in ('open', 'acknowledged');
+CREATE INDEX `alerts_active_idx` ON `alerts` (`business_id`,`severity`) WHERE status in ('open', 'acknowledged');--> statement-breakpoint
+CREATE INDEX `alerts_active_recent_idx` ON `alerts` (`id`) WHERE status in ('open', 'acknowledged');

@@ -45,6 +45,8 @@ export const alerts = sqliteTable(
     index("alerts_active_idx")
       .on(t.businessId, t.severity)
       .where(sql`status in ('open', 'acknowledged')`),
+    // The newest active alerts (the dashboard's list, `status=active`) without sorting them all.
+    index("alerts_active_recent_idx").on(t.id).where(sql`status in ('open', 'acknowledged')`),
   ],
 );
 

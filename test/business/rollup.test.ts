@@ -2,7 +2,12 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { flushArchive } from "../../workers/business/archive";
 import { series } from "../../workers/business/events";
-import { pruneEvents } from "../../workers/business/retention";
+import {
+  nextPruneDelay,
+  PRUNE_INTERVAL_MS,
+  PRUNE_MIN_INTERVAL_MS,
+  pruneEvents,
+} from "../../workers/business/retention";
 import { HOUR_MS, rolledSeq, rollUp } from "../../workers/business/rollup";
 import { businessWithSource, call, ingest, rollUpNow } from "../helpers";
 
@@ -139,5 +144,50 @@ describe("hourly rollups", () => {
     expect(Math.max(...second.map((r) => r.last_at))).toBe(
       Math.max(...recent.map((e) => Date.parse(e.timestamp))),
     );
+  });
+});
+
+describe("pruning under load", () => {
+  it("runs sooner when events arrive fast or the object holds far more than maxEvents", async () => {
+    const { business, token } = await businessWithSource({
+      retention: { days: 30, maxEvents: 1000 },
+    });
+    const stub = stubOf(business.id);
+    const prune = () =>
+      runInDurableObject(
+        stub,
+        (_o, state) =>
+          state.storage.sql
+            .exec<{ due: number }>(`select due from schedule where kind = 'prune'`)
+            .one().due,
+      );
+    await ingestAll(business.id, token, spread(500, HOUR_MS));
+    // Half of maxEvents: the quiet plan, a quarter of an hour away.
+    expect((await prune()) - Date.now()).toBeGreaterThan(14 * 60_000);
+    await ingestAll(business.id, token, spread(700, HOUR_MS));
+    // 1,200 kept against 1,000 allowed: pruning comes within seconds.
+    const soon = (await prune()) - Date.now();
+    expect(soon).toBeLessThanOrEqual(PRUNE_MIN_INTERVAL_MS);
+    expect(soon).toBeGreaterThan(0);
+
+    await runInDurableObject(stub, (_o, state) => {
+      const sql = state.storage.sql;
+      const now = Date.now();
+      const retention = { days: 30, maxEvents: 1000 };
+      // The first run has no rate to go by; then 1,200 events in a second is fast, none is quiet.
+      expect(nextPruneDelay(sql, retention, now)).toBe(PRUNE_INTERVAL_MS);
+      sql.exec(
+        `update meta set value = ? where key = 'prune_mark'`,
+        JSON.stringify({ seq: 0, at: now - 1000 }),
+      );
+      expect(nextPruneDelay(sql, retention, now)).toBe(PRUNE_MIN_INTERVAL_MS);
+      expect(nextPruneDelay(sql, retention, now + 5000)).toBe(PRUNE_INTERVAL_MS);
+      // A moderate rate, 0.5 event/s: a tenth of maxEvents (100 events) comes in 200 s.
+      sql.exec(
+        `update meta set value = ? where key = 'prune_mark'`,
+        JSON.stringify({ seq: 1200 - 50, at: now - 100_000 }),
+      );
+      expect(nextPruneDelay(sql, retention, now)).toBe(200_000);
+    });
   });
 });

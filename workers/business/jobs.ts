@@ -9,7 +9,7 @@ import type { Notifier } from "./notifications";
 import { JOB_GROUP, JOB_RENOTIFY, JOB_SILENCE, sendQueued } from "./notifications";
 import { queuedKinds } from "./outbox";
 import { replayStep } from "./replay";
-import { PRUNE_INTERVAL_MS, pruneEvents } from "./retention";
+import { nextPruneDelay, pruneEvents } from "./retention";
 import { pushActivity, rolledFields, rollUp } from "./rollup";
 import type { Due } from "./schedule";
 import { dueJobs, failedJob, scheduleAt, unschedule } from "./schedule";
@@ -123,7 +123,9 @@ export const jobs: Record<string, Job> = {
     inTransaction: false,
     retry: IO_RETRY,
     run: async (ctx, now) =>
-      pruneEvents(ctx.sql, ctx.engine.business.retention, now) ? "again" : now + PRUNE_INTERVAL_MS,
+      pruneEvents(ctx.sql, ctx.engine.business.retention, now)
+        ? "again"
+        : now + nextPruneDelay(ctx.sql, ctx.engine.business.retention, now),
   },
 };
 

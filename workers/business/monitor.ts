@@ -35,7 +35,7 @@ import { Notifier } from "./notifications";
 import { queuedKinds } from "./outbox";
 import { SilenceWindow } from "./quiet/window";
 import { keepReplaying, replayPasses, startReplay } from "./replay";
-import { PRUNE_INTERVAL_MS } from "./retention";
+import { PRUNE_INTERVAL_MS, PRUNE_MIN_INTERVAL_MS, storageStatus } from "./retention";
 import { ROLLUP_DELAY_MS, rolledSeries, rollupAnswers } from "./rollup";
 import {
   failingJobs,
@@ -101,6 +101,8 @@ const HOUSEKEEPING = ["archive", "analytics", "rollup", "prune"] as const;
 /** What is known to be stored for the housekeeping jobs, so an ingest writes only what moves earlier. */
 interface Housekeeping {
   archivedSeq: number;
+  /** The oldest event kept (0: none), so an ingest can tell when the object holds far more than `maxEvents`. */
+  firstSeq: number;
   due: Map<string, number>;
 }
 
@@ -160,7 +162,7 @@ export class BusinessMonitor extends DurableObject<Env> {
       const now = Date.now();
       if (batch.events.length) engine.noteIngest(batch.receivedAt, now);
       engine.process(batch.events, now);
-      this.planHousekeeping(lastSeq, now);
+      this.planHousekeeping(lastSeq, now, engine.business.retention.maxEvents);
       return { status: "stored", result };
     });
     if (outcome.status === "stored") {
@@ -207,7 +209,7 @@ export class BusinessMonitor extends DurableObject<Env> {
       const { lastSeq } = insertReceived(this.sql, events);
       engine.noteIngest(Math.max(...events.map((e) => e.received)), now);
       engine.process(events, now);
-      this.planHousekeeping(lastSeq, now);
+      this.planHousekeeping(lastSeq, now, engine.business.retention.maxEvents);
     });
     await this.planAlarm();
     return "stored";
@@ -217,14 +219,15 @@ export class BusinessMonitor extends DurableObject<Env> {
    * Archive, analytics and prune runs follow every ingest. Usually they are
    * already planned at an earlier or equal time: then nothing is written.
    */
-  private planHousekeeping(lastSeq: number, now: number): void {
+  private planHousekeeping(lastSeq: number, now: number, maxEvents: number): void {
     this.housekeeping ??= this.readHousekeeping();
-    const { archivedSeq: archived, due } = this.housekeeping;
+    const { archivedSeq: archived, firstSeq, due } = this.housekeeping;
+    const crowded = lastSeq - Math.max(firstSeq, 1) + 1 > maxEvents * 1.1;
     const wanted: Record<(typeof HOUSEKEEPING)[number], number> = {
       archive: lastSeq - archived >= ARCHIVE_BATCH ? now : now + ARCHIVE_DELAY_MS,
       analytics: now + ANALYTICS_INTERVAL_MS,
       rollup: now + ROLLUP_DELAY_MS,
-      prune: now + PRUNE_INTERVAL_MS,
+      prune: now + (crowded ? PRUNE_MIN_INTERVAL_MS : PRUNE_INTERVAL_MS),
     };
     for (const kind of HOUSEKEEPING) {
       const planned = due.get(kind);
@@ -242,7 +245,10 @@ export class BusinessMonitor extends DurableObject<Env> {
     )) {
       due.set(row.kind, row.due);
     }
-    return { archivedSeq: archivedSeq(this.sql), due };
+    const first = this.sql
+      .exec<{ first: number | null }>(`select min(seq) as first from events`)
+      .one();
+    return { archivedSeq: archivedSeq(this.sql), firstSeq: first.first ?? 0, due };
   }
 
   /** Re-points the alarm only when a job was planned before it (or the alarm is not known). */
@@ -324,6 +330,12 @@ export class BusinessMonitor extends DurableObject<Env> {
   async failingJobs(businessId: string) {
     this.remember(businessId);
     return failingJobs(this.sql);
+  }
+
+  /** What the object holds: its database size, events kept, and those still to archive. */
+  async storageStatus(businessId: string) {
+    this.remember(businessId);
+    return storageStatus(this.sql);
   }
 
   /** Reloads the rules after they changed and brings the live state in line. */

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, between, count, gte, inArray, max, sql } from "drizzle-orm";
+import { and, asc, count, gt, gte, inArray, max, sql } from "drizzle-orm";
 import { BusinessSummaryList } from "../../../schema/contracts/businesses";
 import { Cursor, Limit } from "../../../schema/contracts/common";
-import { listBusinesses } from "../../definitions/businesses";
+import { toBusiness } from "../../definitions/businesses";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
 import { iso } from "../../lib/time";
@@ -12,7 +12,7 @@ import { adminSecurity, jsonResponse, problems } from "../openapi";
 
 const HOUR = 3_600_000;
 const HOURS = 24;
-const { alerts, activityHours, businesses } = tables;
+const { alerts, activityHours, businesses, fields } = tables;
 
 export const route = createRoute({
   method: "get",
@@ -36,9 +36,10 @@ export const route = createRoute({
 });
 
 /**
- * One page of businesses (keyset by id), then one batch of three queries over the
- * page's id range: alert counts (the partial `alerts_active_idx`), the recent
- * hours and each business's newest hour (the `activity_hours` key).
+ * One round trip to D1: a batch of five queries that each take the page of
+ * businesses (keyset by id) as a subquery: the page itself, its fields, alert
+ * counts (the partial `alerts_active_idx`), the recent hours and each business's
+ * newest hour (the `activity_hours` key). Never one query per business.
  */
 export async function summarize(
   db: Database,
@@ -47,35 +48,32 @@ export async function summarize(
   now: number,
 ): Promise<BusinessSummaryList> {
   const first = now - (now % HOUR) - (HOURS - 1) * HOUR;
-  const page = await listBusinesses(db, q, workspaceIds);
-  const low = page.items[0]?.id;
-  const high = page.items.at(-1)?.id;
-  if (!low || !high) return { items: [], nextCursor: page.nextCursor, from: iso(first) };
-  // A page is a contiguous run of ids: a range stays within D1's 100 bound parameters.
-  const inPage = (column: typeof alerts.businessId | typeof activityHours.businessId) =>
-    workspaceIds
-      ? and(
-          between(column, low, high),
-          inArray(
-            column,
-            db
-              .select({ id: businesses.id })
-              .from(businesses)
-              .where(
-                and(
-                  between(businesses.id, low, high),
-                  inArray(businesses.workspaceId, workspaceIds),
-                ),
-              ),
-          ),
-        )
-      : between(column, low, high);
-  const [counts, hours, lasts] = await db.batch([
+  if (workspaceIds?.length === 0) return { items: [], nextCursor: null, from: iso(first) };
+  const scope = and(
+    q.cursor ? gt(businesses.id, q.cursor) : undefined,
+    workspaceIds ? inArray(businesses.workspaceId, workspaceIds) : undefined,
+  );
+  const page = db
+    .select({ id: businesses.id })
+    .from(businesses)
+    .where(scope)
+    .orderBy(asc(businesses.id))
+    .limit(q.limit);
+  const [rows, fieldRows, counts, hours, lasts] = await db.batch([
+    db
+      .select()
+      .from(businesses)
+      .where(scope)
+      .orderBy(asc(businesses.id))
+      .limit(q.limit + 1),
+    db.select().from(fields).where(inArray(fields.businessId, page)).orderBy(asc(fields.position)),
     db
       .select({ businessId: alerts.businessId, severity: alerts.severity, n: count() })
       .from(alerts)
       // A literal list, so SQLite can use the partial index on active alerts.
-      .where(and(sql`${alerts.status} in ('open', 'acknowledged')`, inPage(alerts.businessId)))
+      .where(
+        and(sql`${alerts.status} in ('open', 'acknowledged')`, inArray(alerts.businessId, page)),
+      )
       .groupBy(alerts.businessId, alerts.severity),
     db
       .select({
@@ -84,33 +82,35 @@ export async function summarize(
         events: activityHours.events,
       })
       .from(activityHours)
-      .where(and(inPage(activityHours.businessId), gte(activityHours.hour, first))),
+      .where(and(inArray(activityHours.businessId, page), gte(activityHours.hour, first))),
     db
       .select({ businessId: activityHours.businessId, last: max(activityHours.lastAt) })
       .from(activityHours)
-      .where(inPage(activityHours.businessId))
+      .where(inArray(activityHours.businessId, page))
       .groupBy(activityHours.businessId),
   ]);
+  const fieldsOf = Map.groupBy(fieldRows, (r) => r.businessId);
   const active = Map.groupBy(counts, (r) => r.businessId);
   const perHour = Map.groupBy(hours, (r) => r.businessId);
   const last = new Map(lasts.map((r) => [r.businessId, r.last]));
+  const shown = rows.slice(0, q.limit);
   return {
-    items: page.items.map((business) => {
+    items: shown.map((row) => {
       const severities = { info: 0, warning: 0, critical: 0 };
-      for (const r of active.get(business.id) ?? []) severities[r.severity] = r.n;
+      for (const r of active.get(row.id) ?? []) severities[r.severity] = r.n;
       const series = new Array<number>(HOURS).fill(0);
-      for (const r of perHour.get(business.id) ?? []) {
+      for (const r of perHour.get(row.id) ?? []) {
         const i = (r.hour - first) / HOUR;
         if (i >= 0 && i < HOURS) series[i] = r.events;
       }
       return {
-        business,
+        business: toBusiness(row, fieldsOf.get(row.id) ?? []),
         active: severities,
-        lastEventAt: iso(last.get(business.id) ?? null),
+        lastEventAt: iso(last.get(row.id) ?? null),
         perHour: series,
       };
     }),
-    nextCursor: page.nextCursor,
+    nextCursor: rows.length > q.limit ? (shown.at(-1)?.id ?? null) : null,
     from: iso(first),
   };
 }
