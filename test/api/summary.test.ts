@@ -89,7 +89,7 @@ describe("GET /v1/businesses/summary", () => {
       page.items.map((s) => s.business.id),
     );
     expect(rest.nextCursor).toBeNull();
-  });
+  }, 60_000);
 
   it("shows a workspace's key only its own businesses, and none of another's alerts", async () => {
     const [a, b] = [await workspace(), await workspace()];
@@ -111,5 +111,5 @@ describe("GET /v1/businesses/summary", () => {
       token: viewer.token,
     });
     expect(refused.status).toBe(404);
-  });
+  }, 60_000);
 });

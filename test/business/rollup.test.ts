@@ -78,7 +78,7 @@ describe("hourly rollups", () => {
         expect(p.value).toBeCloseTo(want[i]?.value ?? Number.NaN, 6);
       });
     }
-  });
+  }, 60_000);
 
   it("keep a 90-day series whole after its events are pruned, and pruning waits for them", async () => {
     const { business, token } = await businessWithSource({
@@ -109,7 +109,7 @@ describe("hourly rollups", () => {
     // A sub-hour bucket reads the events themselves: only the kept ones.
     const minutes = await apiSeries(business.id, `bucket=30m&from=${from}`);
     expect(minutes.reduce((a, p) => a + p.count, 0)).toBe(900);
-  });
+  }, 60_000);
 
   it("copy each business's hourly activity to D1, dropping hours older than two days but the newest", async () => {
     const { business, token } = await businessWithSource();
@@ -144,7 +144,7 @@ describe("hourly rollups", () => {
     expect(Math.max(...second.map((r) => r.last_at))).toBe(
       Math.max(...recent.map((e) => Date.parse(e.timestamp))),
     );
-  });
+  }, 60_000);
 });
 
 describe("pruning under load", () => {
@@ -189,5 +189,5 @@ describe("pruning under load", () => {
       );
       expect(nextPruneDelay(sql, retention, now)).toBe(200_000);
     });
-  });
+  }, 60_000);
 });
