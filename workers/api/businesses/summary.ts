@@ -1,7 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { and, asc, count, gt, gte, inArray, max, sql } from "drizzle-orm";
 import { BusinessSummaryList } from "../../../schema/contracts/businesses";
-import { Cursor, Limit } from "../../../schema/contracts/common";
 import { toBusiness } from "../../definitions/businesses";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
@@ -9,6 +8,7 @@ import { iso } from "../../lib/time";
 import { listScope } from "../auth/scope";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
+import { BusinessPage } from "./list";
 
 const HOUR = 3_600_000;
 const HOURS = 24;
@@ -23,11 +23,7 @@ export const route = createRoute({
     "What the dashboard shows, from the D1 index in a constant number of queries however many businesses: open and acknowledged alerts by severity, events per hour over the last 24 hours and the last event's time. Event activity is copied from each business's object by its rollup job, so it lags the events by up to about 30 seconds.",
   security: adminSecurity,
   request: {
-    query: z.object({
-      cursor: Cursor,
-      limit: Limit,
-      workspaceId: z.string().max(64).optional().openapi({ description: "Only this workspace's" }),
-    }),
+    query: BusinessPage,
   },
   responses: {
     200: jsonResponse(BusinessSummaryList, "A page of business summaries"),
