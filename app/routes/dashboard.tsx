@@ -17,41 +17,20 @@ interface Card {
   perHour: number[];
 }
 
+/** Two calls however many businesses: their summaries (alerts, last 24 hours) and the open alerts. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const client = await api(request, context.cloudflare.env);
   const workspaceId = await chosenWorkspace(request);
-  const [{ items: businesses }, { items: newest }] = await Promise.all([
-    client.v1.businesses.$get({ query: { limit: "200", workspaceId } }).then(json),
+  const [summary, { items: newest }] = await Promise.all([
+    client.v1.businesses.summary.$get({ query: { limit: "200", workspaceId } }).then(json),
     client.v1.alerts.$get({ query: { status: "active", limit: "200", workspaceId } }).then(json),
   ]);
-  const cards: Card[] = await Promise.all(
-    businesses.map(async (business) => {
-      const param = { id: business.id };
-      const [alerts, events, series] = await Promise.all([
-        client.v1.alerts
-          .$get({
-            query: { businessId: business.id, status: "active", limit: "500" },
-          })
-          .then(json),
-        client.v1.businesses[":id"].events.$get({ param, query: { limit: "1" } }).then(json),
-        client.v1.businesses[":id"].series
-          .$get({
-            param,
-            query: { fn: "count", bucket: "1h" },
-          })
-          .then(json),
-      ]);
-      const active = { info: 0, warning: 0, critical: 0 };
-      for (const a of alerts.items) active[a.severity] += 1;
-      const byHour = new Map(series.items.map((p) => [Date.parse(p.time), p.count]));
-      const start = Date.parse(series.from) - (Date.parse(series.from) % 3_600_000);
-      const perHour = Array.from(
-        { length: 24 },
-        (_, i) => byHour.get(start + (i + 1) * 3_600_000) ?? 0,
-      );
-      return { business, active, lastEvent: events.items[0]?.time ?? null, perHour };
-    }),
-  );
+  const cards: Card[] = summary.items.map((s) => ({
+    business: s.business,
+    active: s.active,
+    lastEvent: s.lastEventAt,
+    perHour: s.perHour,
+  }));
   return { cards, newest };
 }
 

@@ -58,7 +58,7 @@ export function storeBatch(
   const now = Date.now();
   engine.noteIngest(batch.receivedAt, now);
   engine.process(events, now);
-  housekeeping.plan(lastSeq, now);
+  housekeeping.plan(lastSeq, now, engine.business.retention.maxEvents);
   return { status: "stored", result };
 }
 
@@ -93,5 +93,5 @@ export function storeCoalesced(
   const { lastSeq } = insertReceived(sql, events);
   engine.noteIngest(Math.max(...events.map((e) => e.received)), now);
   engine.process(events, now);
-  housekeeping.plan(lastSeq, now);
+  housekeeping.plan(lastSeq, now, engine.business.retention.maxEvents);
 }

@@ -11,7 +11,8 @@ import type { Notifier } from "./notifications";
 import { JOB_RENOTIFY, JOB_SILENCE } from "./notifications";
 import { queuedKinds } from "./outbox";
 import { replayStep } from "./replay";
-import { PRUNE_INTERVAL_MS, pruneEvents } from "./retention";
+import { nextPruneDelay, pruneEvents } from "./retention";
+import { pushActivity, rolledFields, rollUp } from "./rollup";
 import type { Due } from "./schedule";
 import { dueJobs, failedJob, scheduleAt, unschedule } from "./schedule";
 
@@ -111,11 +112,22 @@ export const jobs: Record<string, Job> = {
       return "done";
     },
   },
+  rollup: {
+    inTransaction: false,
+    retry: IO_RETRY,
+    run: async (ctx, now) => {
+      const again = rollUp(ctx.storage, rolledFields(ctx.engine.business));
+      const more = await pushActivity(ctx.sql, ctx.env.DB, ctx.engine.business.id, now);
+      return again || more ? "again" : "done";
+    },
+  },
   prune: {
     inTransaction: false,
     retry: IO_RETRY,
     run: async (ctx, now) =>
-      pruneEvents(ctx.sql, ctx.engine.business.retention, now) ? "again" : now + PRUNE_INTERVAL_MS,
+      pruneEvents(ctx.sql, ctx.engine.business.retention, now)
+        ? "again"
+        : now + nextPruneDelay(ctx.sql, ctx.engine.business.retention, now),
   },
 };
 

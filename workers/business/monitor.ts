@@ -27,6 +27,8 @@ import type { Loaded } from "./loader";
 import { BusinessDeleted, HeldDefinition, reconcileLoaded } from "./loader";
 import { queuedKinds } from "./outbox";
 import { replayPasses } from "./replay";
+import { storageStatus } from "./retention";
+import { rolledSeries, rollupAnswers } from "./rollup";
 import type { AlertChange, CoalescedMessage, IngestBatch, IngestOutcome } from "./rpc";
 import { ruleStatus } from "./rule-status";
 import { failingJobs, scheduleAtMost, unschedule } from "./schedule";
@@ -101,7 +103,7 @@ export class BusinessMonitor extends DurableObject<Env> {
 
   async series(businessId: string, q: SeriesQuery): Promise<SeriesPoint[]> {
     rememberBusiness(this.sql, businessId);
-    return series(this.sql, q);
+    return rollupAnswers(q) ? rolledSeries(this.sql, q) : series(this.sql, q);
   }
 
   async groups(businessId: string, q: GroupsQuery): Promise<GroupList> {
@@ -136,6 +138,12 @@ export class BusinessMonitor extends DurableObject<Env> {
   async failingJobs(businessId: string) {
     rememberBusiness(this.sql, businessId);
     return failingJobs(this.sql);
+  }
+
+  /** What the object holds: its database size, events kept, and those still to archive. */
+  async storageStatus(businessId: string) {
+    rememberBusiness(this.sql, businessId);
+    return storageStatus(this.sql);
   }
 
   /** Reloads the rules after they changed and brings the live state in line. */

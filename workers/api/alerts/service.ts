@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Alert, AlertSnooze, AlertTransition } from "../../../schema/contracts/alerts";
 import type { Silence } from "../../../schema/contracts/silences";
 import type { AlertChange } from "../../business/rpc";
@@ -66,7 +66,8 @@ export async function listAlerts(
     inWorkspaces,
     q.businessId ? eq(alerts.businessId, q.businessId) : undefined,
     q.status === "active"
-      ? inArray(alerts.status, ["open", "acknowledged"])
+      ? // A literal list, so SQLite can use the partial indexes on active alerts.
+        sql`${alerts.status} in ('open', 'acknowledged')`
       : q.status
         ? eq(alerts.status, q.status)
         : undefined,

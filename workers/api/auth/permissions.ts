@@ -55,6 +55,7 @@ export const permissions: Record<string, Permission> = {
   "GET /v1/templates": read("visible"),
   "POST /v1/templates/{template}/businesses": edit("new-business", "business.create"),
   "GET /v1/businesses": read("visible"),
+  "GET /v1/businesses/summary": read("visible"),
   "POST /v1/businesses": edit("new-business", "business.create"),
   "GET /v1/businesses/{id}": read("business"),
   "PATCH /v1/businesses/{id}": edit("business", "business.update", "id", true),

@@ -21,6 +21,13 @@ export const route = createRoute({
 
 export const handler: Handler<typeof route> = async (c) => {
   const business = await getBusiness(c.var.db, c.req.valid("param").id);
-  const failing = await monitorOf(c.env, business.id).failingJobs(business.id);
-  return c.json({ failingJobs: failing.map((j) => ({ ...j, retryAt: iso(j.retryAt) })) }, 200);
+  const monitor = monitorOf(c.env, business.id);
+  const [failing, storage] = await Promise.all([
+    monitor.failingJobs(business.id),
+    monitor.storageStatus(business.id),
+  ]);
+  return c.json(
+    { failingJobs: failing.map((j) => ({ ...j, retryAt: iso(j.retryAt) })), storage },
+    200,
+  );
 };
