@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { compact, duration, when, withUnit } from "../lib/format";
+import { compact, duration, timeTicks, when, withUnit } from "../lib/format";
 
 export interface ChartSeries {
   title: string;
@@ -162,7 +162,16 @@ export function Chart({
           },
         },
         axes: [
-          {},
+          {
+            // 24-hour ticks in the business's zone, the day shown where it changes.
+            values: (_u, splits, _axis, _space, incr) =>
+              timeTicks(
+                splits.map((v) => v * 1000),
+                zone,
+                incr * 1000,
+              ),
+            size: 48,
+          },
           {
             values: (_u, splits) => splits.map((v) => compact(v) + (unit ? ` ${unit}` : "")),
             size: (_u, values) =>

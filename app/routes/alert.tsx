@@ -6,7 +6,7 @@ import { Chart } from "../components/chart";
 import { InlineAction, QuietBadges } from "../components/forms";
 import { Time } from "../components/time";
 import { alertSeriesQuery } from "../lib/alert-series";
-import { api, json } from "../lib/api.server";
+import { api, json, problemText } from "../lib/api.server";
 import { num, when, withUnit } from "../lib/format";
 import { LiveBadge, useLiveAlerts } from "../lib/live";
 import { thresholdsFor } from "../lib/marks";
@@ -61,7 +61,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           ? await client.v1.alerts[":id"].forget.$post({ param })
           : await client.v1.alerts[":id"].resolve.$post({ param });
   if (res.ok) return { error: null, done: String(intent) };
-  return { error: ((await res.json()) as { detail?: string }).detail ?? `failed (${res.status})` };
+  return { error: await problemText(res), done: null };
 }
 
 const labels: Record<string, string> = {

@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Alert } from "../../schema/contracts/alerts";
 import type { IngestResult, SeriesPoint, StoredEvent } from "../../schema/contracts/events";
 import type { GroupList } from "../../schema/contracts/groups";
-import type { Rule, RuleStatus } from "../../schema/contracts/rules";
+import type { AnomalyBandPoint, Rule, RuleStatus } from "../../schema/contracts/rules";
 import { findBusiness } from "../definitions/businesses";
 import { listChannels } from "../definitions/channels";
 import { listRules } from "../definitions/rules";
@@ -16,6 +16,7 @@ import { ANALYTICS_INTERVAL_MS } from "./analytics";
 import { ARCHIVE_BATCH, ARCHIVE_DELAY_MS, archivedSeq } from "./archive";
 import type { BacktestResult } from "./backtest";
 import { backtest } from "./backtest";
+import { anomalyBand, type BandQuery } from "./band";
 import type { Counter } from "./counters";
 import { toDeltas } from "./counters";
 import type { AlertRecord } from "./engine/alerts";
@@ -291,6 +292,16 @@ export class BusinessMonitor extends DurableObject<Env> {
   ): Promise<BacktestResult> {
     const engine = await this.load(businessId);
     return backtest(this.ctx.storage, this.env.ARCHIVE, engine.business, rule, range, Date.now());
+  }
+
+  /** An anomaly rule's expected value and normal band over a range, from the stored events; live state is not touched. */
+  async anomalyBand(
+    businessId: string,
+    rule: Rule,
+    q: BandQuery,
+  ): Promise<{ items: AnomalyBandPoint[]; truncated: boolean }> {
+    const engine = await this.load(businessId);
+    return anomalyBand(this.sql, engine.business, rule, q);
   }
 
   /** Each rule's standing: replaying its history or live, and for anomaly rules how many series still warm up. */
