@@ -70,7 +70,7 @@ export async function problemResult(
 export async function problemText(response: AnyResponse): Promise<string> {
   const problem = (await response.json().catch(() => ({}))) as Partial<Problem>;
   const [first] = humaneErrors({ ...problem, status: response.status }, "");
-  return first?.path ? `${pathLabel(first.path)} ${first.message}` : (first?.message ?? "");
+  return first?.path ? `${pathLabel(first.path)}: ${first.message}` : (first?.message ?? "");
 }
 
 /** A business tab's form post: same-origin checked, the API client, the form, its intent and the business id. */

@@ -99,10 +99,10 @@ const kinds: Record<string, string> = {
   timestamp: "a time",
 };
 const kind = (t: string | undefined) => kinds[t ?? ""] ?? `a ${t}`;
-/** `(at column 12)` as `at character 13`. */
+/** `(at column 12)` (counted from 1) as `(at character 12)`. */
 function at(rest: string | undefined): string {
   const column = /\(at column (\d+)\)/.exec(rest ?? "")?.[1];
-  return column === undefined ? "" : ` (at character ${Number(column) + 1})`;
+  return column === undefined ? "" : ` (at character ${column})`;
 }
 
 /** A problem's path as a person reads it: `fields.0.name` → `Field 1 name`, `groupBy` → `Group by`. */
@@ -145,7 +145,7 @@ export function humaneStatus(status: number, detail?: string): string {
 export function humaneDetail(detail: string): string {
   const m = /^([\w.]+): (.+)$/s.exec(detail);
   if (!m?.[1] || !m[2] || m[2].includes("; ")) return humaneMessage(detail);
-  return `${pathLabel(m[1])} ${humaneMessage(m[2])}`;
+  return `${pathLabel(m[1])}: ${humaneMessage(m[2])}`;
 }
 
 /** A problem's errors in plain words, one per input; its detail under `fallback` when it names none. */

@@ -312,7 +312,7 @@ export default function Silences() {
           <fieldset className="row">
             <label>
               Why
-              <input name="comment" placeholder="deploying, bank maintenance…" />
+              <input name="comment" placeholder="deploying, planned maintenance…" />
             </label>
             <label>
               Who

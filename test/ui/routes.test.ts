@@ -108,12 +108,36 @@ describe("UI loaders and actions", () => {
         condition: "durationMs >",
       }),
     );
-    expect(refused.errors[0]?.path).toBe("condition");
-    // The contract's own schema refuses a body before it is sent, per field.
+    expect(refused.errors[0]).toEqual({
+      path: "condition",
+      message: "is not finished: something is missing at the end",
+    });
+    const unknown = await rules.action(
+      await args({
+        intent: "create-rule",
+        name: "Slow",
+        kind: "immediate",
+        condition: "amount > 3",
+      }),
+    );
+    expect(unknown.errors[0]).toEqual({
+      path: "condition",
+      message: "there is no field “amount” in this business (at character 1)",
+    });
+    // The contract's own schema refuses a body before it is sent, per field, in plain words.
     const unknownKind = await rules.action(
       await args({ intent: "create-rule", name: "X", kind: "nope" }),
     );
     expect(unknownKind.errors[0]?.path).toBe("kind");
+    const unnamed = await rules.action(
+      await args({
+        intent: "create-rule",
+        name: "",
+        kind: "immediate",
+        condition: "durationMs > 1",
+      }),
+    );
+    expect(unnamed.errors).toEqual([{ path: "name", message: "cannot be empty" }]);
     const created = await rules.action(
       await args({
         intent: "create-rule",
@@ -208,6 +232,54 @@ describe("UI loaders and actions", () => {
     expect(refused.errors.map((e) => e.path)).toEqual(["range"]);
   });
 
+  it("charts: an anomaly rule's normal band on the chart of its field, a note where the grouping differs", async () => {
+    const { business: b, token } = await businessWithSource({
+      timezone: "Europe/Berlin",
+      fields: [
+        { name: "timestamp", type: "timestamp" },
+        { name: "room", type: "string" },
+        { name: "temperature", type: "number", unit: "°C" },
+      ],
+    });
+    // Two days of a room's temperature every 10 minutes, around 21 °C.
+    const start = Date.now() - 2 * 86_400_000;
+    await ingest(
+      b.id,
+      token,
+      Array.from({ length: 288 }, (_, i) => ({
+        timestamp: start + i * 600_000,
+        room: "lab",
+        temperature: 21 + Math.sin(i / 9) * 0.5,
+      })),
+    );
+    await createRule(b.id, { name: "Odd temperature", kind: "anomaly", field: "temperature" });
+    await createRule(b.id, {
+      name: "Odd room",
+      kind: "anomaly",
+      field: "temperature",
+      groupBy: "room",
+    });
+    const shown = await charts.loader({
+      request: await get(`/businesses/${b.id}/charts?range=24h`),
+      params: { id: b.id },
+      context,
+    } as never);
+    const chart = shown.charts.find((c) => c.series.title === "avg of temperature");
+    expect(chart?.unit).toBe("°C");
+    const [band, ...others] = chart?.marks.bands ?? [];
+    expect(others).toEqual([]);
+    expect(band?.label).toBe("normal band of “Odd temperature”");
+    expect(band?.group).toBe("");
+    expect(band?.points.length).toBeGreaterThan(20);
+    for (const p of band?.points ?? []) {
+      expect(p.low).toBeLessThan(21);
+      expect(p.high).toBeGreaterThan(21);
+    }
+    expect(chart?.marks.notes).toEqual([
+      "The anomaly rule “Odd room” learns each room apart: chart temperature per room to see its normal bands.",
+    ]);
+  });
+
   it("settings and sources tabs: a used field cannot go, said in the business's words; a new source shows its token", async () => {
     const { business: b } = await businessWithSource();
     await createRule(b.id, {
@@ -284,7 +356,7 @@ describe("UI loaders and actions", () => {
       } as never);
     expect(await act("ack")).toEqual({ error: null });
     expect(await act("resolve")).toEqual({ error: null });
-    expect((await act("ack")).error).toMatch(/already resolved/);
+    expect((await act("ack")).error).toMatch(/^This alert is already resolved/);
 
     const detail = await alert_.loader({
       request: await get(`/alerts/${alert?.id}`),
@@ -435,6 +507,6 @@ describe("the channels page", () => {
     const resolved = await act({ intent: "test-resolve", channelId: ntfy?.id ?? "" });
     expect(resolved.test).toMatchObject({ outcome: "delivered", type: "alert.resolved" });
     const missing = await act({ intent: "test", channelId: "chn_nope" });
-    expect(missing.detail).toMatch(/does not exist/);
+    expect(missing.detail).toMatch(/^This no longer exists/);
   });
 });
