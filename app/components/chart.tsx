@@ -33,6 +33,8 @@ const spanFill: Record<string, string> = {
 };
 /** Lines one chart draws at first; the busiest groups win and a picker offers the rest. */
 export const TOP_GROUPS = 7;
+/** Groups the picker lists besides the drawn ones; the rest are found by typing. */
+const PICKER_ROWS = 200;
 
 /** Groups by how many buckets they have, busiest first. */
 export function rankGroups(points: { group?: string | undefined }[]): string[] {
@@ -152,6 +154,12 @@ export function Chart({
   const ranked = useMemo(() => rankGroups(series.points), [series.points]);
   const [chosen, setChosen] = useState<string[] | null>(null);
   const groups = useMemo(() => chosen ?? ranked.slice(0, TOP_GROUPS), [chosen, ranked]);
+  // The picker lists the drawn groups, then those matching `find`, a few hundred at a time.
+  const [find, setFind] = useState("");
+  const needle = find.trim().toLowerCase();
+  const others = ranked.filter((g) => !groups.includes(g) && g.toLowerCase().includes(needle));
+  const matching = groups.length + others.length;
+  const offered = [...groups, ...others.slice(0, PICKER_ROWS)];
   // Callers pass marks inline: the plot is redrawn only when what they say changes.
   const marksKey = JSON.stringify(marks);
   const drawn = useMemo(() => JSON.parse(marksKey) as ChartMarks, [marksKey]);
@@ -247,11 +255,20 @@ export function Chart({
       {grouped && ranked.length > TOP_GROUPS ? (
         <details className="picker">
           <summary>
-            Showing {groups.length} of {ranked.length} — choose
+            Showing {groups.length} of {ranked.length.toLocaleString("en-US")} — choose
           </summary>
+          <label className="find">
+            Find
+            <input
+              type="search"
+              value={find}
+              onChange={(e) => setFind(e.target.value)}
+              placeholder="key contains…"
+            />
+          </label>
           <fieldset className="choices">
             <legend className="sr-only">Groups drawn in {series.title}</legend>
-            {ranked.map((g) => (
+            {offered.map((g) => (
               <label key={g} className="check">
                 <input
                   type="checkbox"
@@ -267,6 +284,11 @@ export function Chart({
                 {g || "(none)"}
               </label>
             ))}
+            {offered.length < matching ? (
+              <span className="muted small">
+                and {(matching - offered.length).toLocaleString("en-US")} more: type to narrow
+              </span>
+            ) : null}
           </fieldset>
         </details>
       ) : null}

@@ -71,6 +71,10 @@ const rewrites: [RegExp, (m: RegExpExecArray) => string][] = [
     /^(Alert|Rule|Silence|Suggestion|Channel|Source|Field|Business) '[^']+' (.+)$/,
     (m) => `This ${m[1]?.toLowerCase()} ${m[2]}`,
   ],
+  [
+    /^is not an IANA time zone.*$/,
+    () => "is not a time zone: pick one from the list, e.g. Europe/Berlin or America/New_York",
+  ],
   [/^must be an RFC 3339 time or epoch milliseconds$/, () => "is not a date and time"],
   [/^is not a cursor this API gave out$/, () => "is out of date: start again from the first page"],
 ];

@@ -28,6 +28,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const q = alertSeriesQuery(alert, rule, business, Date.now());
   const res = await client.v1.businesses[":id"].series.$get({ param, query: q });
   const series = res.ok ? await json(res) : null;
+  // An anomaly rule's normal band as it moved over the window, not only at the alert.
+  const band =
+    rule?.kind === "anomaly" && series
+      ? await client.v1.businesses[":id"].rules[":ruleId"].band
+          .$get({
+            param: { id: alert.businessId, ruleId: rule.id },
+            query: {
+              from: q.from,
+              to: q.to,
+              bucket: series.bucket,
+              ...(q.group !== undefined ? { group: q.group } : {}),
+            },
+          })
+          .then((r) => (r.ok ? json(r) : null))
+      : null;
   return {
     alert,
     business,
@@ -37,6 +52,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       points: series?.items ?? [],
       bucket: series?.bucket,
       thresholds: rule && q.field ? thresholdsFor([rule], q.field, q.fn) : [],
+      band: (band?.items ?? []).map((p) => ({
+        time: Date.parse(p.time),
+        low: p.low,
+        high: p.high,
+        group: p.group ?? "",
+      })),
     },
     deliveries: deliveries.items,
     channels: Object.fromEntries(channels.items.map((c) => [c.id, c.name ?? c.type])),
@@ -142,8 +163,12 @@ export default function AlertPage() {
     string,
     unknown
   >;
+  // The band over the window when the rule's detector could replay it, else the one at the alert.
+  const bands = chart.band.length
+    ? [{ label: "normal band", group: chart.band[0]?.group ?? "", points: chart.band }]
+    : [];
   const band =
-    typeof details.low === "number" && typeof details.high === "number"
+    !bands.length && typeof details.low === "number" && typeof details.high === "number"
       ? { low: details.low, high: details.high, label: "normal band at the alert" }
       : undefined;
   const end = alert.resolvedAt ?? chart.query.to;
@@ -263,6 +288,7 @@ export default function AlertPage() {
               },
             ],
             band,
+            bands,
           }}
         />
       </section>
