@@ -280,6 +280,40 @@ describe("UI loaders and actions", () => {
     ]);
   });
 
+  it("alert page: an anomaly alert's chart carries the rule's band over the window", async () => {
+    const { business: b, token } = await businessWithSource({
+      timezone: "UTC",
+      fields: [
+        { name: "timestamp", type: "timestamp" },
+        { name: "temperature", type: "number", unit: "°C" },
+      ],
+    });
+    const start = Date.now() - 2 * 86_400_000;
+    await ingest(
+      b.id,
+      token,
+      Array.from({ length: 288 }, (_, i) => ({
+        timestamp: start + i * 600_000,
+        temperature: 21 + Math.sin(i / 9) * 0.5,
+      })),
+    );
+    await createRule(b.id, { name: "Odd temperature", kind: "anomaly", field: "temperature" });
+    await settle(b.id);
+    await ingest(b.id, token, { timestamp: Date.now(), temperature: 60 });
+    await settle(b.id);
+    const { json: list } = await call("GET", `/v1/alerts?businessId=${b.id}`);
+    const id = list.items[0]?.id ?? "";
+    expect(id).not.toBe("");
+    const page = await alert_.loader({
+      request: await get(`/alerts/${id}`),
+      params: { id },
+      context,
+    } as never);
+    expect(page.chart.query).toMatchObject({ field: "temperature", fn: "avg" });
+    expect(page.chart.band.length).toBeGreaterThan(5);
+    for (const p of page.chart.band) expect(p.low).toBeLessThan(p.high);
+  });
+
   it("settings and sources tabs: a used field cannot go, said in the business's words; a new source shows its token", async () => {
     const { business: b } = await businessWithSource();
     await createRule(b.id, {
