@@ -24,6 +24,10 @@ export const links = () => [
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
+  // Marks the page as running in the browser, an error page too (the browser suite waits for it).
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return (
     <html lang="en">
       <head>
@@ -43,10 +47,6 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
-  // Marks the page as running in the browser (the browser suite waits for it).
-  useEffect(() => {
-    document.documentElement.dataset.hydrated = "true";
-  }, []);
   return <Outlet />;
 }
 

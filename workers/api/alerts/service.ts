@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
 import type { Alert, AlertSnooze, AlertTransition } from "../../../schema/contracts/alerts";
 import type { Silence } from "../../../schema/contracts/silences";
-import type { AlertChange } from "../../business/monitor";
+import type { AlertChange } from "../../business/rpc";
 import { monitorOf } from "../../definitions/monitor";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
