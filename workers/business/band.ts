@@ -2,8 +2,9 @@ import type { Business } from "../../schema/contracts/businesses";
 import type { EventValue } from "../../schema/contracts/events";
 import type { AnomalyBandPoint, Rule } from "../../schema/contracts/rules";
 import { iso } from "../lib/time";
-import { newDetectorState, observe } from "./engine/anomaly";
+import { observe } from "./engine/anomaly";
 import { compileRule } from "./engine/compile";
+import { type DetectorState, newDetectorState } from "./engine/detector-state";
 
 /** A band reads at most this many events (the newest of the range and its lead-in). */
 export const BAND_MAX_EVENTS = 200_000;
@@ -54,7 +55,7 @@ export function anomalyBand(
   const truncated = rows.length > BAND_MAX_EVENTS;
   if (truncated) rows.pop();
   rows.reverse();
-  const detectors = new Map<string, ReturnType<typeof newDetectorState>>();
+  const detectors = new Map<string, DetectorState>();
   const buckets = new Map<string, Sum>();
   for (const row of rows) {
     const data = JSON.parse(row.data) as Record<string, EventValue>;

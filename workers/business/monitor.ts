@@ -1,16 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { SeriesPoint, StoredEvent } from "../../schema/contracts/events";
 import type { GroupList } from "../../schema/contracts/groups";
-<<<<<<< HEAD
 import type { AnomalyBandPoint, Rule, RuleStatus } from "../../schema/contracts/rules";
-import { findBusiness } from "../definitions/businesses";
-import { listChannels } from "../definitions/channels";
-import { listRules } from "../definitions/rules";
-import { listSilenceRows, silenceDef } from "../definitions/silences";
-import { database } from "../lib/db";
-=======
-import type { Rule, RuleStatus } from "../../schema/contracts/rules";
->>>>>>> main
 import { PerSecond } from "../lib/rate";
 import { loadHistory } from "../profile/history";
 import type { Profile } from "../profile/profile";
@@ -20,24 +11,12 @@ import type { AlertEdit } from "./alert-changes";
 import { acknowledgeAlert, forgetAlert, resolveAlert } from "./alert-changes";
 import type { BacktestResult } from "./backtest";
 import { backtest } from "./backtest";
-<<<<<<< HEAD
 import { anomalyBand, type BandQuery } from "./band";
-import type { Counter } from "./counters";
-import { toDeltas } from "./counters";
-import type { AlertRecord } from "./engine/alerts";
-import { AlertStore, toAlert } from "./engine/alerts";
-import { WARM_UP_POINTS } from "./engine/anomaly";
-import { RuleEngine } from "./engine/engine";
-import { reconcile } from "./engine/reconcile";
-import type { ListEventsQuery, NewEvent, SeriesQuery } from "./events";
-import { insertEvents, insertReceived, listEvents, series } from "./events";
-=======
 import { toAlert } from "./engine/alert-record";
 import { AlertStore } from "./engine/alerts";
 import type { RuleEngine } from "./engine/engine";
 import type { ListEventsQuery, SeriesQuery } from "./events";
 import { listEvents, series } from "./events";
->>>>>>> main
 import type { GroupsQuery } from "./groups";
 import { groupStatus } from "./groups";
 import { HousekeepingPlan } from "./housekeeping";
