@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { SeriesPoint, StoredEvent } from "../../schema/contracts/events";
 import type { GroupList } from "../../schema/contracts/groups";
-import type { AnomalyBandPoint, Rule, RuleStatus } from "../../schema/contracts/rules";
+import type { Rule, RuleStatus } from "../../schema/contracts/rules";
 import { PerSecond } from "../lib/rate";
 import { loadHistory } from "../profile/history";
 import type { Profile } from "../profile/profile";
@@ -128,14 +128,9 @@ export class BusinessMonitor extends DurableObject<Env> {
     return backtest(this.ctx.storage, this.env.ARCHIVE, engine.business, rule, range, Date.now());
   }
 
-  /** An anomaly rule's expected value and normal band over a range, from the stored events; live state is not touched. */
-  async anomalyBand(
-    businessId: string,
-    rule: Rule,
-    q: BandQuery,
-  ): Promise<{ items: AnomalyBandPoint[]; truncated: boolean }> {
-    const engine = await this.load(businessId);
-    return anomalyBand(this.sql, engine.business, rule, q);
+  /** An anomaly rule's normal band over a range, for charts (band.ts); live state is not touched. */
+  async anomalyBand(businessId: string, rule: Rule, q: BandQuery) {
+    return anomalyBand(this.sql, (await this.load(businessId)).business, rule, q);
   }
 
   /** Each rule's standing: replaying its history or live, and for anomaly rules how many series still warm up. */
