@@ -97,21 +97,12 @@ export function compact(v: number): string {
   return num(v);
 }
 
-const tickFormats = new Map<string, Intl.DateTimeFormat>();
 function tickParts(ms: number, timeZone: string): Record<string, string> {
-  let f = tickFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      month: "short",
-      day: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    tickFormats.set(timeZone, f);
-  }
-  return Object.fromEntries(f.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  return Object.fromEntries(
+    formatter(timeZone, false)
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
 }
 
 /**

@@ -51,6 +51,29 @@ async function run<T>(fn: () => Promise<T>): Promise<T | Response> {
   }
 }
 
+/** A business with two days of a room's temperature every 10 minutes, around 21 °C. */
+async function roomHistory(timezone: string) {
+  const made = await businessWithSource({
+    timezone,
+    fields: [
+      { name: "timestamp", type: "timestamp" },
+      { name: "room", type: "string" },
+      { name: "temperature", type: "number", unit: "°C" },
+    ],
+  });
+  const start = Date.now() - 2 * 86_400_000;
+  await ingest(
+    made.business.id,
+    made.token,
+    Array.from({ length: 288 }, (_, i) => ({
+      timestamp: start + i * 600_000,
+      room: "lab",
+      temperature: 21 + Math.sin(i / 9) * 0.5,
+    })),
+  );
+  return made;
+}
+
 describe("UI loaders and actions", () => {
   it("send a visitor without a session to sign in, keeping where they were going", async () => {
     const res = await run(async () =>
@@ -233,25 +256,7 @@ describe("UI loaders and actions", () => {
   });
 
   it("charts: an anomaly rule's normal band on the chart of its field, a note where the grouping differs", async () => {
-    const { business: b, token } = await businessWithSource({
-      timezone: "Europe/Berlin",
-      fields: [
-        { name: "timestamp", type: "timestamp" },
-        { name: "room", type: "string" },
-        { name: "temperature", type: "number", unit: "°C" },
-      ],
-    });
-    // Two days of a room's temperature every 10 minutes, around 21 °C.
-    const start = Date.now() - 2 * 86_400_000;
-    await ingest(
-      b.id,
-      token,
-      Array.from({ length: 288 }, (_, i) => ({
-        timestamp: start + i * 600_000,
-        room: "lab",
-        temperature: 21 + Math.sin(i / 9) * 0.5,
-      })),
-    );
+    const { business: b } = await roomHistory("Europe/Berlin");
     await createRule(b.id, { name: "Odd temperature", kind: "anomaly", field: "temperature" });
     await createRule(b.id, {
       name: "Odd room",
@@ -281,22 +286,7 @@ describe("UI loaders and actions", () => {
   });
 
   it("alert page: an anomaly alert's chart carries the rule's band over the window", async () => {
-    const { business: b, token } = await businessWithSource({
-      timezone: "UTC",
-      fields: [
-        { name: "timestamp", type: "timestamp" },
-        { name: "temperature", type: "number", unit: "°C" },
-      ],
-    });
-    const start = Date.now() - 2 * 86_400_000;
-    await ingest(
-      b.id,
-      token,
-      Array.from({ length: 288 }, (_, i) => ({
-        timestamp: start + i * 600_000,
-        temperature: 21 + Math.sin(i / 9) * 0.5,
-      })),
-    );
+    const { business: b, token } = await roomHistory("UTC");
     await createRule(b.id, { name: "Odd temperature", kind: "anomaly", field: "temperature" });
     await settle(b.id);
     await ingest(b.id, token, { timestamp: Date.now(), temperature: 60 });
