@@ -279,7 +279,10 @@ export type AnomalyBandPoint = z.infer<typeof AnomalyBandPoint>;
 export const AnomalyBand = z
   .object({
     ruleId: z.string(),
-    field: z.string(),
+    field: z
+      .string()
+      .nullable()
+      .openapi({ description: "The anomaly rule's field; null for other kinds" }),
     bucket: z.string(),
     from: Timestamp,
     to: Timestamp,
