@@ -133,8 +133,11 @@ export function humaneMessage(message: string): string {
 
 /** What a refusal without a field means, by status. */
 export function humaneStatus(status: number, detail?: string): string {
+  // The API's own 403 names the role needed; keep it.
   if (status === 403)
-    return "Your role may not change this. Ask an owner or an editor of the workspace.";
+    return detail
+      ? humaneMessage(detail)
+      : "Your role may not change this. Ask an owner or an editor of the workspace.";
   if (status === 404)
     return "This no longer exists: someone may have deleted it. Reload the page to see what is there now.";
   if (status === 409) return detail ? humaneDetail(detail) : "Someone changed this meanwhile.";
