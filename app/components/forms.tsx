@@ -1,21 +1,7 @@
 import { Form, Link } from "react-router";
+import { type FieldError, pathLabel } from "../lib/humane";
 
-export interface FieldError {
-  path: string;
-  message: string;
-}
-
-/** A problem's path as a person reads it: `fields.0.name` → `Field 1 name`, `groupBy` → `Group by`. */
-export function pathLabel(path: string): string {
-  if (path === "(body)" || path === "") return "";
-  const words = path
-    .split(".")
-    .map((part) => (/^\d+$/.test(part) ? String(Number(part) + 1) : part))
-    .map((part) => part.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase())
-    .join(" ")
-    .replace(/^(\w+)s (\d+)/, "$1 $2");
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+export type { FieldError };
 
 /** The API's problems for a form, one line per key, in words. */
 export function FieldErrors({ errors }: { errors?: FieldError[] | undefined }) {

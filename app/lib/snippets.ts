@@ -1,5 +1,8 @@
 import type { Business, Field } from "../../schema/contracts/businesses";
 
+/** Where snippets send to when the UI is not told the API's public URL (API_URL): the local stack. */
+export const DEFAULT_API_URL = "http://127.0.0.1:8787";
+
 /** A plausible value of a field, for an example event. */
 function sample(field: Field, now: Date): string | number | boolean {
   switch (field.type) {

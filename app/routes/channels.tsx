@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import type { Channel, ChannelTestResult } from "../../schema/contracts/channels";
 import { FieldErrors, InlineAction } from "../components/forms";
-import { api, json } from "../lib/api.server";
+import { api, json, problemResult } from "../lib/api.server";
 import { when } from "../lib/format";
 import { assertSameOrigin } from "../lib/session.server";
 
@@ -146,8 +146,8 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
         param: channelParam,
         json: { type: intent === "test" ? "alert.opened" : "alert.resolved" },
       });
-      const data = (await res.json()) as Result & ChannelTestResult;
-      if (!res.ok) return { intent, detail: data.detail, errors: data.errors ?? [] };
+      if (!res.ok) return { intent, ...(await problemResult(res)) };
+      const data = (await res.json()) as ChannelTestResult;
       return { intent, test: { ...data, channelId: channelParam.channelId } };
     }
     case "resend":
@@ -157,8 +157,8 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
       return { intent, detail: "Unknown action." };
   }
   if (res.status === 204) return { intent };
+  if (!res.ok) return { intent, ...(await problemResult(res)) };
   const data = (await res.json()) as Result;
-  if (!res.ok) return { intent, detail: data.detail, errors: data.errors ?? [] };
   return { intent, secret: data.secret };
 }
 
@@ -232,7 +232,7 @@ export default function Channels() {
         {result?.test ? (
           <TestOutcome test={result.test} name={names.get(result.test.channelId) ?? ""} />
         ) : null}
-        {result?.intent.startsWith("test") && result.detail ? (
+        {result?.detail ? (
           <p className="notice error" role="alert">
             {result.detail}
           </p>

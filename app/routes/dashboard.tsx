@@ -5,7 +5,7 @@ import type { Business } from "../../schema/contracts/businesses";
 import { NoBusinesses } from "../components/forms";
 import { Sparkline } from "../components/sparkline";
 import { Time } from "../components/time";
-import { byRule } from "../lib/alert-groups";
+import { byRule, fairFirst } from "../lib/alert-groups";
 import { api, json } from "../lib/api.server";
 import { LiveBadge, useLiveAlerts } from "../lib/live";
 import { chosenWorkspace } from "../lib/workspace.server";
@@ -66,34 +66,35 @@ export default function Dashboard() {
           ))}
         </ul>
       )}
-      <h2>Open alerts</h2>
+      <div className="section-head">
+        <h2>Open alerts</h2>
+        {newest.length ? <Link to="/alerts">All open alerts</Link> : null}
+      </div>
       {newest.length === 0 ? (
         <p className="muted">Nothing is open.</p>
       ) : (
         <ul className="alert-cards">
-          {byRule(newest)
-            .slice(0, 10)
-            .map((group) => {
-              const a = group[0];
-              if (!a) return null;
-              const business = zones.get(a.businessId);
-              return (
-                <li key={a.id} className={`alert-card ${a.severity}`}>
-                  <span className={`badge ${a.severity}`}>{a.severity}</span>{" "}
-                  {group.length > 1 ? (
-                    <Link to={`/alerts?businessId=${a.businessId}&ruleId=${a.ruleId}`}>
-                      {group.length} alerts: {a.ruleName}
-                    </Link>
-                  ) : (
-                    <Link to={`/alerts/${a.id}`}>{a.summary}</Link>
-                  )}{" "}
-                  <span className="muted">
-                    · {business?.name ?? a.businessId} ·{" "}
-                    <Time at={a.openedAt} zone={business?.timezone ?? "UTC"} relative />
-                  </span>
-                </li>
-              );
-            })}
+          {fairFirst(byRule(newest), 10).map((group) => {
+            const a = group[0];
+            if (!a) return null;
+            const business = zones.get(a.businessId);
+            return (
+              <li key={a.id} className={`alert-card ${a.severity}`}>
+                <span className={`badge ${a.severity}`}>{a.severity}</span>{" "}
+                {group.length > 1 ? (
+                  <Link to={`/alerts?businessId=${a.businessId}&ruleId=${a.ruleId}`}>
+                    {group.length} alerts: {a.ruleName}
+                  </Link>
+                ) : (
+                  <Link to={`/alerts/${a.id}`}>{a.summary}</Link>
+                )}{" "}
+                <span className="muted">
+                  · {business?.name ?? a.businessId} ·{" "}
+                  <Time at={a.openedAt} zone={business?.timezone ?? "UTC"} relative />
+                </span>
+              </li>
+            );
+          })}
         </ul>
       )}
     </>

@@ -11,6 +11,7 @@ import type { AlertEdit } from "./alert-changes";
 import { acknowledgeAlert, forgetAlert, resolveAlert } from "./alert-changes";
 import type { BacktestResult } from "./backtest";
 import { backtest } from "./backtest";
+import { anomalyBand, type BandQuery } from "./band";
 import { toAlert } from "./engine/alert-record";
 import { AlertStore } from "./engine/alerts";
 import type { RuleEngine } from "./engine/engine";
@@ -127,6 +128,11 @@ export class BusinessMonitor extends DurableObject<Env> {
   ): Promise<BacktestResult> {
     const engine = await this.load(businessId);
     return backtest(this.ctx.storage, this.env.ARCHIVE, engine.business, rule, range, Date.now());
+  }
+
+  /** An anomaly rule's normal band over a range, for charts (band.ts); live state is not touched. */
+  async anomalyBand(businessId: string, rule: Rule, q: BandQuery) {
+    return anomalyBand(this.sql, (await this.load(businessId)).business, rule, q);
   }
 
   /** Each rule's standing: replaying its history or live, and for anomaly rules how many series still warm up. */

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Link, useActionData, useLoaderData } from "react-router";
+import type { Rule } from "../../../schema/contracts/rules";
 import { ViewInput } from "../../../schema/contracts/views";
-import { Chart } from "../../components/chart";
+import { Chart, type ChartMarks, rankGroups, TOP_GROUPS } from "../../components/chart";
 import { ViewEditor } from "../../components/view-editor";
 import { api, json, problemErrors } from "../../lib/api.server";
 import { ruleUses, spansFor, thresholdsFor } from "../../lib/marks";
@@ -59,18 +60,25 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       const related = rules.items.filter((r) =>
         chart.field ? ruleUses(r, chart.field) : r.kind === "absence" || r.kind === "aggregate",
       );
+      const points = series?.items ?? [];
+      const anomalies = await anomalyBands(client, param, related, chart, points, {
+        from,
+        to,
+        bucket: series?.bucket,
+      });
       return {
         series: {
           title,
           from,
           to,
           bucket: series?.bucket,
-          points: series?.items ?? [],
+          points,
         },
         unit: chart.fn === "count" ? "events" : field?.unit,
         marks: {
           thresholds: thresholdsFor(related, chart.field ?? "", chart.fn),
           spans: spansFor(inRange, new Set(related.map((r) => r.id)), to),
+          ...anomalies,
         },
         // A chart the fields no longer support says so rather than failing the page.
         problem: res.ok ? null : "This chart's field or function no longer fits the business.",
@@ -78,6 +86,64 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     }),
   );
   return { view, charts, range };
+}
+
+type Client = Awaited<ReturnType<typeof api>>;
+type ViewChart = { field?: string | undefined; fn: string; groupBy?: string | undefined };
+
+/**
+ * The normal bands of the anomaly rules on a chart's field, for the groups the
+ * chart draws first (TOP_GROUPS of them; picked ones have none). A band is in
+ * the unit of single values, so it marks charts of their average, lowest or
+ * highest, not sums or counts; a rule watching each value of another field
+ * than the chart's grouping is said, not drawn.
+ */
+async function anomalyBands(
+  client: Client,
+  param: { id: string },
+  related: Rule[],
+  chart: ViewChart,
+  points: { group?: string | undefined }[],
+  range: { from: string; to: string; bucket: string | undefined },
+): Promise<Pick<ChartMarks, "bands" | "notes">> {
+  const bands: NonNullable<ChartMarks["bands"]> = [];
+  const notes: string[] = [];
+  const drawn = new Set(rankGroups(points).slice(0, TOP_GROUPS));
+  for (const rule of related) {
+    if (rule.kind !== "anomaly" || rule.field !== chart.field || !rule.enabled) continue;
+    if (!["avg", "min", "max"].includes(chart.fn)) {
+      notes.push(
+        `The anomaly rule “${rule.name}” judges single values: chart the average of ${rule.field} to see its normal band.`,
+      );
+      continue;
+    }
+    if ((rule.groupBy ?? "") !== (chart.groupBy ?? "")) {
+      notes.push(
+        rule.groupBy
+          ? `The anomaly rule “${rule.name}” learns each ${rule.groupBy} apart: chart ${rule.field} per ${rule.groupBy} to see its normal bands.`
+          : `The anomaly rule “${rule.name}” learns all events together: chart ${rule.field} without grouping to see its normal band.`,
+      );
+      continue;
+    }
+    const res = await client.v1.businesses[":id"].rules[":ruleId"].band.$get({
+      param: { id: param.id, ruleId: rule.id },
+      query: { from: range.from, to: range.to, ...(range.bucket ? { bucket: range.bucket } : {}) },
+    });
+    if (!res.ok) continue;
+    const band = await json(res);
+    const byGroup = new Map<string, { time: number; low: number; high: number }[]>();
+    for (const p of band.items) {
+      const group = p.group ?? "";
+      if (!drawn.has(group)) continue;
+      const list = byGroup.get(group) ?? [];
+      // The band is drawn across its bucket, as the line's point is at the bucket's start.
+      list.push({ time: Date.parse(p.time), low: p.low, high: p.high });
+      byGroup.set(group, list);
+    }
+    for (const [group, list] of byGroup)
+      bands.push({ label: `normal band of “${rule.name}”`, group, points: list });
+  }
+  return { bands, notes };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {

@@ -81,6 +81,7 @@ export const permissions: Record<string, Permission> = {
   "POST /v1/businesses/{id}/rules/check": read("business"),
   "POST /v1/businesses/{id}/rules/backtest": { role: "editor", scope: "business" },
   "GET /v1/businesses/{id}/rules/{ruleId}": read("business"),
+  "GET /v1/businesses/{id}/rules/{ruleId}/band": read("business"),
   "PATCH /v1/businesses/{id}/rules/{ruleId}": edit("business", "rule.update", "ruleId", true),
   "DELETE /v1/businesses/{id}/rules/{ruleId}": edit("business", "rule.delete", "ruleId", true),
 
