@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { businessWithSource, call, createRule } from "../helpers";
-import type { Op } from "../support/openapi";
-import { fill, label, managementOps, problemOf, validBody } from "../support/openapi";
+import type { Op } from "../openapi";
+import { fill, label, managementOps, problemOf, validBody } from "../openapi";
 import { key, workspace } from "../teams/support";
 
 /**

@@ -2,8 +2,8 @@ import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { matchPermission, roleRank } from "../../workers/api/auth/permissions";
 import { alertsOf, businessWithSource, call, createRule, ingest } from "../helpers";
-import type { Op } from "../support/openapi";
-import { label, managementOps, validBody } from "../support/openapi";
+import type { Op } from "../openapi";
+import { label, managementOps, validBody } from "../openapi";
 import { key, workspace } from "./support";
 
 /**

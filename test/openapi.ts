@@ -1,5 +1,5 @@
-import { matchPermission } from "../../workers/api/auth/permissions";
-import { call } from "../helpers";
+import { matchPermission } from "../workers/api/auth/permissions";
+import { call } from "./helpers";
 
 /** One operation of the OpenAPI document. */
 export interface Op {
