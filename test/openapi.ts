@@ -60,6 +60,7 @@ export function validBody(op: Op, fx: { workspace?: string | undefined } = {}): 
     "POST /v1/businesses/{id}/fields": () => ({ name: `extra_${++n}`, type: "string" }),
     "PATCH /v1/businesses/{id}/fields/{name}": () => ({ description: `d${++n}` }),
     "POST /v1/businesses/{id}/sources": () => ({ name: unique("src") }),
+    "POST /v1/businesses/{id}/events": () => ({ events: [{ routeId: "A", durationMs: 1 }] }),
     "POST /v1/businesses/{id}/rules": () => ({
       name: unique("rule"),
       kind: "immediate",

@@ -76,5 +76,11 @@ export function snippets(business: Business, apiUrl: string, token: string): Sni
       note: "Structured mode; binary mode (ce- headers) and batches work too. data holds the fields.",
       text: `curl -sS ${base}/v1/cloudevents/${business.id} \\\n  -H 'Authorization: Bearer ${token}' \\\n  -H 'Content-Type: application/cloudevents+json' \\\n  -d ${quote(cloudEvent)}`,
     },
+    {
+      id: "stream",
+      title: "Stream (WebSocket)",
+      note: "For devices that keep a connection open: each line is a frame (NDJSON) and gets an ack; a $key makes a resent frame count once. Browsers offer the subprotocols anom-stream and anom-token.<token> instead of the header.",
+      text: `websocat -H 'Authorization: Bearer ${token}' ${base.replace(/^http/, "ws")}/v1/stream/${business.id}\n${JSON.stringify({ $key: "device-1", ...exampleEvent(business) })}`,
+    },
   ];
 }

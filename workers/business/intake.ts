@@ -1,10 +1,9 @@
-import type { IngestResult } from "../../schema/contracts/events";
 import { toDeltas } from "./counters";
 import type { RuleEngine } from "./engine/engine";
-import { insertEvents, insertReceived } from "./events";
+import { insertEvents, insertReceived, keepUnseen } from "./events";
 import type { HousekeepingPlan } from "./housekeeping";
 import { trackJobRun } from "./job-runs";
-import type { CoalescedMessage, IngestBatch, IngestOutcome } from "./rpc";
+import type { CoalescedMessage, IngestBatch, IngestOutcome, StoredResult } from "./rpc";
 
 /**
  * Direct ingest requests per second (from every edge together) above which the
@@ -23,7 +22,13 @@ export function storeBatch(
   housekeeping: HousekeepingPlan,
   batch: IngestBatch,
 ): IngestOutcome {
-  const result: IngestResult = { accepted: batch.events.length, rejected: batch.rejected };
+  const events = keepUnseen(sql, batch.events, batch.receivedAt);
+  const duplicates = batch.events.length - events.length;
+  const result: StoredResult = {
+    accepted: events.length,
+    rejected: batch.rejected,
+    ...(duplicates ? { duplicates } : {}),
+  };
   if (batch.idempotency) {
     const seen = sql
       .exec<{ body_hash: string; response: string }>(
@@ -44,13 +49,15 @@ export function storeBatch(
       batch.receivedAt,
     );
   }
-  const ping = batch.events[0];
+  // Every event was stored before (its key was seen): nothing to write.
+  if (events.length === 0) return { status: "stored", result };
+  const ping = events[0];
   if (batch.job && ping) trackJobRun(sql, batch.job, ping, batch.receivedAt);
-  if (batch.counters) toDeltas(sql, batch.counters, batch.events);
-  const { lastSeq } = insertEvents(sql, batch.events, batch.receivedAt, batch.sourceId);
+  if (batch.counters) toDeltas(sql, batch.counters, events);
+  const { lastSeq } = insertEvents(sql, events, batch.receivedAt, batch.sourceId);
   const now = Date.now();
-  if (batch.events.length) engine.noteIngest(batch.receivedAt, now);
-  engine.process(batch.events, now);
+  engine.noteIngest(batch.receivedAt, now);
+  engine.process(events, now);
   housekeeping.plan(lastSeq, now);
   return { status: "stored", result };
 }

@@ -2,7 +2,7 @@ import type { IngestResult } from "../../schema/contracts/events";
 import type { Counter } from "../business/counters";
 import type { NewEvent } from "../business/events";
 import type { JobPing } from "../business/job-runs";
-import type { IngestOutcome } from "../business/rpc";
+import type { CoalescedMessage, IngestOutcome } from "../business/rpc";
 import { monitorOf } from "../definitions/monitor";
 import { problemBody, problemResponse, unprocessable } from "../lib/errors";
 import type { IngestAuth } from "./auth";
@@ -64,6 +64,32 @@ export function store(
     job: options.job,
     counters: options.counters,
   });
+}
+
+/** One request as the object stores it once by `id`: an ingest Queue message, a stream frame. */
+export function toMessage(
+  auth: IngestAuth,
+  id: string,
+  receivedAt: number,
+  sorted: Sorted,
+): CoalescedMessage {
+  return {
+    id,
+    businessId: auth.business.id,
+    version: auth.business.version,
+    sourceId: auth.sourceId,
+    receivedAt,
+    ...sorted,
+  };
+}
+
+/**
+ * Hands several requests to the business's object in one call (one
+ * transaction), each stored once by its id: durable when this returns.
+ */
+export function storeMany(env: Env, auth: IngestAuth, messages: CoalescedMessage[]) {
+  const businessId = auth.business.id;
+  return monitorOf(env, businessId).ingestCoalesced(businessId, messages);
 }
 
 /** The answer to a retried request whose Idempotency-Key came with another body. */

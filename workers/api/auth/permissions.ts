@@ -72,6 +72,7 @@ export const permissions: Record<string, Permission> = {
   "DELETE /v1/businesses/{id}/sources/{sourceId}": edit("business", "source.revoke", "sourceId"),
 
   "GET /v1/businesses/{id}/events": read("business"),
+  "POST /v1/businesses/{id}/events": edit("business", "event.create", "id"),
   "GET /v1/businesses/{id}/series": read("business"),
 
   "GET /v1/businesses/{id}/rules": read("business"),
