@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { JsonObject } from "../contracts/json";
 import { businesses } from "./businesses";
 
 /**
@@ -26,7 +27,7 @@ export const alerts = sqliteTable(
     resolution: text("resolution"),
     count: integer("count").notNull(),
     eventTime: integer("event_time").notNull(),
-    context: text("context", { mode: "json" }).notNull(),
+    context: text("context", { mode: "json" }).$type<JsonObject>().notNull(),
     /** Opened by backfilled history: listed, never notified. */
     historical: integer("historical", { mode: "boolean" }).notNull().default(false),
     /** A silence matched it: it notified nobody while that lasted. */

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Alert, AlertSnooze, AlertTransition } from "../../../schema/contracts/alerts";
 import type { Silence } from "../../../schema/contracts/silences";
+import { toAlert } from "../../business/engine/alert-record";
 import type { AlertChange } from "../../business/rpc";
 import { monitorOf } from "../../definitions/monitor";
 import type { Database } from "../../lib/db";
@@ -13,29 +14,8 @@ import { createSilence } from "../silences/service";
 const { alerts, alertTransitions } = tables;
 type AlertRow = typeof alerts.$inferSelect;
 
-export function toAlert(row: AlertRow): Alert {
-  return {
-    id: row.id,
-    businessId: row.businessId,
-    ruleId: row.ruleId,
-    ruleName: row.ruleName,
-    groupKey: row.groupKey,
-    status: row.status,
-    severity: row.severity,
-    summary: row.summary,
-    openedAt: iso(row.openedAt),
-    lastTriggeredAt: iso(row.lastTriggeredAt),
-    acknowledgedAt: iso(row.acknowledgedAt),
-    resolvedAt: iso(row.resolvedAt),
-    resolution: row.resolution,
-    count: row.count,
-    eventTime: iso(row.eventTime),
-    historical: row.historical,
-    context: row.context as Record<string, unknown>,
-    silenced: row.silenced,
-    inhibited: row.inhibited,
-  };
-}
+/** An alert of the D1 index in the API's form. */
+const fromIndex = (row: AlertRow): Alert => toAlert(row, row.businessId, row.ruleName);
 
 export interface AlertQuery {
   businessId?: string | undefined;
@@ -83,7 +63,7 @@ export async function listAlerts(
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
   return {
-    items: page.map(toAlert),
+    items: page.map(fromIndex),
     nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null,
   };
 }
@@ -105,7 +85,7 @@ export async function getAlert(
     .where(eq(alertTransitions.alertId, id))
     .orderBy(asc(alertTransitions.at), asc(alertTransitions.id));
   return {
-    ...toAlert(row),
+    ...fromIndex(row),
     history: history.map((t) => ({
       id: t.id,
       type: t.type as AlertTransition["type"],
