@@ -26,6 +26,19 @@ export function InputError({ id, errors }: { id: string; errors: FieldError[] })
   );
 }
 
+/**
+ * A form's problems split by input: `at(name)` are those of one input (by the
+ * path's first key), shown under it; `rest` are the others, shown under the form.
+ */
+export function errorsByInput(errors: FieldError[] | undefined, inputs: readonly string[]) {
+  const all = errors ?? [];
+  const key = (e: FieldError) => e.path.split(".")[0] ?? "";
+  return {
+    at: (name: string) => all.filter((e) => key(e) === name),
+    rest: all.filter((e) => !inputs.includes(key(e))),
+  };
+}
+
 /** A one-button form posting `intent` with hidden fields, optionally asking first. */
 export function InlineAction({
   intent,

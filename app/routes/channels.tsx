@@ -2,7 +2,13 @@ import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import type { Channel, ChannelTestResult } from "../../schema/contracts/channels";
-import { FieldErrors, InlineAction } from "../components/forms";
+import {
+  errorsByInput,
+  type FieldError,
+  FieldErrors,
+  InlineAction,
+  InputError,
+} from "../components/forms";
 import { api, json, problemResult } from "../lib/api.server";
 import { when } from "../lib/format";
 import { assertSameOrigin } from "../lib/session.server";
@@ -192,7 +198,7 @@ function TestOutcome({ test, name }: { test: NonNullable<Result["test"]>; name: 
   );
 }
 
-function TargetFields({ type }: { type: string }) {
+function TargetFields({ type, at }: { type: string; at: (name: string) => FieldError[] }) {
   return (
     <>
       {fieldsOf(type).map((f) => (
@@ -200,12 +206,15 @@ function TargetFields({ type }: { type: string }) {
           {f.label}
           <input
             name={f.name}
+            aria-describedby={`channel-${f.name}-error`}
+            aria-invalid={at(f.name).length > 0}
             type={f.type ?? "text"}
             required={f.required}
             placeholder={f.placeholder}
             pattern={f.pattern}
             autoComplete={f.type === "password" || f.name === "routingKey" ? "off" : undefined}
           />
+          <InputError id={`channel-${f.name}-error`} errors={at(f.name)} />
         </label>
       ))}
     </>
@@ -218,6 +227,17 @@ export default function Channels() {
   const busy = useNavigation().state !== "idle";
   const [type, setType] = useState("webhook");
   const names = new Map(channels.map((c) => [c.id, c.name]));
+  const inputs = [
+    "type",
+    "name",
+    "severities",
+    "renotifyAfter",
+    ...fieldsOf(type).map((f) => f.name),
+  ];
+  const { at, rest } = errorsByInput(
+    result?.intent === "create" ? result.errors : undefined,
+    inputs,
+  );
   return (
     <>
       <h2 className="tab-title">Channels and deliveries</h2>
@@ -310,10 +330,16 @@ export default function Channels() {
             </label>
             <label>
               Channel name
-              <input name="name" placeholder="on-call" />
+              <input
+                name="name"
+                placeholder="on-call"
+                aria-describedby="channel-name-error"
+                aria-invalid={at("name").length > 0}
+              />
+              <InputError id="channel-name-error" errors={at("name")} />
             </label>
           </div>
-          <TargetFields type={type} />
+          <TargetFields type={type} at={at} />
           <fieldset className="row">
             <legend>Severities</legend>
             {["info", "warning", "critical"].map((s) => (
@@ -321,12 +347,19 @@ export default function Channels() {
                 <input type="checkbox" name="severities" value={s} defaultChecked /> {s}
               </label>
             ))}
+            <InputError id="channel-severities-error" errors={at("severities")} />
           </fieldset>
           <label>
             Remind while open, every (optional)
-            <input name="renotifyAfter" placeholder="1h" />
+            <input
+              name="renotifyAfter"
+              placeholder="1h"
+              aria-describedby="channel-renotifyAfter-error"
+              aria-invalid={at("renotifyAfter").length > 0}
+            />
+            <InputError id="channel-renotifyAfter-error" errors={at("renotifyAfter")} />
           </label>
-          <FieldErrors errors={result?.intent === "create" ? result.errors : undefined} />
+          <FieldErrors errors={rest} />
           <button type="submit" name="intent" value="create" disabled={busy}>
             Create channel
           </button>

@@ -361,6 +361,17 @@ describe("the web UI in Chromium", () => {
     await page.waitForURL(`${ui.url}/businesses/${business.id}/channels`);
     await expect.poll(() => page.getByText("No channels").count()).toBe(1);
     await expect.poll(() => page.getByText("No deliveries yet.").count()).toBe(1);
+    // A refusal is said under the input it is about, not in a list under the form.
+    await hydrated(page);
+    await page.getByLabel("Channel name").fill("on-call");
+    await page.getByLabel("URL").fill("http://127.0.0.1:9/hook");
+    await page.getByLabel(/Remind while open/).fill("soon");
+    await page.getByRole("button", { name: "Create channel" }).click();
+    await expect
+      .poll(() => page.locator("#channel-renotifyAfter-error").textContent())
+      .not.toBe("");
+    expect(await page.locator("#channel-name-error").textContent()).toBe("");
+    await page.getByLabel(/Remind while open/).fill("");
     await page.getByLabel("Channel name").fill("on-call");
     await page.getByLabel("URL").fill("http://127.0.0.1:9/hook");
     await page.getByLabel("critical").uncheck();
