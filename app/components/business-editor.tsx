@@ -2,7 +2,13 @@ import { Form } from "react-router";
 import type { Business, Field } from "../../schema/contracts/businesses";
 import { fieldTypes } from "../../schema/contracts/businesses";
 import type { FieldError } from "./forms";
-import { FieldErrors } from "./forms";
+import { errorsByInput, FieldErrors, InputError } from "./forms";
+
+/** aria attributes tying an input to the problems shown under it. */
+const described = (id: string, errors: FieldError[]) => ({
+  "aria-describedby": id,
+  "aria-invalid": errors.length > 0,
+});
 
 /** Name, description and time zone of a business. */
 export function BusinessEditor({
@@ -12,23 +18,41 @@ export function BusinessEditor({
   business: Business;
   errors?: FieldError[] | undefined;
 }) {
+  const { at, rest } = errorsByInput(errors, ["name", "timezone", "description"]);
   return (
     <Form method="post" className="stack">
       <div className="row">
         <label>
           Business name
-          <input name="name" required defaultValue={business.name} />
+          <input
+            name="name"
+            required
+            defaultValue={business.name}
+            {...described("business-name-error", at("name"))}
+          />
+          <InputError id="business-name-error" errors={at("name")} />
         </label>
         <label>
           Time zone
-          <input name="timezone" required defaultValue={business.timezone} />
+          <input
+            name="timezone"
+            required
+            defaultValue={business.timezone}
+            {...described("business-timezone-error", at("timezone"))}
+          />
+          <InputError id="business-timezone-error" errors={at("timezone")} />
         </label>
       </div>
       <label>
         Description
-        <input name="description" defaultValue={business.description} />
+        <input
+          name="description"
+          defaultValue={business.description}
+          {...described("business-description-error", at("description"))}
+        />
+        <InputError id="business-description-error" errors={at("description")} />
       </label>
-      <FieldErrors errors={errors} />
+      <FieldErrors errors={rest} />
       <button type="submit" name="intent" value="update-business">
         Save business
       </button>
@@ -45,6 +69,8 @@ export function FieldEditor({
   errors?: FieldError[] | undefined;
 }) {
   const prefix = field ? `Field ${field.name}` : "New field";
+  const key = field ? `field-${field.name}` : "new-field";
+  const { at, rest } = errorsByInput(errors, ["name", "type", "values", "unit"]);
   return (
     <Form method="post" className="row field-editor">
       {field ? (
@@ -52,16 +78,27 @@ export function FieldEditor({
       ) : (
         <label>
           {prefix} name
-          <input name="field" required pattern="[A-Za-z_][A-Za-z0-9_]*" />
+          <input
+            name="field"
+            required
+            pattern="[A-Za-z_][A-Za-z0-9_]*"
+            {...described(`${key}-name-error`, at("name"))}
+          />
+          <InputError id={`${key}-name-error`} errors={at("name")} />
         </label>
       )}
       <label>
         {prefix} type
-        <select name="type" defaultValue={field?.type ?? "string"}>
+        <select
+          name="type"
+          defaultValue={field?.type ?? "string"}
+          {...described(`${key}-type-error`, at("type"))}
+        >
           {fieldTypes.map((t) => (
             <option key={t}>{t}</option>
           ))}
         </select>
+        <InputError id={`${key}-type-error`} errors={at("type")} />
       </label>
       <label className="check">
         <input type="checkbox" name="required" defaultChecked={field?.required ?? false} /> required
@@ -72,11 +109,19 @@ export function FieldEditor({
           name="values"
           defaultValue={field?.values?.join(", ") ?? ""}
           placeholder="OK, FAILED"
+          {...described(`${key}-values-error`, at("values"))}
         />
+        <InputError id={`${key}-values-error`} errors={at("values")} />
       </label>
       <label>
         {prefix} unit
-        <input name="unit" defaultValue={field?.unit ?? ""} placeholder="ms, EUR, °C" />
+        <input
+          name="unit"
+          defaultValue={field?.unit ?? ""}
+          placeholder="ms, EUR, °C"
+          {...described(`${key}-unit-error`, at("unit"))}
+        />
+        <InputError id={`${key}-unit-error`} errors={at("unit")} />
       </label>
       <button type="submit" name="intent" value={field ? "update-field" : "add-field"}>
         {field ? "Save field" : "Add field"}
@@ -86,7 +131,7 @@ export function FieldEditor({
           Remove
         </button>
       ) : null}
-      <FieldErrors errors={errors} />
+      <FieldErrors errors={rest} />
     </Form>
   );
 }

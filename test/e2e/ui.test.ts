@@ -382,6 +382,15 @@ describe("the web UI in Chromium", () => {
     await row.getByRole("button", { name: "Disable" }).click();
     await expect.poll(() => row.getByText("disabled").count()).toBe(1);
     await page.screenshot({ path: `${shots}/channels.png`, fullPage: true });
+    // The same on the settings tab: an enum field without its values is refused under "values".
+    await page.goto(`${ui.url}/businesses/${business.id}/settings`);
+    await hydrated(page);
+    await page.getByText("Edit fields").click();
+    await page.getByLabel("New field name").fill("state");
+    await page.getByLabel("New field type").selectOption("enum");
+    await page.getByRole("button", { name: "Add field" }).click();
+    await expect.poll(() => page.locator("#new-field-values-error").textContent()).not.toBe("");
+    expect(await page.locator("#new-field-name-error").textContent()).toBe("");
     await page.close();
   });
 
