@@ -91,6 +91,17 @@ describe("the Team screens", () => {
       context,
     } as never);
     expect(invited.inviteUrl).toContain("/invite/anomi_");
+    // An address the API refuses comes back marked as the invitation's, so it shows at the email input.
+    const misspelt = await members.action({
+      request: await form(
+        `/team/${ws.id}/members`,
+        { intent: "invite", email: "not-an-address", role: "editor" },
+        admin.session,
+      ),
+      params: { id: ws.id },
+      context,
+    } as never);
+    expect(misspelt).toMatchObject({ invite: true, errors: [{ path: "email" }] });
     const refused = await members.action({
       request: await form(
         `/team/${ws.id}/members`,
