@@ -2,13 +2,7 @@ import { Form } from "react-router";
 import type { Business, Field } from "../../schema/contracts/businesses";
 import { fieldTypes } from "../../schema/contracts/businesses";
 import type { FieldError } from "./forms";
-import { errorsByInput, FieldErrors, InputError } from "./forms";
-
-/** aria attributes tying an input to the problems shown under it. */
-const described = (id: string, errors: FieldError[]) => ({
-  "aria-describedby": id,
-  "aria-invalid": errors.length > 0,
-});
+import { errorsByInput, FieldErrors } from "./forms";
 
 /** Name, description and time zone of a business. */
 export function BusinessEditor({
@@ -18,19 +12,18 @@ export function BusinessEditor({
   business: Business;
   errors?: FieldError[] | undefined;
 }) {
-  const { at, rest } = errorsByInput(errors, ["name", "timezone", "description"]);
+  const { rest, described, message } = errorsByInput(
+    errors,
+    ["name", "timezone", "description"],
+    "business",
+  );
   return (
     <Form method="post" className="stack">
       <div className="row">
         <label>
           Business name
-          <input
-            name="name"
-            required
-            defaultValue={business.name}
-            {...described("business-name-error", at("name"))}
-          />
-          <InputError id="business-name-error" errors={at("name")} />
+          <input name="name" required defaultValue={business.name} {...described("name")} />
+          {message("name")}
         </label>
         <label>
           Time zone
@@ -38,9 +31,9 @@ export function BusinessEditor({
             name="timezone"
             required
             defaultValue={business.timezone}
-            {...described("business-timezone-error", at("timezone"))}
+            {...described("timezone")}
           />
-          <InputError id="business-timezone-error" errors={at("timezone")} />
+          {message("timezone")}
         </label>
       </div>
       <label>
@@ -48,9 +41,9 @@ export function BusinessEditor({
         <input
           name="description"
           defaultValue={business.description}
-          {...described("business-description-error", at("description"))}
+          {...described("description")}
         />
-        <InputError id="business-description-error" errors={at("description")} />
+        {message("description")}
       </label>
       <FieldErrors errors={rest} />
       <button type="submit" name="intent" value="update-business">
@@ -70,7 +63,11 @@ export function FieldEditor({
 }) {
   const prefix = field ? `Field ${field.name}` : "New field";
   const key = field ? `field-${field.name}` : "new-field";
-  const { at, rest } = errorsByInput(errors, ["name", "type", "values", "unit"]);
+  const { rest, described, message } = errorsByInput(
+    errors,
+    ["name", "type", "values", "unit"],
+    key,
+  );
   return (
     <Form method="post" className="row field-editor">
       {field ? (
@@ -78,27 +75,18 @@ export function FieldEditor({
       ) : (
         <label>
           {prefix} name
-          <input
-            name="field"
-            required
-            pattern="[A-Za-z_][A-Za-z0-9_]*"
-            {...described(`${key}-name-error`, at("name"))}
-          />
-          <InputError id={`${key}-name-error`} errors={at("name")} />
+          <input name="field" required pattern="[A-Za-z_][A-Za-z0-9_]*" {...described("name")} />
+          {message("name")}
         </label>
       )}
       <label>
         {prefix} type
-        <select
-          name="type"
-          defaultValue={field?.type ?? "string"}
-          {...described(`${key}-type-error`, at("type"))}
-        >
+        <select name="type" defaultValue={field?.type ?? "string"} {...described("type")}>
           {fieldTypes.map((t) => (
             <option key={t}>{t}</option>
           ))}
         </select>
-        <InputError id={`${key}-type-error`} errors={at("type")} />
+        {message("type")}
       </label>
       <label className="check">
         <input type="checkbox" name="required" defaultChecked={field?.required ?? false} /> required
@@ -109,9 +97,9 @@ export function FieldEditor({
           name="values"
           defaultValue={field?.values?.join(", ") ?? ""}
           placeholder="OK, FAILED"
-          {...described(`${key}-values-error`, at("values"))}
+          {...described("values")}
         />
-        <InputError id={`${key}-values-error`} errors={at("values")} />
+        {message("values")}
       </label>
       <label>
         {prefix} unit
@@ -119,9 +107,9 @@ export function FieldEditor({
           name="unit"
           defaultValue={field?.unit ?? ""}
           placeholder="ms, EUR, °C"
-          {...described(`${key}-unit-error`, at("unit"))}
+          {...described("unit")}
         />
-        <InputError id={`${key}-unit-error`} errors={at("unit")} />
+        {message("unit")}
       </label>
       <button type="submit" name="intent" value={field ? "update-field" : "add-field"}>
         {field ? "Save field" : "Add field"}

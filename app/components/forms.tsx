@@ -30,12 +30,24 @@ export function InputError({ id, errors }: { id: string; errors: FieldError[] })
  * A form's problems split by input: `at(name)` are those of one input (by the
  * path's first key), shown under it; `rest` are the others, shown under the form.
  */
-export function errorsByInput(errors: FieldError[] | undefined, inputs: readonly string[]) {
+export function errorsByInput(
+  errors: FieldError[] | undefined,
+  inputs: readonly string[],
+  idPrefix: string,
+) {
   const all = errors ?? [];
   const key = (e: FieldError) => e.path.split(".")[0] ?? "";
+  const at = (name: string) => all.filter((e) => key(e) === name);
   return {
-    at: (name: string) => all.filter((e) => key(e) === name),
+    at,
     rest: all.filter((e) => !inputs.includes(key(e))),
+    /** aria attributes tying input `name` to its <InputError id={`${idPrefix}-${name}-error`}>. */
+    described: (name: string) => ({
+      "aria-describedby": `${idPrefix}-${name}-error`,
+      "aria-invalid": at(name).length > 0,
+    }),
+    /** The problems of input `name`, to render right under it. */
+    message: (name: string) => <InputError id={`${idPrefix}-${name}-error`} errors={at(name)} />,
   };
 }
 

@@ -2,13 +2,7 @@ import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import type { Channel, ChannelTestResult } from "../../schema/contracts/channels";
-import {
-  errorsByInput,
-  type FieldError,
-  FieldErrors,
-  InlineAction,
-  InputError,
-} from "../components/forms";
+import { errorsByInput, FieldErrors, InlineAction } from "../components/forms";
 import { api, json, problemResult } from "../lib/api.server";
 import { when } from "../lib/format";
 import { assertSameOrigin } from "../lib/session.server";
@@ -198,7 +192,13 @@ function TestOutcome({ test, name }: { test: NonNullable<Result["test"]>; name: 
   );
 }
 
-function TargetFields({ type, at }: { type: string; at: (name: string) => FieldError[] }) {
+function TargetFields({
+  type,
+  errors,
+}: {
+  type: string;
+  errors: ReturnType<typeof errorsByInput>;
+}) {
   return (
     <>
       {fieldsOf(type).map((f) => (
@@ -206,15 +206,14 @@ function TargetFields({ type, at }: { type: string; at: (name: string) => FieldE
           {f.label}
           <input
             name={f.name}
-            aria-describedby={`channel-${f.name}-error`}
-            aria-invalid={at(f.name).length > 0}
+            {...errors.described(f.name)}
             type={f.type ?? "text"}
             required={f.required}
             placeholder={f.placeholder}
             pattern={f.pattern}
             autoComplete={f.type === "password" || f.name === "routingKey" ? "off" : undefined}
           />
-          <InputError id={`channel-${f.name}-error`} errors={at(f.name)} />
+          {errors.message(f.name)}
         </label>
       ))}
     </>
@@ -234,9 +233,10 @@ export default function Channels() {
     "renotifyAfter",
     ...fieldsOf(type).map((f) => f.name),
   ];
-  const { at, rest } = errorsByInput(
+  const errors = errorsByInput(
     result?.intent === "create" ? result.errors : undefined,
     inputs,
+    "channel",
   );
   return (
     <>
@@ -330,16 +330,11 @@ export default function Channels() {
             </label>
             <label>
               Channel name
-              <input
-                name="name"
-                placeholder="on-call"
-                aria-describedby="channel-name-error"
-                aria-invalid={at("name").length > 0}
-              />
-              <InputError id="channel-name-error" errors={at("name")} />
+              <input name="name" placeholder="on-call" {...errors.described("name")} />
+              {errors.message("name")}
             </label>
           </div>
-          <TargetFields type={type} at={at} />
+          <TargetFields type={type} errors={errors} />
           <fieldset className="row">
             <legend>Severities</legend>
             {["info", "warning", "critical"].map((s) => (
@@ -347,19 +342,14 @@ export default function Channels() {
                 <input type="checkbox" name="severities" value={s} defaultChecked /> {s}
               </label>
             ))}
-            <InputError id="channel-severities-error" errors={at("severities")} />
+            {errors.message("severities")}
           </fieldset>
           <label>
             Remind while open, every (optional)
-            <input
-              name="renotifyAfter"
-              placeholder="1h"
-              aria-describedby="channel-renotifyAfter-error"
-              aria-invalid={at("renotifyAfter").length > 0}
-            />
-            <InputError id="channel-renotifyAfter-error" errors={at("renotifyAfter")} />
+            <input name="renotifyAfter" placeholder="1h" {...errors.described("renotifyAfter")} />
+            {errors.message("renotifyAfter")}
           </label>
-          <FieldErrors errors={rest} />
+          <FieldErrors errors={errors.rest} />
           <button type="submit" name="intent" value="create" disabled={busy}>
             Create channel
           </button>

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useActionData, useLoaderData } from "react-router";
-import { errorsByInput, FieldErrors, InlineAction, InputError } from "../components/forms";
+import { errorsByInput, FieldErrors, InlineAction } from "../components/forms";
 import { api, json, problemErrors } from "../lib/api.server";
 import { assertSameOrigin } from "../lib/session.server";
 import { canManage, ROLES, type Role } from "../lib/team";
@@ -54,7 +54,11 @@ export default function TeamMembers() {
   const result = useActionData<typeof action>();
   const manage = canManage(workspace.role);
   const grantable = ROLES.filter((r) => r !== "owner" || workspace.role === "owner");
-  const invite = errorsByInput(result?.invite ? result.errors : undefined, ["email", "role"]);
+  const invite = errorsByInput(
+    result?.invite ? result.errors : undefined,
+    ["email", "role"],
+    "invite",
+  );
   return (
     <section>
       <p>
@@ -121,28 +125,17 @@ export default function TeamMembers() {
             <input type="hidden" name="intent" value="invite" />
             <label>
               Email
-              <input
-                name="email"
-                type="email"
-                required
-                aria-describedby="invite-email-error"
-                aria-invalid={invite.at("email").length > 0}
-              />
-              <InputError id="invite-email-error" errors={invite.at("email")} />
+              <input name="email" type="email" required {...invite.described("email")} />
+              {invite.message("email")}
             </label>
             <label>
               Role
-              <select
-                name="role"
-                defaultValue="viewer"
-                aria-describedby="invite-role-error"
-                aria-invalid={invite.at("role").length > 0}
-              >
+              <select name="role" defaultValue="viewer" {...invite.described("role")}>
                 {grantable.map((r) => (
                   <option key={r}>{r}</option>
                 ))}
               </select>
-              <InputError id="invite-role-error" errors={invite.at("role")} />
+              {invite.message("role")}
             </label>
             <button type="submit">Invite</button>
           </Form>

@@ -127,6 +127,17 @@ describe("the Team screens", () => {
       context,
     } as never);
     expect(created.token).toMatch(/^anomk_/);
+    // A refused key comes back marked as the new-key form's, so it shows at its input.
+    const unnamed = await keys.action({
+      request: await form(
+        `/team/${ws.id}/keys`,
+        { intent: "create", name: "", role: "editor" },
+        admin.session,
+      ),
+      params: { id: ws.id },
+      context,
+    } as never);
+    expect(unnamed).toMatchObject({ create: true, errors: [{ path: "name" }] });
     const token = created.token ?? "";
     expect((await call("GET", "/v1/businesses", { token })).status).toBe(200);
     const listed = await keys.loader({
