@@ -253,6 +253,20 @@ describe("UI loaders and actions", () => {
       context,
     } as never);
     expect(refused.errors.map((e) => e.path)).toEqual(["range"]);
+    // A chart's problem names the editor row it came from, though a row above it was removed.
+    const badBucket = await charts.action({
+      request: await post(`/businesses/${b.id}/charts`, {
+        "chart.0.fn": "count",
+        "chart.0.remove": "on",
+        "chart.1.fn": "max",
+        "chart.1.field": "durationMs",
+        "chart.1.bucket": "soon",
+        range: "7d",
+      }),
+      params: { id: b.id },
+      context,
+    } as never);
+    expect(badBucket.errors.map((e) => e.path)).toEqual(["chart.1.bucket"]);
   });
 
   it("charts: an anomaly rule's normal band on the chart of its field, a note where the grouping differs", async () => {

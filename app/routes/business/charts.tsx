@@ -3,6 +3,7 @@ import { Link, useActionData, useLoaderData } from "react-router";
 import type { Rule } from "../../../schema/contracts/rules";
 import { ViewInput } from "../../../schema/contracts/views";
 import { Chart, type ChartMarks, rankGroups, TOP_GROUPS } from "../../components/chart";
+import type { FieldError } from "../../components/forms";
 import { ViewEditor } from "../../components/view-editor";
 import { api, json, problemErrors } from "../../lib/api.server";
 import { ruleUses, spansFor, thresholdsFor } from "../../lib/marks";
@@ -149,27 +150,39 @@ async function anomalyBands(
 export async function action({ request, params, context }: ActionFunctionArgs) {
   assertSameOrigin(request);
   const form = await request.formData();
-  const body = parse(ViewInput, viewBody(form));
-  if (!body.ok) return { errors: body.errors };
+  const { view, rows } = viewBody(form);
+  // A problem of `charts.N.key` is told at the editor's row it came from (`chart.R.key`).
+  const atRows = (errors: FieldError[]) =>
+    errors.map((e) => ({
+      ...e,
+      path: e.path.replace(/^charts\.(\d+)\./, (_, n: string) => `chart.${rows[Number(n)]}.`),
+    }));
+  const body = parse(ViewInput, view);
+  if (!body.ok) return { errors: atRows(body.errors) };
   const client = await api(request, context.cloudflare.env);
   const res = await client.v1.businesses[":id"].view.$put({
     param: { id: params.id ?? "" },
     json: body.data,
   });
-  return res.ok ? { errors: [] } : { errors: await problemErrors(res, "view") };
+  return res.ok ? { errors: [] } : { errors: atRows(await problemErrors(res, "view")) };
 }
 
-/** The view from the chart editor's rows (`chart.N.key`); rows without a function are dropped. */
+/**
+ * The view from the chart editor's rows (`chart.N.key`); rows without a function are dropped.
+ * `rows[i]` is the editor row of the view's chart i.
+ */
 function viewBody(form: FormData) {
   const charts: Record<string, string>[] = [];
+  const rows: number[] = [];
   for (let i = 0; form.has(`chart.${i}.fn`); i++) {
     const get = (k: string) => String(form.get(`chart.${i}.${k}`) ?? "").trim();
     if (!get("fn") || form.get(`chart.${i}.remove`)) continue;
     const chart: Record<string, string> = { fn: get("fn") };
     for (const k of ["title", "field", "bucket", "groupBy"]) if (get(k)) chart[k] = get(k);
     charts.push(chart);
+    rows.push(i);
   }
-  return { charts, range: String(form.get("range") ?? "24h") };
+  return { view: { charts, range: String(form.get("range") ?? "24h") }, rows };
 }
 
 export default function Charts() {
