@@ -22,13 +22,6 @@ export function storeBatch(
   housekeeping: HousekeepingPlan,
   batch: IngestBatch,
 ): IngestOutcome {
-  const events = keepUnseen(sql, batch.events, batch.receivedAt);
-  const duplicates = batch.events.length - events.length;
-  const result: StoredResult = {
-    accepted: events.length,
-    rejected: batch.rejected,
-    ...(duplicates ? { duplicates } : {}),
-  };
   if (batch.idempotency) {
     const seen = sql
       .exec<{ body_hash: string; response: string }>(
@@ -41,6 +34,16 @@ export function storeBatch(
         ? { status: "replayed", result: JSON.parse(seen.response) }
         : { status: "key-reused" };
     }
+  }
+  // Only a batch that will be stored marks its events' keys as seen.
+  const events = keepUnseen(sql, batch.events, batch.receivedAt);
+  const duplicates = batch.events.length - events.length;
+  const result: StoredResult = {
+    accepted: events.length,
+    rejected: batch.rejected,
+    ...(duplicates ? { duplicates } : {}),
+  };
+  if (batch.idempotency) {
     sql.exec(
       `insert into idempotency (key, body_hash, response, created) values (?, ?, ?, ?)`,
       batch.idempotency.key,
