@@ -30,6 +30,8 @@ export default defineConfig(async () => {
           esbuild: { jsx: "automatic" as const },
           test: {
             name: "workers",
+            // Both cores: each file has its own runtime and storage, so files run side by side.
+            maxWorkers: 2,
             include: ["test/**/*.test.ts"],
             exclude: ["test/e2e/**"],
             setupFiles: ["./test/setup.ts"],
@@ -47,6 +49,8 @@ export default defineConfig(async () => {
             globalSetup: ["./test/support/e2e-stack.ts"],
             // One file at a time: the two cores go to the stack and Chromium.
             fileParallelism: false,
+            // After the workers project, never beside it.
+            sequence: { groupOrder: 1 },
             testTimeout: 180_000,
             hookTimeout: 120_000,
             // The browser waits for the page to show a state; on two shared cores a
