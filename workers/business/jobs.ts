@@ -12,6 +12,8 @@ import { replayStep } from "./replay";
 import { PRUNE_INTERVAL_MS, pruneEvents } from "./retention";
 import type { Due } from "./schedule";
 import { dueJobs, failedJob, scheduleAt, unschedule } from "./schedule";
+import { JOB_SHARD_PUSH, PUSH_INTERVAL_MS, pushToCoordinator } from "./shards/push";
+import type { Place } from "./shards/route";
 
 /** What a business's object lends its jobs. */
 export interface JobContext {
@@ -25,6 +27,8 @@ export interface JobContext {
   transaction(work: () => void): void;
   /** Tells live watchers that alerts changed. */
   announce(): void;
+  /** Which of its business's objects this is (shards/route.ts). */
+  place: Place;
 }
 
 /** `done`: nothing left; `again`: more right away; a number: run again then. */
@@ -108,6 +112,11 @@ export const jobs: Record<string, Job> = {
       writeAnalytics(ctx.sql, ctx.env.EVENTS, ctx.engine.business);
       return "done";
     },
+  },
+  [JOB_SHARD_PUSH]: {
+    inTransaction: false,
+    retry: { baseMs: PUSH_INTERVAL_MS, capMs: 60_000 },
+    run: async (ctx) => more(await pushToCoordinator(ctx)),
   },
   prune: {
     inTransaction: false,

@@ -43,6 +43,12 @@ import {
   takeEarliestWritten,
   unschedule,
 } from "./schedule";
+import { applyFromShard } from "./shards/merge";
+import type { SpanRow } from "./shards/outbox";
+import { SpanOutbox } from "./shards/outbox";
+import type { Place } from "./shards/route";
+import { placeOf, rulesAt } from "./shards/route";
+import { ensureShardTables, startSeq } from "./shards/storage";
 import { getMeta, migrate, setMeta } from "./storage";
 
 export interface IngestBatch {
@@ -64,6 +70,8 @@ export interface IngestBatch {
 export type CoalescedMessage = Omit<IngestBatch, "idempotency"> & {
   /** Unique per request: the object stores a message once by it. */
   id: string;
+  /** A sharded business's layout when the request was accepted: the consumer splits by it. */
+  layout?: { shards: number; shardKey: string | null } | undefined;
 };
 
 /** What became of a change to an alert, in domain terms (api/ maps them to HTTP). */
@@ -119,12 +127,23 @@ export class BusinessMonitor extends DurableObject<Env> {
   private alarmAt: number | null | undefined;
   /** Direct ingest requests per second, from every edge together. */
   private readonly directRequests = new PerSecond();
+  /** Which of its business's objects this is: a shard (shard 0 when unsharded) or the coordinator. */
+  private readonly place: Place;
+  /** A shard's partial state for the rules that span keys; undefined when there are none. */
+  private outbox: SpanOutbox | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    migrate(this.sql);
+    this.place = placeOf(ctx.id.name ?? "");
+    this.init();
     this.alerts = new AlertStore(this.sql);
+  }
+
+  private init(): void {
+    migrate(this.sql);
+    ensureShardTables(this.sql);
+    startSeq(this.sql, this.place);
   }
 
   /** Stores validated events and evaluates the rules on them; durable when this returns. */
@@ -159,6 +178,7 @@ export class BusinessMonitor extends DurableObject<Env> {
       const now = Date.now();
       if (batch.events.length) engine.noteIngest(batch.receivedAt, now);
       engine.process(batch.events, now);
+      this.outbox?.collect(this.sql, batch.events, batch.receivedAt, now);
       this.planHousekeeping(lastSeq, now);
       return { status: "stored", result };
     });
@@ -206,6 +226,7 @@ export class BusinessMonitor extends DurableObject<Env> {
       const { lastSeq } = insertReceived(this.sql, events);
       engine.noteIngest(Math.max(...events.map((e) => e.received)), now);
       engine.process(events, now);
+      this.outbox?.collect(this.sql, events, Math.max(...events.map((e) => e.received)), now);
       this.planHousekeeping(lastSeq, now);
     });
     await this.planAlarm();
@@ -318,6 +339,33 @@ export class BusinessMonitor extends DurableObject<Env> {
     return status;
   }
 
+  /**
+   * The coordinator of a sharded business: merges a shard's partial state for
+   * the rules that span keys and judges them (see shards/merge.ts).
+   */
+  async fromShard(
+    businessId: string,
+    shard: number,
+    rows: SpanRow[],
+  ): Promise<"applied" | "business-deleted"> {
+    let engine: RuleEngine;
+    try {
+      engine = await this.load(businessId);
+    } catch (error) {
+      if (error instanceof BusinessDeleted) return "business-deleted";
+      throw error;
+    }
+    this.transaction(engine, () => applyFromShard(engine, this.sql, shard, rows, Date.now()));
+    await this.planAlarm();
+    return "applied";
+  }
+
+  /** Whether this object ever received events (the shard layout is fixed from then on). */
+  async hasReceived(businessId: string): Promise<boolean> {
+    this.remember(businessId);
+    return getMeta(this.sql, "last_ingest") !== undefined;
+  }
+
   /** Background jobs whose last run failed (they retry with backoff). */
   async failingJobs(businessId: string) {
     this.remember(businessId);
@@ -403,7 +451,7 @@ export class BusinessMonitor extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
     this.engine = undefined;
     // Empty tables again, so a late request (an edge cache a few seconds behind) finds no broken object.
-    migrate(this.sql);
+    this.init();
     this.alerts.reload();
   }
 
@@ -434,6 +482,7 @@ export class BusinessMonitor extends DurableObject<Env> {
       notifier: this.notifier,
       transaction: (work) => this.transaction(engine, work),
       announce: () => this.announce(),
+      place: this.place,
     };
   }
 
@@ -525,7 +574,10 @@ export class BusinessMonitor extends DurableObject<Env> {
       listSilenceRows(db, id),
     ]);
     if (!business) throw new BusinessDeleted(id);
-    const engine = new RuleEngine(this.sql, business, rules, this.alerts);
+    // A sharded business's rules that span keys run in its coordinator, the others in each shard.
+    const here = rulesAt(this.place, business, rules);
+    const engine = new RuleEngine(this.sql, business, here, this.alerts);
+    this.outbox = SpanOutbox.of(this.place, business, rules);
     const silences: SilenceWindow[] = [];
     for (const row of silenceRows) {
       try {
@@ -555,7 +607,7 @@ export class BusinessMonitor extends DurableObject<Env> {
     // Rules that start afresh learn from the history first; until they have caught up they sit out live events.
     const replaying = this.transaction(engine, () => {
       const now = Date.now();
-      const fresh = reconcile(engine, rules, now);
+      const fresh = reconcile(engine, here, now);
       notifier.refresh(now);
       keepReplaying(this.sql, new Set(engine.rules.map((r) => r.rule.id)));
       const due = startReplay(this.sql, fresh);

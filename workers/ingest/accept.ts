@@ -2,11 +2,12 @@ import type { IngestResult } from "../../schema/contracts/events";
 import type { Counter } from "../business/counters";
 import type { NewEvent } from "../business/events";
 import type { JobPing } from "../business/job-runs";
-import type { IngestOutcome } from "../business/monitor";
+import type { IngestBatch, IngestOutcome } from "../business/monitor";
 import { monitorOf } from "../definitions/monitor";
 import { problemBody, problemResponse, unprocessable } from "../lib/errors";
 import type { IngestAuth } from "./auth";
 import type { RawEvent } from "./body";
+import { ingestSharded } from "./sharded";
 
 export interface Sorted {
   events: NewEvent[];
@@ -53,7 +54,7 @@ export function store(
   options: StoreOptions = {},
 ): Promise<IngestOutcome> {
   const businessId = auth.business.id;
-  return monitorOf(env, businessId).ingest({
+  const batch: IngestBatch = {
     businessId,
     version: auth.business.version,
     sourceId: auth.sourceId,
@@ -63,7 +64,9 @@ export function store(
     idempotency: options.idempotency,
     job: options.job,
     counters: options.counters,
-  });
+  };
+  if (auth.business.shards > 1) return ingestSharded(env, batch, auth.business);
+  return monitorOf(env, businessId).ingest(batch);
 }
 
 /** The answer to a retried request whose Idempotency-Key came with another body. */

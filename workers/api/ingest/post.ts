@@ -53,6 +53,10 @@ export async function ingest(c: Context<AppEnv>): Promise<Response> {
       sourceId: auth.sourceId,
       receivedAt,
       ...sorted,
+      layout:
+        auth.business.shards > 1
+          ? { shards: auth.business.shards, shardKey: auth.business.shardKey }
+          : undefined,
     };
     await c.env.INGEST.send(message, { contentType: "json" });
     return c.json({ accepted: sorted.events.length, rejected: sorted.rejected }, 202, {
