@@ -10,16 +10,34 @@ const REGIONS = ["eu", "us", "ap"];
 const RULES: Record<string, unknown>[] = [
   // In the shards: grouped by the shard key.
   { name: "device hot", kind: "immediate", condition: "value > 97", groupBy: "device" },
-  { name: "device total", kind: "aggregate", expression: "sum(value) > 260", window: "30m", groupBy: "device" },
+  {
+    name: "device total",
+    kind: "aggregate",
+    expression: "sum(value) > 260",
+    window: "30m",
+    groupBy: "device",
+  },
   { name: "device silent", kind: "absence", window: "30m", groupBy: "device" },
   { name: "device unusual", kind: "anomaly", field: "value", groupBy: "device" },
   // In the coordinator: across keys.
   { name: "region failing", kind: "immediate", condition: 'status == "FAILED"', groupBy: "region" },
   { name: "fleet busy", kind: "aggregate", expression: "count() > 400", window: "10m" },
-  { name: "region peak", kind: "aggregate", expression: "max(value) > 99.5", window: "1h", groupBy: "region" },
+  {
+    name: "region peak",
+    kind: "aggregate",
+    expression: "max(value) > 99.5",
+    window: "1h",
+    groupBy: "region",
+  },
   { name: "fleet minimum", kind: "aggregate", expression: "min(value) < 1", window: "day" },
   { name: "fleet silent", kind: "absence", window: "30m", where: 'status == "FAILED"' },
-  { name: "region silent", kind: "absence", window: "30m", groupBy: "region", expect: ["eu", "us", "ap", "sa"] },
+  {
+    name: "region silent",
+    kind: "absence",
+    window: "30m",
+    groupBy: "region",
+    expect: ["eu", "us", "ap", "sa"],
+  },
   { name: "fleet unusual", kind: "anomaly", field: "value" },
 ];
 
@@ -80,7 +98,13 @@ function stream(now: number) {
     for (let i = 0; i < 100; i++) {
       const time = start + i * MIN;
       const value = i === 95 ? 5000 : 50 + (i % 3);
-      events.push({ timestamp: new Date(time).toISOString(), device: `dev-${d}`, region: "eu", value, status: "OK" });
+      events.push({
+        timestamp: new Date(time).toISOString(),
+        device: `dev-${d}`,
+        region: "eu",
+        value,
+        status: "OK",
+      });
     }
   }
   events.sort((a, b) => String(a.timestamp).localeCompare(String(b.timestamp)));

@@ -16,7 +16,10 @@ export function ensureShardTables(sql: SqlStorage): void {
  * (named by seq range) of different shards never collide.
  */
 export function startSeq(sql: SqlStorage, place: Place): void {
-  if (place.role !== "shard" || place.shard === 0 || getMeta(sql, "seq_floor")) return;
+  if (getMeta(sql, "seq_floor")) return;
+  // The coordinator holds no events of its own (and replays none).
+  if (place.role === "coordinator") return setMeta(sql, "seq_floor", "none");
+  if (place.shard === 0) return;
   const floor = place.shard * SHARD_SEQ_SPAN;
   // AUTOINCREMENT never goes below a seq it once gave: insert at the floor, then delete.
   sql.exec(
@@ -25,4 +28,12 @@ export function startSeq(sql: SqlStorage, place: Place): void {
   );
   sql.exec(`delete from events where seq = ?`, floor);
   setMeta(sql, "seq_floor", String(floor));
+}
+
+/** Whether an event seq (of the business's archive) is this object's own: shards read only theirs. */
+export function ownsSeq(sql: SqlStorage, seq: number): boolean {
+  const floor = getMeta(sql, "seq_floor");
+  if (floor === "none") return false;
+  const from = Number(floor ?? 0);
+  return seq >= from && seq < from + SHARD_SEQ_SPAN;
 }
