@@ -42,7 +42,8 @@ export async function settleAll(businessId: string, shards: number) {
 
 /** Every alert of a business from the index, all pages. */
 export async function allAlerts(businessId: string) {
-  const items: { ruleId: string; groupKey: string; status: string; summary: string }[] = [];
+  const items: { id: string; ruleId: string; groupKey: string; status: string; summary: string }[] =
+    [];
   let cursor: string | null = null;
   do {
     const q: string = `/v1/alerts?businessId=${businessId}&limit=500${cursor ? `&cursor=${cursor}` : ""}`;

@@ -18,7 +18,10 @@ export function ensureShardTables(sql: SqlStorage): void {
 export function startSeq(sql: SqlStorage, place: Place): void {
   if (getMeta(sql, "seq_floor")) return;
   // The coordinator holds no events of its own (and replays none).
-  if (place.role === "coordinator") return setMeta(sql, "seq_floor", "none");
+  if (place.role === "coordinator") {
+    setMeta(sql, "seq_floor", "none");
+    return;
+  }
   if (place.shard === 0) return;
   const floor = place.shard * SHARD_SEQ_SPAN;
   // AUTOINCREMENT never goes below a seq it once gave: insert at the floor, then delete.
