@@ -1,6 +1,16 @@
-import { runInDurableObject } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  env,
+  getQueueResult,
+  runInDurableObject,
+  SELF,
+} from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { CoalescedMessage } from "../../workers/business/monitor";
 import { fnv1a, shardOf } from "../../workers/business/shards/route";
+import worker from "../../workers/index";
+import { INGEST_QUEUE } from "../../workers/ingest/coalesce";
 import { call, createRule, createSource, ingest, listEvents } from "../helpers";
 import { allAlerts, objectsOf, settleAll } from "./support";
 
@@ -126,6 +136,75 @@ describe("routing", () => {
       expect(devices.length).toBeGreaterThan(0);
       for (const d of devices) expect(shardOf(d, 4)).toBe(shard);
     });
+  });
+});
+
+describe("other ways in", () => {
+  it("the coalescing consumer splits queued requests by shard, and a redelivered one counts once", async () => {
+    const b = (await create({ shards: 4, shardKey: "device" })).json;
+    const { id: sourceId } = await createSource(b.id);
+    const now = Date.now();
+    const message = (id: string, from: number): CoalescedMessage => ({
+      id,
+      businessId: b.id,
+      version: b.version,
+      sourceId,
+      receivedAt: now,
+      events: Array.from({ length: 20 }, (_, i) => ({
+        time: now - i * 1000,
+        data: { device: `dev-${from + i}`, value: i },
+      })),
+      rejected: [],
+      layout: { shards: 4, shardKey: "device" },
+    });
+    const deliver = async (messages: CoalescedMessage[]) => {
+      const batch = createMessageBatch<CoalescedMessage>(
+        INGEST_QUEUE,
+        messages.map((body, i) => ({ id: `q-${i}`, timestamp: new Date(), attempts: 1, body })),
+      );
+      const ctx = createExecutionContext();
+      await worker.queue(batch, env, ctx);
+      return getQueueResult(batch, ctx);
+    };
+    const first = await deliver([message("m1", 0), message("m2", 100)]);
+    expect(first.explicitAcks.length).toBe(2);
+    await deliver([message("m2", 100)]);
+    const stored = await storedPerObject(b.id, 4);
+    expect(stored.flat().length).toBe(40);
+    stored.slice(0, 4).forEach((devices, shard) => {
+      for (const d of devices) expect(shardOf(d, 4)).toBe(shard);
+    });
+    expect(stored.filter((s) => s.length > 0).length).toBeGreaterThan(1);
+  });
+
+  it("heartbeat pings reach the shard of their job, and read back as one business", async () => {
+    const made = await call("POST", "/v1/templates/jobs/businesses", { body: { name: "Jobs" } });
+    const id = made.json.business.id as string;
+    // Before any event the layout may change; the key defaults to what the template's rules group by.
+    const patched = await call("PATCH", `/v1/businesses/${id}`, { body: { shards: 4 } });
+    expect(patched.status).toBe(200);
+    const key = patched.json.shardKey as string;
+    const { token } = await createSource(id, "cron");
+    const slugs = ["backup", "billing", "reports", "cleanup", "mail"];
+    for (const slug of slugs) {
+      const res = await SELF.fetch(`http://anom.test/ping/${token}/${slug}`);
+      expect(res.status).toBe(200);
+    }
+    const perObject = await Promise.all(
+      objectsOf(id, 4).map((stub) =>
+        runInDurableObject(stub, (_o, state) =>
+          state.storage.sql
+            .exec<{ k: string }>(`select data ->> ? as k from events`, `$.${key}`)
+            .toArray()
+            .map((r) => r.k),
+        ),
+      ),
+    );
+    perObject.slice(0, 4).forEach((keys, shard) => {
+      for (const k of keys) expect(shardOf(k, 4)).toBe(shard);
+    });
+    expect(perObject.flat().sort()).toEqual([...slugs].sort());
+    expect((await listEvents(id)).items.length).toBe(5);
   });
 });
 
