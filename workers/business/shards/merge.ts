@@ -35,6 +35,12 @@ export function applyFromShard(
     shard,
     last.id,
   );
+  // What the coordinator took on, for capacity planning (bench/ingest prints it).
+  sql.exec(
+    `insert into meta (key, value) values ('span_pushes', 1), ('span_items', ?)
+     on conflict (key) do update set value = value + excluded.value`,
+    fresh.reduce((n, row) => n + row.items.length, 0),
+  );
 }
 
 function apply(engine: RuleEngine, items: SpanItem[], now: number): void {
