@@ -302,6 +302,20 @@ describe("reads across shards", () => {
       expect(res.status, a.groupKey).toBe(200);
       expect(res.json.status).toBe("acknowledged");
     }
+    // Backtests: a rule on the shard key runs in every shard and adds up to the one-object answer.
+    const backtest = (id: string, rule: Record<string, unknown>) =>
+      call("POST", `/v1/businesses/${id}/rules/backtest`, { body: { rule } });
+    const local = { name: "bt", kind: "immediate", condition: "value > 28", groupBy: "device" };
+    const [bx, by] = await Promise.all([backtest(b.id, local), backtest(single.id, local)]);
+    expect(bx.status).toBe(200);
+    expect(bx.json.events).toBe(120);
+    expect(bx.json.alerts.length).toBeGreaterThan(0);
+    // `to` defaults to each object's "now": compared apart.
+    expect({ ...bx.json, to: null }).toEqual({ ...by.json, to: null });
+    const spanning = await backtest(b.id, { ...local, groupBy: "site" });
+    expect(spanning.status).toBe(422);
+    expect(spanning.json.errors[0].path).toBe("rule.groupBy");
+
     const status = await call("GET", `/v1/businesses/${b.id}/status`);
     expect(status.json.failingJobs).toEqual([]);
   }, 120_000);

@@ -2,6 +2,8 @@ import type { Business } from "../../schema/contracts/businesses";
 import type { SeriesPoint, StoredEvent } from "../../schema/contracts/events";
 import type { GroupList } from "../../schema/contracts/groups";
 import { groupStatuses } from "../../schema/contracts/groups";
+import type { Rule } from "../../schema/contracts/rules";
+import type { BacktestResult } from "../business/backtest";
 import type { ListEventsQuery, SeriesQuery } from "../business/events";
 import type { GroupsQuery } from "../business/groups";
 import type { AlertChange } from "../business/monitor";
@@ -127,4 +129,32 @@ export async function changeAlertIn(
     if (outcome.ok || outcome.reason !== "not-found") return outcome;
   }
   return outcome;
+}
+
+/**
+ * A backtest of a rule grouped by the shard key: each shard replays its own
+ * history (every event of a group is in one shard), and the results add up.
+ */
+export async function backtestAll(
+  env: Env,
+  b: Layout,
+  rule: Rule,
+  range: { from?: number | undefined; to?: number | undefined },
+): Promise<BacktestResult> {
+  if (b.shards === 1) return monitorOf(env, b.id).backtest(b.id, rule, range);
+  const parts = await Promise.all(shardsOf(env, b).map((m) => m.backtest(b.id, rule, range)));
+  const times = (pick: (p: BacktestResult) => string | null) =>
+    parts
+      .map(pick)
+      .filter((t): t is string => t !== null)
+      .sort();
+  return {
+    events: parts.reduce((n, p) => n + p.events, 0),
+    from: times((p) => p.from)[0] ?? null,
+    to: times((p) => p.to).at(-1) ?? null,
+    alerts: parts
+      .flatMap((p) => p.alerts)
+      .sort((x, y) => x.openedAt.localeCompare(y.openedAt) || x.groupKey.localeCompare(y.groupKey)),
+    truncated: parts.some((p) => p.truncated),
+  };
 }
