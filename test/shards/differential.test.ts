@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { random } from "../../bench/anomaly/series";
 import { call, createRule, createSource, ingest } from "../helpers";
-import { allAlerts, random, settleAll } from "./support";
+import { allAlerts, settleAll } from "./support";
 
 const MIN = 60_000;
 const DEVICES = 1000;
@@ -165,5 +166,5 @@ describe("a sharded business raises the same alerts as an unsharded one", () => 
       shards: 4,
       shardKey: "device",
     });
-  }, 240_000);
+  }, 480_000);
 });

@@ -19,25 +19,32 @@ export function objectsOf(businessId: string, shards: number) {
  */
 export async function settleAll(businessId: string, shards: number) {
   const objects = objectsOf(businessId, shards);
-  for (let i = 0; i < 200; i++) {
-    let idle = true;
-    for (const stub of objects) {
+  const end = Date.now() + 120_000;
+  let waiting: unknown[] = [];
+  while (Date.now() < end) {
+    waiting = [];
+    for (const [i, stub] of objects.entries()) {
       await runDurableObjectAlarm(stub);
-      const quiet = await runInDurableObject(stub, (_o, state) => {
+      const left = await runInDurableObject(stub, (_o, state) => {
         const sql = state.storage.sql;
         const queued = sql.exec<{ n: number }>(`select count(*) as n from outbox`).one().n;
         const pending = sql.exec<{ n: number }>(`select count(*) as n from shard_outbox`).one().n;
         const due = sql
-          .exec<{ n: number }>(`select count(*) as n from schedule where due <= ?`, Date.now())
-          .one().n;
-        return queued === 0 && pending === 0 && due === 0;
+          .exec(
+            `select kind, key, due, attempts, last_error from schedule where due <= ?`,
+            Date.now(),
+          )
+          .toArray();
+        return queued === 0 && pending === 0 && due.length === 0
+          ? undefined
+          : { object: i, queued, pending, due: due.slice(0, 5) };
       });
-      idle &&= quiet;
+      if (left) waiting.push(left);
     }
-    if (idle) return;
+    if (waiting.length === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error(`business ${businessId} did not settle`);
+  throw new Error(`business ${businessId} did not settle: ${JSON.stringify(waiting)}`);
 }
 
 /** Every alert of a business from the index, all pages. */
@@ -53,16 +60,4 @@ export async function allAlerts(businessId: string) {
     cursor = res.json.nextCursor;
   } while (cursor);
   return items;
-}
-
-/** A small deterministic generator (mulberry32), so both businesses get the very same stream. */
-export function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -48,7 +48,7 @@ import type { SpanRow } from "./shards/outbox";
 import { SpanOutbox } from "./shards/outbox";
 import type { Place } from "./shards/route";
 import { placeOf, rulesAt } from "./shards/route";
-import { ensureShardTables, startSeq } from "./shards/storage";
+import { ensureShardTables, objectName, startSeq } from "./shards/storage";
 import { getMeta, migrate, setMeta } from "./storage";
 
 export interface IngestBatch {
@@ -135,7 +135,8 @@ export class BusinessMonitor extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.place = placeOf(ctx.id.name ?? "");
+    migrate(this.sql);
+    this.place = placeOf(objectName(this.sql, ctx.id.name));
     this.init();
     this.alerts = new AlertStore(this.sql);
   }

@@ -2,6 +2,16 @@ import { getMeta, setMeta } from "../storage";
 import type { Place } from "./route";
 import { SHARD_SEQ_SPAN } from "./route";
 
+/**
+ * The object's name (which says its place, shards/route.ts): the runtime gives
+ * it as `ctx.id.name`; it is kept in meta too, for a runtime that does not.
+ */
+export function objectName(sql: SqlStorage, name: string | undefined): string {
+  if (name === undefined) return getMeta(sql, "object_name") ?? "";
+  if (getMeta(sql, "object_name") !== name) setMeta(sql, "object_name", name);
+  return name;
+}
+
 /** The shards' own tables: a shard's outbox of partial state, the coordinator's record of what it applied. */
 export function ensureShardTables(sql: SqlStorage): void {
   sql.exec(`create table if not exists shard_outbox (
