@@ -1,5 +1,5 @@
 import { createApp } from "./api/app";
-import type { CoalescedMessage } from "./business/monitor";
+import type { CoalescedMessage } from "./business/rpc";
 import { INGEST_QUEUE } from "./ingest/coalesce";
 import { ingestCoalesced } from "./ingest/consumer";
 import { database } from "./lib/db";

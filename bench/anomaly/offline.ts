@@ -8,7 +8,8 @@
  * Usage: npm run bench:anomaly -- [--skab <folder>] [--per 10] [--only traits|synthetic|skab] [--kinds]
  */
 import { existsSync } from "node:fs";
-import { newDetectorState, observe, SENSITIVITY } from "../../workers/business/engine/anomaly";
+import { observe, SENSITIVITY } from "../../workers/business/engine/anomaly";
+import { newDetectorState } from "../../workers/business/engine/detector-state";
 import { buildCases, options, printTable } from "./corpora";
 
 // SKAB sits beside the project on the development machine; another folder can be named.

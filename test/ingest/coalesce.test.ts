@@ -7,7 +7,7 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { CoalescedMessage } from "../../workers/business/monitor";
+import type { CoalescedMessage } from "../../workers/business/rpc";
 import worker from "../../workers/index";
 import { INGEST_QUEUE } from "../../workers/ingest/coalesce";
 import { alertsOf, businessWithSource, call, createRule } from "../helpers";

@@ -3,12 +3,8 @@ import { describe, expect, it } from "vitest";
 import { labelledSeries } from "../../bench/anomaly/series";
 import { type TraitSeries, traitSeries } from "../../bench/anomaly/traits";
 import type { DetectorSettings, Sensitivity } from "../../workers/business/engine/anomaly";
-import {
-  newDetectorState,
-  observe,
-  SENSITIVITY,
-  WARM_UP_POINTS,
-} from "../../workers/business/engine/anomaly";
+import { observe, SENSITIVITY, WARM_UP_POINTS } from "../../workers/business/engine/anomaly";
+import { newDetectorState } from "../../workers/business/engine/detector-state";
 import { alertsOf, businessWithSource, call, createRule, ingest, settle } from "../helpers";
 
 const HOUR = 3_600_000;

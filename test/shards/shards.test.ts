@@ -7,7 +7,7 @@ import {
   SELF,
 } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { CoalescedMessage } from "../../workers/business/monitor";
+import type { CoalescedMessage } from "../../workers/business/rpc";
 import { fnv1a, shardOf } from "../../workers/business/shards/route";
 import worker from "../../workers/index";
 import { INGEST_QUEUE } from "../../workers/ingest/coalesce";

@@ -1,7 +1,7 @@
 import { sql as dsql } from "drizzle-orm";
 import type { Database } from "../lib/db";
 import { tables } from "../lib/db";
-import type { AlertRecord } from "./engine/alerts";
+import type { AlertRecord } from "./engine/alert-record";
 import { drain } from "./outbox";
 
 /**

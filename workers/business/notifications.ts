@@ -1,28 +1,21 @@
 import type { Business } from "../../schema/contracts/businesses";
 import type { RuleKind } from "../../schema/contracts/rules";
 import type { ChannelRow } from "../definitions/channels";
-import { groupIntervalMs, groupWaitMs } from "../definitions/channels";
 import { newId } from "../lib/ids";
 import type { NotificationMessage, NotificationType } from "../notify/message";
-import type { AlertRecord, AlertStore, TransitionType } from "./engine/alerts";
-import { toAlert } from "./engine/alerts";
-import { clock } from "./engine/calendar";
-import { drain, enqueue } from "./outbox";
+import type { AlertRecord, TransitionType } from "./engine/alert-record";
+import { toAlert } from "./engine/alert-record";
+import type { AlertStore } from "./engine/alerts";
+import { ChannelGroups, groupSummary } from "./grouping";
+import { noticeOf, queueNotice } from "./notices";
 import type { SilenceWindow } from "./quiet/window";
 import { scheduleAt, unschedule } from "./schedule";
 
-/** Messages handed to the Queue per alarm run (a Queue batch takes at most 100). */
-const SEND_BATCH = 100;
-export const JOB_NOTIFY = "notify";
 export const JOB_RENOTIFY = "renotify";
 /** Runs when a silence starts or ends: suppression is looked at again. */
 export const JOB_SILENCE = "silence";
-/** Sends a channel's held openings as one message; keyed by channel id. */
-export const JOB_GROUP = "group";
 /** Reminders back off (renotifyAfter, then twice that, four times…) up to this, per channel. */
 const RENOTIFY_CAP_MS = 86_400_000;
-/** A grouped message names at most this many keys in its summary line. */
-const NAMED_KEYS = 3;
 
 export interface NotifierRules {
   /** The channels a rule names, or null for all. */
@@ -47,6 +40,7 @@ export interface NotifierRules {
 export class Notifier {
   /** For each rule, the rules it inhibits. */
   private readonly dependents = new Map<string, string[]>();
+  private readonly groups: ChannelGroups;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -57,6 +51,7 @@ export class Notifier {
     private readonly alerts: AlertStore,
     ruleIds: string[],
   ) {
+    this.groups = new ChannelGroups(sql);
     for (const id of ruleIds) {
       for (const parent of rules.inhibitors(id)) {
         this.dependents.set(parent, [...(this.dependents.get(parent) ?? []), id]);
@@ -81,21 +76,8 @@ export class Notifier {
     id: string,
     at: number,
   ) {
-    const message: NotificationMessage = {
-      id,
-      type,
-      timestamp: new Date(at).toISOString(),
-      businessId: this.business.id,
-      businessName: this.business.name,
-      channelId: channel.id,
-      alert: toAlert(alert, this.business.id, this.rules.name(alert.ruleId)),
-    };
-    enqueue(this.sql, "notify", {
-      alertId: alert.id,
-      transitionId: id,
-      channelId: channel.id,
-      payload: JSON.stringify(message),
-    });
+    const name = this.rules.name(alert.ruleId);
+    queueNotice(this.sql, alert.id, noticeOf(this.business, channel.id, alert, name, type, id, at));
   }
 
   silencedAt(ruleId: string, groupKey: string, now: number): boolean {
@@ -129,10 +111,10 @@ export class Notifier {
   /** Announces an alert's opening on every target channel that has not heard of it yet. */
   private announce(alert: AlertRecord, transitionId: string, at: number, type: NotificationType) {
     const told = this.notifiedChannels(alert.id);
-    const held = this.heldChannels(alert.id);
+    const held = this.groups.held(alert.id);
     for (const channel of this.targets(alert)) {
       if (told.has(channel.id) || held.has(channel.id)) continue;
-      if (this.hold(alert, channel, transitionId, at)) continue;
+      if (this.groups.hold(alert, channel, transitionId, at)) continue;
       this.queue(alert, channel, type, transitionId, at);
       this.told(alert, channel, at);
     }
@@ -155,77 +137,9 @@ export class Notifier {
     }
   }
 
-  private heldChannels(alertId: string): Set<string> {
-    return new Set(
-      this.sql
-        .exec<{ channel_id: string }>(
-          `select channel_id from group_held where alert_id = ?`,
-          alertId,
-        )
-        .toArray()
-        .map((r) => r.channel_id),
-    );
-  }
-
-  /**
-   * Grouping: an opening within `groupWait` of the last message this channel
-   * was sent (or while openings are already held) is held, and the held ones go
-   * out together when the wait ends, at least `groupInterval` after the previous
-   * grouped message. A lone alert is never delayed. Returns whether it was held.
-   */
-  private hold(alert: AlertRecord, channel: ChannelRow, transitionId: string, at: number): boolean {
-    const wait = groupWaitMs(channel);
-    if (wait === 0) return false;
-    const state = this.sql
-      .exec<{ last_sent: number; last_group: number | null }>(
-        `select last_sent, last_group from channel_state where channel_id = ?`,
-        channel.id,
-      )
-      .toArray()[0];
-    const holding =
-      this.sql
-        .exec<{ n: number }>(
-          `select exists (select 1 from group_held where channel_id = ?) as n`,
-          channel.id,
-        )
-        .one().n === 1;
-    if (!holding && (!state || at - state.last_sent >= wait)) {
-      this.sql.exec(
-        `insert into channel_state (channel_id, last_sent) values (?, ?)
-         on conflict (channel_id) do update set last_sent = excluded.last_sent`,
-        channel.id,
-        at,
-      );
-      return false;
-    }
-    this.sql.exec(
-      `insert into group_held (channel_id, alert_id, transition_id, at) values (?, ?, ?, ?)
-       on conflict do nothing`,
-      channel.id,
-      alert.id,
-      transitionId,
-      at,
-    );
-    if (!holding) {
-      const due = Math.max(
-        (state?.last_sent ?? at) + wait,
-        state?.last_group == null ? 0 : state.last_group + groupIntervalMs(channel),
-      );
-      scheduleAt(this.sql, JOB_GROUP, channel.id, due);
-    }
-    return true;
-  }
-
   /** Sends a channel's held openings: one alone as `alert.opened`, several as one `alert.group`. */
   flushGroup(channelId: string, now: number): void {
-    unschedule(this.sql, JOB_GROUP, channelId);
-    const rows = this.sql
-      .exec<{ alert_id: string; transition_id: string }>(
-        `select alert_id, transition_id from group_held where channel_id = ? order by at, alert_id`,
-        channelId,
-      )
-      .toArray();
-    this.sql.exec(`delete from group_held where channel_id = ?`, channelId);
+    const rows = this.groups.take(channelId);
     const channel = this.channels.find((c) => c.id === channelId);
     if (!channel) return;
     const held: { alert: AlertRecord; transitionId: string }[] = [];
@@ -242,46 +156,27 @@ export class Notifier {
         toAlert(h.alert, this.business.id, this.rules.name(h.alert.ruleId)),
       );
       const message: NotificationMessage = {
-        id: newId("atg", now),
-        type: "alert.group",
-        timestamp: new Date(now).toISOString(),
-        businessId: this.business.id,
-        businessName: this.business.name,
-        channelId,
+        ...noticeOf(
+          this.business,
+          channelId,
+          first.alert,
+          "",
+          "alert.group",
+          newId("atg", now),
+          now,
+        ),
         alert: alerts[0] ?? toAlert(first.alert, this.business.id, ""),
         alerts,
-        summary: this.groupSummary(held.map((h) => h.alert)),
+        summary: groupSummary(
+          held.map((h) => h.alert),
+          this.business.timezone,
+          this.rules,
+        ),
       };
-      enqueue(this.sql, "notify", {
-        alertId: first.alert.id,
-        transitionId: message.id,
-        channelId,
-        payload: JSON.stringify(message),
-      });
+      queueNotice(this.sql, first.alert.id, message);
     }
     for (const h of held) this.told(h.alert, channel, now);
-    this.sql.exec(
-      `insert into channel_state (channel_id, last_sent, last_group) values (?, ?, ?)
-       on conflict (channel_id) do update set last_sent = excluded.last_sent, last_group = excluded.last_group`,
-      channelId,
-      now,
-      held.length > 1 ? now : null,
-    );
-  }
-
-  /** "41 keys silent since 14:05 (Device silent: gh-01, gh-02, gh-03 and 38 more)". */
-  private groupSummary(alerts: AlertRecord[]): string {
-    const since = clock(Math.min(...alerts.map((a) => a.openedAt)), this.business.timezone);
-    const keys = alerts.map((a) => a.groupKey).filter((k) => k !== "");
-    const named =
-      keys.length > NAMED_KEYS
-        ? `${keys.slice(0, NAMED_KEYS).join(", ")} and ${keys.length - NAMED_KEYS} more`
-        : keys.join(", ");
-    const rules = [...new Set(alerts.map((a) => a.ruleId))];
-    const silent = rules.every((r) => this.rules.kind(r) === "absence");
-    const names = rules.length <= 2 ? rules.map((r) => this.rules.name(r)).join(", ") : "";
-    const detail = [names, named].filter((t) => t !== "").join(": ");
-    return `${alerts.length} ${silent ? "keys silent" : "alerts"} since ${since}${detail ? ` (${detail})` : ""}`;
+    this.groups.sent(channelId, now, held.length > 1);
   }
 
   onTransition(alert: AlertRecord, type: TransitionType, transitionId: string, at: number): void {
@@ -295,10 +190,8 @@ export class Notifier {
       // Whoever heard of the opening hears of this, suppressed or not; when free, every target does.
       const told = this.notifiedChannels(alert.id);
       // An opening still held for a group is dropped with its alert: nobody heard of it.
-      const held = this.heldChannels(alert.id);
-      if (held.size && type === "resolved") {
-        this.sql.exec(`delete from group_held where alert_id = ?`, alert.id);
-      }
+      const held = this.groups.held(alert.id);
+      if (held.size && type === "resolved") this.groups.drop(alert.id);
       for (const channel of this.channels) {
         const target = this.targets(alert).includes(channel);
         if (held.has(channel.id)) continue;
@@ -377,16 +270,4 @@ export class Notifier {
     const delay = Math.min(base * 2 ** Math.min(sent, 30), Math.max(RENOTIFY_CAP_MS, base));
     scheduleAt(this.sql, JOB_RENOTIFY, key, now + delay);
   }
-}
-
-/** Hands queued messages to the notifications Queue; returns whether more wait. */
-export function sendQueued(sql: SqlStorage, queue: Queue): Promise<boolean> {
-  return drain(sql, "notify", SEND_BATCH, async (rows) => {
-    await queue.sendBatch(
-      rows.map((r) => ({
-        body: JSON.parse(r.payload ?? "null") as NotificationMessage,
-        contentType: "json" as const,
-      })),
-    );
-  });
 }

@@ -165,3 +165,13 @@ export function setMeta(sql: SqlStorage, key: string, value: string): void {
     value,
   );
 }
+
+/** Notes which business this object serves, so an alarm after eviction can load it. */
+export function rememberBusiness(sql: SqlStorage, businessId: string): void {
+  if (getMeta(sql, "business_id") !== businessId) setMeta(sql, "business_id", businessId);
+}
+
+/** The business this object serves, as last noted. */
+export function rememberedBusiness(sql: SqlStorage): string | undefined {
+  return getMeta(sql, "business_id");
+}

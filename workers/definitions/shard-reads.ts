@@ -6,7 +6,7 @@ import type { Rule } from "../../schema/contracts/rules";
 import type { BacktestResult } from "../business/backtest";
 import type { ListEventsQuery, SeriesQuery } from "../business/events";
 import type { GroupsQuery } from "../business/groups";
-import type { AlertChange } from "../business/monitor";
+import type { AlertChange } from "../business/rpc";
 import { monitorOf, monitorsOf } from "./monitor";
 
 /**

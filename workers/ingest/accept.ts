@@ -2,7 +2,7 @@ import type { IngestResult } from "../../schema/contracts/events";
 import type { Counter } from "../business/counters";
 import type { NewEvent } from "../business/events";
 import type { JobPing } from "../business/job-runs";
-import type { IngestBatch, IngestOutcome } from "../business/monitor";
+import type { IngestBatch, IngestOutcome } from "../business/rpc";
 import { monitorOf } from "../definitions/monitor";
 import { problemBody, problemResponse, unprocessable } from "../lib/errors";
 import type { IngestAuth } from "./auth";

@@ -1,4 +1,4 @@
-import type { CoalescedMessage } from "../business/monitor";
+import type { CoalescedMessage } from "../business/rpc";
 import { monitorOf } from "../definitions/monitor";
 import { ingestCoalescedSharded } from "./sharded";
 

@@ -1,7 +1,7 @@
 import type { Business } from "../../schema/contracts/businesses";
 import type { Counter } from "../business/counters";
 import type { NewEvent } from "../business/events";
-import type { CoalescedMessage, IngestBatch, IngestOutcome } from "../business/monitor";
+import type { CoalescedMessage, IngestBatch, IngestOutcome } from "../business/rpc";
 import { splitByShard } from "../business/shards/route";
 import { monitorOf } from "../definitions/monitor";
 

@@ -1,4 +1,6 @@
-import { localSlot, newDetectorState, observe, SENSITIVITY } from "../business/engine/anomaly";
+import { observe, SENSITIVITY } from "../business/engine/anomaly";
+import { localSlot } from "../business/engine/calendar";
+import { newDetectorState } from "../business/engine/detector-state";
 import { formatNumber } from "../business/engine/summary";
 import { niceBound, Sample } from "./stats";
 import type { Context, Draft, Findings } from "./types";

@@ -1,6 +1,6 @@
 import type { ActiveSchedule } from "../../schema/contracts/rules";
 import { weekdays } from "../../schema/contracts/rules";
-import { localSlot } from "../business/engine/anomaly";
+import { localSlot } from "../business/engine/calendar";
 import { DAY } from "./types";
 
 /** A weekday can be called quiet only after this many of its occurrences were seen. */

@@ -1,6 +1,5 @@
 import type { Field } from "../../schema/contracts/businesses";
-import { localSlot } from "../business/engine/anomaly";
-import { periodOf } from "../business/engine/calendar";
+import { localSlot, periodOf } from "../business/engine/calendar";
 import { formatNumber } from "../business/engine/summary";
 import { niceBound, Sample } from "./stats";
 import type { Context, Findings } from "./types";

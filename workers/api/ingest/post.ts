@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { CoalescedMessage } from "../../business/monitor";
+import type { CoalescedMessage } from "../../business/rpc";
 import { keyReused, noneAccepted, sortEvents, store } from "../../ingest/accept";
 import { authorizeIngest } from "../../ingest/auth";
 import { isNdjson, parseEvents, readBody } from "../../ingest/body";

@@ -1,116 +1,15 @@
-import type { Alert, AlertStatus } from "../../../schema/contracts/alerts";
 import type { Severity } from "../../../schema/contracts/rules";
 import { newId } from "../../lib/ids";
-import { iso } from "../../lib/time";
 import { enqueue } from "../outbox";
-
-export interface AlertRecord {
-  id: string;
-  ruleId: string;
-  groupKey: string;
-  status: AlertStatus;
-  severity: Severity;
-  summary: string;
-  openedAt: number;
-  lastTriggeredAt: number;
-  acknowledgedAt: number | null;
-  resolvedAt: number | null;
-  resolution: string | null;
-  count: number;
-  eventTime: number;
-  context: Record<string, unknown>;
-  /** Opened by backfilled history (an event time over an hour before receipt): listed, never notified. */
-  historical: boolean;
-  /** A silence matches it (it notifies nobody while that lasts). */
-  silenced: boolean;
-  /** An alert of a rule it is inhibited by is open. */
-  inhibited: boolean;
-  /** Bumped on every change; the D1 copy never goes back to an older one. */
-  seq: number;
-}
+import type { AlertRecord, AlertRow, TransitionType } from "./alert-record";
+import { fromRow, writeAlert } from "./alert-record";
 
 /** An alert opened by an event this much older than its receipt is historical. */
 export const HISTORICAL_MS = 3_600_000;
 
-export type TransitionType = "opened" | "acknowledged" | "resolved";
-
-interface AlertRow {
-  id: string;
-  rule_id: string;
-  group_key: string;
-  status: AlertStatus;
-  severity: Severity;
-  summary: string;
-  opened_at: number;
-  last_triggered_at: number;
-  acknowledged_at: number | null;
-  resolved_at: number | null;
-  resolution: string | null;
-  count: number;
-  event_time: number;
-  context: string;
-  historical: number;
-  seq: number;
-  silenced: number;
-  inhibited: number;
-  [key: string]: SqlStorageValue;
-}
-
-function fromRow(r: AlertRow): AlertRecord {
-  return {
-    id: r.id,
-    ruleId: r.rule_id,
-    groupKey: r.group_key,
-    status: r.status,
-    severity: r.severity,
-    summary: r.summary,
-    openedAt: r.opened_at,
-    lastTriggeredAt: r.last_triggered_at,
-    acknowledgedAt: r.acknowledged_at,
-    resolvedAt: r.resolved_at,
-    resolution: r.resolution,
-    count: r.count,
-    eventTime: r.event_time,
-    context: JSON.parse(r.context),
-    historical: r.historical === 1,
-    seq: r.seq,
-    silenced: r.silenced === 1,
-    inhibited: r.inhibited === 1,
-  };
-}
-
-export function toAlert(a: AlertRecord, businessId: string, ruleName: string): Alert {
-  return {
-    id: a.id,
-    businessId,
-    ruleId: a.ruleId,
-    ruleName,
-    groupKey: a.groupKey,
-    status: a.status,
-    severity: a.severity,
-    summary: a.summary,
-    openedAt: iso(a.openedAt),
-    lastTriggeredAt: iso(a.lastTriggeredAt),
-    acknowledgedAt: iso(a.acknowledgedAt),
-    resolvedAt: iso(a.resolvedAt),
-    resolution: a.resolution,
-    count: a.count,
-    eventTime: iso(a.eventTime),
-    historical: a.historical,
-    context: a.context,
-    silenced: a.silenced,
-    inhibited: a.inhibited,
-  };
-}
-
 const key = (ruleId: string, groupKey: string) => `${ruleId}\n${groupKey}`;
 
-/**
- * The business's alerts. Active ones (open or acknowledged) stay in memory so
- * the engine finds them without a query; changes are written by `flush`, inside
- * the caller's transaction. Each transition gets a stable id, is logged, and is
- * queued in the outbox for the D1 index.
- */
+/** Told of each alert transition (see `AlertStore.listener`). */
 export type TransitionListener = (
   alert: AlertRecord,
   type: TransitionType,
@@ -118,6 +17,12 @@ export type TransitionListener = (
   at: number,
 ) => void;
 
+/**
+ * The business's alerts. Active ones (open or acknowledged) stay in memory so
+ * the engine finds them without a query; changes are written by `flush`, inside
+ * the caller's transaction. Each transition gets a stable id, is logged, and is
+ * queued in the outbox for the D1 index.
+ */
 export class AlertStore {
   /** Told of every transition, inside the same transaction (the notifier queues messages). */
   listener: TransitionListener | undefined;
@@ -264,34 +169,7 @@ export class AlertStore {
   flush(): boolean {
     if (this.dirty.size === 0) return false;
     for (const a of this.dirty) {
-      this.sql.exec(
-        `insert into alerts (id, rule_id, group_key, status, severity, summary, opened_at, last_triggered_at,
-           acknowledged_at, resolved_at, resolution, count, event_time, context, historical, seq, silenced, inhibited)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         on conflict (id) do update set status = excluded.status, summary = excluded.summary,
-           last_triggered_at = excluded.last_triggered_at, acknowledged_at = excluded.acknowledged_at,
-           resolved_at = excluded.resolved_at, resolution = excluded.resolution, count = excluded.count,
-           context = excluded.context, seq = excluded.seq, silenced = excluded.silenced,
-           inhibited = excluded.inhibited`,
-        a.id,
-        a.ruleId,
-        a.groupKey,
-        a.status,
-        a.severity,
-        a.summary,
-        a.openedAt,
-        a.lastTriggeredAt,
-        a.acknowledgedAt,
-        a.resolvedAt,
-        a.resolution,
-        a.count,
-        a.eventTime,
-        JSON.stringify(a.context),
-        a.historical ? 1 : 0,
-        a.seq,
-        a.silenced ? 1 : 0,
-        a.inhibited ? 1 : 0,
-      );
+      writeAlert(this.sql, a);
       if (!this.queued.has(a.id)) enqueue(this.sql, "index", { alertId: a.id });
     }
     this.dirty.clear();

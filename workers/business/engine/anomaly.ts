@@ -1,4 +1,6 @@
-import { offsetAt } from "./calendar";
+import { localSlot } from "./calendar";
+import type { DetectorState } from "./detector-state";
+import { learn, seasonalOf } from "./seasonal-model";
 
 /**
  * A streaming anomaly detector for one numeric series: O(1) state, event time.
@@ -69,13 +71,6 @@ export const ADOPT_POINTS = 48;
 
 /** A moving series repeating one value this many times, at least, is stuck. */
 const STILL_POINTS = 12;
-/** The level forgets with this time constant, or over this many points, whichever is faster. */
-const LEVEL_MEMORY_MS = 2 * 86_400_000;
-const LEVEL_MEMORY_POINTS = 1_000;
-const SEASON_RATE = 0.05;
-const SPREAD_RATE = 0.01;
-/** Residuals taught to the model are clipped to this many spreads. */
-const CLIP = 3;
 /** The short mean of residuals covers about this many points. */
 const SHORT_RATE = 1 / 8;
 /** One point moves the short mean by at most this many spreads, or lately's peak if larger. */
@@ -89,42 +84,6 @@ const EARLY_BOOST = 1;
 const PEAK_SETTLE = 500;
 /** Mean absolute deviation → standard deviation for normal noise. */
 const MAD_TO_SD = 1.2533;
-
-export interface DetectorState {
-  v: 2;
-  /** Points seen. */
-  n: number;
-  first: number;
-  last: number;
-  level: number;
-  /** Mean absolute residual. */
-  spread: number;
-  /** Time-of-day offsets (half-hour slots) learnt on working days (Monday to Friday), and what weekends add to them. */
-  hour: number[];
-  hourN: number[];
-  weekend: number[];
-  weekendN: number[];
-  /** Short running mean of standardised residuals. */
-  short: number;
-  /** Largest |z| and |short| of ordinary points lately: the bar's base. */
-  peak: number;
-  shortPeak: number;
-  /** The same over the current block of points, taken into the bar only when the block ends ordinary. */
-  blockPeak: number;
-  blockShortPeak: number;
-  block: number;
-  /** The previous value, how many points in a row have repeated it, the longest such run that ended, and how many times the value changed. */
-  prev: number;
-  still: number;
-  stillPeak: number;
-  changes: number;
-  /** Whether an anomaly episode is open, how long it has lasted, and the calm points since its last unusual one. */
-  open: boolean;
-  run: number;
-  calm: number;
-  /** Points of cool-down left. */
-  cool: number;
-}
 
 export interface Verdict {
   /** Still learning: nothing is judged. */
@@ -144,90 +103,6 @@ export interface Verdict {
   /** The band of normal values around the expected one. */
   low: number;
   high: number;
-}
-
-export function newDetectorState(): DetectorState {
-  return {
-    v: 2,
-    n: 0,
-    first: 0,
-    last: 0,
-    level: 0,
-    spread: 0,
-    hour: new Array(SLOTS).fill(0),
-    hourN: new Array(SLOTS).fill(0),
-    weekend: new Array(SLOTS).fill(0),
-    weekendN: new Array(SLOTS).fill(0),
-    short: 0,
-    peak: 0,
-    shortPeak: 0,
-    blockPeak: 0,
-    blockShortPeak: 0,
-    block: 0,
-    prev: 0,
-    still: 0,
-    stillPeak: 0,
-    changes: 0,
-    open: false,
-    run: 0,
-    calm: 0,
-    cool: 0,
-  };
-}
-
-/** A stored state, or a fresh one when it was written by an older detector. */
-export function loadDetectorState(json: string | undefined): DetectorState {
-  if (!json) return newDetectorState();
-  const state = JSON.parse(json) as Partial<DetectorState>;
-  return state.v === 2 ? (state as DetectorState) : newDetectorState();
-}
-
-/** Ends an open episode without a verdict (a replay stopped in one); returns whether anything changed. */
-export function closeEpisode(state: DetectorState): boolean {
-  if (!state.open && state.cool === 0) return false;
-  state.open = false;
-  state.run = 0;
-  state.calm = 0;
-  state.cool = 0;
-  return true;
-}
-
-const offsets = new Map<string, number>();
-
-/** Local hour (fractional), weekday (0 = Monday) and date (days since 1970) of an instant; the zone's offset is cached per quarter hour. */
-export function localSlot(
-  ms: number,
-  timeZone: string,
-): { hour: number; day: number; date: number } {
-  const slot = `${timeZone}\n${Math.floor(ms / 900_000)}`;
-  let offset = offsets.get(slot);
-  if (offset === undefined) {
-    offset = offsetAt(ms, timeZone);
-    if (offsets.size > 50_000) offsets.clear();
-    offsets.set(slot, offset);
-  }
-  const local = ms + offset;
-  const dayMs = 86_400_000;
-  const days = Math.floor(local / dayMs);
-  // 1970-01-01 was a Thursday (3 when Monday is 0).
-  return { hour: (local - days * dayMs) / 3_600_000, day: (((days + 3) % 7) + 7) % 7, date: days };
-}
-
-/** The day is learnt in half-hour slots: steps on the hour or half hour (opening times, shifts, schedules) stay sharp. */
-const SLOTS = 48;
-
-/**
- * The slot a time teaches and whether it is a weekend's: working days teach
- * the daily profile; weekends (once a working day has been seen) teach only
- * what weekends add to it, so a day shape that stops on Saturdays is learnt as such.
- */
-function slotFor(state: DetectorState, hour: number, day: number) {
-  return { slot: slotOf(hour), weekendDay: day >= 5 && state.hourN.some((x) => x > 0) };
-}
-
-/** The slot of a fractional hour. */
-function slotOf(hour: number): number {
-  return Math.min(SLOTS - 1, Math.floor((hour * SLOTS) / 24));
 }
 
 const leans = (direction: Direction, x: number) =>
@@ -368,69 +243,4 @@ export function observe(
     low: expected - band,
     high: expected + band,
   };
-}
-
-function seasonalOf(state: DetectorState, hour: number, day: number): number {
-  const slot = slotOf(hour);
-  const weekend = day >= 5 ? (state.weekend[slot] ?? 0) : 0;
-  return (state.hour[slot] ?? 0) + weekend;
-}
-
-function learn(
-  state: DetectorState,
-  value: number,
-  residual: number,
-  sd: number,
-  time: number,
-  hour: number,
-  day: number,
-  disturbed: boolean,
-) {
-  // Early on, running means; later, exponential forgetting.
-  const n = state.n + 1;
-  // Only an unusual point is clipped: clipping ordinary ones would shrink the
-  // spread of sparse or bursty series until every ordinary burst looked huge.
-  const clip = (x: number) => (disturbed ? Math.max(-CLIP * sd, Math.min(CLIP * sd, x)) : x);
-  const elapsed = Math.max(0, time - state.last);
-  const levelRate = Math.max(
-    1 / n,
-    1 / LEVEL_MEMORY_POINTS,
-    1 - Math.exp(-elapsed / LEVEL_MEMORY_MS),
-  );
-  const level = state.level + (disturbed ? levelRate / 4 : levelRate) * clip(residual);
-  // What is left after the new level is the season's to learn.
-  const left = clip(value - level - seasonalOf(state, hour, day));
-  state.level = level;
-  // During an anomaly the season learns nothing: a broken cycle must not become the cycle.
-  if (n >= 3 && !disturbed) {
-    const { slot, weekendDay } = slotFor(state, hour, day);
-    // A normalised step over the two hourly offsets the point lies between:
-    // the prediction at this hour moves by `rate` of what is left.
-    const [offsets, counts] = weekendDay
-      ? [state.weekend, state.weekendN]
-      : [state.hour, state.hourN];
-    counts[slot] = Math.min((counts[slot] ?? 0) + 1, 1000);
-    offsets[slot] = (offsets[slot] ?? 0) + Math.max(1 / (counts[slot] ?? 1), SEASON_RATE) * left;
-    // Keep the offsets centred, so the level stays the series' level.
-    center(state, state.hour, state.hourN);
-  }
-  // The spread learns slowly during an anomaly, or it would widen until the anomaly looked normal.
-  const spreadRate = Math.max(1 / n, SPREAD_RATE) / (disturbed ? 10 : 1);
-  const absolute = Math.abs(clip(residual));
-  state.spread += spreadRate * (absolute - state.spread);
-}
-
-function center(state: DetectorState, offsets: number[], counts: number[]) {
-  let sum = 0;
-  let k = 0;
-  for (let i = 0; i < offsets.length; i++) {
-    if ((counts[i] ?? 0) === 0) continue;
-    sum += offsets[i] ?? 0;
-    k++;
-  }
-  if (k < offsets.length) return; // Not every slot seen yet: nothing to centre on.
-  const mean = sum / k;
-  if (mean === 0) return;
-  for (let i = 0; i < offsets.length; i++) offsets[i] = (offsets[i] ?? 0) - mean;
-  state.level += mean;
 }

@@ -120,3 +120,24 @@ export function localDate(ms: number, timeZone: string): string {
   const t = localTime(ms, timeZone);
   return `${t.year}-${String(t.month).padStart(2, "0")}-${String(t.day).padStart(2, "0")}`;
 }
+
+const offsets = new Map<string, number>();
+
+/** Local hour (fractional), weekday (0 = Monday) and date (days since 1970) of an instant; the zone's offset is cached per quarter hour. */
+export function localSlot(
+  ms: number,
+  timeZone: string,
+): { hour: number; day: number; date: number } {
+  const slot = `${timeZone}\n${Math.floor(ms / 900_000)}`;
+  let offset = offsets.get(slot);
+  if (offset === undefined) {
+    offset = offsetAt(ms, timeZone);
+    if (offsets.size > 50_000) offsets.clear();
+    offsets.set(slot, offset);
+  }
+  const local = ms + offset;
+  const dayMs = 86_400_000;
+  const days = Math.floor(local / dayMs);
+  // 1970-01-01 was a Thursday (3 when Monday is 0).
+  return { hour: (local - days * dayMs) / 3_600_000, day: (((days + 3) % 7) + 7) % 7, date: days };
+}

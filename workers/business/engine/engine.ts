@@ -2,7 +2,8 @@ import type { Business } from "../../../schema/contracts/businesses";
 import type { Rule } from "../../../schema/contracts/rules";
 import type { NewEvent } from "../events";
 import { scheduleAtMost, scheduleMany, unschedule } from "../schedule";
-import type { AlertRecord, AlertStore } from "./alerts";
+import type { AlertRecord } from "./alert-record";
+import type { AlertStore } from "./alerts";
 import type { CompiledRule, Window } from "./compile";
 import { compileEnabled } from "./compile";
 import type { EngineCore, Evaluator } from "./core";
@@ -10,6 +11,7 @@ import { evaluators } from "./evaluators";
 import { ALL_KEYS, clear, endKeeping, fire, openPending } from "./fire";
 import { FiringStore, JOB_KEEP, JOB_PENDING } from "./firing";
 import { splitKey, stateKey } from "./keyed-store";
+import { loadMuted, muteKey } from "./muted";
 import { GAP_MS, lastIngest, recordArrival, recordGap, resumedAfter } from "./outage";
 import type { Acc, RuleState } from "./state";
 import { STATE_TABLES, sqliteState } from "./state";
@@ -43,17 +45,9 @@ export class RuleEngine implements EngineCore {
   ) {
     this.firing = new FiringStore(sql);
     this.state = sqliteState(sql);
-    this.loadMuted();
+    loadMuted(this.sql, this.muted);
     this.rules = compileEnabled(rules, business);
     this.byId = new Map(this.rules.map((r) => [r.rule.id, r]));
-  }
-
-  private loadMuted(): void {
-    this.muted.clear();
-    for (const r of this.sql.exec<{ rule_id: string; group_key: string }>(
-      `select rule_id, group_key from absence_muted`,
-    ))
-      this.muted.add(stateKey(r.rule_id, r.group_key));
   }
 
   rule(ruleId: string): CompiledRule | undefined {
@@ -160,7 +154,8 @@ export class RuleEngine implements EngineCore {
   resolveByHand(alert: AlertRecord, now: number): void {
     this.alerts.resolve(alert, now, "resolved by hand");
     this.dropFiring(alert.ruleId, alert.groupKey);
-    if (this.byId.get(alert.ruleId)?.kind === "absence") this.mute(alert.ruleId, alert.groupKey);
+    if (this.byId.get(alert.ruleId)?.kind === "absence")
+      muteKey(this.sql, this.muted, alert.ruleId, alert.groupKey);
   }
 
   /**
@@ -171,17 +166,8 @@ export class RuleEngine implements EngineCore {
     const active = this.alerts.activeFor(alert.ruleId, alert.groupKey);
     if (active) this.alerts.resolve(active, now, "the key was forgotten");
     this.dropKey(alert.ruleId, alert.groupKey);
-    if (this.byId.get(alert.ruleId)?.kind === "absence") this.mute(alert.ruleId, alert.groupKey);
-  }
-
-  private mute(ruleId: string, group: string) {
-    this.muted.add(stateKey(ruleId, group));
-    this.sql.exec(
-      `insert into absence_muted (rule_id, group_key) values (?, ?) on conflict do nothing`,
-      ruleId,
-      group,
-    );
-    unschedule(this.sql, JOB_ABSENCE, stateKey(ruleId, group));
+    if (this.byId.get(alert.ruleId)?.kind === "absence")
+      muteKey(this.sql, this.muted, alert.ruleId, alert.groupKey);
   }
 
   private dropFiring(ruleId: string, group: string) {
@@ -295,6 +281,6 @@ export class RuleEngine implements EngineCore {
     this.windowChecks.clear();
     this.alerts.reload();
     this.firing.reload();
-    this.loadMuted();
+    loadMuted(this.sql, this.muted);
   }
 }

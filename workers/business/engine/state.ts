@@ -1,5 +1,5 @@
-import type { DetectorState } from "./anomaly";
-import { loadDetectorState } from "./anomaly";
+import type { DetectorState } from "./detector-state";
+import { loadDetectorState } from "./detector-state";
 import type { StoreBackend } from "./keyed-store";
 import { KeyedStore } from "./keyed-store";
 

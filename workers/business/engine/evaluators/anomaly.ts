@@ -1,7 +1,8 @@
 import type { NewEvent } from "../../events";
-import { closeEpisode, loadDetectorState, observe } from "../anomaly";
+import { observe } from "../anomaly";
 import type { CompiledRule } from "../compile";
 import type { Evaluator } from "../core";
+import { closeEpisode, loadDetectorState } from "../detector-state";
 import { stateKey } from "../keyed-store";
 import { formatNumber } from "../summary";
 

@@ -1,0 +1,96 @@
+import type { IngestResult } from "../../schema/contracts/events";
+import { toDeltas } from "./counters";
+import type { RuleEngine } from "./engine/engine";
+import { insertEvents, insertReceived } from "./events";
+import type { HousekeepingPlan } from "./housekeeping";
+import { trackJobRun } from "./job-runs";
+import type { CoalescedMessage, IngestBatch, IngestOutcome } from "./rpc";
+import type { SpanOutbox } from "./shards/outbox";
+
+/**
+ * Direct ingest requests per second (from every edge together) above which the
+ * object tells the edge to coalesce: a quarter of the ~1,000 requests/s an
+ * object serves, so it keeps headroom for reads, alarms and bursts.
+ */
+export const BUSY_RPS = 250;
+
+/**
+ * Inside the ingest transaction: answers a seen idempotency key from what was
+ * stored for it, else stores the batch's events and evaluates the rules on them.
+ */
+export function storeBatch(
+  sql: SqlStorage,
+  engine: RuleEngine,
+  housekeeping: HousekeepingPlan,
+  batch: IngestBatch,
+  outbox?: SpanOutbox,
+): IngestOutcome {
+  const result: IngestResult = { accepted: batch.events.length, rejected: batch.rejected };
+  if (batch.idempotency) {
+    const seen = sql
+      .exec<{ body_hash: string; response: string }>(
+        `select body_hash, response from idempotency where key = ?`,
+        batch.idempotency.key,
+      )
+      .toArray()[0];
+    if (seen) {
+      return seen.body_hash === batch.idempotency.bodyHash
+        ? { status: "replayed", result: JSON.parse(seen.response) }
+        : { status: "key-reused" };
+    }
+    sql.exec(
+      `insert into idempotency (key, body_hash, response, created) values (?, ?, ?, ?)`,
+      batch.idempotency.key,
+      batch.idempotency.bodyHash,
+      JSON.stringify(result),
+      batch.receivedAt,
+    );
+  }
+  const ping = batch.events[0];
+  if (batch.job && ping) trackJobRun(sql, batch.job, ping, batch.receivedAt);
+  if (batch.counters) toDeltas(sql, batch.counters, batch.events);
+  const { lastSeq } = insertEvents(sql, batch.events, batch.receivedAt, batch.sourceId);
+  const now = Date.now();
+  if (batch.events.length) engine.noteIngest(batch.receivedAt, now);
+  engine.process(batch.events, now);
+  outbox?.collect(sql, batch.events, batch.receivedAt, now);
+  housekeeping.plan(lastSeq, now);
+  return { status: "stored", result };
+}
+
+/**
+ * Inside one transaction: stores the requests the ingest Queue delivered, each
+ * once by its id (a redelivered message is skipped), one statement per table
+ * however many requests, and evaluates the rules on the new events.
+ */
+export function storeCoalesced(
+  sql: SqlStorage,
+  engine: RuleEngine,
+  housekeeping: HousekeepingPlan,
+  messages: CoalescedMessage[],
+  outbox?: SpanOutbox,
+): void {
+  const now = Date.now();
+  const fresh = new Set(
+    sql
+      .exec<{ id: string }>(
+        `insert into coalesced (id, at) select value, ? from json_each(?) where true
+         on conflict do nothing returning id`,
+        now,
+        JSON.stringify(messages.map((m) => m.id)),
+      )
+      .toArray()
+      .map((r) => r.id),
+  );
+  const events = messages.flatMap((m) => {
+    if (!fresh.delete(m.id)) return [];
+    return m.events.map((e) => ({ ...e, received: m.receivedAt, source: m.sourceId }));
+  });
+  if (events.length === 0) return;
+  const { lastSeq } = insertReceived(sql, events);
+  const received = Math.max(...events.map((e) => e.received));
+  engine.noteIngest(received, now);
+  engine.process(events, now);
+  outbox?.collect(sql, events, received, now);
+  housekeeping.plan(lastSeq, now);
+}
