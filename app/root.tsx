@@ -9,6 +9,7 @@ import {
   ScrollRestoration,
   useRouteError,
 } from "react-router";
+import { humaneStatus } from "./lib/humane";
 import styles from "./styles.css?url";
 
 const favicon =
@@ -23,6 +24,10 @@ export const links = () => [
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
+  // Marks the page as running in the browser, an error page too (the browser suite waits for it).
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return (
     <html lang="en">
       <head>
@@ -42,27 +47,29 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
-  // Marks the page as running in the browser (the browser suite waits for it).
-  useEffect(() => {
-    document.documentElement.dataset.hydrated = "true";
-  }, []);
   return <Outlet />;
 }
 
+const statusTitles: Record<number, string> = {
+  403: "Not allowed",
+  404: "Not found",
+  429: "Too many requests",
+};
+
+/** A failed page in words: what happened and what to do, never a status code alone. */
 export function ErrorBoundary() {
   const error = useRouteError();
-  const title = isRouteErrorResponse(error)
-    ? `${error.status} ${error.statusText}`
-    : "Something went wrong";
-  const detail = isRouteErrorResponse(error)
-    ? String(error.data)
-    : error instanceof Error
-      ? error.message
-      : "";
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const problem = isRouteErrorResponse(error) ? (error.data as { detail?: unknown }) : undefined;
+  const title = statusTitles[status] ?? "Something went wrong";
+  const detail = humaneStatus(
+    status,
+    typeof problem?.detail === "string" ? problem.detail : undefined,
+  );
   return (
     <main className="page">
       <h1>{title}</h1>
-      <p className="muted">{detail}</p>
+      <p>{detail}</p>
       <p>
         <a href="/">Back to the dashboard</a>
       </p>

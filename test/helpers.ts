@@ -160,3 +160,21 @@ export async function received(path: string, count = 1, timeoutMs = 8000): Promi
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Runs the business's rollup job from the alarm now, as it would run ~30 s after the events. */
+export async function rollUpNow(businessId: string) {
+  const { env, runDurableObjectAlarm, runInDurableObject } = await import("cloudflare:test");
+  const stub = env.BUSINESS.get(env.BUSINESS.idFromName(businessId));
+  for (let i = 0; i < 20; i++) {
+    const due = await runInDurableObject(stub, (_o, state) => {
+      const sql = state.storage.sql;
+      sql.exec(`update schedule set due = 0 where kind = 'rollup'`);
+      return sql
+        .exec<{ n: number }>(`select count(*) as n from schedule where kind = 'rollup'`)
+        .one().n;
+    });
+    if (due === 0) return;
+    await runDurableObjectAlarm(stub);
+  }
+  throw new Error(`business ${businessId}: the rollup job did not finish`);
+}

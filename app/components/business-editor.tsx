@@ -2,7 +2,7 @@ import { Form } from "react-router";
 import type { Business, Field } from "../../schema/contracts/businesses";
 import { fieldTypes } from "../../schema/contracts/businesses";
 import type { FieldError } from "./forms";
-import { FieldErrors } from "./forms";
+import { errorsByInput, FieldErrors } from "./forms";
 
 /** Name, description and time zone of a business. */
 export function BusinessEditor({
@@ -12,23 +12,40 @@ export function BusinessEditor({
   business: Business;
   errors?: FieldError[] | undefined;
 }) {
+  const { rest, described, message } = errorsByInput(
+    errors,
+    ["name", "timezone", "description"],
+    "business",
+  );
   return (
     <Form method="post" className="stack">
       <div className="row">
         <label>
           Business name
-          <input name="name" required defaultValue={business.name} />
+          <input name="name" required defaultValue={business.name} {...described("name")} />
+          {message("name")}
         </label>
         <label>
           Time zone
-          <input name="timezone" required defaultValue={business.timezone} />
+          <input
+            name="timezone"
+            required
+            defaultValue={business.timezone}
+            {...described("timezone")}
+          />
+          {message("timezone")}
         </label>
       </div>
       <label>
         Description
-        <input name="description" defaultValue={business.description} />
+        <input
+          name="description"
+          defaultValue={business.description}
+          {...described("description")}
+        />
+        {message("description")}
       </label>
-      <FieldErrors errors={errors} />
+      <FieldErrors errors={rest} />
       <button type="submit" name="intent" value="update-business">
         Save business
       </button>
@@ -45,6 +62,12 @@ export function FieldEditor({
   errors?: FieldError[] | undefined;
 }) {
   const prefix = field ? `Field ${field.name}` : "New field";
+  const key = field ? `field-${field.name}` : "new-field";
+  const { rest, described, message } = errorsByInput(
+    errors,
+    ["name", "type", "values", "unit"],
+    key,
+  );
   return (
     <Form method="post" className="row field-editor">
       {field ? (
@@ -52,16 +75,18 @@ export function FieldEditor({
       ) : (
         <label>
           {prefix} name
-          <input name="field" required pattern="[A-Za-z_][A-Za-z0-9_]*" />
+          <input name="field" required pattern="[A-Za-z_][A-Za-z0-9_]*" {...described("name")} />
+          {message("name")}
         </label>
       )}
       <label>
         {prefix} type
-        <select name="type" defaultValue={field?.type ?? "string"}>
+        <select name="type" defaultValue={field?.type ?? "string"} {...described("type")}>
           {fieldTypes.map((t) => (
             <option key={t}>{t}</option>
           ))}
         </select>
+        {message("type")}
       </label>
       <label className="check">
         <input type="checkbox" name="required" defaultChecked={field?.required ?? false} /> required
@@ -72,11 +97,19 @@ export function FieldEditor({
           name="values"
           defaultValue={field?.values?.join(", ") ?? ""}
           placeholder="OK, FAILED"
+          {...described("values")}
         />
+        {message("values")}
       </label>
       <label>
         {prefix} unit
-        <input name="unit" defaultValue={field?.unit ?? ""} placeholder="ms, EUR, °C" />
+        <input
+          name="unit"
+          defaultValue={field?.unit ?? ""}
+          placeholder="ms, EUR, °C"
+          {...described("unit")}
+        />
+        {message("unit")}
       </label>
       <button type="submit" name="intent" value={field ? "update-field" : "add-field"}>
         {field ? "Save field" : "Add field"}
@@ -86,7 +119,7 @@ export function FieldEditor({
           Remove
         </button>
       ) : null}
-      <FieldErrors errors={errors} />
+      <FieldErrors errors={rest} />
     </Form>
   );
 }

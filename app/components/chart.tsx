@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { compact, duration, when, withUnit } from "../lib/format";
+import { compact, duration, timeTicks, when, withUnit } from "../lib/format";
 
 export interface ChartSeries {
   title: string;
@@ -19,6 +19,10 @@ export interface ChartMarks {
   thresholds?: { value: number; label: string }[];
   spans?: { from: number; to: number; severity: string; label: string }[];
   band?: { low: number; high: number; label: string } | undefined;
+  /** Anomaly rules' normal bands over time, per group ("" when not grouped), drawn behind their group's line. */
+  bands?: { label: string; group: string; points: { time: number; low: number; high: number }[] }[];
+  /** Something the chart cannot mark, said under it (e.g. a band of a rule grouped otherwise). */
+  notes?: string[];
 }
 
 const palette = ["#2457c5", "#b3261e", "#0f7b66", "#7b3fa0", "#a34700", "#2c3e50", "#5f6b73"];
@@ -29,9 +33,11 @@ const spanFill: Record<string, string> = {
 };
 /** Lines one chart draws at first; the busiest groups win and a picker offers the rest. */
 export const TOP_GROUPS = 7;
+/** Groups the picker lists besides the drawn ones; the rest are found by typing. */
+const PICKER_ROWS = 200;
 
 /** Groups by how many buckets they have, busiest first. */
-export function rankGroups(points: ChartSeries["points"]): string[] {
+export function rankGroups(points: { group?: string | undefined }[]): string[] {
   const weight = new Map<string, number>();
   for (const p of points) weight.set(p.group ?? "", (weight.get(p.group ?? "") ?? 0) + 1);
   return [...weight.keys()].sort(
@@ -53,10 +59,38 @@ export function toColumns(points: ChartSeries["points"], groups: string[]): (num
   return [times.map((t) => t / 1000), ...columns];
 }
 
-/** Draws thresholds, spans and the band on the plot's canvas. */
-function drawMarks(u: uPlot, marks: ChartMarks) {
+/** `#2457c5` at `alpha`, for a band behind its line. */
+function tint(hex: string, alpha: number): string {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
+
+/** Draws thresholds, spans and bands on the plot's canvas; `groups` are the lines drawn, in palette order. */
+function drawMarks(u: uPlot, marks: ChartMarks, groups: string[]) {
   const { ctx, bbox } = u;
   ctx.save();
+  ctx.beginPath();
+  ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height);
+  ctx.clip();
+  for (const b of marks.bands ?? []) {
+    const i = groups.indexOf(b.group);
+    if (i < 0 || b.points.length === 0) continue;
+    ctx.fillStyle =
+      groups.length > 1
+        ? tint(palette[i % palette.length] ?? "#0f7b66", 0.12)
+        : "rgba(15, 123, 102, 0.16)";
+    ctx.beginPath();
+    b.points.forEach((p, j) => {
+      const x = u.valToPos(p.time / 1000, "x", true);
+      const y = u.valToPos(p.high, "y", true);
+      if (j === 0) ctx.moveTo(x, y);
+      else ctx.lineTo(x, y);
+    });
+    for (const p of [...b.points].reverse())
+      ctx.lineTo(u.valToPos(p.time / 1000, "x", true), u.valToPos(p.low, "y", true));
+    ctx.closePath();
+    ctx.fill();
+  }
   for (const s of marks.spans ?? []) {
     const x0 = Math.max(bbox.left, u.valToPos(s.from / 1000, "x", true));
     const x1 = Math.min(bbox.left + bbox.width, u.valToPos(s.to / 1000, "x", true));
@@ -120,6 +154,12 @@ export function Chart({
   const ranked = useMemo(() => rankGroups(series.points), [series.points]);
   const [chosen, setChosen] = useState<string[] | null>(null);
   const groups = useMemo(() => chosen ?? ranked.slice(0, TOP_GROUPS), [chosen, ranked]);
+  // The picker lists the drawn groups, then those matching `find`, a few hundred at a time.
+  const [find, setFind] = useState("");
+  const needle = find.trim().toLowerCase();
+  const others = ranked.filter((g) => !groups.includes(g) && g.toLowerCase().includes(needle));
+  const matching = groups.length + others.length;
+  const offered = [...groups, ...others.slice(0, PICKER_ROWS)];
   // Callers pass marks inline: the plot is redrawn only when what they say changes.
   const marksKey = JSON.stringify(marks);
   const drawn = useMemo(() => JSON.parse(marksKey) as ChartMarks, [marksKey]);
@@ -133,6 +173,9 @@ export function Chart({
     const extra = [
       ...(drawn.thresholds ?? []).map((t) => t.value),
       ...(drawn.band ? [drawn.band.low, drawn.band.high] : []),
+      ...(drawn.bands ?? [])
+        .filter((b) => groups.includes(b.group))
+        .flatMap((b) => b.points.flatMap((p) => [p.low, p.high])),
     ];
     const plot = new uPlot(
       {
@@ -162,14 +205,23 @@ export function Chart({
           },
         },
         axes: [
-          {},
+          {
+            // 24-hour ticks in the business's zone, the day shown where it changes.
+            values: (_u, splits, _axis, _space, incr) =>
+              timeTicks(
+                splits.map((v) => v * 1000),
+                zone,
+                incr * 1000,
+              ),
+            size: 48,
+          },
           {
             values: (_u, splits) => splits.map((v) => compact(v) + (unit ? ` ${unit}` : "")),
             size: (_u, values) =>
               Math.max(40, ...(values ?? []).map((v) => String(v).length * 7 + 18)),
           },
         ],
-        hooks: { draw: [(u) => drawMarks(u, drawn)] },
+        hooks: { draw: [(u) => drawMarks(u, drawn, groups)] },
       },
       data as uPlot.AlignedData,
       el,
@@ -203,11 +255,20 @@ export function Chart({
       {grouped && ranked.length > TOP_GROUPS ? (
         <details className="picker">
           <summary>
-            Showing {groups.length} of {ranked.length} — choose
+            Showing {groups.length} of {ranked.length.toLocaleString("en-US")} — choose
           </summary>
+          <label className="find">
+            Find
+            <input
+              type="search"
+              value={find}
+              onChange={(e) => setFind(e.target.value)}
+              placeholder="key contains…"
+            />
+          </label>
           <fieldset className="choices">
             <legend className="sr-only">Groups drawn in {series.title}</legend>
-            {ranked.map((g) => (
+            {offered.map((g) => (
               <label key={g} className="check">
                 <input
                   type="checkbox"
@@ -223,6 +284,11 @@ export function Chart({
                 {g || "(none)"}
               </label>
             ))}
+            {offered.length < matching ? (
+              <span className="muted small">
+                and {(matching - offered.length).toLocaleString("en-US")} more: type to narrow
+              </span>
+            ) : null}
           </fieldset>
         </details>
       ) : null}
@@ -232,7 +298,19 @@ export function Chart({
           {marks.thresholds?.length ? <span className="key threshold">rule threshold</span> : null}
           {marks.spans?.length ? <span className="key span">alert open</span> : null}
           {marks.band ? <span className="key band">{marks.band.label}</span> : null}
+          {[
+            ...new Set(
+              (marks.bands ?? []).filter((b) => groups.includes(b.group)).map((b) => b.label),
+            ),
+          ].map((label) => (
+            <span key={label} className="key band">
+              {label}
+            </span>
+          ))}
         </p>
+      ) : null}
+      {values.length && marks.notes?.length ? (
+        <p className="muted small">{marks.notes.join(" ")}</p>
       ) : null}
     </figure>
   );

@@ -1,21 +1,7 @@
 import { Form, Link } from "react-router";
+import { type FieldError, pathLabel } from "../lib/humane";
 
-export interface FieldError {
-  path: string;
-  message: string;
-}
-
-/** A problem's path as a person reads it: `fields.0.name` → `Field 1 name`, `groupBy` → `Group by`. */
-export function pathLabel(path: string): string {
-  if (path === "(body)" || path === "") return "";
-  const words = path
-    .split(".")
-    .map((part) => (/^\d+$/.test(part) ? String(Number(part) + 1) : part))
-    .map((part) => part.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase())
-    .join(" ")
-    .replace(/^(\w+)s (\d+)/, "$1 $2");
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+export type { FieldError };
 
 /** The API's problems for a form, one line per key, in words. */
 export function FieldErrors({ errors }: { errors?: FieldError[] | undefined }) {
@@ -38,6 +24,31 @@ export function InputError({ id, errors }: { id: string; errors: FieldError[] })
       {errors.map((e) => e.message).join("; ")}
     </span>
   );
+}
+
+/**
+ * A form's problems split by input: `at(name)` are those of one input (by the
+ * path's first key), shown under it; `rest` are the others, shown under the form.
+ */
+export function errorsByInput(
+  errors: FieldError[] | undefined,
+  inputs: readonly string[],
+  idPrefix: string,
+) {
+  const all = errors ?? [];
+  const key = (e: FieldError) => e.path.split(".")[0] ?? "";
+  const at = (name: string) => all.filter((e) => key(e) === name);
+  return {
+    at,
+    rest: all.filter((e) => !inputs.includes(key(e))),
+    /** aria attributes tying input `name` to its <InputError id={`${idPrefix}-${name}-error`}>. */
+    described: (name: string) => ({
+      "aria-describedby": `${idPrefix}-${name}-error`,
+      "aria-invalid": at(name).length > 0,
+    }),
+    /** The problems of input `name`, to render right under it. */
+    message: (name: string) => <InputError id={`${idPrefix}-${name}-error`} errors={at(name)} />,
+  };
 }
 
 /** A one-button form posting `intent` with hidden fields, optionally asking first. */

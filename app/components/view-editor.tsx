@@ -2,7 +2,19 @@ import { Form } from "react-router";
 import type { Business } from "../../schema/contracts/businesses";
 import type { View } from "../../schema/contracts/views";
 import type { FieldError } from "./forms";
-import { FieldErrors } from "./forms";
+import { errorsByInput, FieldErrors } from "./forms";
+
+const keys = ["title", "fn", "field", "bucket", "groupBy"];
+
+/** The problems of editor row `i` (`chart.i.key`), keyed by the row's input. */
+const ofRow = (errors: FieldError[], i: number) =>
+  errorsByInput(
+    errors
+      .filter((e) => e.path.startsWith(`chart.${i}.`))
+      .map((e) => ({ ...e, path: e.path.slice(`chart.${i}.`.length) })),
+    keys,
+    `chart-${i}`,
+  );
 
 const fns = ["count", "avg", "sum", "min", "max"] as const;
 const ranges = ["1h", "6h", "24h", "7d", "30d"] as const;
@@ -20,54 +32,80 @@ export function ViewEditor({
   const numeric = business.fields.filter((f) => f.type === "number" || f.type === "integer");
   const groupable = business.fields.filter((f) => f.type === "string" || f.type === "enum");
   const rows = [...view.charts, { fn: "", field: undefined, title: "", bucket: "", groupBy: "" }];
+  const all = errors ?? [];
+  const rest = all.filter((e) => !/^chart\.\d+\./.test(e.path));
   return (
     <Form method="post" className="stack view-editor">
       {rows.map((c, i) => {
         const last = i === rows.length - 1;
+        const row = ofRow(all, i);
         return (
           // biome-ignore lint/suspicious/noArrayIndexKey: rows are positional (inputs are named chart.N)
           <fieldset key={`${i}-${c.field}-${c.fn}`} className="row">
             <legend>{last ? "Add a chart" : `Chart ${i + 1}`}</legend>
             <label>
               Title
-              <input name={`chart.${i}.title`} defaultValue={c.title ?? ""} />
+              <input
+                name={`chart.${i}.title`}
+                defaultValue={c.title ?? ""}
+                {...row.described("title")}
+              />
+              {row.message("title")}
             </label>
             <label>
               Function
-              <select name={`chart.${i}.fn`} defaultValue={c.fn}>
+              <select name={`chart.${i}.fn`} defaultValue={c.fn} {...row.described("fn")}>
                 {last ? <option value="">—</option> : null}
                 {fns.map((f) => (
                   <option key={f}>{f}</option>
                 ))}
               </select>
+              {row.message("fn")}
             </label>
             <label>
               Field
-              <select name={`chart.${i}.field`} defaultValue={c.field ?? ""}>
+              <select
+                name={`chart.${i}.field`}
+                defaultValue={c.field ?? ""}
+                {...row.described("field")}
+              >
                 <option value="">— (count only)</option>
                 {numeric.map((f) => (
                   <option key={f.name}>{f.name}</option>
                 ))}
               </select>
+              {row.message("field")}
             </label>
             <label>
               Bucket
-              <input name={`chart.${i}.bucket`} defaultValue={c.bucket ?? ""} placeholder="auto" />
+              <input
+                name={`chart.${i}.bucket`}
+                defaultValue={c.bucket ?? ""}
+                placeholder="auto"
+                {...row.described("bucket")}
+              />
+              {row.message("bucket")}
             </label>
             <label>
               Per value of
-              <select name={`chart.${i}.groupBy`} defaultValue={c.groupBy ?? ""}>
+              <select
+                name={`chart.${i}.groupBy`}
+                defaultValue={c.groupBy ?? ""}
+                {...row.described("groupBy")}
+              >
                 <option value="">—</option>
                 {groupable.map((f) => (
                   <option key={f.name}>{f.name}</option>
                 ))}
               </select>
+              {row.message("groupBy")}
             </label>
             {last ? null : (
               <label className="check">
                 <input type="checkbox" name={`chart.${i}.remove`} /> remove
               </label>
             )}
+            <FieldErrors errors={row.rest} />
           </fieldset>
         );
       })}
@@ -79,7 +117,7 @@ export function ViewEditor({
           ))}
         </select>
       </label>
-      <FieldErrors errors={errors} />
+      <FieldErrors errors={rest} />
       <button type="submit" name="intent" value="save-view">
         Save charts
       </button>

@@ -39,3 +39,29 @@ export function byRule<A extends Groupable>(items: A[]): A[][] {
   }
   return [...groups.values()];
 }
+
+const severityRank: Record<string, number> = { critical: 0, warning: 1, info: 2 };
+
+/**
+ * Rule groups for a short list that no one business can fill: the worst
+ * severity first, then one group of each business in turn (newest first
+ * within a business), so a storm in one business leaves room for the others.
+ */
+export function fairFirst<A extends Groupable & { severity: string }>(
+  groups: A[][],
+  limit: number,
+): A[][] {
+  const rank = (g: A[]) => severityRank[g[0]?.severity ?? ""] ?? 3;
+  const queues = new Map<string, A[][]>();
+  for (const g of [...groups].sort((a, b) => rank(a) - rank(b))) {
+    const business = g[0]?.businessId ?? "";
+    queues.set(business, [...(queues.get(business) ?? []), g]);
+  }
+  const out: A[][] = [];
+  for (let round = 0; out.length < limit; round++) {
+    const taken = [...queues.values()].map((q) => q[round]).filter((g): g is A[] => !!g);
+    if (taken.length === 0) break;
+    out.push(...taken.sort((a, b) => rank(a) - rank(b)).slice(0, limit - out.length));
+  }
+  return out;
+}

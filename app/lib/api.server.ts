@@ -1,7 +1,8 @@
 import { hc } from "hono/client";
 import type { ActionFunctionArgs } from "react-router";
-import { redirect } from "react-router";
+import { data, redirect } from "react-router";
 import type { AppType, UiEnv } from "../env";
+import { humaneErrors, humaneStatus, pathLabel } from "./humane";
 import { assertSameOrigin, clearToken, requireToken } from "./session.server";
 
 /** The API's typed client over the service binding, as the signed-in operator. */
@@ -38,25 +39,38 @@ export async function json<R extends AnyResponse>(response: R): Promise<Success<
     throw redirect("/sign-in", { headers: { "set-cookie": await clearToken() } });
   }
   const body = await response.json();
-  if (!response.ok) throw new ProblemResponse(body as Problem);
+  // The page's error boundary says what the status means (app/root.tsx), in words.
+  if (!response.ok) throw data(body as Problem, { status: response.status });
   return body as Success<R>;
 }
 
-export class ProblemResponse extends Error {
-  constructor(readonly problem: Problem) {
-    super(problem.detail);
-  }
-}
-
-/** A failed answer's errors by field, or its detail under `fallback` when it names none. */
+/** A failed answer's errors by field in plain words, or what its status means under `fallback` when it names none. */
 export async function problemErrors(
   response: AnyResponse,
   fallback: string,
 ): Promise<{ path: string; message: string }[]> {
-  const problem = (await response.json()) as Partial<Problem>;
-  return problem.errors?.length
-    ? problem.errors
-    : [{ path: fallback, message: problem.detail ?? "invalid" }];
+  const problem = (await response.json().catch(() => ({}))) as Partial<Problem>;
+  return humaneErrors({ ...problem, status: response.status }, fallback);
+}
+
+/**
+ * A failed answer for a page that shows refusals of inputs at the form and
+ * other refusals as one sentence: `errors` in plain words, or `detail` when
+ * the answer names no input.
+ */
+export async function problemResult(
+  response: AnyResponse,
+): Promise<{ detail?: string; errors: { path: string; message: string }[] }> {
+  const problem = (await response.json().catch(() => ({}))) as Partial<Problem>;
+  if (problem.errors?.length) return { errors: humaneErrors(problem, "") };
+  return { detail: humaneStatus(response.status, problem.detail), errors: [] };
+}
+
+/** A failed answer as one sentence (for an action with no input of its own, e.g. Acknowledge). */
+export async function problemText(response: AnyResponse): Promise<string> {
+  const problem = (await response.json().catch(() => ({}))) as Partial<Problem>;
+  const [first] = humaneErrors({ ...problem, status: response.status }, "");
+  return first?.path ? `${pathLabel(first.path)}: ${first.message}` : (first?.message ?? "");
 }
 
 /** A business tab's form post: same-origin checked, the API client, the form, its intent and the business id. */

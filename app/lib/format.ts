@@ -96,3 +96,29 @@ export function compact(v: number): string {
   if (abs >= 1e4) return `${num(v / 1e3)}k`;
   return num(v);
 }
+
+function tickParts(ms: number, timeZone: string): Record<string, string> {
+  return Object.fromEntries(
+    formatter(timeZone, false)
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
+}
+
+/**
+ * A chart's time axis ticks (ms) in the business's zone, on the 24-hour clock
+ * like every other time: `14:00`, with the day (`28 Nov`) on the first tick
+ * and where the day changes; ticks a day or more apart are days only.
+ */
+export function timeTicks(ticks: number[], timeZone: string, stepMs: number): string[] {
+  let day = "";
+  return ticks.map((ms) => {
+    const p = tickParts(ms, timeZone);
+    const date = `${p.day} ${p.month}`;
+    if (stepMs >= 86_400_000) return date;
+    const time = `${p.hour}:${p.minute}`;
+    const changed = date !== day;
+    day = date;
+    return changed ? `${date}\n${time}` : time;
+  });
+}

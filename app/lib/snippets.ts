@@ -1,5 +1,8 @@
 import type { Business, Field } from "../../schema/contracts/businesses";
 
+/** Where snippets send to when the UI is not told the API's public URL (API_URL): the local stack. */
+export const DEFAULT_API_URL = "http://127.0.0.1:8787";
+
 /** A plausible value of a field, for an example event. */
 function sample(field: Field, now: Date): string | number | boolean {
   switch (field.type) {
@@ -75,6 +78,12 @@ export function snippets(business: Business, apiUrl: string, token: string): Sni
       title: "CloudEvents",
       note: "Structured mode; binary mode (ce- headers) and batches work too. data holds the fields.",
       text: `curl -sS ${base}/v1/cloudevents/${business.id} \\\n  -H 'Authorization: Bearer ${token}' \\\n  -H 'Content-Type: application/cloudevents+json' \\\n  -d ${quote(cloudEvent)}`,
+    },
+    {
+      id: "stream",
+      title: "Stream (WebSocket)",
+      note: "For devices that keep a connection open: each line is a frame (NDJSON) and gets an ack; a $key makes a resent frame count once. Browsers offer the subprotocols anom-stream and anom-token.<token> instead of the header.",
+      text: `websocat -H 'Authorization: Bearer ${token}' ${base.replace(/^http/, "ws")}/v1/stream/${business.id}\n${JSON.stringify({ $key: "device-1", ...exampleEvent(business) })}`,
     },
   ];
 }

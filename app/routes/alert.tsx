@@ -6,7 +6,7 @@ import { Chart } from "../components/chart";
 import { InlineAction, QuietBadges } from "../components/forms";
 import { Time } from "../components/time";
 import { alertSeriesQuery } from "../lib/alert-series";
-import { api, json } from "../lib/api.server";
+import { api, json, problemText } from "../lib/api.server";
 import { num, when, withUnit } from "../lib/format";
 import { LiveBadge, useLiveAlerts } from "../lib/live";
 import { thresholdsFor } from "../lib/marks";
@@ -28,6 +28,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const q = alertSeriesQuery(alert, rule, business, Date.now());
   const res = await client.v1.businesses[":id"].series.$get({ param, query: q });
   const series = res.ok ? await json(res) : null;
+  // An anomaly rule's normal band as it moved over the window, not only at the alert.
+  const band =
+    rule?.kind === "anomaly" && series
+      ? await client.v1.businesses[":id"].rules[":ruleId"].band
+          .$get({
+            param: { id: alert.businessId, ruleId: rule.id },
+            query: {
+              from: q.from,
+              to: q.to,
+              bucket: series.bucket,
+              ...(q.group !== undefined ? { group: q.group } : {}),
+            },
+          })
+          .then((r) => (r.ok ? json(r) : null))
+      : null;
   return {
     alert,
     business,
@@ -37,6 +52,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       points: series?.items ?? [],
       bucket: series?.bucket,
       thresholds: rule && q.field ? thresholdsFor([rule], q.field, q.fn) : [],
+      band: (band?.items ?? []).map((p) => ({
+        time: Date.parse(p.time),
+        low: p.low,
+        high: p.high,
+        group: p.group ?? "",
+      })),
     },
     deliveries: deliveries.items,
     channels: Object.fromEntries(channels.items.map((c) => [c.id, c.name ?? c.type])),
@@ -61,7 +82,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           ? await client.v1.alerts[":id"].forget.$post({ param })
           : await client.v1.alerts[":id"].resolve.$post({ param });
   if (res.ok) return { error: null, done: String(intent) };
-  return { error: ((await res.json()) as { detail?: string }).detail ?? `failed (${res.status})` };
+  return { error: await problemText(res), done: null };
 }
 
 const labels: Record<string, string> = {
@@ -142,8 +163,12 @@ export default function AlertPage() {
     string,
     unknown
   >;
+  // The band over the window when the rule's detector could replay it, else the one at the alert.
+  const bands = chart.band.length
+    ? [{ label: "normal band", group: chart.band[0]?.group ?? "", points: chart.band }]
+    : [];
   const band =
-    typeof details.low === "number" && typeof details.high === "number"
+    !bands.length && typeof details.low === "number" && typeof details.high === "number"
       ? { low: details.low, high: details.high, label: "normal band at the alert" }
       : undefined;
   const end = alert.resolvedAt ?? chart.query.to;
@@ -263,6 +288,7 @@ export default function AlertPage() {
               },
             ],
             band,
+            bands,
           }}
         />
       </section>

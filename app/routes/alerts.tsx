@@ -4,7 +4,7 @@ import { Form, Link, redirect, useLoaderData, useNavigation } from "react-router
 import { AlertActions, BusinessSelect, QuietBadges } from "../components/forms";
 import { Time } from "../components/time";
 import { GROUP_MIN, groupAlerts } from "../lib/alert-groups";
-import { api, json } from "../lib/api.server";
+import { api, json, problemText } from "../lib/api.server";
 import { LiveBadge, useLiveAlerts } from "../lib/live";
 import { assertSameOrigin } from "../lib/session.server";
 import { chosenWorkspace } from "../lib/workspace.server";
@@ -51,10 +51,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     form.get("intent") === "ack"
       ? await client.v1.alerts[":id"].ack.$post({ param })
       : await client.v1.alerts[":id"].resolve.$post({ param });
-  if (!res.ok)
-    return {
-      error: ((await res.json()) as { detail?: string }).detail ?? `failed (${res.status})`,
-    };
+  if (!res.ok) return { error: await problemText(res) };
   return { error: null };
 }
 

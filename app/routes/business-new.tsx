@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from "react";
 import type { ActionFunctionArgs } from "react-router";
 import { Form, redirect, useActionData } from "react-router";
 import { BusinessCreate, fieldTypes } from "../../schema/contracts/businesses";
-import { api } from "../lib/api.server";
+import { FieldErrors } from "../components/forms";
+import { api, problemErrors } from "../lib/api.server";
 import { parse } from "../lib/parse";
 import { assertSameOrigin } from "../lib/session.server";
 
@@ -51,13 +52,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!body.ok) return { detail: "Some fields need a change.", errors: body.errors };
   const client = await api(request, context.cloudflare.env);
   const res = await client.v1.businesses.$post({ json: body.data });
-  const data = (await res.json()) as {
-    id?: string;
-    detail?: string;
-    errors?: { path: string; message: string }[];
+  if (res.status === 201) return redirect(`/businesses/${(await res.json()).id}`);
+  const errors = await problemErrors(res, "business");
+  return {
+    detail: "The business was not created: see the fields marked below.",
+    errors,
   };
-  if (res.status === 201 && data.id) return redirect(`/businesses/${data.id}`);
-  return { detail: data.detail ?? "The business could not be created.", errors: data.errors ?? [] };
 }
 
 export default function NewBusiness() {
@@ -177,6 +177,11 @@ export default function NewBusiness() {
             {result.detail}
           </p>
         ) : null}
+        <FieldErrors
+          errors={result?.errors.filter(
+            (e) => !/^(name|timezone|timeField|fields\.\d+\.(name|type|values))$/.test(e.path),
+          )}
+        />
         <button type="submit">Create business</button>
       </Form>
     </>

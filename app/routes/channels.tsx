@@ -2,8 +2,8 @@ import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import type { Channel, ChannelTestResult } from "../../schema/contracts/channels";
-import { FieldErrors, InlineAction } from "../components/forms";
-import { api, json } from "../lib/api.server";
+import { errorsByInput, FieldErrors, InlineAction } from "../components/forms";
+import { api, json, problemResult } from "../lib/api.server";
 import { when } from "../lib/format";
 import { assertSameOrigin } from "../lib/session.server";
 
@@ -146,8 +146,8 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
         param: channelParam,
         json: { type: intent === "test" ? "alert.opened" : "alert.resolved" },
       });
-      const data = (await res.json()) as Result & ChannelTestResult;
-      if (!res.ok) return { intent, detail: data.detail, errors: data.errors ?? [] };
+      if (!res.ok) return { intent, ...(await problemResult(res)) };
+      const data = (await res.json()) as ChannelTestResult;
       return { intent, test: { ...data, channelId: channelParam.channelId } };
     }
     case "resend":
@@ -157,8 +157,8 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
       return { intent, detail: "Unknown action." };
   }
   if (res.status === 204) return { intent };
+  if (!res.ok) return { intent, ...(await problemResult(res)) };
   const data = (await res.json()) as Result;
-  if (!res.ok) return { intent, detail: data.detail, errors: data.errors ?? [] };
   return { intent, secret: data.secret };
 }
 
@@ -192,7 +192,13 @@ function TestOutcome({ test, name }: { test: NonNullable<Result["test"]>; name: 
   );
 }
 
-function TargetFields({ type }: { type: string }) {
+function TargetFields({
+  type,
+  errors,
+}: {
+  type: string;
+  errors: ReturnType<typeof errorsByInput>;
+}) {
   return (
     <>
       {fieldsOf(type).map((f) => (
@@ -200,12 +206,14 @@ function TargetFields({ type }: { type: string }) {
           {f.label}
           <input
             name={f.name}
+            {...errors.described(f.name)}
             type={f.type ?? "text"}
             required={f.required}
             placeholder={f.placeholder}
             pattern={f.pattern}
             autoComplete={f.type === "password" || f.name === "routingKey" ? "off" : undefined}
           />
+          {errors.message(f.name)}
         </label>
       ))}
     </>
@@ -218,6 +226,18 @@ export default function Channels() {
   const busy = useNavigation().state !== "idle";
   const [type, setType] = useState("webhook");
   const names = new Map(channels.map((c) => [c.id, c.name]));
+  const inputs = [
+    "type",
+    "name",
+    "severities",
+    "renotifyAfter",
+    ...fieldsOf(type).map((f) => f.name),
+  ];
+  const errors = errorsByInput(
+    result?.intent === "create" ? result.errors : undefined,
+    inputs,
+    "channel",
+  );
   return (
     <>
       <h2 className="tab-title">Channels and deliveries</h2>
@@ -232,7 +252,7 @@ export default function Channels() {
         {result?.test ? (
           <TestOutcome test={result.test} name={names.get(result.test.channelId) ?? ""} />
         ) : null}
-        {result?.intent.startsWith("test") && result.detail ? (
+        {result?.detail ? (
           <p className="notice error" role="alert">
             {result.detail}
           </p>
@@ -310,10 +330,11 @@ export default function Channels() {
             </label>
             <label>
               Channel name
-              <input name="name" placeholder="on-call" />
+              <input name="name" placeholder="on-call" {...errors.described("name")} />
+              {errors.message("name")}
             </label>
           </div>
-          <TargetFields type={type} />
+          <TargetFields type={type} errors={errors} />
           <fieldset className="row">
             <legend>Severities</legend>
             {["info", "warning", "critical"].map((s) => (
@@ -321,12 +342,14 @@ export default function Channels() {
                 <input type="checkbox" name="severities" value={s} defaultChecked /> {s}
               </label>
             ))}
+            {errors.message("severities")}
           </fieldset>
           <label>
             Remind while open, every (optional)
-            <input name="renotifyAfter" placeholder="1h" />
+            <input name="renotifyAfter" placeholder="1h" {...errors.described("renotifyAfter")} />
+            {errors.message("renotifyAfter")}
           </label>
-          <FieldErrors errors={result?.intent === "create" ? result.errors : undefined} />
+          <FieldErrors errors={errors.rest} />
           <button type="submit" name="intent" value="create" disabled={busy}>
             Create channel
           </button>

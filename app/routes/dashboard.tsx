@@ -5,7 +5,7 @@ import type { Business } from "../../schema/contracts/businesses";
 import { NoBusinesses } from "../components/forms";
 import { Sparkline } from "../components/sparkline";
 import { Time } from "../components/time";
-import { byRule } from "../lib/alert-groups";
+import { byRule, fairFirst } from "../lib/alert-groups";
 import { api, json } from "../lib/api.server";
 import { LiveBadge, useLiveAlerts } from "../lib/live";
 import { chosenWorkspace } from "../lib/workspace.server";
@@ -17,41 +17,20 @@ interface Card {
   perHour: number[];
 }
 
+/** Two calls however many businesses: their summaries (alerts, last 24 hours) and the open alerts. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const client = await api(request, context.cloudflare.env);
   const workspaceId = await chosenWorkspace(request);
-  const [{ items: businesses }, { items: newest }] = await Promise.all([
-    client.v1.businesses.$get({ query: { limit: "200", workspaceId } }).then(json),
+  const [summary, { items: newest }] = await Promise.all([
+    client.v1.businesses.summary.$get({ query: { limit: "200", workspaceId } }).then(json),
     client.v1.alerts.$get({ query: { status: "active", limit: "200", workspaceId } }).then(json),
   ]);
-  const cards: Card[] = await Promise.all(
-    businesses.map(async (business) => {
-      const param = { id: business.id };
-      const [alerts, events, series] = await Promise.all([
-        client.v1.alerts
-          .$get({
-            query: { businessId: business.id, status: "active", limit: "500" },
-          })
-          .then(json),
-        client.v1.businesses[":id"].events.$get({ param, query: { limit: "1" } }).then(json),
-        client.v1.businesses[":id"].series
-          .$get({
-            param,
-            query: { fn: "count", bucket: "1h" },
-          })
-          .then(json),
-      ]);
-      const active = { info: 0, warning: 0, critical: 0 };
-      for (const a of alerts.items) active[a.severity] += 1;
-      const byHour = new Map(series.items.map((p) => [Date.parse(p.time), p.count]));
-      const start = Date.parse(series.from) - (Date.parse(series.from) % 3_600_000);
-      const perHour = Array.from(
-        { length: 24 },
-        (_, i) => byHour.get(start + (i + 1) * 3_600_000) ?? 0,
-      );
-      return { business, active, lastEvent: events.items[0]?.time ?? null, perHour };
-    }),
-  );
+  const cards: Card[] = summary.items.map((s) => ({
+    business: s.business,
+    active: s.active,
+    lastEvent: s.lastEventAt,
+    perHour: s.perHour,
+  }));
   return { cards, newest };
 }
 
@@ -87,34 +66,35 @@ export default function Dashboard() {
           ))}
         </ul>
       )}
-      <h2>Open alerts</h2>
+      <div className="section-head">
+        <h2>Open alerts</h2>
+        {newest.length ? <Link to="/alerts">All open alerts</Link> : null}
+      </div>
       {newest.length === 0 ? (
         <p className="muted">Nothing is open.</p>
       ) : (
         <ul className="alert-cards">
-          {byRule(newest)
-            .slice(0, 10)
-            .map((group) => {
-              const a = group[0];
-              if (!a) return null;
-              const business = zones.get(a.businessId);
-              return (
-                <li key={a.id} className={`alert-card ${a.severity}`}>
-                  <span className={`badge ${a.severity}`}>{a.severity}</span>{" "}
-                  {group.length > 1 ? (
-                    <Link to={`/alerts?businessId=${a.businessId}&ruleId=${a.ruleId}`}>
-                      {group.length} alerts: {a.ruleName}
-                    </Link>
-                  ) : (
-                    <Link to={`/alerts/${a.id}`}>{a.summary}</Link>
-                  )}{" "}
-                  <span className="muted">
-                    · {business?.name ?? a.businessId} ·{" "}
-                    <Time at={a.openedAt} zone={business?.timezone ?? "UTC"} relative />
-                  </span>
-                </li>
-              );
-            })}
+          {fairFirst(byRule(newest), 10).map((group) => {
+            const a = group[0];
+            if (!a) return null;
+            const business = zones.get(a.businessId);
+            return (
+              <li key={a.id} className={`alert-card ${a.severity}`}>
+                <span className={`badge ${a.severity}`}>{a.severity}</span>{" "}
+                {group.length > 1 ? (
+                  <Link to={`/alerts?businessId=${a.businessId}&ruleId=${a.ruleId}`}>
+                    {group.length} alerts: {a.ruleName}
+                  </Link>
+                ) : (
+                  <Link to={`/alerts/${a.id}`}>{a.summary}</Link>
+                )}{" "}
+                <span className="muted">
+                  · {business?.name ?? a.businessId} ·{" "}
+                  <Time at={a.openedAt} zone={business?.timezone ?? "UTC"} relative />
+                </span>
+              </li>
+            );
+          })}
         </ul>
       )}
     </>

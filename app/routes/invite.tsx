@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "react-router";
 import { Form, redirect, useActionData } from "react-router";
-import { apiClient } from "../lib/api.server";
+import { apiClient, problemText } from "../lib/api.server";
 import { assertSameOrigin, setToken } from "../lib/session.server";
 
 /** Accepts a one-time invitation: choose (or confirm) a password, then signed in. */
@@ -15,8 +15,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if ((res.status as number) === 404)
     return { error: "This invitation was used already or has expired." };
   if (!res.ok) {
-    const problem = (await res.json()) as unknown as { detail?: string };
-    return { error: problem.detail ?? `The API answered ${res.status}.` };
+    return { error: await problemText(res) };
   }
   const session = await res.json();
   return redirect("/", { headers: { "set-cookie": await setToken(session.token) } });

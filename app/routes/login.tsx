@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, redirect, useActionData, useSearchParams } from "react-router";
-import { apiClient } from "../lib/api.server";
+import { apiClient, problemText } from "../lib/api.server";
 import { assertSameOrigin, readToken, setToken } from "../lib/session.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -19,7 +19,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     query: { limit: "1" },
   });
   if ((res.status as number) === 401) return { error: "That token is not valid." };
-  if (!res.ok) return { error: `The API answered ${res.status}.` };
+  if (!res.ok) return { error: await problemText(res) };
   return redirect(next.startsWith("/") && !next.startsWith("//") ? next : "/", {
     headers: { "set-cookie": await setToken(token) },
   });

@@ -7,7 +7,8 @@ import { SilenceWindow } from "../../workers/business/quiet/window";
 import { parseDuration } from "../../workers/lib/duration";
 import { ProblemError } from "../../workers/lib/errors";
 import { FieldErrors, InlineAction } from "../components/forms";
-import { api, json } from "../lib/api.server";
+import { api, json, problemResult } from "../lib/api.server";
+import { humaneMessage } from "../lib/humane";
 import { assertSameOrigin } from "../lib/session.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -57,7 +58,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
     const res = await client.v1.businesses[":id"].silences[":silenceId"].$delete({
       param: { ...param, silenceId: text("silenceId") },
     });
-    return res.ok ? { intent } : { intent, detail: `failed (${res.status})` };
+    return res.ok ? { intent } : { intent, ...(await problemResult(res)) };
   }
   const business = await client.v1.businesses[":id"].$get({ param }).then(json);
   const recurring = text("mode") === "recurring";
@@ -86,7 +87,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
         error instanceof ProblemError
           ? (error.errors?.[0]?.message ?? error.message)
           : String(error);
-      return { intent, errors: [{ path: "schedule.rrule", message: detail }] };
+      return { intent, errors: [{ path: "schedule.rrule", message: humaneMessage(detail) }] };
     }
   }
   const body: Record<string, unknown> = {
@@ -109,8 +110,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
   }
   const res = await client.v1.businesses[":id"].silences.$post({ param, json: body as never });
   if (res.ok) return { intent };
-  const problem = (await res.json()) as unknown as Pick<Result, "detail" | "errors">;
-  return { intent, detail: problem.detail, errors: problem.errors ?? [] };
+  return { intent, ...(await problemResult(res)) };
 }
 
 /** `Sat 28 Nov, 02:00` in the business's time zone. */
@@ -312,7 +312,7 @@ export default function Silences() {
           <fieldset className="row">
             <label>
               Why
-              <input name="comment" placeholder="deploying, bank maintenance…" />
+              <input name="comment" placeholder="deploying, planned maintenance…" />
             </label>
             <label>
               Who
@@ -320,6 +320,11 @@ export default function Silences() {
             </label>
           </fieldset>
           {result?.intent !== "delete" ? <FieldErrors errors={result?.errors} /> : null}
+          {result?.detail ? (
+            <p className="error" role="alert">
+              {result.detail}
+            </p>
+          ) : null}
           <button type="submit" name="intent" value="create" disabled={busy}>
             Create silence
           </button>

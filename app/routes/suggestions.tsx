@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "react-r
 import type { Suggestion } from "../../schema/contracts/suggestions";
 import { BusinessSelect, NoBusinesses } from "../components/forms";
 import { Time } from "../components/time";
-import { api, json } from "../lib/api.server";
+import { api, json, problemText } from "../lib/api.server";
 import { when } from "../lib/format";
 import { assertSameOrigin } from "../lib/session.server";
 
@@ -41,8 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         ? await client.v1.suggestions[":id"].approve.$post({ param: { id } })
         : await client.v1.suggestions[":id"].reject.$post({ param: { id } });
   if (!res.ok) {
-    const problem = (await res.json()) as { detail?: string };
-    return { id, error: problem.detail ?? `failed (${res.status})`, done: null };
+    return { id, error: await problemText(res), done: null };
   }
   const done =
     intent === "approve"

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useActionData, useLoaderData } from "react-router";
-import { FieldErrors, InlineAction } from "../components/forms";
+import { errorsByInput, FieldErrors, InlineAction } from "../components/forms";
 import { api, json, problemErrors } from "../lib/api.server";
 import { ago } from "../lib/format";
 import { assertSameOrigin } from "../lib/session.server";
@@ -15,7 +15,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return { workspace, keys: keys.items };
 }
 
-type Result = { errors: { path: string; message: string }[]; token?: string };
+type Result = {
+  /** Set for the new-key form, whose problems are shown at its inputs. */
+  create?: boolean;
+  errors: { path: string; message: string }[];
+  token?: string;
+};
 
 export async function action({ request, params, context }: ActionFunctionArgs): Promise<Result> {
   assertSameOrigin(request);
@@ -38,7 +43,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
       ...(expires ? { expiresAt: new Date(`${expires}T23:59:59Z`).toISOString() } : {}),
     },
   });
-  if (!res.ok) return { errors: await problemErrors(res, "name") };
+  if (!res.ok) return { create: true, errors: await problemErrors(res, "name") };
   return { errors: [], token: (await res.json()).token };
 }
 
@@ -46,13 +51,18 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
 export default function TeamKeys() {
   const { workspace, keys } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const create = errorsByInput(
+    result?.create ? result.errors : undefined,
+    ["name", "role", "expiresAt"],
+    "key",
+  );
   return (
     <section>
       <p>
         <Link to="/team">Team</Link> / {workspace.name}
       </p>
       <h1>API keys</h1>
-      <FieldErrors errors={result?.errors} />
+      <FieldErrors errors={result?.create ? undefined : result?.errors} />
       {result?.token ? (
         <p className="notice" role="status">
           Copy the key now; it is not shown again: <code>{result.token}</code>
@@ -100,22 +110,26 @@ export default function TeamKeys() {
         <input type="hidden" name="intent" value="create" />
         <label>
           Name
-          <input name="name" required maxLength={200} />
+          <input name="name" required maxLength={200} {...create.described("name")} />
+          {create.message("name")}
         </label>
         <label>
           Role
-          <select name="role" defaultValue="viewer">
+          <select name="role" defaultValue="viewer" {...create.described("role")}>
             <option>viewer</option>
             <option>editor</option>
             <option>admin</option>
           </select>
+          {create.message("role")}
         </label>
         <label>
           Expires (optional)
-          <input name="expiresAt" type="date" />
+          <input name="expiresAt" type="date" {...create.described("expiresAt")} />
+          {create.message("expiresAt")}
         </label>
         <button type="submit">Create key</button>
       </Form>
+      <FieldErrors errors={create.rest} />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useActionData, useLoaderData } from "react-router";
-import { FieldErrors, InlineAction } from "../components/forms";
+import { errorsByInput, FieldErrors, InlineAction } from "../components/forms";
 import { api, json, problemErrors } from "../lib/api.server";
 import { assertSameOrigin } from "../lib/session.server";
 import { canManage, ROLES, type Role } from "../lib/team";
@@ -16,6 +16,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 type Result = {
+  /** Set for the invitation form, whose problems are shown at its inputs. */
+  invite?: boolean;
   errors: { path: string; message: string }[];
   inviteUrl?: string;
   emailed?: boolean;
@@ -34,7 +36,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
       param: { id },
       json: { email: text("email"), role },
     });
-    if (!res.ok) return { errors: await problemErrors(res, "email") };
+    if (!res.ok) return { invite: true, errors: await problemErrors(res, "email") };
     const invited = await res.json();
     return { errors: [], inviteUrl: invited.inviteUrl, emailed: invited.emailed };
   }
@@ -52,13 +54,18 @@ export default function TeamMembers() {
   const result = useActionData<typeof action>();
   const manage = canManage(workspace.role);
   const grantable = ROLES.filter((r) => r !== "owner" || workspace.role === "owner");
+  const invite = errorsByInput(
+    result?.invite ? result.errors : undefined,
+    ["email", "role"],
+    "invite",
+  );
   return (
     <section>
       <p>
         <Link to="/team">Team</Link> / {workspace.name}
       </p>
       <h1>Members</h1>
-      <FieldErrors errors={result?.errors} />
+      <FieldErrors errors={result?.invite ? undefined : result?.errors} />
       {result?.inviteUrl ? (
         <p className="notice" role="status">
           {result.emailed ? "Invitation emailed. " : "The email could not be sent. "}
@@ -118,18 +125,21 @@ export default function TeamMembers() {
             <input type="hidden" name="intent" value="invite" />
             <label>
               Email
-              <input name="email" type="email" required />
+              <input name="email" type="email" required {...invite.described("email")} />
+              {invite.message("email")}
             </label>
             <label>
               Role
-              <select name="role" defaultValue="viewer">
+              <select name="role" defaultValue="viewer" {...invite.described("role")}>
                 {grantable.map((r) => (
                   <option key={r}>{r}</option>
                 ))}
               </select>
+              {invite.message("role")}
             </label>
             <button type="submit">Invite</button>
           </Form>
+          <FieldErrors errors={invite.rest} />
         </>
       ) : null}
     </section>

@@ -1,9 +1,13 @@
 // bench/scale: the management API over a large D1 index, on the real local stack
-// (wrangler dev, workerd, local D1). Seeds businesses and alerts straight into the
-// local D1 database file after the real migrations, then times the list endpoints
-// and prints the query plans SQLite chose for them.
-// Usage: node bench/scale/run.mjs [--businesses 10000] [--alerts 1000000] [--seconds 4]
-import { readdirSync } from "node:fs";
+// (wrangler dev, workerd, local D1 and Durable Object storage). Seeds businesses,
+// alerts and 24 h of activity straight into the local D1 database file after the
+// real migrations, and one busy business's object with 90 days of history
+// (hourly rollups standing for --archived events, the newest --retained events
+// kept as rows), then times the list endpoints, the dashboard and the 90-day
+// series, and prints the query plans SQLite chose.
+// Usage: node bench/scale/run.mjs [--businesses 10000] [--alerts 1000000]
+//   [--archived 10000000] [--retained 1000000] [--seconds 4]
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { arg, fmt, freePort, load, migrate, startWorker } from "../lib/stack.mjs";
@@ -11,6 +15,10 @@ import { arg, fmt, freePort, load, migrate, startWorker } from "../lib/stack.mjs
 const businessCount = arg("--businesses", 10_000);
 const alertCount = arg("--alerts", 1_000_000);
 const seconds = arg("--seconds", 4);
+const archivedCount = arg("--archived", 10_000_000);
+const retainedCount = arg("--retained", 1_000_000);
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
 const admin = "bench-admin-token";
 
 /** The local D1 database file wrangler keeps for the DB binding under a state folder. */
@@ -72,17 +80,34 @@ function seed(file) {
       i,
     );
   }
+  // 24 h of activity for every business, as the rollup jobs leave it.
+  const addHour = db.prepare(
+    "INSERT INTO activity_hours (business_id, hour, events, last_at) VALUES (?, ?, ?, ?)",
+  );
+  const hourNow = Date.now() - (Date.now() % HOUR);
+  for (const id of ids) {
+    for (let h = 0; h < 24; h++) {
+      const hour = hourNow - h * HOUR;
+      addHour.run(id, hour, 1 + ((h * 7 + id.length) % 50), hour + 1_800_000);
+    }
+  }
   db.exec("COMMIT");
   db.exec("ANALYZE");
+  const page = "SELECT id FROM businesses WHERE id > 'biz_00005000' ORDER BY id LIMIT 200";
   const plans = {
     "newest alerts": "SELECT * FROM alerts ORDER BY id DESC LIMIT 51",
     "active alerts":
-      "SELECT * FROM alerts WHERE status IN ('open','acknowledged') ORDER BY id DESC LIMIT 51",
+      "SELECT * FROM alerts WHERE \"alerts\".\"status\" in ('open', 'acknowledged') ORDER BY id DESC LIMIT 51",
     "one business's active alerts":
-      "SELECT * FROM alerts WHERE business_id = 'biz_00000001' AND status IN ('open','acknowledged') ORDER BY id DESC LIMIT 51",
+      "SELECT * FROM alerts WHERE business_id = 'biz_00000001' AND \"alerts\".\"status\" in ('open', 'acknowledged') ORDER BY id DESC LIMIT 51",
     "critical alerts, next page":
       "SELECT * FROM alerts WHERE severity = 'critical' AND id < 'alt_z' ORDER BY id DESC LIMIT 51",
     "businesses page": "SELECT * FROM businesses WHERE id > 'biz_00005000' ORDER BY id LIMIT 201",
+    "one workspace's active alerts": `SELECT * FROM alerts WHERE business_id IN (SELECT id FROM businesses WHERE workspace_id IN ('${workspace ?? "wsp_default"}')) AND "alerts"."status" in ('open', 'acknowledged') ORDER BY id DESC LIMIT 51`,
+    // The summary's queries over a page (workers/api/businesses/summary.ts), 25 pages down.
+    "summary: active by severity": `SELECT business_id, severity, count(*) FROM alerts WHERE "alerts"."status" in ('open', 'acknowledged') AND business_id IN (${page}) GROUP BY business_id, severity`,
+    "summary: last 24 hours": `SELECT business_id, hour, events FROM activity_hours WHERE business_id IN (${page}) AND hour >= ${hourNow - 23 * HOUR}`,
+    "summary: last event": `SELECT business_id, max(last_at) FROM activity_hours WHERE business_id IN (${page}) GROUP BY business_id`,
   };
   console.log("Query plans (EXPLAIN QUERY PLAN):");
   for (const [name, sql] of Object.entries(plans)) {
@@ -109,13 +134,95 @@ console.log(
   `\nSeeded ${fmt(businessCount, 0)} businesses and ${fmt(alertCount, 0)} alerts in ${fmt((performance.now() - t0) / 1000)} s`,
 );
 
-const api = await startWorker({
-  config: "wrangler.toml",
-  port,
-  inspectorPort,
-  persist,
-  vars: { ADMIN_TOKEN: admin, ENVIRONMENT: "development" },
+const vars = { ADMIN_TOKEN: admin, ENVIRONMENT: "development" };
+const start = () => startWorker({ config: "wrangler.toml", port, inspectorPort, persist, vars });
+
+/** The SQLite file of the one business object the bench created (the newest under the state folder). */
+function objectFile() {
+  const root = join(persist, "v3", "do");
+  const dir = readdirSync(root).find((d) => d.includes("BusinessMonitor"));
+  if (!dir) throw new Error(`no BusinessMonitor objects under ${root}`);
+  const files = readdirSync(join(root, dir))
+    .filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite")
+    .map((f) => join(root, dir, f));
+  return files.sort((x, y) => statSync(y).mtimeMs - statSync(x).mtimeMs)[0];
+}
+
+/**
+ * 90 days of one busy business: the newest `retainedCount` events as rows over the last
+ * 3 days (what its retention keeps), and hourly rollups for all 90 days whose counts add
+ * up to `archivedCount` (what its rollup job leaves; the archived events themselves are
+ * not written to R2 here: no series reads them).
+ */
+function seedObject(file) {
+  const db = new DatabaseSync(file);
+  db.exec("BEGIN");
+  const add = db.prepare(
+    "INSERT INTO events (time, received, source, data) VALUES (?, ?, 'src', ?)",
+  );
+  const now = Date.now();
+  const span = 3 * DAY;
+  for (let i = 0; i < retainedCount; i++) {
+    const t = now - span + Math.floor((i * span) / retainedCount);
+    add.run(t, t, `{"timestamp":${t},"routeId":"R${i % 50}","durationMs":${i % 1000}}`);
+  }
+  db.exec(`INSERT INTO rollups (hour, field, n, total, lo, hi)
+    SELECT time - time % ${HOUR}, '', count(*), null, min(time), max(time) FROM events GROUP BY 1`);
+  db.exec(`INSERT INTO rollups (hour, field, n, total, lo, hi)
+    SELECT time - time % ${HOUR}, 'durationMs', count(v), sum(v), min(v), max(v)
+    FROM (SELECT time, json_extract(data, '$.durationMs') AS v FROM events) GROUP BY 1`);
+  const first = now - span - ((now - span) % HOUR);
+  const oldHours = 87 * 24;
+  const per = Math.floor((archivedCount - retainedCount) / oldHours);
+  const addHour = db.prepare(
+    "INSERT INTO rollups (hour, field, n, total, lo, hi) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+  for (let h = 1; h <= oldHours; h++) {
+    const hour = first - h * HOUR;
+    addHour.run(hour, "", per, null, hour, hour + HOUR - 1);
+    addHour.run(hour, "durationMs", per, per * 499.5, 0, 999);
+  }
+  const last = db.prepare("SELECT max(seq) AS s FROM events").get().s;
+  const meta = db.prepare(
+    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  );
+  meta.run("rollup_seq", String(last));
+  meta.run("archived_seq", String(last));
+  db.exec("COMMIT");
+  db.close();
+  return per * oldHours + retainedCount;
+}
+
+let api = await start();
+const call = (method, path, body, token = admin) =>
+  fetch(api.url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body ? JSON.stringify(body) : undefined,
+  }).then((r) => r.json());
+const busyBusiness = await call("POST", "/v1/businesses", {
+  name: "Busy fleet",
+  fields: [
+    { name: "timestamp", type: "timestamp" },
+    { name: "routeId", type: "string" },
+    { name: "durationMs", type: "number" },
+  ],
 });
+const source = await call("POST", `/v1/businesses/${busyBusiness.id}/sources`, { name: "fleet" });
+await call(
+  "POST",
+  `/v1/ingest/${busyBusiness.id}`,
+  [{ timestamp: Date.now() - 60_000, routeId: "R0", durationMs: 1 }],
+  source.token,
+);
+api.stop();
+await new Promise((r) => setTimeout(r, 3000));
+const t1 = performance.now();
+const historyEvents = seedObject(objectFile());
+console.log(
+  `Seeded one business's object: ${fmt(retainedCount, 0)} kept events and hourly rollups over 90 days standing for ${fmt(historyEvents, 0)} events, in ${fmt((performance.now() - t1) / 1000)} s`,
+);
+api = await start();
 const get = (path) =>
   fetch(api.url + path, { headers: { authorization: `Bearer ${admin}` } }).then(async (r) => {
     await r.arrayBuffer();
@@ -139,6 +246,8 @@ try {
     "… ?severity=critical": "/v1/alerts?severity=critical&limit=50",
     "… ?businessId=<busiest>&status=active": `/v1/alerts?businessId=${busy}&status=active&limit=50`,
     "GET /v1/businesses?limit=200": "/v1/businesses?limit=200",
+    "GET /v1/businesses/summary?limit=200": "/v1/businesses/summary?limit=200",
+    "… 25 pages down (cursor)": "/v1/businesses/summary?limit=200&cursor=biz_00005000",
   };
   console.log(`\nLatency over ${seconds}s each, 4 concurrent (req/s; ms p50 / p90 / p99)`);
   for (const [name, path] of Object.entries(cases)) {
@@ -149,40 +258,81 @@ try {
     );
   }
 
-  // The dashboard's loader (app/routes/dashboard.tsx) as it calls the API today:
-  // a page of businesses and the newest active alerts, then per business its
-  // active alerts, its last event and its 24 h series: 2 + 3 × businesses calls.
+  /** Median of `n` sequential runs of `f` (ms), with min and max. */
+  const timed = async (n, f) => {
+    const runs = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      const extra = await f();
+      runs.push({ ms: performance.now() - t, extra });
+    }
+    runs.sort((x, y) => x.ms - y.ms);
+    const mid = runs[Math.floor(n / 2)];
+    return { ms: mid.ms, min: runs[0].ms, max: runs[n - 1].ms, extra: mid.extra };
+  };
+  const json = (path) =>
+    fetch(api.url + path, { headers: { authorization: `Bearer ${admin}` } }).then(async (r) => {
+      if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+      return r.json();
+    });
+
+  // The dashboard's loader (app/routes/dashboard.tsx): the summary page and the open alerts.
   const dashboard = async () => {
-    const t = performance.now();
-    let calls = 0;
-    const json = (path) => {
-      calls++;
-      return fetch(api.url + path, { headers: { authorization: `Bearer ${admin}` } }).then((r) =>
-        r.json(),
-      );
-    };
+    const [summary] = await Promise.all([
+      json("/v1/businesses/summary?limit=200"),
+      json("/v1/alerts?status=active&limit=200"),
+    ]);
+    return { calls: 2, cards: summary.items.length };
+  };
+  // What it called before the summary: per business its active alerts, last event and series.
+  const before = async () => {
+    let calls = 2;
     const [{ items }] = await Promise.all([
       json("/v1/businesses?limit=200"),
-      json("/v1/alerts?status=active&limit=10"),
+      json("/v1/alerts?status=active&limit=200"),
     ]);
     await Promise.all(
-      items.map((b) =>
-        Promise.all([
+      items.map((b) => {
+        calls += 3;
+        return Promise.all([
           json(`/v1/alerts?businessId=${b.id}&status=active&limit=500`),
           json(`/v1/businesses/${b.id}/events?limit=1`),
           json(`/v1/businesses/${b.id}/series?fn=count&bucket=1h`),
-        ]),
-      ),
+        ]);
+      }),
     );
-    return { ms: performance.now() - t, calls };
+    return { calls, cards: items.length };
   };
   await dashboard();
-  const runs = [];
-  for (let i = 0; i < 3; i++) runs.push(await dashboard());
-  runs.sort((x, y) => x.ms - y.ms);
+  const now = await timed(5, dashboard);
   console.log(
-    `\nDashboard load (its loader's API calls): ${runs[1].calls} calls, median ${fmt(runs[1].ms, 0)} ms of 3 (min ${fmt(runs[0].ms, 0)}, max ${fmt(runs[2].ms, 0)})`,
+    `\nDashboard load (its loader's API calls, 200 cards): ${now.extra.calls} calls, median ${fmt(now.ms, 0)} ms of 5 (min ${fmt(now.min, 0)}, max ${fmt(now.max, 0)})`,
   );
+  await before();
+  const old = await timed(1, before);
+  console.log(
+    `  before the summary endpoint: ${old.extra.calls} calls, ${fmt(old.ms, 0)} ms (one run after a warm-up)`,
+  );
+
+  const from = Date.now() - 90 * DAY;
+  const series = {
+    "count per day, 90 days (rollups)": `bucket=1d&from=${from}`,
+    "avg durationMs per day, 90 days (rollups)": `fn=avg&field=durationMs&bucket=1d&from=${from}`,
+    "count per hour, 90 days (rollups, 2,160 buckets)": `bucket=1h&from=${from}`,
+    "count per 5 min, last 24 h (kept events)": `bucket=5m&from=${Date.now() - DAY}`,
+    "count per day by routeId, 90 days (kept events)": `bucket=1d&from=${from}&groupBy=routeId`,
+  };
+  console.log(
+    `\nSeries of the busy business (${fmt(historyEvents, 0)} events over 90 days), ms median of 5 (min / max)`,
+  );
+  for (const [name, query] of Object.entries(series)) {
+    const path = `/v1/businesses/${busyBusiness.id}/series?${query}`;
+    const total = (await json(path)).items.reduce((a, p) => a + p.count, 0);
+    const r = await timed(5, () => json(path));
+    console.log(
+      `  ${name.padEnd(50)} ${fmt(r.ms, 0).padStart(6)}  (${fmt(r.min, 0)} / ${fmt(r.max, 0)})  ${fmt(total, 0)} events`,
+    );
+  }
 } finally {
   api.stop();
 }

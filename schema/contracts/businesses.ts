@@ -245,6 +245,44 @@ export const BusinessStatus = z
     failingJobs: z.array(FailingJob).openapi({
       description: "Empty when all is well; a job listed here keeps retrying, less often each time",
     }),
+    storage: z
+      .object({
+        bytes: z.number().int().openapi({
+          description: "Size of the object's SQLite database (of the largest shard when sharded)",
+        }),
+        events: z.number().int().openapi({ description: "Events kept in the object" }),
+        pendingArchive: z
+          .number()
+          .int()
+          .openapi({ description: "Kept events not yet archived to R2 (they cannot be pruned)" }),
+      })
+      .openapi({
+        description:
+          "What the business's object holds (limit: 10 GB per object); of all its shards when sharded",
+      }),
   })
   .openapi("BusinessStatus");
 export type BusinessStatus = z.infer<typeof BusinessStatus>;
+
+export const BusinessSummary = z
+  .object({
+    business: Business,
+    active: z
+      .object({ info: z.number().int(), warning: z.number().int(), critical: z.number().int() })
+      .openapi({ description: "Open and acknowledged alerts by severity" }),
+    lastEventAt: Timestamp.nullable().openapi({ description: "Time of the latest event seen" }),
+    perHour: z.array(z.number().int()).openapi({
+      description: "Events per hour (by event time), oldest first; the last is the current hour",
+    }),
+  })
+  .openapi("BusinessSummary");
+export type BusinessSummary = z.infer<typeof BusinessSummary>;
+
+export const BusinessSummaryList = z
+  .object({
+    items: z.array(BusinessSummary),
+    nextCursor: z.string().nullable(),
+    from: Timestamp.openapi({ description: "Start of the first hour in perHour" }),
+  })
+  .openapi("BusinessSummaryList");
+export type BusinessSummaryList = z.infer<typeof BusinessSummaryList>;

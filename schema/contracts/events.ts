@@ -26,6 +26,46 @@ export const IngestResult = z
   .openapi("IngestResult");
 export type IngestResult = z.infer<typeof IngestResult>;
 
+/** Most events `POST /v1/businesses/{id}/events` takes at once (the UI sends 1,000 a request). */
+export const MAX_EVENTS_PER_ENTRY = 5000;
+/** A per-event key's longest length. */
+export const MAX_EVENT_KEY_LENGTH = 255;
+
+/** Events entered by a signed-in person (the UI's form and file upload) rather than a source. */
+export const EventsCreate = z
+  .object({
+    events: z
+      .array(
+        z.record(
+          z.string().max(128),
+          z.union([z.string().max(8192), z.number(), z.boolean(), z.null()]),
+        ),
+      )
+      .min(1)
+      .max(MAX_EVENTS_PER_ENTRY)
+      .openapi({
+        description: "Events as for ingest: flat objects keyed by the business's field names",
+      }),
+    keys: z.array(z.string().min(1).max(MAX_EVENT_KEY_LENGTH)).optional().openapi({
+      description:
+        "One idempotency key per event, in the same order: an event whose key was stored in the last 24 hours is not stored again (counted in `duplicates`)",
+    }),
+  })
+  .strict()
+  .refine((b) => b.keys === undefined || b.keys.length === b.events.length, {
+    path: ["keys"],
+    message: "must have one key per event",
+  })
+  .openapi("EventsCreate");
+
+export const EventsCreated = IngestResult.extend({
+  duplicates: z
+    .number()
+    .int()
+    .openapi({ description: "Valid events not stored again: their key was already stored" }),
+}).openapi("EventsCreated");
+export type EventsCreated = z.infer<typeof EventsCreated>;
+
 /** A timestamp query parameter: RFC 3339 or epoch milliseconds. */
 const TimeParam = z
   .string()

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { FieldName, Timestamp } from "./common";
+import { SeriesQuery } from "./events";
 
 export const severities = ["info", "warning", "critical"] as const;
 export type Severity = (typeof severities)[number];
@@ -250,3 +251,45 @@ export const BacktestResult = z
   })
   .openapi("BacktestResult");
 export type BacktestResult = z.infer<typeof BacktestResult>;
+
+/** The band's range and buckets, as a series' (default: the last day, about 120 buckets). */
+export const AnomalyBandQuery = SeriesQuery.pick({ from: true, to: true, bucket: true }).extend({
+  group: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: "Only this value of the rule's groupBy" }),
+});
+
+export const AnomalyBandPoint = z
+  .object({
+    time: Timestamp.openapi({ description: "Start of the bucket" }),
+    group: z.string().optional().openapi({ description: "The value of the rule's groupBy" }),
+    expected: z.number().openapi({ description: "Mean expected value of the bucket's points" }),
+    low: z
+      .number()
+      .openapi({ description: "Values below this were unusual (mean over the bucket)" }),
+    high: z
+      .number()
+      .openapi({ description: "Values above this were unusual (mean over the bucket)" }),
+  })
+  .openapi("AnomalyBandPoint");
+export type AnomalyBandPoint = z.infer<typeof AnomalyBandPoint>;
+
+export const AnomalyBand = z
+  .object({
+    ruleId: z.string(),
+    field: z
+      .string()
+      .nullable()
+      .openapi({ description: "The anomaly rule's field; null for other kinds" }),
+    bucket: z.string(),
+    from: Timestamp,
+    to: Timestamp,
+    items: z.array(AnomalyBandPoint),
+    truncated: z.boolean().openapi({
+      description: "Only the newest 200,000 events of the range and its week of lead-in were read",
+    }),
+  })
+  .openapi("AnomalyBand");
+export type AnomalyBand = z.infer<typeof AnomalyBand>;

@@ -1,4 +1,6 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { JsonObject } from "../contracts/json";
 import { businesses } from "./businesses";
 
 /**
@@ -25,7 +27,7 @@ export const alerts = sqliteTable(
     resolution: text("resolution"),
     count: integer("count").notNull(),
     eventTime: integer("event_time").notNull(),
-    context: text("context", { mode: "json" }).notNull(),
+    context: text("context", { mode: "json" }).$type<JsonObject>().notNull(),
     /** Opened by backfilled history: listed, never notified. */
     historical: integer("historical", { mode: "boolean" }).notNull().default(false),
     /** A silence matched it: it notified nobody while that lasted. */
@@ -40,6 +42,12 @@ export const alerts = sqliteTable(
     index("alerts_business_idx").on(t.businessId, t.id),
     index("alerts_rule_idx").on(t.ruleId, t.id),
     index("alerts_severity_idx").on(t.severity, t.id),
+    // The dashboard's open counts per business and severity, without reading resolved alerts.
+    index("alerts_active_idx")
+      .on(t.businessId, t.severity)
+      .where(sql`status in ('open', 'acknowledged')`),
+    // The newest active alerts (the dashboard's list, `status=active`) without sorting them all.
+    index("alerts_active_recent_idx").on(t.id).where(sql`status in ('open', 'acknowledged')`),
   ],
 );
 

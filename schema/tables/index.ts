@@ -1,3 +1,4 @@
+export * from "./activity";
 export * from "./alerts";
 export { businesses, fields, sources, views } from "./businesses";
 export * from "./channels";

@@ -2,6 +2,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { flushArchive } from "../../workers/business/archive";
 import { pruneEvents } from "../../workers/business/retention";
+import { rollUp } from "../../workers/business/rollup";
 import {
   alertsOf,
   businessWithSource,
@@ -30,6 +31,7 @@ describe("history import", () => {
 
     const held = await runInDurableObject(stubOf(business.id), async (_o, state) => {
       while (await flushArchive(state.storage, env.ARCHIVE, business.id));
+      rollUp(state.storage, []);
       pruneEvents(state.storage.sql, { days: 30, maxEvents: 1_000_000 }, Date.now());
       return state.storage.sql.exec<{ n: number }>(`select count(*) as n from events`).one().n;
     });

@@ -7,6 +7,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { archivedSeq, flushArchive } from "../../workers/business/archive";
 import { pruneEvents } from "../../workers/business/retention";
+import { rollUp } from "../../workers/business/rollup";
 import { businessWithSource, ingest, listEvents } from "../helpers";
 
 const stubOf = (businessId: string) => env.BUSINESS.get(env.BUSINESS.idFromName(businessId));
@@ -119,7 +120,7 @@ describe("event history in the business Durable Object", () => {
         ),
       }));
     const before = await plan();
-    expect(Object.keys(before.rows).sort()).toEqual(["analytics", "archive", "prune"]);
+    expect(Object.keys(before.rows).sort()).toEqual(["analytics", "archive", "prune", "rollup"]);
     expect(before.alarm).toBe(Math.min(...Object.values(before.rows)));
     await runInDurableObject(stub, async (_i, state) => {
       state.storage.sql.exec(`create table schedule_writes (n integer)`);
@@ -146,7 +147,7 @@ describe("event history in the business Durable Object", () => {
     expect(after.alarm).toBe(Math.min(...Object.values(after.rows)));
   });
 
-  it("prunes by age and by count, but never an event that is not archived", async () => {
+  it("prunes by age and by count, but never an event that is not archived and rolled up", async () => {
     const { business, token } = await businessWithSource();
     await ingest(business.id, token, events(30));
     const stub = stubOf(business.id);
@@ -158,6 +159,7 @@ describe("event history in the business Durable Object", () => {
       expect(sql.exec<{ n: number }>(`select count(*) as n from events`).one().n).toBe(30);
 
       await flushArchive(state.storage, env.ARCHIVE, business.id);
+      rollUp(state.storage, []);
       pruneEvents(sql, { days: 5, maxEvents: 1000 }, Date.now());
       expect(sql.exec<{ n: number }>(`select min(seq) as n from events`).one().n).toBe(11);
       pruneEvents(sql, { days: 5, maxEvents: 15 }, Date.now());

@@ -123,6 +123,7 @@ describe("the alarm's jobs", () => {
     });
     expect((await call("GET", `/v1/businesses/${business.id}/status`)).json).toEqual({
       failingJobs: [],
+      storage: { bytes: expect.any(Number), events: expect.any(Number), pendingArchive: 0 },
     });
   });
 });

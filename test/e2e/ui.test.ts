@@ -132,6 +132,11 @@ describe("the web UI in Chromium", () => {
     await page.getByRole("button", { name: "Create source" }).click();
     const token = (await page.getByTestId("source-token").textContent()) ?? "";
     expect(token).toMatch(/^anom_/);
+    // A first event to paste, with the real token and this business's own fields.
+    const snippet = (await page.getByTestId("source-snippet").textContent()) ?? "";
+    expect(snippet).toContain(`Bearer ${token}`);
+    expect(snippet).toContain(`/v1/ingest/${businessId}`);
+    expect(snippet).toContain('"routeId"');
 
     // The expression is checked against the server's validation as it is typed; the problem shows at the input.
     await tabs.getByRole("link", { name: "Rules" }).click();
@@ -140,7 +145,13 @@ describe("the web UI in Chromium", () => {
       "durationMs > 100",
     );
     await page.getByLabel("Condition (CEL)").fill("durationMs >");
-    await expect.poll(() => page.locator("#new-condition-error").textContent()).not.toBe("");
+    await expect
+      .poll(() => page.locator("#new-condition-error").textContent())
+      .toBe("is not finished: something is missing at the end");
+    await page.getByLabel("Condition (CEL)").fill("amount > 3");
+    await expect
+      .poll(() => page.locator("#new-condition-error").textContent())
+      .toBe("there is no field “amount” in this business (at character 1)");
     expect(await page.getByLabel("Condition (CEL)").getAttribute("aria-invalid")).toBe("true");
     await page.getByLabel("Condition (CEL)").fill("durationMs > 5000");
     await expect.poll(() => page.getByText("Looks good.").count()).toBe(1);
@@ -238,6 +249,31 @@ describe("the web UI in Chromium", () => {
     await page.close();
   });
 
+  it("defaults a new business to the browser's time zone, and links the API docs from the navigation", async () => {
+    const context = await browser.newContext({
+      timezoneId: "America/Chicago",
+      viewport: { width: 390, height: 844 },
+    });
+    const page = await context.newPage();
+    await signIn(page);
+    await page.goto(`${ui.url}/businesses/new`);
+    await hydrated(page);
+    await expect.poll(() => page.getByLabel("Time zone").inputValue()).toBe("America/Chicago");
+    const docs = page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: "API docs" });
+    expect(await docs.getAttribute("href")).toBe("/docs");
+    expect((await page.request.get(`${ui.url}/docs`)).status()).toBe(200);
+    // A refusal is said at its input in words, not as the schema's.
+    await page.getByLabel("Name", { exact: true }).fill("Zones");
+    await page.getByLabel("Time zone").fill("Mars/Olympus");
+    await page.getByRole("button", { name: "Create business" }).click();
+    await expect
+      .poll(() => page.locator('input[name="timezone"] ~ .error').textContent())
+      .toMatch(/time zone/i);
+    await context.close();
+  });
+
   it("shows the profile engine's suggestions with their evidence, and approves one into a rule", async () => {
     // A sensor reading between 18 and 26 °C every 10 min for six days, sent through the API.
     const c = client(api.url, admin);
@@ -291,6 +327,24 @@ describe("the web UI in Chromium", () => {
     await expect.poll(() => card.count()).toBe(0);
     const rules = await c.json("GET", `/v1/businesses/${business.id}/rules`);
     expect(rules.items.map((r: { name: string }) => r.name)).toEqual(["temperature out of range"]);
+
+    // The Charts tab draws an anomaly rule's normal band on the chart of its field.
+    await c.json("POST", `/v1/businesses/${business.id}/rules`, {
+      name: "Odd temperature",
+      kind: "anomaly",
+      field: "temperature",
+    });
+    for (const range of ["24h", "7d"]) {
+      await page.goto(`${ui.url}/businesses/${business.id}/charts?range=${range}`);
+      await hydrated(page);
+      const chart = page.locator("figure.chart").filter({ hasText: "avg of temperature" });
+      await expect.poll(() => chart.locator("canvas").count()).toBeGreaterThan(0);
+      expect(await chart.locator(".legend").textContent()).toContain(
+        "normal band of “Odd temperature”",
+      );
+      expect(await chart.locator("figcaption").textContent()).toMatch(/°C/);
+    }
+    await page.screenshot({ path: `${shots}/charts-band.png`, fullPage: true });
     await page.close();
   });
 
@@ -307,6 +361,17 @@ describe("the web UI in Chromium", () => {
     await page.waitForURL(`${ui.url}/businesses/${business.id}/channels`);
     await expect.poll(() => page.getByText("No channels").count()).toBe(1);
     await expect.poll(() => page.getByText("No deliveries yet.").count()).toBe(1);
+    // A refusal is said under the input it is about, not in a list under the form.
+    await hydrated(page);
+    await page.getByLabel("Channel name").fill("on-call");
+    await page.getByLabel("URL").fill("http://127.0.0.1:9/hook");
+    await page.getByLabel(/Remind while open/).fill("soon");
+    await page.getByRole("button", { name: "Create channel" }).click();
+    await expect
+      .poll(() => page.locator("#channel-renotifyAfter-error").textContent())
+      .not.toBe("");
+    expect(await page.locator("#channel-name-error").textContent()).toBe("");
+    await page.getByLabel(/Remind while open/).fill("");
     await page.getByLabel("Channel name").fill("on-call");
     await page.getByLabel("URL").fill("http://127.0.0.1:9/hook");
     await page.getByLabel("critical").uncheck();
@@ -317,6 +382,15 @@ describe("the web UI in Chromium", () => {
     await row.getByRole("button", { name: "Disable" }).click();
     await expect.poll(() => row.getByText("disabled").count()).toBe(1);
     await page.screenshot({ path: `${shots}/channels.png`, fullPage: true });
+    // The same on the settings tab: an enum field without its values is refused under "values".
+    await page.goto(`${ui.url}/businesses/${business.id}/settings`);
+    await hydrated(page);
+    await page.getByText("Edit fields").click();
+    await page.getByLabel("New field name").fill("state");
+    await page.getByLabel("New field type").selectOption("enum");
+    await page.getByRole("button", { name: "Add field" }).click();
+    await expect.poll(() => page.locator("#new-field-values-error").textContent()).not.toBe("");
+    expect(await page.locator("#new-field-name-error").textContent()).toBe("");
     await page.close();
   });
 
@@ -545,18 +619,49 @@ describe("the web UI in Chromium", () => {
     expect(await page.getByRole("row", { name: /temperature/ }).textContent()).toContain("12.5 °C");
     await expect.poll(() => page.locator("[data-delivery]").count()).toBeGreaterThan(0);
     expect(await page.locator("[data-delivery]").first().textContent()).toContain("pager");
+    // Reachable by keyboard, with a visible focus ring.
+    let focused = "";
+    for (let i = 0; i < 40 && focused !== "Acknowledge"; i++) {
+      await page.keyboard.press("Tab");
+      focused = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? "");
+    }
+    expect(focused).toBe("Acknowledge");
+    expect(
+      await page.evaluate(() => {
+        const style = getComputedStyle(document.activeElement as Element);
+        return `${style.outlineStyle} ${style.outlineWidth}`;
+      }),
+    ).toBe("solid 2px");
 
     // The status page: a thousand groups, worst first, paged and searchable.
     await page.goto(`${ui.url}/businesses/${business.id}`);
     await hydrated(page);
     const grid = page.getByTestId("group-grid").locator("li");
-    expect(await grid.count()).toBe(100);
+    expect(await grid.count()).toBe(60);
     expect(await grid.first().getAttribute("data-group")).toBe("fridge-0007");
-    expect(await page.locator(".pager").textContent()).toContain("1–100 of 1,000");
+    expect(await page.locator(".pager").textContent()).toContain("1–60 of 1,000");
+    await page.getByRole("link", { name: "Next" }).click();
+    await expect.poll(() => page.locator(".pager").textContent()).toContain("61–120 of 1,000");
     await page.getByLabel("Search").fill("fridge-0999");
     await page.getByRole("button", { name: "Show" }).click();
     await expect.poll(() => grid.count()).toBe(1);
     expect(await grid.first().getAttribute("data-group")).toBe("fridge-0999");
+
+    // A chart per device draws the busiest seven and offers every other one: none silently dropped.
+    await c.json("PUT", `/v1/businesses/${business.id}/view`, {
+      range: "24h",
+      charts: [{ fn: "max", field: "temperature", groupBy: "device", title: "Warmest per device" }],
+    });
+    await page.goto(`${ui.url}/businesses/${business.id}/charts`);
+    await hydrated(page);
+    const picker = page.locator("figure.chart details.picker");
+    expect(await picker.locator("summary").textContent()).toBe("Showing 7 of 1,000 — choose");
+    await picker.locator("summary").click();
+    await picker.getByLabel("Find").fill("0999");
+    await picker.getByLabel("fridge-0999").check();
+    await expect
+      .poll(() => picker.locator("summary").textContent())
+      .toBe("Showing 8 of 1,000 — choose");
     expect(problems).toEqual([]);
     await page.close();
     tour = { businessId: business.id, alertId };
@@ -599,7 +704,27 @@ describe("the web UI in Chromium", () => {
         await tab.goto(`${ui.url}${path}`);
         await hydrated(tab);
         await check(tab, `${name}-${width}`);
+        if (name === "business-status") {
+          // A thousand groups stay a page or two tall, even on a phone.
+          const height = await tab.evaluate(() => document.documentElement.scrollHeight);
+          expect(height, `status page height at ${width} px`).toBeLessThan(4000);
+        }
+        if (name === "dashboard") {
+          // The newest open alerts are links to their alert, naming their business.
+          const newest = tab.locator(".alert-cards li").filter({ hasText: "fridge-0007" });
+          expect(await newest.getByRole("link").getAttribute("href")).toBe(`/alerts/${alertId}`);
+          expect(await newest.textContent()).toContain("Cold chain");
+        }
       }
+      // A page that fails says what happened in words, never a bare status.
+      const missing = await browser.newPage({ viewport: { width, height } });
+      await missing.context().addCookies(await tab.context().cookies());
+      await missing.goto(`${ui.url}/alerts/alt_00000000000000000000000000`);
+      await hydrated(missing);
+      expect(await missing.getByRole("heading", { level: 1 }).textContent()).toBe("Not found");
+      expect(await missing.locator("main").textContent()).toContain("This no longer exists");
+      await check(missing, `not-found-${width}`);
+      await missing.close();
       // On a phone the alerts are cards whose actions fit the screen without sideways scrolling.
       if (width === 390) {
         await tab.goto(`${ui.url}/alerts?businessId=${businessId}`);

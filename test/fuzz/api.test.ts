@@ -375,11 +375,13 @@ describe("the API under hostile input (fast-check, from /openapi.json)", () => {
             expect(res.headers.get("content-type"), where).toMatch(/^application\/json/);
           }
           // Through the business under test (or a made-up id), nothing of the other shows.
-          // The business list and the unfiltered alert list span businesses by design (the
-          // admin token sees them all); filtered by the business under test, they must not.
+          // The business list, its summary and the unfiltered alert list span businesses by
+          // design (the admin token sees them all); filtered by the business under test, they must not.
           const filter = new URL(r.path, "http://anom.test").searchParams.get("businessId");
           const spansBusinesses =
-            op.path === "/v1/businesses" || (op.path === "/v1/alerts" && filter !== mine.id);
+            op.path === "/v1/businesses" ||
+            op.path === "/v1/businesses/summary" ||
+            (op.path === "/v1/alerts" && filter !== mine.id);
           if (r.owner !== "other" && !spansBusinesses) {
             // A trace the request itself carried (a 404 naming the id asked for) is no leak.
             const asked = `${r.path} ${r.body ?? ""}`;

@@ -9,6 +9,7 @@ import { gaussian, random } from "../../bench/anomaly/series";
 import { flushArchive } from "../../workers/business/archive";
 import { instantOf, localTime } from "../../workers/business/engine/calendar";
 import { pruneEvents } from "../../workers/business/retention";
+import { rollUp } from "../../workers/business/rollup";
 import worker from "../../workers/index";
 import { businessWithSource, call, ingest } from "../helpers";
 
@@ -201,6 +202,7 @@ describe("the profile engine", () => {
     const stub = env.BUSINESS.get(env.BUSINESS.idFromName(business.id));
     const held = await runInDurableObject(stub, async (_o, state) => {
       while (await flushArchive(state.storage, env.ARCHIVE, business.id)) {}
+      while (rollUp(state.storage, [])) {}
       while (pruneEvents(state.storage.sql, { days: 30, maxEvents: 200 }, Date.now())) {}
       return state.storage.sql.exec<{ n: number }>(`select count(*) as n from events`).one().n;
     });

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { labelledSeries } from "../../bench/anomaly/series";
 import { flushArchive } from "../../workers/business/archive";
 import { pruneEvents } from "../../workers/business/retention";
+import { rollUp } from "../../workers/business/rollup";
 import { alertsOf, businessWithSource, call, createRule, ingest, settle } from "../helpers";
 
 const HOUR = 3_600_000;
@@ -120,6 +121,7 @@ describe("rules start from history", () => {
     await ingest(business.id, token, fridgeHistory());
     const held = await runInDurableObject(stubOf(business.id), async (_o, state) => {
       while (await flushArchive(state.storage, env.ARCHIVE, business.id));
+      while (rollUp(state.storage, []));
       pruneEvents(state.storage.sql, { days: 1, maxEvents: 1_000_000 }, Date.now());
       return state.storage.sql.exec<{ n: number }>(`select count(*) as n from events`).one().n;
     });

@@ -18,6 +18,27 @@ async function runCurl(text: string) {
   return SELF.fetch(url, { method: "POST", headers, body });
 }
 
+/** Runs the stream snippet: websocat's URL and header, then its line as one frame; the frame's ack. */
+async function runStream(text: string) {
+  const [command = "", line = ""] = text.split("\n");
+  const url = command.match(/ (ws\S+)$/)?.[1]?.replace(/^ws/, "http") ?? "";
+  const authorization = command.match(/-H 'Authorization: ([^']+)'/)?.[1] ?? "";
+  const res = await SELF.fetch(url, { headers: { upgrade: "websocket", authorization } });
+  const ws = res.webSocket;
+  if (!ws) throw new Error(`no socket: ${res.status}`);
+  const ack = new Promise<{ status: number }>((resolve) =>
+    ws.addEventListener("message", (e) => {
+      const message = JSON.parse(String(e.data));
+      if (message.ack) resolve(message);
+    }),
+  );
+  ws.accept();
+  ws.send(line);
+  const result = await ack;
+  ws.close();
+  return result;
+}
+
 describe("the connect-a-source page", () => {
   it("makes a token and gives snippets with the real URL and token that work as pasted", async () => {
     const { business } = await businessWithSource();
@@ -40,7 +61,7 @@ describe("the connect-a-source page", () => {
 
     const { snippets } = await import("../../app/lib/snippets");
     const list = snippets(before.business, before.apiUrl, made.token ?? "");
-    expect(list.map((s) => s.id)).toEqual(["curl", "otel", "cron", "cloudevents"]);
+    expect(list.map((s) => s.id)).toEqual(["curl", "otel", "cron", "cloudevents", "stream"]);
     const byId = Object.fromEntries(list.map((s) => [s.id, s.text]));
     expect(byId.otel).toContain(`OTEL_EXPORTER_OTLP_ENDPOINT=${API}/v1/otlp/${business.id}`);
     expect(byId.cron).toContain(`${API}/ping/${made.token}/backup`);
@@ -48,7 +69,8 @@ describe("the connect-a-source page", () => {
     // The curl and CloudEvents snippets store their example events as they are.
     expect((await runCurl(byId.curl ?? "")).status).toBe(202);
     expect((await runCurl(byId.cloudevents ?? "")).status).toBe(202);
-    expect((await listEvents(business.id)).items).toHaveLength(2);
+    expect((await runStream(byId.stream ?? "")).status).toBe(202);
+    expect((await listEvents(business.id)).items).toHaveLength(3);
   });
 
   it("names the field when the token cannot be made", async () => {

@@ -51,6 +51,29 @@ async function run<T>(fn: () => Promise<T>): Promise<T | Response> {
   }
 }
 
+/** A business with two days of a room's temperature every 10 minutes, around 21 °C. */
+async function roomHistory(timezone: string) {
+  const made = await businessWithSource({
+    timezone,
+    fields: [
+      { name: "timestamp", type: "timestamp" },
+      { name: "room", type: "string" },
+      { name: "temperature", type: "number", unit: "°C" },
+    ],
+  });
+  const start = Date.now() - 2 * 86_400_000;
+  await ingest(
+    made.business.id,
+    made.token,
+    Array.from({ length: 288 }, (_, i) => ({
+      timestamp: start + i * 600_000,
+      room: "lab",
+      temperature: 21 + Math.sin(i / 9) * 0.5,
+    })),
+  );
+  return made;
+}
+
 describe("UI loaders and actions", () => {
   it("send a visitor without a session to sign in, keeping where they were going", async () => {
     const res = await run(async () =>
@@ -108,12 +131,36 @@ describe("UI loaders and actions", () => {
         condition: "durationMs >",
       }),
     );
-    expect(refused.errors[0]?.path).toBe("condition");
-    // The contract's own schema refuses a body before it is sent, per field.
+    expect(refused.errors[0]).toEqual({
+      path: "condition",
+      message: "is not finished: something is missing at the end",
+    });
+    const unknown = await rules.action(
+      await args({
+        intent: "create-rule",
+        name: "Slow",
+        kind: "immediate",
+        condition: "amount > 3",
+      }),
+    );
+    expect(unknown.errors[0]).toEqual({
+      path: "condition",
+      message: "there is no field “amount” in this business (at character 1)",
+    });
+    // The contract's own schema refuses a body before it is sent, per field, in plain words.
     const unknownKind = await rules.action(
       await args({ intent: "create-rule", name: "X", kind: "nope" }),
     );
     expect(unknownKind.errors[0]?.path).toBe("kind");
+    const unnamed = await rules.action(
+      await args({
+        intent: "create-rule",
+        name: "",
+        kind: "immediate",
+        condition: "durationMs > 1",
+      }),
+    );
+    expect(unnamed.errors).toEqual([{ path: "name", message: "cannot be empty" }]);
     const created = await rules.action(
       await args({
         intent: "create-rule",
@@ -206,6 +253,69 @@ describe("UI loaders and actions", () => {
       context,
     } as never);
     expect(refused.errors.map((e) => e.path)).toEqual(["range"]);
+    // A chart's problem names the editor row it came from, though a row above it was removed.
+    const badBucket = await charts.action({
+      request: await post(`/businesses/${b.id}/charts`, {
+        "chart.0.fn": "count",
+        "chart.0.remove": "on",
+        "chart.1.fn": "max",
+        "chart.1.field": "durationMs",
+        "chart.1.bucket": "soon",
+        range: "7d",
+      }),
+      params: { id: b.id },
+      context,
+    } as never);
+    expect(badBucket.errors.map((e) => e.path)).toEqual(["chart.1.bucket"]);
+  });
+
+  it("charts: an anomaly rule's normal band on the chart of its field, a note where the grouping differs", async () => {
+    const { business: b } = await roomHistory("Europe/Berlin");
+    await createRule(b.id, { name: "Odd temperature", kind: "anomaly", field: "temperature" });
+    await createRule(b.id, {
+      name: "Odd room",
+      kind: "anomaly",
+      field: "temperature",
+      groupBy: "room",
+    });
+    const shown = await charts.loader({
+      request: await get(`/businesses/${b.id}/charts?range=24h`),
+      params: { id: b.id },
+      context,
+    } as never);
+    const chart = shown.charts.find((c) => c.series.title === "avg of temperature");
+    expect(chart?.unit).toBe("°C");
+    const [band, ...others] = chart?.marks.bands ?? [];
+    expect(others).toEqual([]);
+    expect(band?.label).toBe("normal band of “Odd temperature”");
+    expect(band?.group).toBe("");
+    expect(band?.points.length).toBeGreaterThan(20);
+    for (const p of band?.points ?? []) {
+      expect(p.low).toBeLessThan(21);
+      expect(p.high).toBeGreaterThan(21);
+    }
+    expect(chart?.marks.notes).toEqual([
+      "The anomaly rule “Odd room” learns each room apart: chart temperature per room to see its normal bands.",
+    ]);
+  });
+
+  it("alert page: an anomaly alert's chart carries the rule's band over the window", async () => {
+    const { business: b, token } = await roomHistory("UTC");
+    await createRule(b.id, { name: "Odd temperature", kind: "anomaly", field: "temperature" });
+    await settle(b.id);
+    await ingest(b.id, token, { timestamp: Date.now(), temperature: 60 });
+    await settle(b.id);
+    const { json: list } = await call("GET", `/v1/alerts?businessId=${b.id}`);
+    const id = list.items[0]?.id ?? "";
+    expect(id).not.toBe("");
+    const page = await alert_.loader({
+      request: await get(`/alerts/${id}`),
+      params: { id },
+      context,
+    } as never);
+    expect(page.chart.query).toMatchObject({ field: "temperature", fn: "avg" });
+    expect(page.chart.band.length).toBeGreaterThan(5);
+    for (const p of page.chart.band) expect(p.low).toBeLessThan(p.high);
   });
 
   it("settings and sources tabs: a used field cannot go, said in the business's words; a new source shows its token", async () => {
@@ -284,7 +394,7 @@ describe("UI loaders and actions", () => {
       } as never);
     expect(await act("ack")).toEqual({ error: null });
     expect(await act("resolve")).toEqual({ error: null });
-    expect((await act("ack")).error).toMatch(/already resolved/);
+    expect((await act("ack")).error).toMatch(/^This alert is already resolved/);
 
     const detail = await alert_.loader({
       request: await get(`/alerts/${alert?.id}`),
@@ -435,6 +545,6 @@ describe("the channels page", () => {
     const resolved = await act({ intent: "test-resolve", channelId: ntfy?.id ?? "" });
     expect(resolved.test).toMatchObject({ outcome: "delivered", type: "alert.resolved" });
     const missing = await act({ intent: "test", channelId: "chn_nope" });
-    expect(missing.detail).toMatch(/does not exist/);
+    expect(missing.detail).toMatch(/^This no longer exists/);
   });
 });

@@ -91,6 +91,17 @@ describe("the Team screens", () => {
       context,
     } as never);
     expect(invited.inviteUrl).toContain("/invite/anomi_");
+    // An address the API refuses comes back marked as the invitation's, so it shows at the email input.
+    const misspelt = await members.action({
+      request: await form(
+        `/team/${ws.id}/members`,
+        { intent: "invite", email: "not-an-address", role: "editor" },
+        admin.session,
+      ),
+      params: { id: ws.id },
+      context,
+    } as never);
+    expect(misspelt).toMatchObject({ invite: true, errors: [{ path: "email" }] });
     const refused = await members.action({
       request: await form(
         `/team/${ws.id}/members`,
@@ -116,6 +127,17 @@ describe("the Team screens", () => {
       context,
     } as never);
     expect(created.token).toMatch(/^anomk_/);
+    // A refused key comes back marked as the new-key form's, so it shows at its input.
+    const unnamed = await keys.action({
+      request: await form(
+        `/team/${ws.id}/keys`,
+        { intent: "create", name: "", role: "editor" },
+        admin.session,
+      ),
+      params: { id: ws.id },
+      context,
+    } as never);
+    expect(unnamed).toMatchObject({ create: true, errors: [{ path: "name" }] });
     const token = created.token ?? "";
     expect((await call("GET", "/v1/businesses", { token })).status).toBe(200);
     const listed = await keys.loader({

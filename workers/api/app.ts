@@ -22,8 +22,9 @@ import { cloudevents } from "./ingest/cloudevents";
 import { otlp } from "./ingest/otlp";
 import { ping } from "./ingest/ping";
 import { ingest } from "./ingest/post";
-import { cloudEventsRoute, otlpRoutes, pingRoutes } from "./ingest/protocols";
+import { cloudEventsRoute, otlpRoutes, pingRoutes, streamRoute } from "./ingest/protocols";
 import { ingestRoute } from "./ingest/route";
+import { stream } from "./ingest/stream";
 import { managementBodyLimit } from "./limits";
 import { newApp } from "./openapi";
 import { peopleApi } from "./people";
@@ -78,10 +79,14 @@ export function createApp() {
   for (const route of otlpRoutes) app.openAPIRegistry.registerPath(route);
   app.post("/v1/otlp/:businessId/v1/logs", otlp("logs"));
   app.post("/v1/otlp/:businessId/v1/metrics", otlp("metrics"));
+  // A WebSocket served here at the edge; batches go to the business's object.
+  app.openAPIRegistry.registerPath(streamRoute);
+  app.get("/v1/stream/:businessId", stream);
   const sourceRoute = (path: string) =>
     path.startsWith("/v1/ingest/") ||
     path.startsWith("/v1/cloudevents/") ||
-    path.startsWith("/v1/otlp/");
+    path.startsWith("/v1/otlp/") ||
+    path.startsWith("/v1/stream/");
   app.use("/v1/*", async (c, next) =>
     sourceRoute(c.req.path) ? next() : managementBodyLimit(c, next),
   );

@@ -30,6 +30,7 @@ const problemText: Record<number, string> = {
   413: "The body is too large",
   415: "The content type is not one this route takes",
   422: "Invalid input; `errors` names each problem",
+  426: "Upgrade Required: the route is a WebSocket",
   429: "Too many attempts; wait for Retry-After seconds",
 };
 

@@ -4,6 +4,32 @@ import { iso } from "../lib/time";
 export interface NewEvent {
   time: number;
   data: Record<string, EventValue>;
+  /** A per-event idempotency key (events entered in the UI): stored once while it is remembered. */
+  key?: string;
+}
+
+/**
+ * The events whose key was not stored before (and those without a key), the
+ * keys of the kept ones recorded in the same transaction. Keys share the
+ * idempotency table (with a prefix of their own) and its 24-hour memory.
+ */
+export function keepUnseen(sql: SqlStorage, events: NewEvent[], at: number): NewEvent[] {
+  const keys = events.flatMap((e) => (e.key === undefined ? [] : [`event:${e.key}`]));
+  if (keys.length === 0) return events;
+  const fresh = new Set(
+    sql
+      .exec<{ key: string }>(
+        `insert into idempotency (key, body_hash, response, created)
+           select value, '', '', ? from json_each(?) where true
+           on conflict do nothing returning key`,
+        at,
+        JSON.stringify(keys),
+      )
+      .toArray()
+      .map((r) => r.key),
+  );
+  // `delete` keeps only the first of two events that carry the same key.
+  return events.filter((e) => e.key === undefined || fresh.delete(`event:${e.key}`));
 }
 
 /**

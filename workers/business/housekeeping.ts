@@ -1,19 +1,22 @@
 import { ANALYTICS_INTERVAL_MS } from "./analytics";
 import { ARCHIVE_BATCH, ARCHIVE_DELAY_MS, archivedSeq } from "./archive";
-import { PRUNE_INTERVAL_MS } from "./retention";
+import { PRUNE_INTERVAL_MS, PRUNE_MIN_INTERVAL_MS } from "./retention";
+import { ROLLUP_DELAY_MS } from "./rollup";
 import { scheduleAtMost } from "./schedule";
 
 /** The jobs every ingest makes sure of; see `HousekeepingPlan.plan`. */
-const HOUSEKEEPING = ["archive", "analytics", "prune"] as const;
+const HOUSEKEEPING = ["archive", "analytics", "rollup", "prune"] as const;
 
 /** What is known to be stored for the housekeeping jobs, so an ingest writes only what moves earlier. */
 interface Housekeeping {
   archivedSeq: number;
+  /** The oldest event kept (0: none), so an ingest can tell when the object holds far more than `maxEvents`. */
+  firstSeq: number;
   due: Map<string, number>;
 }
 
 /**
- * Archive, analytics and prune runs follow every ingest. The plan mirrors the
+ * Archive, analytics, rollup and prune runs follow every ingest. The plan mirrors the
  * stored housekeeping rows; `forget` drops the mirror whenever they may change
  * behind it (alarm, failure).
  */
@@ -27,13 +30,16 @@ export class HousekeepingPlan {
   }
 
   /** Usually the runs are already planned at an earlier or equal time: then nothing is written. */
-  plan(lastSeq: number, now: number): void {
+  plan(lastSeq: number, now: number, maxEvents: number): void {
     this.known ??= this.read();
-    const { archivedSeq: archived, due } = this.known;
+    const { archivedSeq: archived, firstSeq, due } = this.known;
+    // Far more kept than `maxEvents` (a burst): prune within seconds, not in a quarter of an hour.
+    const crowded = lastSeq - Math.max(firstSeq, 1) + 1 > maxEvents * 1.1;
     const wanted: Record<(typeof HOUSEKEEPING)[number], number> = {
       archive: lastSeq - archived >= ARCHIVE_BATCH ? now : now + ARCHIVE_DELAY_MS,
       analytics: now + ANALYTICS_INTERVAL_MS,
-      prune: now + PRUNE_INTERVAL_MS,
+      rollup: now + ROLLUP_DELAY_MS,
+      prune: now + (crowded ? PRUNE_MIN_INTERVAL_MS : PRUNE_INTERVAL_MS),
     };
     for (const kind of HOUSEKEEPING) {
       const planned = due.get(kind);
@@ -51,6 +57,9 @@ export class HousekeepingPlan {
     )) {
       due.set(row.kind, row.due);
     }
-    return { archivedSeq: archivedSeq(this.sql), due };
+    const first = this.sql
+      .exec<{ first: number | null }>(`select min(seq) as first from events`)
+      .one().first;
+    return { archivedSeq: archivedSeq(this.sql), firstSeq: first ?? 0, due };
   }
 }

@@ -1,10 +1,9 @@
-import type { IngestResult } from "../../schema/contracts/events";
 import { toDeltas } from "./counters";
 import type { RuleEngine } from "./engine/engine";
-import { insertEvents, insertReceived } from "./events";
+import { insertEvents, insertReceived, keepUnseen } from "./events";
 import type { HousekeepingPlan } from "./housekeeping";
 import { trackJobRun } from "./job-runs";
-import type { CoalescedMessage, IngestBatch, IngestOutcome } from "./rpc";
+import type { CoalescedMessage, IngestBatch, IngestOutcome, StoredResult } from "./rpc";
 import type { SpanOutbox } from "./shards/outbox";
 
 /**
@@ -25,7 +24,6 @@ export function storeBatch(
   batch: IngestBatch,
   outbox?: SpanOutbox,
 ): IngestOutcome {
-  const result: IngestResult = { accepted: batch.events.length, rejected: batch.rejected };
   if (batch.idempotency) {
     const seen = sql
       .exec<{ body_hash: string; response: string }>(
@@ -38,6 +36,16 @@ export function storeBatch(
         ? { status: "replayed", result: JSON.parse(seen.response) }
         : { status: "key-reused" };
     }
+  }
+  // Only a batch that will be stored marks its events' keys as seen.
+  const events = keepUnseen(sql, batch.events, batch.receivedAt);
+  const duplicates = batch.events.length - events.length;
+  const result: StoredResult = {
+    accepted: events.length,
+    rejected: batch.rejected,
+    ...(duplicates ? { duplicates } : {}),
+  };
+  if (batch.idempotency) {
     sql.exec(
       `insert into idempotency (key, body_hash, response, created) values (?, ?, ?, ?)`,
       batch.idempotency.key,
@@ -46,15 +54,17 @@ export function storeBatch(
       batch.receivedAt,
     );
   }
-  const ping = batch.events[0];
+  // Every event was stored before (its key was seen): nothing to write.
+  if (events.length === 0) return { status: "stored", result };
+  const ping = events[0];
   if (batch.job && ping) trackJobRun(sql, batch.job, ping, batch.receivedAt);
-  if (batch.counters) toDeltas(sql, batch.counters, batch.events);
-  const { lastSeq } = insertEvents(sql, batch.events, batch.receivedAt, batch.sourceId);
+  if (batch.counters) toDeltas(sql, batch.counters, events);
+  const { lastSeq } = insertEvents(sql, events, batch.receivedAt, batch.sourceId);
   const now = Date.now();
-  if (batch.events.length) engine.noteIngest(batch.receivedAt, now);
-  engine.process(batch.events, now);
-  outbox?.collect(sql, batch.events, batch.receivedAt, now);
-  housekeeping.plan(lastSeq, now);
+  engine.noteIngest(batch.receivedAt, now);
+  engine.process(events, now);
+  outbox?.collect(sql, events, batch.receivedAt, now);
+  housekeeping.plan(lastSeq, now, engine.business.retention.maxEvents);
   return { status: "stored", result };
 }
 
@@ -92,5 +102,5 @@ export function storeCoalesced(
   engine.noteIngest(received, now);
   engine.process(events, now);
   outbox?.collect(sql, events, received, now);
-  housekeeping.plan(lastSeq, now);
+  housekeeping.plan(lastSeq, now, engine.business.retention.maxEvents);
 }

@@ -11,7 +11,8 @@ import type { Notifier } from "./notifications";
 import { JOB_RENOTIFY, JOB_SILENCE } from "./notifications";
 import { queuedKinds } from "./outbox";
 import { replayStep } from "./replay";
-import { PRUNE_INTERVAL_MS, pruneEvents } from "./retention";
+import { nextPruneDelay, pruneEvents } from "./retention";
+import { pushActivity, rolledFields, rollUp } from "./rollup";
 import type { Due } from "./schedule";
 import { dueJobs, failedJob, scheduleAt, unschedule } from "./schedule";
 import { JOB_SHARD_PUSH, PUSH_INTERVAL_MS, pushToCoordinator } from "./shards/push";
@@ -115,6 +116,16 @@ export const jobs: Record<string, Job> = {
       return "done";
     },
   },
+  rollup: {
+    inTransaction: false,
+    retry: IO_RETRY,
+    run: async (ctx, now) => {
+      const again = rollUp(ctx.storage, rolledFields(ctx.engine.business));
+      const shard = ctx.place.role === "shard" ? ctx.place.shard : 0;
+      const more = await pushActivity(ctx.sql, ctx.env.DB, ctx.engine.business.id, now, shard);
+      return again || more ? "again" : "done";
+    },
+  },
   [JOB_SHARD_PUSH]: {
     inTransaction: false,
     retry: { baseMs: PUSH_INTERVAL_MS, capMs: 60_000 },
@@ -124,7 +135,9 @@ export const jobs: Record<string, Job> = {
     inTransaction: false,
     retry: IO_RETRY,
     run: async (ctx, now) =>
-      pruneEvents(ctx.sql, ctx.engine.business.retention, now) ? "again" : now + PRUNE_INTERVAL_MS,
+      pruneEvents(ctx.sql, ctx.engine.business.retention, now)
+        ? "again"
+        : now + nextPruneDelay(ctx.sql, ctx.engine.business.retention, now),
   },
 };
 

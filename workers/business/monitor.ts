@@ -11,6 +11,7 @@ import type { AlertEdit } from "./alert-changes";
 import { acknowledgeAlert, forgetAlert, resolveAlert } from "./alert-changes";
 import type { BacktestResult } from "./backtest";
 import { backtest } from "./backtest";
+import { anomalyBand, type BandQuery } from "./band";
 import { toAlert } from "./engine/alert-record";
 import { AlertStore } from "./engine/alerts";
 import type { RuleEngine } from "./engine/engine";
@@ -27,6 +28,8 @@ import type { Loaded } from "./loader";
 import { BusinessDeleted, HeldDefinition, reconcileLoaded } from "./loader";
 import { queuedKinds } from "./outbox";
 import { replayPasses } from "./replay";
+import { storageStatus } from "./retention";
+import { rolledSeries, rollupAnswers } from "./rollup";
 import type { AlertChange, CoalescedMessage, IngestBatch, IngestOutcome } from "./rpc";
 import { ruleStatus } from "./rule-status";
 import { failingJobs, scheduleAtMost, unschedule } from "./schedule";
@@ -119,7 +122,7 @@ export class BusinessMonitor extends DurableObject<Env> {
 
   async series(businessId: string, q: SeriesQuery): Promise<SeriesPoint[]> {
     rememberBusiness(this.sql, businessId);
-    return series(this.sql, q);
+    return rollupAnswers(q) ? rolledSeries(this.sql, q) : series(this.sql, q);
   }
 
   async groups(businessId: string, q: GroupsQuery): Promise<GroupList> {
@@ -143,6 +146,11 @@ export class BusinessMonitor extends DurableObject<Env> {
   ): Promise<BacktestResult> {
     const engine = await this.load(businessId);
     return backtest(this.ctx.storage, this.env.ARCHIVE, engine.business, rule, range, Date.now());
+  }
+
+  /** An anomaly rule's normal band over a range, for charts (band.ts); live state is not touched. */
+  async anomalyBand(businessId: string, rule: Rule, q: BandQuery) {
+    return anomalyBand(this.sql, (await this.load(businessId)).business, rule, q);
   }
 
   /** Each rule's standing: replaying its history or live, and for anomaly rules how many series still warm up. */
@@ -176,6 +184,12 @@ export class BusinessMonitor extends DurableObject<Env> {
   async failingJobs(businessId: string) {
     rememberBusiness(this.sql, businessId);
     return failingJobs(this.sql);
+  }
+
+  /** What the object holds: its database size, events kept, and those still to archive. */
+  async storageStatus(businessId: string) {
+    rememberBusiness(this.sql, businessId);
+    return storageStatus(this.sql);
   }
 
   /** Reloads the rules after they changed and brings the live state in line. */

@@ -1,8 +1,12 @@
 import { archivedSeq } from "./archive";
+import { rolledSeq } from "./rollup";
+import { getMeta, setMeta } from "./storage";
 
 /** Rows deleted per alarm run, so pruning never holds the object for long. */
 export const PRUNE_CHUNK = 5000;
 export const PRUNE_INTERVAL_MS = 15 * 60_000;
+/** The soonest pruning runs again when events arrive fast (see `nextPruneDelay`). */
+export const PRUNE_MIN_INTERVAL_MS = 10_000;
 /** How long an Idempotency-Key is remembered. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
 /** How long a coalesced request's id is remembered: longer than the ingest Queue keeps retrying a message. */
@@ -15,10 +19,10 @@ export interface Retention {
 
 /**
  * Deletes events past the retention horizon or beyond the newest `maxEvents`,
- * but never one that is not archived yet. Returns whether more are due.
+ * but never one that is not archived and rolled up yet. Returns whether more are due.
  */
 export function pruneEvents(sql: SqlStorage, retention: Retention, now: number): boolean {
-  const archived = archivedSeq(sql);
+  const archived = Math.min(archivedSeq(sql), rolledSeq(sql)); // safe to delete up to here
   const cutoff = now - retention.days * 86_400_000;
   const byAge = sql
     .exec(
@@ -44,4 +48,38 @@ export function pruneEvents(sql: SqlStorage, retention: Retention, now: number):
   sql.exec(`delete from idempotency where created < ?`, now - IDEMPOTENCY_WINDOW_MS);
   sql.exec(`delete from coalesced where at < ?`, now - COALESCED_WINDOW_MS);
   return byAge === PRUNE_CHUNK || (excess === PRUNE_CHUNK && byCount === PRUNE_CHUNK);
+}
+
+/**
+ * How long until pruning should run again: 15 minutes for a quiet business, but
+ * sooner under load, so that events beyond `maxEvents` stay at about a tenth of
+ * it (at most 10 s of events at any rate). Measures the rate since its last run.
+ */
+export function nextPruneDelay(sql: SqlStorage, retention: Retention, now: number): number {
+  const last =
+    sql.exec<{ last: number | null }>(`select max(seq) as last from events`).one().last ?? 0;
+  const mark = getMeta(sql, "prune_mark");
+  setMeta(sql, "prune_mark", JSON.stringify({ seq: last, at: now }));
+  if (!mark) return PRUNE_INTERVAL_MS;
+  const before = JSON.parse(mark) as { seq: number; at: number };
+  const perMs = (last - before.seq) / Math.max(1, now - before.at);
+  if (perMs <= 0) return PRUNE_INTERVAL_MS;
+  const delay = (0.1 * retention.maxEvents) / perMs;
+  return Math.round(Math.min(PRUNE_INTERVAL_MS, Math.max(PRUNE_MIN_INTERVAL_MS, delay)));
+}
+
+/** The object's database size, the events it keeps, and those not archived yet. */
+export function storageStatus(sql: SqlStorage): {
+  bytes: number;
+  events: number;
+  pendingArchive: number;
+} {
+  const archived = archivedSeq(sql);
+  const row = sql
+    .exec<{ events: number; pending: number }>(
+      `select count(*) as events, (select count(*) from events where seq > ?) as pending from events`,
+      archived,
+    )
+    .one();
+  return { bytes: sql.databaseSize, events: row.events, pendingArchive: row.pending };
 }

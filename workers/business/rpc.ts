@@ -34,8 +34,11 @@ export type AlertChange =
   | { ok: false; reason: "not-found" | "business-deleted" }
   | { ok: false; reason: "already-resolved"; detail: string };
 
+/** `duplicates`: events with a key stored before, not stored again (only when there are some). */
+export type StoredResult = IngestResult & { duplicates?: number };
+
 export type IngestOutcome =
   /** `busy`: this object takes more direct requests than it should; the edge coalesces for a while. */
-  | { status: "stored"; result: IngestResult; busy?: true }
-  | { status: "replayed"; result: IngestResult }
+  | { status: "stored"; result: StoredResult; busy?: true }
+  | { status: "replayed"; result: StoredResult }
   | { status: "key-reused" };

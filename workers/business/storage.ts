@@ -133,6 +133,15 @@ const steps: string[][] = [
     `create table if not exists coalesced (id text primary key, at integer not null) without rowid`,
     `create index if not exists coalesced_at_idx on coalesced (at)`,
   ],
+  // Hourly rollups: per hour, the events ('' field: count, first and last time) and each
+  // numeric field's count, sum, min and max; kept past retention for long series.
+  // `rollup_dirty`: hours changed since they were last copied to D1's activity table.
+  [
+    `create table if not exists rollups (
+       hour integer not null, field text not null, n integer not null,
+       total real, lo real, hi real, primary key (hour, field)) without rowid`,
+    `create table if not exists rollup_dirty (hour integer primary key)`,
+  ],
 ];
 
 export const SCHEMA_VERSION = steps.length;

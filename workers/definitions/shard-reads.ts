@@ -111,10 +111,24 @@ export async function groupsAll(env: Env, b: Layout, q: GroupsQuery): Promise<Gr
   return { by: q.by, counts, total, items, nextCursor: next < total ? String(next) : null };
 }
 
-/** Failing background jobs of every object. */
-export async function failingJobsAll(env: Env, b: Layout) {
-  const all = await Promise.all(monitorsOf(env, b.id, b.shards).map((m) => m.failingJobs(b.id)));
-  return all.flat();
+/**
+ * Failing background jobs of every object, and what they hold: events add up;
+ * `bytes` is the largest object's, since the storage limit is per object.
+ */
+export async function statusAll(env: Env, b: Layout) {
+  const parts = await Promise.all(
+    monitorsOf(env, b.id, b.shards).map(async (m) => ({
+      failing: await m.failingJobs(b.id),
+      storage: await m.storageStatus(b.id),
+    })),
+  );
+  const storage = { bytes: 0, events: 0, pendingArchive: 0 };
+  for (const { storage: s } of parts) {
+    storage.bytes = Math.max(storage.bytes, s.bytes);
+    storage.events += s.events;
+    storage.pendingArchive += s.pendingArchive;
+  }
+  return { failing: parts.flatMap((p) => p.failing), storage };
 }
 
 /** A change to an alert, made by the object that holds it (each alert lives in one). */

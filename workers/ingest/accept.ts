@@ -2,12 +2,12 @@ import type { IngestResult } from "../../schema/contracts/events";
 import type { Counter } from "../business/counters";
 import type { NewEvent } from "../business/events";
 import type { JobPing } from "../business/job-runs";
-import type { IngestBatch, IngestOutcome } from "../business/rpc";
+import type { CoalescedMessage, IngestBatch, IngestOutcome } from "../business/rpc";
 import { monitorOf } from "../definitions/monitor";
 import { problemBody, problemResponse, unprocessable } from "../lib/errors";
 import type { IngestAuth } from "./auth";
 import type { RawEvent } from "./body";
-import { ingestSharded } from "./sharded";
+import { ingestCoalescedSharded, ingestSharded } from "./sharded";
 
 export interface Sorted {
   events: NewEvent[];
@@ -67,6 +67,39 @@ export function store(
   };
   if (auth.business.shards > 1) return ingestSharded(env, batch, auth.business);
   return monitorOf(env, businessId).ingest(batch);
+}
+
+/** One request as the object stores it once by `id`: an ingest Queue message, a stream frame. */
+export function toMessage(
+  auth: IngestAuth,
+  id: string,
+  receivedAt: number,
+  sorted: Sorted,
+): CoalescedMessage {
+  return {
+    id,
+    businessId: auth.business.id,
+    version: auth.business.version,
+    sourceId: auth.sourceId,
+    receivedAt,
+    ...sorted,
+    // A sharded business's layout as accepted: the consumer splits by it (ingest/sharded.ts).
+    layout:
+      auth.business.shards > 1
+        ? { shards: auth.business.shards, shardKey: auth.business.shardKey }
+        : undefined,
+  };
+}
+
+/**
+ * Hands several requests to the business's object in one call (one
+ * transaction), each stored once by its id: durable when this returns.
+ */
+export function storeMany(env: Env, auth: IngestAuth, messages: CoalescedMessage[]) {
+  const businessId = auth.business.id;
+  if (auth.business.shards > 1)
+    return ingestCoalescedSharded(env, businessId, messages, auth.business);
+  return monitorOf(env, businessId).ingestCoalesced(businessId, messages);
 }
 
 /** The answer to a retried request whose Idempotency-Key came with another body. */

@@ -58,3 +58,16 @@ export async function authorizeToken(db: Database, token: string): Promise<Inges
   const entry = await resolveToken(db, token);
   return entry ? compiled(db, entry) : null;
 }
+
+/**
+ * A business's compiled definition for events a signed-in person enters (the
+ * management gate has checked their role): `sourceId` names who entered them.
+ */
+export async function authorizeEntry(
+  db: Database,
+  businessId: string,
+  sourceId: string,
+): Promise<IngestAuth> {
+  const business = await getBusiness(db, businessId);
+  return compiled(db, { businessId, sourceId, version: business.version });
+}

@@ -119,7 +119,11 @@ function toErrors(issues: readonly z.core.$ZodIssue[], event: object): FieldErro
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys)
         errors.push({ path: key, message: "is not a field of this business" });
-    } else if (issue.code === "invalid_type" && !Object.hasOwn(event, path)) {
+    } else if (
+      (issue.code === "invalid_type" || issue.code === "invalid_value") &&
+      !Object.hasOwn(event, path)
+    ) {
+      // A missing enum is an `invalid_value` to zod; either way the field is simply absent.
       errors.push({ path, message: "is required" });
     } else {
       errors.push({ path, message: issue.message.replace(/^Invalid (input|option): /, "") });

@@ -3,7 +3,6 @@ import { monitorOf } from "../definitions/monitor";
 import { listRules } from "../definitions/rules";
 import { listSuggestions, saveProfile } from "../definitions/suggestions";
 import type { Database } from "../lib/db";
-import type { Profile } from "./profile";
 
 /**
  * Runs the profile engine over the business's history (in its Durable Object,
@@ -12,8 +11,7 @@ import type { Profile } from "./profile";
 export async function runProfile(env: Env, db: Database, businessId: string) {
   await getBusiness(db, businessId);
   const rules = await listRules(db, businessId);
-  // Evidence is typed `unknown` (plain data), which the RPC type mapping turns into `never`.
-  const found = (await monitorOf(env, businessId).profile(businessId, rules)) as unknown as Profile;
+  const found = await monitorOf(env, businessId).profile(businessId, rules);
   await saveProfile(db, businessId, found);
   return listSuggestions(db, businessId, "pending");
 }

@@ -1,4 +1,5 @@
 import type { Business } from "../../schema/contracts/businesses";
+import type { Json } from "../../schema/contracts/json";
 import type { Rule, RuleCreate } from "../../schema/contracts/rules";
 import type { History } from "./history";
 
@@ -20,10 +21,11 @@ export interface Evidence {
   /** How many alerts the rule would have raised over the period, and how far to trust that. */
   backtest: Backtest;
   /** Plain data (numbers, small objects): it crosses RPC and lands in D1 as it is. */
-  [key: string]: unknown;
+  [key: string]: Json;
 }
 
-export interface Backtest {
+/** A type, not an interface, so it is a `Json` value. */
+export type Backtest = {
   alerts: number;
   /** Whole days of history the count covers. */
   days: number;
@@ -33,7 +35,7 @@ export interface Backtest {
   lowConfidence: boolean;
   /** `over 4 days: 0 alerts — short history, low confidence` */
   summary: string;
-}
+};
 
 /** Why something was not suggested (too little data, too irregular). */
 export interface Note {

@@ -1,7 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Link, useActionData, useLoaderData } from "react-router";
+import type { Rule } from "../../../schema/contracts/rules";
 import { ViewInput } from "../../../schema/contracts/views";
-import { Chart } from "../../components/chart";
+import { Chart, type ChartMarks, rankGroups, TOP_GROUPS } from "../../components/chart";
+import type { FieldError } from "../../components/forms";
 import { ViewEditor } from "../../components/view-editor";
 import { api, json, problemErrors } from "../../lib/api.server";
 import { ruleUses, spansFor, thresholdsFor } from "../../lib/marks";
@@ -59,18 +61,25 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       const related = rules.items.filter((r) =>
         chart.field ? ruleUses(r, chart.field) : r.kind === "absence" || r.kind === "aggregate",
       );
+      const points = series?.items ?? [];
+      const anomalies = await anomalyBands(client, param, related, chart, points, {
+        from,
+        to,
+        bucket: series?.bucket,
+      });
       return {
         series: {
           title,
           from,
           to,
           bucket: series?.bucket,
-          points: series?.items ?? [],
+          points,
         },
         unit: chart.fn === "count" ? "events" : field?.unit,
         marks: {
           thresholds: thresholdsFor(related, chart.field ?? "", chart.fn),
           spans: spansFor(inRange, new Set(related.map((r) => r.id)), to),
+          ...anomalies,
         },
         // A chart the fields no longer support says so rather than failing the page.
         problem: res.ok ? null : "This chart's field or function no longer fits the business.",
@@ -80,30 +89,100 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return { view, charts, range };
 }
 
+type Client = Awaited<ReturnType<typeof api>>;
+type ViewChart = { field?: string | undefined; fn: string; groupBy?: string | undefined };
+
+/**
+ * The normal bands of the anomaly rules on a chart's field, for the groups the
+ * chart draws first (TOP_GROUPS of them; picked ones have none). A band is in
+ * the unit of single values, so it marks charts of their average, lowest or
+ * highest, not sums or counts; a rule watching each value of another field
+ * than the chart's grouping is said, not drawn.
+ */
+async function anomalyBands(
+  client: Client,
+  param: { id: string },
+  related: Rule[],
+  chart: ViewChart,
+  points: { group?: string | undefined }[],
+  range: { from: string; to: string; bucket: string | undefined },
+): Promise<Pick<ChartMarks, "bands" | "notes">> {
+  const bands: NonNullable<ChartMarks["bands"]> = [];
+  const notes: string[] = [];
+  const drawn = new Set(rankGroups(points).slice(0, TOP_GROUPS));
+  for (const rule of related) {
+    if (rule.kind !== "anomaly" || rule.field !== chart.field || !rule.enabled) continue;
+    if (!["avg", "min", "max"].includes(chart.fn)) {
+      notes.push(
+        `The anomaly rule “${rule.name}” judges single values: chart the average of ${rule.field} to see its normal band.`,
+      );
+      continue;
+    }
+    if ((rule.groupBy ?? "") !== (chart.groupBy ?? "")) {
+      notes.push(
+        rule.groupBy
+          ? `The anomaly rule “${rule.name}” learns each ${rule.groupBy} apart: chart ${rule.field} per ${rule.groupBy} to see its normal bands.`
+          : `The anomaly rule “${rule.name}” learns all events together: chart ${rule.field} without grouping to see its normal band.`,
+      );
+      continue;
+    }
+    const res = await client.v1.businesses[":id"].rules[":ruleId"].band.$get({
+      param: { id: param.id, ruleId: rule.id },
+      query: { from: range.from, to: range.to, ...(range.bucket ? { bucket: range.bucket } : {}) },
+    });
+    if (!res.ok) continue;
+    const band = await json(res);
+    const byGroup = new Map<string, { time: number; low: number; high: number }[]>();
+    for (const p of band.items) {
+      const group = p.group ?? "";
+      if (!drawn.has(group)) continue;
+      const list = byGroup.get(group) ?? [];
+      // The band is drawn across its bucket, as the line's point is at the bucket's start.
+      list.push({ time: Date.parse(p.time), low: p.low, high: p.high });
+      byGroup.set(group, list);
+    }
+    for (const [group, list] of byGroup)
+      bands.push({ label: `normal band of “${rule.name}”`, group, points: list });
+  }
+  return { bands, notes };
+}
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   assertSameOrigin(request);
   const form = await request.formData();
-  const body = parse(ViewInput, viewBody(form));
-  if (!body.ok) return { errors: body.errors };
+  const { view, rows } = viewBody(form);
+  // A problem of `charts.N.key` is told at the editor's row it came from (`chart.R.key`).
+  const atRows = (errors: FieldError[]) =>
+    errors.map((e) => ({
+      ...e,
+      path: e.path.replace(/^charts\.(\d+)\./, (_, n: string) => `chart.${rows[Number(n)]}.`),
+    }));
+  const body = parse(ViewInput, view);
+  if (!body.ok) return { errors: atRows(body.errors) };
   const client = await api(request, context.cloudflare.env);
   const res = await client.v1.businesses[":id"].view.$put({
     param: { id: params.id ?? "" },
     json: body.data,
   });
-  return res.ok ? { errors: [] } : { errors: await problemErrors(res, "view") };
+  return res.ok ? { errors: [] } : { errors: atRows(await problemErrors(res, "view")) };
 }
 
-/** The view from the chart editor's rows (`chart.N.key`); rows without a function are dropped. */
+/**
+ * The view from the chart editor's rows (`chart.N.key`); rows without a function are dropped.
+ * `rows[i]` is the editor row of the view's chart i.
+ */
 function viewBody(form: FormData) {
   const charts: Record<string, string>[] = [];
+  const rows: number[] = [];
   for (let i = 0; form.has(`chart.${i}.fn`); i++) {
     const get = (k: string) => String(form.get(`chart.${i}.${k}`) ?? "").trim();
     if (!get("fn") || form.get(`chart.${i}.remove`)) continue;
     const chart: Record<string, string> = { fn: get("fn") };
     for (const k of ["title", "field", "bucket", "groupBy"]) if (get(k)) chart[k] = get(k);
     charts.push(chart);
+    rows.push(i);
   }
-  return { charts, range: String(form.get("range") ?? "24h") };
+  return { view: { charts, range: String(form.get("range") ?? "24h") }, rows };
 }
 
 export default function Charts() {

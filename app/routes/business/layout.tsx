@@ -12,6 +12,7 @@ export const tabs = [
   ["", "Status"],
   ["charts", "Charts"],
   ["events", "Events"],
+  ["add", "Add events"],
   ["rules", "Rules"],
   ["sources", "Sources"],
   ["connect", "Connect"],

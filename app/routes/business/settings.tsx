@@ -3,6 +3,7 @@ import { useActionData } from "react-router";
 import { BusinessPatch, FieldInput, FieldPatch } from "../../../schema/contracts/businesses";
 import { BusinessEditor, FieldEditor, fieldBody } from "../../components/business-editor";
 import { businessForm, problemErrors } from "../../lib/api.server";
+import { humaneErrors, humaneStatus } from "../../lib/humane";
 import { parse } from "../../lib/parse";
 import { useBusiness } from "./layout";
 
@@ -14,26 +15,31 @@ type Result = {
 };
 
 /** A refusal in the business's words: which rule uses the field, not the expression checker's. */
-export function humane(detail: string | undefined): string | undefined {
+export function humane(detail: string | undefined, status = 422): string {
   const used =
     /^Rule '(.+)' \([^)]*\) depends on this field: .*Change or delete the rule first\.$/s.exec(
       detail ?? "",
     );
-  return used ? `the rule “${used[1]}” uses it. Change or delete that rule first.` : detail;
+  return used
+    ? `the rule “${used[1]}” uses it. Change or delete that rule first.`
+    : humaneStatus(status, detail);
 }
 
-async function refusal(res: { json(): Promise<unknown> }, intent: string, field: string) {
-  const problem = (await res.json()) as {
+async function refusal(
+  res: { status: number; json(): Promise<unknown> },
+  intent: string,
+  field: string,
+) {
+  const problem = (await res.json().catch(() => ({}))) as {
     detail?: string;
     errors?: { path: string; message: string }[];
   };
   return {
     intent,
     field,
-    detail: humane(problem.detail),
-    errors: problem.errors?.length
-      ? problem.errors
-      : [{ path: field || "business", message: problem.detail ?? "was refused" }],
+    // A refusal naming inputs shows at them; one about the field as a whole, above the table.
+    ...(problem.errors?.length ? {} : { detail: humane(problem.detail, res.status) }),
+    errors: humaneErrors({ ...problem, status: res.status }, field || "business"),
   };
 }
 

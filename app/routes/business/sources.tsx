@@ -1,11 +1,12 @@
 import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
-import { Form, useActionData, useLoaderData } from "react-router";
+import { Form, Link, useActionData, useLoaderData } from "react-router";
 import { SourceCreate } from "../../../schema/contracts/sources";
 import { FieldErrors, InlineAction } from "../../components/forms";
 import { Time } from "../../components/time";
 import { api, businessForm, json, problemErrors } from "../../lib/api.server";
 import { parse } from "../../lib/parse";
+import { DEFAULT_API_URL, snippets } from "../../lib/snippets";
 import { useBusiness } from "./layout";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -13,7 +14,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const sources = await client.v1.businesses[":id"].sources
     .$get({ param: { id: params.id ?? "" } })
     .then(json);
-  return { sources: sources.items };
+  return { sources: sources.items, apiUrl: context.cloudflare.env.API_URL || DEFAULT_API_URL };
 }
 
 type Result = { intent: string; token?: string; errors: { path: string; message: string }[] };
@@ -36,10 +37,13 @@ export async function action(args: ActionFunctionArgs): Promise<Result> {
   return { intent, errors: [{ path: "intent", message: "is not an action of this page" }] };
 }
 
-function TokenOnce({ token }: { token: string }) {
+/** The new source's token, once, and a first event to send with it, ready to paste. */
+function TokenOnce({ token, apiUrl }: { token: string; apiUrl: string }) {
+  const business = useBusiness();
   const [copied, setCopied] = useState(false);
+  const curl = snippets(business, apiUrl, token).find((x) => x.id === "curl");
   return (
-    <div className="notice" role="status">
+    <div className="notice connect-now" role="status">
       <p>The source's token, shown only now:</p>
       <code data-testid="source-token" className="secret">
         {token}
@@ -52,13 +56,28 @@ function TokenOnce({ token }: { token: string }) {
       >
         {copied ? "Copied" : "Copy"}
       </button>
+      {curl ? (
+        <>
+          <p>
+            Connect it: send a first event from a terminal (an example from this business's fields).
+          </p>
+          <pre className="snippet" data-testid="source-snippet">
+            <code>{curl.text}</code>
+          </pre>
+          <p>
+            <Link to={`/businesses/${business.id}/connect`}>
+              More ways in: OpenTelemetry, cron pings, CloudEvents
+            </Link>
+          </p>
+        </>
+      ) : null}
     </div>
   );
 }
 
 export default function Sources() {
   const business = useBusiness();
-  const { sources } = useLoaderData<typeof loader>();
+  const { sources, apiUrl } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <section>
@@ -67,7 +86,7 @@ export default function Sources() {
         A source is one sender of events (a service, a gateway); each has its own token for{" "}
         <code>POST /v1/ingest/{business.id}</code>.
       </p>
-      {result?.token ? <TokenOnce token={result.token} /> : null}
+      {result?.token ? <TokenOnce token={result.token} apiUrl={apiUrl} /> : null}
       {sources.length === 0 ? <p className="muted">No sources yet.</p> : null}
       <ul className="list">
         {sources.map((s) => (

@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Alert, AlertSnooze, AlertTransition } from "../../../schema/contracts/alerts";
 import type { Silence } from "../../../schema/contracts/silences";
+import { toAlert } from "../../business/engine/alert-record";
 import { changeAlertIn } from "../../definitions/shard-reads";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
@@ -12,29 +13,8 @@ import { createSilence } from "../silences/service";
 const { alerts, alertTransitions } = tables;
 type AlertRow = typeof alerts.$inferSelect;
 
-export function toAlert(row: AlertRow): Alert {
-  return {
-    id: row.id,
-    businessId: row.businessId,
-    ruleId: row.ruleId,
-    ruleName: row.ruleName,
-    groupKey: row.groupKey,
-    status: row.status,
-    severity: row.severity,
-    summary: row.summary,
-    openedAt: iso(row.openedAt),
-    lastTriggeredAt: iso(row.lastTriggeredAt),
-    acknowledgedAt: iso(row.acknowledgedAt),
-    resolvedAt: iso(row.resolvedAt),
-    resolution: row.resolution,
-    count: row.count,
-    eventTime: iso(row.eventTime),
-    historical: row.historical,
-    context: row.context as Record<string, unknown>,
-    silenced: row.silenced,
-    inhibited: row.inhibited,
-  };
-}
+/** An alert of the D1 index in the API's form. */
+const fromIndex = (row: AlertRow): Alert => toAlert(row, row.businessId, row.ruleName);
 
 export interface AlertQuery {
   businessId?: string | undefined;
@@ -65,7 +45,8 @@ export async function listAlerts(
     inWorkspaces,
     q.businessId ? eq(alerts.businessId, q.businessId) : undefined,
     q.status === "active"
-      ? inArray(alerts.status, ["open", "acknowledged"])
+      ? // A literal list, so SQLite can use the partial indexes on active alerts.
+        sql`${alerts.status} in ('open', 'acknowledged')`
       : q.status
         ? eq(alerts.status, q.status)
         : undefined,
@@ -81,7 +62,7 @@ export async function listAlerts(
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
   return {
-    items: page.map(toAlert),
+    items: page.map(fromIndex),
     nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null,
   };
 }
@@ -103,7 +84,7 @@ export async function getAlert(
     .where(eq(alertTransitions.alertId, id))
     .orderBy(asc(alertTransitions.at), asc(alertTransitions.id));
   return {
-    ...toAlert(row),
+    ...fromIndex(row),
     history: history.map((t) => ({
       id: t.id,
       type: t.type as AlertTransition["type"],

@@ -55,6 +55,7 @@ export const permissions: Record<string, Permission> = {
   "GET /v1/templates": read("visible"),
   "POST /v1/templates/{template}/businesses": edit("new-business", "business.create"),
   "GET /v1/businesses": read("visible"),
+  "GET /v1/businesses/summary": read("visible"),
   "POST /v1/businesses": edit("new-business", "business.create"),
   "GET /v1/businesses/{id}": read("business"),
   "PATCH /v1/businesses/{id}": edit("business", "business.update", "id", true),
@@ -72,6 +73,7 @@ export const permissions: Record<string, Permission> = {
   "DELETE /v1/businesses/{id}/sources/{sourceId}": edit("business", "source.revoke", "sourceId"),
 
   "GET /v1/businesses/{id}/events": read("business"),
+  "POST /v1/businesses/{id}/events": edit("business", "event.create", "id"),
   "GET /v1/businesses/{id}/series": read("business"),
 
   "GET /v1/businesses/{id}/rules": read("business"),
@@ -79,6 +81,7 @@ export const permissions: Record<string, Permission> = {
   "POST /v1/businesses/{id}/rules/check": read("business"),
   "POST /v1/businesses/{id}/rules/backtest": { role: "editor", scope: "business" },
   "GET /v1/businesses/{id}/rules/{ruleId}": read("business"),
+  "GET /v1/businesses/{id}/rules/{ruleId}/band": read("business"),
   "PATCH /v1/businesses/{id}/rules/{ruleId}": edit("business", "rule.update", "ruleId", true),
   "DELETE /v1/businesses/{id}/rules/{ruleId}": edit("business", "rule.delete", "ruleId", true),
 

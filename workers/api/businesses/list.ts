@@ -6,6 +6,13 @@ import { listScope } from "../auth/scope";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
 
+/** A page of businesses: keyset by id, optionally one workspace's. */
+export const BusinessPage = z.object({
+  cursor: Cursor,
+  limit: Limit,
+  workspaceId: z.string().max(64).optional().openapi({ description: "Only this workspace's" }),
+});
+
 export const route = createRoute({
   method: "get",
   path: "/",
@@ -13,11 +20,7 @@ export const route = createRoute({
   summary: "List businesses",
   security: adminSecurity,
   request: {
-    query: z.object({
-      cursor: Cursor,
-      limit: Limit,
-      workspaceId: z.string().max(64).optional().openapi({ description: "Only this workspace's" }),
-    }),
+    query: BusinessPage,
   },
   responses: {
     200: jsonResponse(listOf(Business, "BusinessList"), "A page of businesses"),

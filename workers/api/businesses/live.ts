@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { getBusiness } from "../../definitions/businesses";
 import { monitorOf } from "../../definitions/monitor";
-import { problemBody, problemResponse } from "../../lib/errors";
 import type { AppEnv } from "../context";
+import { upgradeRequired } from "../websocket";
 
 /**
  * `GET /v1/businesses/{id}/live`: a WebSocket served by the business's Durable
@@ -10,15 +10,8 @@ import type { AppEnv } from "../context";
  * alerts changed; clients reload what they show. Send `ping` for a `pong`.
  */
 export async function live(c: Context<AppEnv>): Promise<Response> {
-  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-    return problemResponse(
-      problemBody(
-        426,
-        "Upgrade Required",
-        "This endpoint is a WebSocket: send Upgrade: websocket.",
-      ),
-    );
-  }
+  const plain = upgradeRequired(c);
+  if (plain) return plain;
   const id = c.req.param("id") ?? "";
   await getBusiness(c.var.db, id);
   return monitorOf(c.env, id).fetch(c.req.raw);

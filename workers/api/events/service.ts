@@ -87,6 +87,26 @@ export async function listEvents(
 
 const niceBuckets = [60_000, 300_000, 900_000, 3_600_000, 6 * 3_600_000, DAY, 7 * DAY];
 
+/** A chart's range (default: the last day) and bucket width (default: about 120 buckets), checked. */
+export function bucketRange(q: {
+  from?: string | undefined;
+  to?: string | undefined;
+  bucket?: string | undefined;
+}) {
+  const { from, to } = range(q, DAY);
+  const bucketMs = q.bucket
+    ? parseDuration(q.bucket)
+    : (niceBuckets.find((b) => (to - from) / b <= 120) ?? Math.ceil((to - from) / 120 / DAY) * DAY);
+  if (!bucketMs) throw invalid("bucket", "must be a positive duration like 30s, 5m, 1h or 1d");
+  if ((to - from) / bucketMs > MAX_BUCKETS) {
+    throw invalid(
+      "bucket",
+      `gives more than ${MAX_BUCKETS} buckets over this range; choose a wider bucket`,
+    );
+  }
+  return { from, to, bucketMs };
+}
+
 export async function getSeries(
   env: Env,
   business: Business,
@@ -100,7 +120,7 @@ export async function getSeries(
     group?: string | undefined;
   },
 ): Promise<Series> {
-  const { from, to } = range(q, DAY);
+  const { from, to, bucketMs } = bucketRange(q);
   const fn: SeriesFn = q.fn ?? (q.field ? "avg" : "count");
   if (q.field) {
     const f = declared(business, q.field, "field");
@@ -112,16 +132,6 @@ export async function getSeries(
   }
   if (q.groupBy) declared(business, q.groupBy, "groupBy");
   if (q.group !== undefined && !q.groupBy) throw invalid("group", "needs groupBy");
-  const bucketMs = q.bucket
-    ? parseDuration(q.bucket)
-    : (niceBuckets.find((b) => (to - from) / b <= 120) ?? Math.ceil((to - from) / 120 / DAY) * DAY);
-  if (!bucketMs) throw invalid("bucket", "must be a positive duration like 30s, 5m, 1h or 1d");
-  if ((to - from) / bucketMs > MAX_BUCKETS) {
-    throw invalid(
-      "bucket",
-      `gives more than ${MAX_BUCKETS} buckets over this range; choose a wider bucket`,
-    );
-  }
   const items = await seriesAll(env, business, {
     field: q.field ?? null,
     fn,

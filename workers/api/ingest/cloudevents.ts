@@ -1,14 +1,13 @@
 import type { Context } from "hono";
 import type { Business } from "../../../schema/contracts/businesses";
 import { keyReused, noneAccepted, sortEvents, store } from "../../ingest/accept";
-import { authorizeIngest } from "../../ingest/auth";
 import type { RawEvent } from "../../ingest/body";
 import { readBody } from "../../ingest/body";
 import { MAX_EVENTS_PER_REQUEST, MAX_IDEMPOTENCY_KEY_LENGTH } from "../../ingest/limits";
 import { sha256Hex } from "../../lib/crypto";
 import { badRequest, ProblemError, payloadTooLarge } from "../../lib/errors";
-import { bearerToken } from "../auth/bearer";
 import type { AppEnv } from "../context";
+import { authorizeSource } from "./source";
 
 const STRUCTURED = "application/cloudevents+json";
 const BATCH = "application/cloudevents-batch+json";
@@ -103,13 +102,8 @@ function fromHeaders(headers: Headers, text: string, media: string): Attributes 
  * batched or binary mode. An event's `source` and `id` make it count once.
  */
 export async function cloudevents(c: Context<AppEnv>): Promise<Response> {
-  const businessId = c.req.param("businessId") ?? "";
   const receivedAt = Date.now();
-  const auth = await authorizeIngest(
-    c.var.db,
-    bearerToken(c.req.header("authorization")),
-    businessId,
-  );
+  const auth = await authorizeSource(c);
   const media = mediaType(c.req.header("content-type"));
   const text = await readBody(c.req.raw);
 

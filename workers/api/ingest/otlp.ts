@@ -2,7 +2,6 @@ import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { Context } from "hono";
 import type { Counter } from "../../business/counters";
 import { sortEvents, store } from "../../ingest/accept";
-import { authorizeIngest } from "../../ingest/auth";
 import { readBytes } from "../../ingest/body";
 import { MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST } from "../../ingest/limits";
 import { DecodeError, decode } from "../../ingest/otlp/decode";
@@ -10,8 +9,8 @@ import type { Item } from "../../ingest/otlp/map";
 import { mapLogs, mapMetrics } from "../../ingest/otlp/map";
 import { ExportLogsServiceRequest, ExportMetricsServiceRequest } from "../../ingest/otlp/messages";
 import { ProblemError } from "../../lib/errors";
-import { bearerToken } from "../auth/bearer";
 import type { AppEnv } from "../context";
+import { authorizeSource } from "./source";
 
 type Signal = "logs" | "metrics";
 type Encoding = "json" | "protobuf";
@@ -127,13 +126,8 @@ export function otlp(signal: Signal) {
           "Send application/json or application/x-protobuf.",
         );
       }
-      const businessId = c.req.param("businessId") ?? "";
       const receivedAt = Date.now();
-      const auth = await authorizeIngest(
-        c.var.db,
-        bearerToken(c.req.header("authorization")),
-        businessId,
-      );
+      const auth = await authorizeSource(c);
       const request = parse(await body(c.req.raw), signal, encoding);
       const items = signals[signal].map(request, auth.business);
       if (items.length > MAX_EVENTS_PER_REQUEST) {

@@ -1,7 +1,5 @@
 import type { Context } from "hono";
-import type { CoalescedMessage } from "../../business/rpc";
-import { keyReused, noneAccepted, sortEvents, store } from "../../ingest/accept";
-import { authorizeIngest } from "../../ingest/auth";
+import { keyReused, noneAccepted, sortEvents, store, toMessage } from "../../ingest/accept";
 import { isNdjson, parseEvents, readBody } from "../../ingest/body";
 import {
   COALESCE_MAX_BYTES,
@@ -13,18 +11,14 @@ import {
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from "../../ingest/limits";
 import { sha256Hex } from "../../lib/crypto";
 import { badRequest } from "../../lib/errors";
-import { bearerToken } from "../auth/bearer";
 import type { AppEnv } from "../context";
+import { authorizeSource } from "./source";
 
 /** POST /v1/ingest/{businessId}: authenticate, validate each event, hand the valid ones to the business's DO. */
 export async function ingest(c: Context<AppEnv>): Promise<Response> {
-  const businessId = c.req.param("businessId") ?? "";
   const receivedAt = Date.now();
-  const auth = await authorizeIngest(
-    c.var.db,
-    bearerToken(c.req.header("authorization")),
-    businessId,
-  );
+  const auth = await authorizeSource(c);
+  const businessId = auth.business.id;
 
   const idempotencyKey = c.req.header("idempotency-key");
   if (
@@ -46,18 +40,7 @@ export async function ingest(c: Context<AppEnv>): Promise<Response> {
     text.length <= COALESCE_MAX_BYTES
   ) {
     // Durable once `send` resolves; the Queue consumer hands it to the object (see ingest/coalesce.ts).
-    const message: CoalescedMessage = {
-      id: crypto.randomUUID(),
-      businessId,
-      version: auth.business.version,
-      sourceId: auth.sourceId,
-      receivedAt,
-      ...sorted,
-      layout:
-        auth.business.shards > 1
-          ? { shards: auth.business.shards, shardKey: auth.business.shardKey }
-          : undefined,
-    };
+    const message = toMessage(auth, crypto.randomUUID(), receivedAt, sorted);
     await c.env.INGEST.send(message, { contentType: "json" });
     return c.json({ accepted: sorted.events.length, rejected: sorted.rejected }, 202, {
       "ingest-path": "coalesced",

@@ -1,6 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { IngestResult } from "../../../schema/contracts/events";
 import { MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST, MAX_PING_BODY_BYTES } from "../../ingest/limits";
+import {
+  KEY_MEMBER,
+  MAX_FRAME_BYTES,
+  STREAM_PROTOCOL,
+  TOKEN_PROTOCOL_PREFIX,
+  WINDOW_BYTES,
+  WINDOW_FRAMES,
+} from "../../ingest/stream";
 import { problems } from "../openapi";
 
 const BusinessParam = z.object({
@@ -167,3 +175,23 @@ function otlpRoute(signal: "logs" | "metrics") {
 }
 
 export const otlpRoutes = [otlpRoute("logs"), otlpRoute("metrics")];
+
+export const streamRoute = createRoute({
+  method: "get",
+  path: "/v1/stream/{businessId}",
+  tags: ["Ingest"],
+  summary: "Stream events over a WebSocket (NDJSON frames, one ack per frame)",
+  description: `Upgrade to a WebSocket with the source token as \`Authorization: Bearer\`, or (browsers) offer the subprotocols \`${STREAM_PROTOCOL}\` and \`${TOKEN_PROTOCOL_PREFIX}<token>\`. The server first sends \`{"ready":{window, windowBytes, maxFrameBytes, maxEventsPerFrame}}\`. Each text frame is NDJSON (at most ${MAX_FRAME_BYTES} bytes); a first line \`{"${KEY_MEMBER}":"…"}\` names the frame so a resent frame is stored once. Each frame gets one ack: \`{"ack": <frame number>, "key", "status": 202, "accepted", "rejected"}\`, or problem details with \`ack\` and \`key\` (400 malformed, 413 too large, 415 binary, 422 nothing accepted; 429 past the window of ${WINDOW_FRAMES} unacknowledged frames or ${WINDOW_BYTES} bytes and 503: not taken, resend). See docs/integrations.md#stream.`,
+  security: [{ sourceToken: [] }],
+  request: {
+    params: BusinessParam,
+    headers: z.object({
+      upgrade: z.literal("websocket"),
+      "sec-websocket-protocol": z.string().optional(),
+    }),
+  },
+  responses: {
+    101: { description: "Switching Protocols: the stream is open" },
+    ...problems(400, 401, 403, 404, 426),
+  },
+});

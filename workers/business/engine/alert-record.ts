@@ -1,4 +1,5 @@
 import type { Alert, AlertStatus } from "../../../schema/contracts/alerts";
+import type { JsonObject } from "../../../schema/contracts/json";
 import type { Severity } from "../../../schema/contracts/rules";
 import { iso } from "../../lib/time";
 
@@ -17,7 +18,7 @@ export interface AlertRecord {
   resolution: string | null;
   count: number;
   eventTime: number;
-  context: Record<string, unknown>;
+  context: JsonObject;
   /** Opened by backfilled history (an event time over an hour before receipt): listed, never notified. */
   historical: boolean;
   /** A silence matches it (it notifies nobody while that lasts). */
@@ -75,7 +76,8 @@ export function fromRow(r: AlertRow): AlertRecord {
   };
 }
 
-export function toAlert(a: AlertRecord, businessId: string, ruleName: string): Alert {
+/** The API form of an alert, from the object's record or from its row in the D1 alert index. */
+export function toAlert(a: Omit<AlertRecord, "seq">, businessId: string, ruleName: string): Alert {
   return {
     id: a.id,
     businessId,

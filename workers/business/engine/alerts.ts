@@ -1,3 +1,4 @@
+import type { JsonObject } from "../../../schema/contracts/json";
 import type { Severity } from "../../../schema/contracts/rules";
 import { newId } from "../../lib/ids";
 import { enqueue } from "../outbox";
@@ -86,7 +87,7 @@ export class AlertStore {
       severity: Severity;
       summary: string;
       eventTime: number;
-      context: Record<string, unknown>;
+      context: JsonObject;
       historical?: boolean;
     },
   ): AlertRecord {

@@ -1,4 +1,5 @@
 import type { Business } from "../../../schema/contracts/businesses";
+import type { JsonObject } from "../../../schema/contracts/json";
 import type { RuleKind } from "../../../schema/contracts/rules";
 import type { NewEvent } from "../events";
 import type { AlertStore } from "./alerts";
@@ -22,7 +23,7 @@ export interface EngineCore {
     now: number,
     eventTime: number,
     text: string,
-    context: Record<string, unknown>,
+    context: JsonObject,
   ): void;
   /** The condition no longer holds: resolve (after `keepFiringFor`), or drop the pending alert. */
   clear(r: CompiledRule, group: string, now: number, why: string | (() => string)): void;

@@ -1,4 +1,5 @@
 import type { Business } from "../../../schema/contracts/businesses";
+import type { JsonObject } from "../../../schema/contracts/json";
 import type { Rule } from "../../../schema/contracts/rules";
 import type { NewEvent } from "../events";
 import { scheduleAtMost, scheduleMany, unschedule } from "../schedule";
@@ -123,7 +124,7 @@ export class RuleEngine implements EngineCore {
     now: number,
     eventTime: number,
     text: string,
-    context: Record<string, unknown>,
+    context: JsonObject,
   ): void {
     if (!this.replayingMuted) fire(this, r, group, now, eventTime, text, context);
   }

@@ -1,3 +1,4 @@
+import type { JsonObject } from "../../../schema/contracts/json";
 import { scheduleAt, unschedule } from "../schedule";
 import type { AlertStore } from "./alerts";
 import { HISTORICAL_MS } from "./alerts";
@@ -27,7 +28,7 @@ export function fire(
   now: number,
   eventTime: number,
   text: string,
-  context: Record<string, unknown>,
+  context: JsonObject,
 ): void {
   const id = r.rule.id;
   const label = group === ALL_KEYS ? "All keys" : group;

@@ -1,3 +1,4 @@
+import type { JsonObject } from "../../../schema/contracts/json";
 /**
  * The states between "condition true" and "alert open", and between "condition
  * false" and "alert resolved": `pending` (the condition holds, waiting for the
@@ -10,7 +11,7 @@ export type Phase = "pending" | "keeping";
 export interface PendingDetails {
   summary: string;
   eventTime: number;
-  context: Record<string, unknown>;
+  context: JsonObject;
   /** Opened by backfilled history: notifies nobody. */
   historical?: boolean;
 }

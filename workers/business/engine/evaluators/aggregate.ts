@@ -1,3 +1,4 @@
+import type { JsonObject } from "../../../../schema/contracts/json";
 import type { NewEvent } from "../../events";
 import type { Period } from "../calendar";
 import { periodOf } from "../calendar";
@@ -33,7 +34,7 @@ export function judge(
   group: string,
   time: number,
   now: number,
-  context: Record<string, unknown>,
+  context: JsonObject,
 ) {
   const key = stateKey(r.rule.id, group);
   const tz = e.business.timezone;
