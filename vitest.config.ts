@@ -30,8 +30,6 @@ export default defineConfig(async () => {
           esbuild: { jsx: "automatic" as const },
           test: {
             name: "workers",
-            // Both cores: each file has its own runtime and storage, so files run side by side.
-            maxWorkers: 2,
             include: ["test/**/*.test.ts"],
             exclude: ["test/e2e/**"],
             setupFiles: ["./test/setup.ts"],
