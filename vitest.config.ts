@@ -42,8 +42,13 @@ export default defineConfig(async () => {
             name: "e2e",
             include: ["test/e2e/**/*.test.ts"],
             environment: "node",
-            // Each file starts its own wrangler dev stack; one at a time leaves the two cores to it.
+            // One local stack (API and UI, wrangler dev) for all files, started once
+            // before the tests; each file makes its own businesses and workspaces.
+            globalSetup: ["./test/support/e2e-stack.ts"],
+            // One file at a time: the two cores go to the stack and Chromium.
             fileParallelism: false,
+            // After the workers project, never beside it.
+            sequence: { groupOrder: 1 },
             testTimeout: 180_000,
             hookTimeout: 120_000,
             // The browser waits for the page to show a state; on two shared cores a

@@ -7,5 +7,7 @@ declare module "vitest" {
     receiverPort: number;
     /** Runs per operation and seed of the fuzz suite (test/support/fuzz-config.ts). */
     fuzz: { runs: number; seed: number; verbose: boolean };
+    /** The e2e project's local stack, started once by test/support/e2e-stack.ts. */
+    e2eStack: { api: string; ui: string; admin: string };
   }
 }

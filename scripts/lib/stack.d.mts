@@ -1,6 +1,8 @@
 export interface Worker {
   url: string;
   persist: string;
+  /** What the server wrote so far (stdout and stderr), for a failure's report. */
+  log(): string;
   stop(): void;
 }
 export function startWorker(options: {

@@ -70,6 +70,8 @@ export async function startWorker({
   return {
     url: `http://127.0.0.1:${port}`,
     persist,
+    /** What the server wrote so far (stdout and stderr), for a failure's report. */
+    log: () => log,
     stop() {
       try {
         process.kill(-child.pid, "SIGTERM");

@@ -1,18 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client } from "../../scripts/lib/api.mjs";
-import type { Worker } from "../../scripts/lib/stack.mjs";
 import type { ListedAlert } from "../support/alertmanager";
 import { startAlertmanager } from "../support/alertmanager";
 import { NtfyPublish, PagerDutyEvent, TeamsWorkflowMessage } from "../support/provider-contracts";
 import { startReceiver } from "../support/receiver";
-import { slowRoutes, startApiStack } from "../support/stack";
+import { e2eStack, slowRoutes } from "../support/stack";
 
-const admin = "e2e-admin-token";
 const KEY = "e93facc04764012d7bfb002500d5d1a6";
-let stack: Worker;
+const stack = e2eStack();
+const { admin } = stack;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let alertmanager: Awaited<ReturnType<typeof startAlertmanager>>;
-const api = () => client(stack.url, admin);
+const api = () => client(stack.api, admin);
 
 /** Polls (bounded) until `probe` answers something other than undefined. */
 async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number) {
@@ -32,11 +31,9 @@ beforeAll(async () => {
   // Alertmanager first: when it is missing, the suite fails here, before anything else starts.
   alertmanager = await startAlertmanager();
   receiver = await startReceiver();
-  stack = await startApiStack(admin);
 });
 
 afterAll(async () => {
-  stack?.stop();
   alertmanager?.stop();
   await receiver?.close();
 });
@@ -87,7 +84,8 @@ describe("channels out, on the real local stack", () => {
     expect(NtfyPublish.parse(JSON.parse(ntfy?.body ?? ""))).toMatchObject({
       topic: "anom-e2e",
       priority: 5,
-      click: `http://127.0.0.1:8788/alerts/${alert.id}`,
+      // UI_URL: the stack's own UI.
+      click: `${stack.ui}/alerts/${alert.id}`,
     });
 
     await api().json("POST", `/v1/alerts/${alert.id}/ack`);

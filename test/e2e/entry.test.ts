@@ -1,13 +1,10 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client } from "../../scripts/lib/api.mjs";
-import type { Worker } from "../../scripts/lib/stack.mjs";
-import { freePort, startWorker } from "../../scripts/lib/stack.mjs";
-import { startApiStack } from "../support/stack";
+import { e2eStack } from "../support/stack";
 
 /**
  * The "Add events" tab in Chromium against the local stack: an expense typed
@@ -15,15 +12,14 @@ import { startApiStack } from "../support/stack";
  * an NDJSON file. Screenshots at 1366 and 390 px go to test-results/ui/screens.
  */
 
-const admin = "entry-e2e-admin-token";
+const stack = e2eStack();
+const { admin } = stack;
 const chromiumPath = "/usr/bin/chromium";
 const shots = "test-results/ui/screens";
 const axeSource = readFileSync(
   createRequire(import.meta.url).resolve("axe-core/axe.min.js"),
   "utf8",
 );
-let api: Worker;
-let ui: Worker;
 let browser: Browser;
 let c: ReturnType<typeof client>;
 let businessId = "";
@@ -40,24 +36,12 @@ beforeAll(async () => {
   if (!existsSync(chromiumPath)) {
     throw new Error(`The browser suite needs Debian's Chromium at ${chromiumPath}.`);
   }
-  execFileSync(process.execPath, ["node_modules/@react-router/dev/bin.js", "build"], {
-    stdio: "ignore",
-  });
-  execFileSync(process.execPath, ["app/build.mjs"], { stdio: "inherit" });
-  api = await startApiStack(admin);
-  ui = await startWorker({
-    config: "app/wrangler.dev.toml",
-    port: await freePort(),
-    inspectorPort: await freePort(),
-    persist: api.persist,
-    registry: `${api.persist}/registry`,
-  });
   browser = await chromium.launch({
     executablePath: chromiumPath,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
   });
   mkdirSync(shots, { recursive: true });
-  c = client(api.url, admin);
+  c = client(stack.api, admin);
   const business = await c.json("POST", "/v1/businesses", {
     name: "Household expenses",
     timezone: "Europe/Berlin",
@@ -70,12 +54,10 @@ beforeAll(async () => {
     ],
   });
   businessId = business.id;
-}, 300_000);
+});
 
 afterAll(async () => {
   await browser?.close();
-  ui?.stop();
-  api?.stop();
 });
 
 async function signedIn(width: number, height: number): Promise<{ page: Page; errors: string[] }> {
@@ -85,11 +67,11 @@ async function signedIn(width: number, height: number): Promise<{ page: Page; er
     if (m.type() === "error" && !/WebSocket/.test(m.text())) errors.push(m.text());
   });
   page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(`${ui.url}/login`);
+  await page.goto(`${stack.ui}/login`);
   await page.getByLabel("Admin token").fill(admin);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${ui.url}/`);
-  await page.goto(`${ui.url}/businesses/${businessId}/add`);
+  await page.waitForURL(`${stack.ui}/`);
+  await page.goto(`${stack.ui}/businesses/${businessId}/add`);
   await page.waitForSelector("html[data-hydrated]", { timeout: 15_000 });
   return { page, errors };
 }
@@ -208,7 +190,7 @@ describe("adding events in the browser", () => {
     expect(await eventCount()).toBe(3);
 
     // The same file again: every row was stored before.
-    await page.goto(`${ui.url}/businesses/${businessId}/add`);
+    await page.goto(`${stack.ui}/businesses/${businessId}/add`);
     await page.waitForSelector("html[data-hydrated]");
     await upload(page, "expenses.csv", csv, "text/csv");
     await expect.poll(() => check(page).textContent()).toContain("3 rows: 0 ready to send");

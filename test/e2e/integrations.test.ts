@@ -8,26 +8,13 @@ import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs
 import type { PushMetricExporter } from "@opentelemetry/sdk-metrics";
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { CloudEvent, emitterFor, httpTransport, Mode } from "cloudevents";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { client } from "../../scripts/lib/api.mjs";
-import type { Worker } from "../../scripts/lib/stack.mjs";
-import { freePort, migrate, startWorker } from "../../scripts/lib/stack.mjs";
+import { e2eStack } from "../support/stack";
 
-const admin = "e2e-admin-token";
-let stack: Worker;
-const api = () => client(stack.url, admin);
-
-beforeAll(async () => {
-  stack = await startWorker({
-    config: "wrangler.toml",
-    port: await freePort(),
-    inspectorPort: await freePort(),
-    vars: { ADMIN_TOKEN: admin, ENVIRONMENT: "development" },
-  });
-  await migrate(stack.persist);
-});
-
-afterAll(() => stack?.stop());
+const stack = e2eStack();
+const { admin } = stack;
+const api = () => client(stack.api, admin);
 
 type Data = Record<string, unknown>;
 async function events(businessId: string): Promise<Data[]> {
@@ -70,7 +57,7 @@ describe("the ways in, on the real local stack", () => {
       { name: "body", type: "string" },
       { name: "orderId", type: "string", required: true },
     ]);
-    const base = `${stack.url}/v1/otlp/${id}`;
+    const base = `${stack.api}/v1/otlp/${id}`;
     const exporters: [string, LogRecordExporter][] = [
       ["http/json", withOtelEnv(base, token, "http/json", () => new JsonLogExporter())],
       ["http/protobuf", withOtelEnv(base, token, "http/protobuf", () => new ProtoLogExporter())],
@@ -118,7 +105,7 @@ describe("the ways in, on the real local stack", () => {
       { name: "latency_min", type: "number" },
       { name: "latency_max", type: "number" },
     ]);
-    const base = `${stack.url}/v1/otlp/${id}`;
+    const base = `${stack.api}/v1/otlp/${id}`;
     const exporters: PushMetricExporter[] = [
       withOtelEnv(base, token, "http/json", () => new JsonMetricExporter()),
       withOtelEnv(base, token, "http/protobuf", () => new ProtoMetricExporter()),
@@ -165,9 +152,9 @@ describe("the ways in, on the real local stack", () => {
       name: "cron",
     });
     // What `curl -fsS -m 10 --retry 5 -o /dev/null <base>/<slug>/start` sends.
-    const start = await fetch(`${stack.url}/ping/${token}/backup/start`);
+    const start = await fetch(`${stack.api}/ping/${token}/backup/start`);
     expect([start.status, await start.text()]).toEqual([200, "OK"]);
-    const end = await fetch(`${stack.url}/ping/${token}/backup/0`, {
+    const end = await fetch(`${stack.api}/ping/${token}/backup/0`, {
       method: "POST",
       body: "done",
     });
@@ -184,7 +171,7 @@ describe("the ways in, on the real local stack", () => {
       { name: "amount", type: "number", required: true },
     ]);
     for (const mode of [Mode.BINARY, Mode.STRUCTURED]) {
-      const emit = emitterFor(httpTransport(`${stack.url}/v1/cloudevents/${shop.id}`), { mode });
+      const emit = emitterFor(httpTransport(`${stack.api}/v1/cloudevents/${shop.id}`), { mode });
       const sent = await emit(
         new CloudEvent({
           type: "com.example.sale",

@@ -1,14 +1,13 @@
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client } from "../../scripts/lib/api.mjs";
-import type { Worker } from "../../scripts/lib/stack.mjs";
 import { startReceiver } from "../support/receiver";
-import { slowRoutes, startApiStack } from "../support/stack";
+import { e2eStack, slowRoutes } from "../support/stack";
 
-const admin = "e2e-admin-token";
-let stack: Worker;
+const stack = e2eStack();
+const { admin } = stack;
 /** The stack's API as the admin. */
-const api = () => client(stack.url, admin);
+const api = () => client(stack.api, admin);
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
 /** Waits (bounded) for the receiver to have `count` requests at a path. */
@@ -22,11 +21,9 @@ async function waitFor(path: string, count: number, timeoutMs: number) {
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  stack = await startApiStack(admin);
 });
 
 afterAll(async () => {
-  stack?.stop();
   await receiver?.close();
 });
 

@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { client } from "../../scripts/lib/api.mjs";
-import type { Worker } from "../../scripts/lib/stack.mjs";
-import { startApiStack } from "../support/stack";
+import { e2eStack } from "../support/stack";
 
-const admin = "e2e-admin-token";
-let stack: Worker;
-const api = () => client(stack.url, admin);
-
-beforeAll(async () => {
-  stack = await startApiStack(admin);
-});
-
-afterAll(() => stack?.stop());
+const stack = e2eStack();
+const { admin } = stack;
+const api = () => client(stack.api, admin);
 
 type Message = Record<string, unknown>;
 
 /** Node's own WebSocket (undici), as a browser would connect: the token as a subprotocol. */
 async function connect(businessId: string, token: string) {
-  const ws = new WebSocket(`${stack.url.replace(/^http/, "ws")}/v1/stream/${businessId}`, [
+  const ws = new WebSocket(`${stack.api.replace(/^http/, "ws")}/v1/stream/${businessId}`, [
     "anom-stream",
     `anom-token.${token}`,
   ]);
@@ -109,7 +102,7 @@ describe("the stream against wrangler dev", () => {
   });
 
   it("refuses a wrong token before the upgrade: the socket never opens", async () => {
-    const ws = new WebSocket(`${stack.url.replace(/^http/, "ws")}/v1/stream/bus_nope`, [
+    const ws = new WebSocket(`${stack.api.replace(/^http/, "ws")}/v1/stream/bus_nope`, [
       "anom-stream",
       "anom-token.anom_wrong",
     ]);

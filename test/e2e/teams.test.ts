@@ -1,16 +1,13 @@
-import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client } from "../../scripts/lib/api.mjs";
-import type { Worker } from "../../scripts/lib/stack.mjs";
-import { freePort, migrate, startWorker } from "../../scripts/lib/stack.mjs";
+import { e2eStack } from "../support/stack";
 
-const admin = "teams-e2e-admin-token";
+const stack = e2eStack();
+const { admin } = stack;
 const chromiumPath = "/usr/bin/chromium";
-let api: Worker;
-let ui: Worker;
 let browser: Browser;
 let c: ReturnType<typeof client>;
 
@@ -18,35 +15,15 @@ beforeAll(async () => {
   if (!existsSync(chromiumPath)) {
     throw new Error(`The browser suite needs Debian's Chromium at ${chromiumPath}.`);
   }
-  execFileSync(process.execPath, ["node_modules/@react-router/dev/bin.js", "build"], {
-    stdio: "ignore",
-  });
-  execFileSync(process.execPath, ["app/build.mjs"], { stdio: "inherit" });
-  api = await startWorker({
-    config: "wrangler.toml",
-    port: await freePort(),
-    inspectorPort: await freePort(),
-    vars: { ADMIN_TOKEN: admin, ENVIRONMENT: "development", ALLOW_PRIVATE_TARGETS: "true" },
-  });
-  await migrate(api.persist);
-  ui = await startWorker({
-    config: "app/wrangler.dev.toml",
-    port: await freePort(),
-    inspectorPort: await freePort(),
-    persist: api.persist,
-    registry: `${api.persist}/registry`,
-  });
   browser = await chromium.launch({
     executablePath: chromiumPath,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
   });
-  c = client(api.url, admin);
+  c = client(stack.api, admin);
 });
 
 afterAll(async () => {
   await browser?.close();
-  ui?.stop();
-  api?.stop();
 });
 
 /** Invites an email with a role and accepts it in the browser: the person is signed in. */
@@ -55,11 +32,11 @@ async function join(workspaceId: string, role: string): Promise<{ page: Page; em
   const invited = await c.json("POST", `/v1/workspaces/${workspaceId}/members`, { email, role });
   const token = String(invited.inviteUrl).split("/invite/")[1];
   const page = await (await browser.newContext()).newPage();
-  await page.goto(`${ui.url}/invite/${token}`);
+  await page.goto(`${stack.ui}/invite/${token}`);
   await page.getByLabel("Password").fill("correct horse battery");
   await page.getByLabel("Again").fill("correct horse battery");
   await page.getByRole("button", { name: "Join" }).click();
-  await page.waitForURL(`${ui.url}/`);
+  await page.waitForURL(`${stack.ui}/`);
   return { page, email };
 }
 
@@ -78,9 +55,9 @@ describe("teams in Chromium", () => {
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill("correct horse battery");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${ui.url}/`);
+    await page.waitForURL(`${stack.ui}/`);
 
-    await page.goto(`${ui.url}/businesses/${business.id}/rules`);
+    await page.goto(`${stack.ui}/businesses/${business.id}/rules`);
     // The rule is checked as it is typed: type once React has hydrated the form (the root marks it).
     await page.waitForSelector("html[data-hydrated]", { timeout: 15_000 });
     await page.getByLabel("Condition (CEL)").fill("durationMs > 5000");
@@ -110,7 +87,7 @@ describe("teams in Chromium", () => {
     const { page } = await join(ws.id, "viewer");
     // Every tab that edits: reading controls stay (filters are GET forms); nothing that posts a change is shown.
     for (const tab of ["rules", "sources", "settings"]) {
-      await page.goto(`${ui.url}/businesses/${business.id}/${tab}`);
+      await page.goto(`${stack.ui}/businesses/${business.id}/${tab}`);
       await expect.poll(() => page.getByText("Greenhouse (teams)").count()).toBeGreaterThan(0);
       expect(await page.locator('main form[method="post"]').count(), tab).toBeGreaterThan(0);
       expect(await page.locator('main form[method="post"]:visible').count(), tab).toBe(0);
@@ -118,27 +95,27 @@ describe("teams in Chromium", () => {
         expect(await page.getByRole("button", { name }).count(), `${tab}: ${name}`).toBe(0);
       }
     }
-    await page.goto(`${ui.url}/team/${ws.id}/members`);
+    await page.goto(`${stack.ui}/team/${ws.id}/members`);
     expect(await page.getByRole("main").getByRole("button").count()).toBe(0);
   });
 
   it("stops a key revoked on the keys page at once", async () => {
     const ws = await c.json("POST", "/v1/workspaces", { name: "Keys" });
     const { page } = await join(ws.id, "admin");
-    await page.goto(`${ui.url}/team/${ws.id}/keys`);
+    await page.goto(`${stack.ui}/team/${ws.id}/keys`);
     await page.getByLabel("Name").fill("ci");
     await page.getByLabel("Role").selectOption("editor");
     await page.getByRole("button", { name: "Create key" }).click();
     const token = ((await page.getByRole("status").locator("code").textContent()) ?? "").trim();
     expect(token).toMatch(/^anomk_/);
-    const before = await fetch(`${api.url}/v1/businesses`, {
+    const before = await fetch(`${stack.api}/v1/businesses`, {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(before.status).toBe(200);
     page.on("dialog", (d) => d.accept());
     await page.getByRole("button", { name: "Revoke" }).click();
     await expect.poll(() => page.getByRole("cell", { name: "revoked" }).count()).toBe(1);
-    const after = await fetch(`${api.url}/v1/businesses`, {
+    const after = await fetch(`${stack.api}/v1/businesses`, {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(after.status).toBe(401);

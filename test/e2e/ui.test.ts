@@ -1,19 +1,16 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client } from "../../scripts/lib/api.mjs";
-import type { Worker } from "../../scripts/lib/stack.mjs";
-import { freePort, migrate, startWorker } from "../../scripts/lib/stack.mjs";
 import { startReceiver } from "../support/receiver";
+import { e2eStack } from "../support/stack";
 
-const admin = "ui-e2e-admin-token";
 const chromiumPath = "/usr/bin/chromium";
 const shots = "test-results/ui";
-let api: Worker;
-let ui: Worker;
+const stack = e2eStack();
+const { admin } = stack;
 let browser: Browser;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 /** The business and alert the screen tour visits (made by the webhook test). */
@@ -30,33 +27,7 @@ beforeAll(async () => {
       `The browser suite needs Debian's Chromium at ${chromiumPath} (apt-get install chromium; .ci/run does it).`,
     );
   }
-  // The UI as npm start serves it: the Pages build, in workerd, bound to the API worker.
-  execFileSync(process.execPath, ["node_modules/@react-router/dev/bin.js", "build"], {
-    stdio: "ignore",
-  });
-  execFileSync(process.execPath, ["app/build.mjs"], { stdio: "inherit" });
   receiver = await startReceiver();
-  // Notification links point at this UI (UI_URL), so a test can follow one.
-  const uiPort = await freePort();
-  api = await startWorker({
-    config: "wrangler.toml",
-    port: await freePort(),
-    inspectorPort: await freePort(),
-    vars: {
-      ADMIN_TOKEN: admin,
-      ENVIRONMENT: "development",
-      ALLOW_PRIVATE_TARGETS: "true",
-      UI_URL: `http://127.0.0.1:${uiPort}`,
-    },
-  });
-  await migrate(api.persist);
-  ui = await startWorker({
-    config: "app/wrangler.dev.toml",
-    port: uiPort,
-    inspectorPort: await freePort(),
-    persist: api.persist,
-    registry: `${api.persist}/registry`,
-  });
   browser = await chromium.launch({
     executablePath: chromiumPath,
     args: [
@@ -70,35 +41,32 @@ beforeAll(async () => {
     ],
   });
   mkdirSync(`${shots}/screens`, { recursive: true });
-  // Two builds and two wrangler dev stacks: minutes on shared cores.
-}, 300_000);
+});
 
 afterAll(async () => {
   await browser?.close();
   await receiver?.close();
-  ui?.stop();
-  api?.stop();
 });
 
 async function signIn(page: Page) {
-  await page.goto(`${ui.url}/`);
+  await page.goto(`${stack.ui}/`);
   await expect.poll(() => page.url()).toContain("/sign-in");
   await page.getByRole("link", { name: "Sign in with the admin token" }).click();
   await page.getByLabel("Admin token").fill(admin);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${ui.url}/`);
+  await page.waitForURL(`${stack.ui}/`);
 }
 
 describe("the web UI in Chromium", () => {
   it("refuses a wrong token and keeps the right one out of client JavaScript", async () => {
     const page = await browser.newPage();
-    await page.goto(`${ui.url}/login`);
+    await page.goto(`${stack.ui}/login`);
     await page.getByLabel("Admin token").fill("wrong");
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect.poll(() => page.getByRole("alert").textContent()).toContain("not valid");
     await page.getByLabel("Admin token").fill(admin);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${ui.url}/`);
+    await page.waitForURL(`${stack.ui}/`);
     expect(await page.evaluate(() => document.cookie)).not.toContain(admin);
     const [cookie] = await page.context().cookies();
     expect(cookie).toMatchObject({
@@ -116,7 +84,7 @@ describe("the web UI in Chromium", () => {
     await page.screenshot({ path: `${shots}/dashboard-empty.png` });
 
     await page.getByRole("link", { name: "New business" }).click();
-    await page.waitForURL(`${ui.url}/businesses/new`);
+    await page.waitForURL(`${stack.ui}/businesses/new`);
     await page.getByLabel("Name", { exact: true }).fill("Camel routes (UI)");
     await page.getByLabel("Field 1 name").fill("routeId");
     await page.getByLabel("Field 1 required").check();
@@ -140,7 +108,7 @@ describe("the web UI in Chromium", () => {
 
     // The expression is checked against the server's validation as it is typed; the problem shows at the input.
     await tabs.getByRole("link", { name: "Rules" }).click();
-    await page.waitForURL(`${ui.url}/businesses/${businessId}/rules`);
+    await page.waitForURL(`${stack.ui}/businesses/${businessId}/rules`);
     expect(await page.getByLabel("Condition (CEL)").getAttribute("placeholder")).toBe(
       "durationMs > 100",
     );
@@ -165,9 +133,9 @@ describe("the web UI in Chromium", () => {
       .getByRole("navigation", { name: "Main" })
       .getByRole("link", { name: "Alerts" })
       .click();
-    await page.waitForURL(`${ui.url}/alerts`);
+    await page.waitForURL(`${stack.ui}/alerts`);
     await expect.poll(() => page.getByTestId("live").textContent()).toBe("Live");
-    const sent = await fetch(`${api.url}/v1/ingest/${businessId}`, {
+    const sent = await fetch(`${stack.api}/v1/ingest/${businessId}`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify([
@@ -179,23 +147,29 @@ describe("the web UI in Chromium", () => {
     const sentAt = performance.now();
     const navigations: string[] = [];
     page.on("framenavigated", (frame) => navigations.push(frame.url()));
+    // The page lists every business's alerts, and other files share the stack: this business's rows.
+    const ours = page
+      .locator("tr[data-alert]")
+      .filter({ has: page.locator(`a[href="/businesses/${businessId}"]`) });
     await expect
-      .poll(() => page.getByText("SFTP-BANK-A: durationMs > 5000").count(), { timeout: 10_000 })
+      .poll(() => ours.getByText("SFTP-BANK-A: durationMs > 5000").count(), { timeout: 10_000 })
       .toBe(1);
+    expect(await ours.count()).toBe(1);
     expect(navigations).toEqual([]);
     // A figure for the notes, not an assertion (timed assertions flake on shared machines).
     console.info(
       `live: the alert was on screen ${Math.round(performance.now() - sentAt)} ms after ingest answered`,
     );
     await page.screenshot({ path: `${shots}/alerts.png`, fullPage: true });
-    await page.getByRole("button", { name: "Acknowledge" }).click();
-    await expect
-      .poll(() => page.locator("tbody tr td:nth-child(4)").first().textContent())
-      .toBe("acknowledged");
-    await page.getByRole("button", { name: "Resolve" }).click();
+    await ours.getByRole("button", { name: "Acknowledge" }).click();
+    await expect.poll(() => ours.locator("td:nth-child(4)").textContent()).toBe("acknowledged");
+    await ours.getByRole("button", { name: "Resolve" }).click();
+    await expect.poll(() => ours.count()).toBe(0);
+    // This business alone has no active alert left, and its list says so.
+    await page.goto(`${stack.ui}/alerts?businessId=${businessId}`);
     await expect.poll(() => page.getByText("No alerts match.").count()).toBe(1);
 
-    await page.goto(`${ui.url}/businesses/${businessId}/events`);
+    await page.goto(`${stack.ui}/businesses/${businessId}/events`);
     await expect.poll(() => page.getByRole("cell", { name: "9,100" }).count()).toBe(1);
 
     // Charts from the view: the default one counts events and averages durationMs; add one.
@@ -241,7 +215,7 @@ describe("the web UI in Chromium", () => {
     await page.screenshot({ path: `${shots}/business.png`, fullPage: true });
 
     await page.getByRole("link", { name: "Dashboard" }).click();
-    await page.waitForURL(`${ui.url}/`);
+    await page.waitForURL(`${stack.ui}/`);
     await expect
       .poll(() => page.getByRole("heading", { name: "Camel routes (UI)" }).count())
       .toBe(1);
@@ -256,14 +230,14 @@ describe("the web UI in Chromium", () => {
     });
     const page = await context.newPage();
     await signIn(page);
-    await page.goto(`${ui.url}/businesses/new`);
+    await page.goto(`${stack.ui}/businesses/new`);
     await hydrated(page);
     await expect.poll(() => page.getByLabel("Time zone").inputValue()).toBe("America/Chicago");
     const docs = page
       .getByRole("navigation", { name: "Main" })
       .getByRole("link", { name: "API docs" });
     expect(await docs.getAttribute("href")).toBe("/docs");
-    expect((await page.request.get(`${ui.url}/docs`)).status()).toBe(200);
+    expect((await page.request.get(`${stack.ui}/docs`)).status()).toBe(200);
     // A refusal is said at its input in words, not as the schema's.
     await page.getByLabel("Name", { exact: true }).fill("Zones");
     await page.getByLabel("Time zone").fill("Mars/Olympus");
@@ -276,7 +250,7 @@ describe("the web UI in Chromium", () => {
 
   it("shows the profile engine's suggestions with their evidence, and approves one into a rule", async () => {
     // A sensor reading between 18 and 26 °C every 10 min for six days, sent through the API.
-    const c = client(api.url, admin);
+    const c = client(stack.api, admin);
     const { business, token } = await c.business({
       name: "Greenhouse",
       timezone: "Europe/Berlin",
@@ -303,8 +277,8 @@ describe("the web UI in Chromium", () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page);
     await page.getByRole("link", { name: "Suggestions" }).click();
-    await page.waitForURL(`${ui.url}/suggestions`);
-    const section = page.getByRole("region", { name: "Greenhouse" });
+    await page.waitForURL(`${stack.ui}/suggestions`);
+    const section = page.getByRole("region", { name: "Greenhouse", exact: true });
     await expect.poll(() => section.getByText("Not profiled yet.").count()).toBe(1);
     await section.getByRole("button", { name: "Run profile now" }).click();
     const card = section
@@ -335,7 +309,7 @@ describe("the web UI in Chromium", () => {
       field: "temperature",
     });
     for (const range of ["24h", "7d"]) {
-      await page.goto(`${ui.url}/businesses/${business.id}/charts?range=${range}`);
+      await page.goto(`${stack.ui}/businesses/${business.id}/charts?range=${range}`);
       await hydrated(page);
       const chart = page.locator("figure.chart").filter({ hasText: "avg of temperature" });
       await expect.poll(() => chart.locator("canvas").count()).toBeGreaterThan(0);
@@ -349,16 +323,16 @@ describe("the web UI in Chromium", () => {
   });
 
   it("manages a business's channels and shows their delivery log", async () => {
-    const c = client(api.url, admin);
+    const c = client(stack.api, admin);
     const { business } = await c.business({
       name: "Channels (UI)",
       fields: [{ name: "timestamp", type: "timestamp" }],
     });
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page);
-    await page.goto(`${ui.url}/businesses/${business.id}`);
+    await page.goto(`${stack.ui}/businesses/${business.id}`);
     await page.getByRole("link", { name: "Channels", exact: true }).click();
-    await page.waitForURL(`${ui.url}/businesses/${business.id}/channels`);
+    await page.waitForURL(`${stack.ui}/businesses/${business.id}/channels`);
     await expect.poll(() => page.getByText("No channels").count()).toBe(1);
     await expect.poll(() => page.getByText("No deliveries yet.").count()).toBe(1);
     // A refusal is said under the input it is about, not in a list under the form.
@@ -383,7 +357,7 @@ describe("the web UI in Chromium", () => {
     await expect.poll(() => row.getByText("disabled").count()).toBe(1);
     await page.screenshot({ path: `${shots}/channels.png`, fullPage: true });
     // The same on the settings tab: an enum field without its values is refused under "values".
-    await page.goto(`${ui.url}/businesses/${business.id}/settings`);
+    await page.goto(`${stack.ui}/businesses/${business.id}/settings`);
     await hydrated(page);
     await page.getByText("Edit fields").click();
     await page.getByLabel("New field name").fill("state");
@@ -395,7 +369,7 @@ describe("the web UI in Chromium", () => {
   });
 
   it("backtests a rule on the history from the rule form, at desktop and phone widths", async () => {
-    const c = client(api.url, admin);
+    const c = client(stack.api, admin);
     const { business, token } = await c.business({
       name: "Nightly jobs (backtest)",
       timezone: "Europe/Berlin",
@@ -422,7 +396,7 @@ describe("the web UI in Chromium", () => {
     ] as const) {
       const page = await browser.newPage({ viewport: { width, height } });
       await signIn(page);
-      await page.goto(`${ui.url}/businesses/${business.id}/rules`);
+      await page.goto(`${stack.ui}/businesses/${business.id}/rules`);
       const form = page.locator("form.rule-form").last();
       await form.getByLabel("Name").fill("Backup ran long");
       await form.getByLabel("Condition (CEL)").fill("durationMs > 5000");
@@ -441,7 +415,7 @@ describe("the web UI in Chromium", () => {
   });
 
   it("snoozes an alert, and creates a recurring silence from it with a preview, at desktop and phone widths", async () => {
-    const c = client(api.url, admin);
+    const c = client(stack.api, admin);
     const { business, token } = await c.business({
       name: "Silences (UI)",
       timezone: "Europe/Berlin",
@@ -473,7 +447,7 @@ describe("the web UI in Chromium", () => {
 
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     await signIn(page);
-    await page.goto(`${ui.url}/alerts/${alertId}`);
+    await page.goto(`${stack.ui}/alerts/${alertId}`);
     await page.getByLabel("Snooze for").selectOption("4h");
     await page.getByRole("button", { name: "Snooze" }).click();
     await expect
@@ -522,7 +496,7 @@ describe("the web UI in Chromium", () => {
     await expect
       .poll(async () => (await c.json("GET", `/v1/alerts?businessId=${business.id}`)).items.length)
       .toBe(6);
-    await page.goto(`${ui.url}/alerts?businessId=${business.id}`);
+    await page.goto(`${stack.ui}/alerts?businessId=${business.id}`);
     const group = page.getByRole("button", { name: "6 alerts: Slow route" });
     await expect.poll(() => group.count()).toBe(1);
     expect(await page.locator("[data-alert]").count()).toBe(0);
@@ -537,7 +511,7 @@ describe("the web UI in Chromium", () => {
       [`/businesses/${business.id}/silences`, "silences-phone"],
       [`/alerts/${alertId}`, "alert-phone"],
     ] as const) {
-      await phone.goto(`${ui.url}${path}`);
+      await phone.goto(`${stack.ui}${path}`);
       await phone.screenshot({ path: `${shots}/${shot}.png`, fullPage: true });
       const overflow = await phone.evaluate(
         () => document.documentElement.scrollWidth - window.innerWidth,
@@ -548,7 +522,7 @@ describe("the web UI in Chromium", () => {
   });
 
   it("follows a real webhook's link to the alert page, and shows a thousand groups worst first with search", async () => {
-    const c = client(api.url, admin);
+    const c = client(stack.api, admin);
     const { business, token } = await c.business({
       name: "Cold chain",
       timezone: "Europe/Berlin",
@@ -601,7 +575,7 @@ describe("the web UI in Chromium", () => {
         },
         { timeout: 20_000 },
       )
-      .toMatch(new RegExp(`^${ui.url}/alerts/alt_`));
+      .toMatch(new RegExp(`^${stack.ui}/alerts/alt_`));
     const alertId = link.split("/").at(-1) ?? "";
 
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
@@ -634,7 +608,7 @@ describe("the web UI in Chromium", () => {
     ).toBe("solid 2px");
 
     // The status page: a thousand groups, worst first, paged and searchable.
-    await page.goto(`${ui.url}/businesses/${business.id}`);
+    await page.goto(`${stack.ui}/businesses/${business.id}`);
     await hydrated(page);
     const grid = page.getByTestId("group-grid").locator("li");
     expect(await grid.count()).toBe(60);
@@ -652,7 +626,7 @@ describe("the web UI in Chromium", () => {
       range: "24h",
       charts: [{ fn: "max", field: "temperature", groupBy: "device", title: "Warmest per device" }],
     });
-    await page.goto(`${ui.url}/businesses/${business.id}/charts`);
+    await page.goto(`${stack.ui}/businesses/${business.id}/charts`);
     await hydrated(page);
     const picker = page.locator("figure.chart details.picker");
     expect(await picker.locator("summary").textContent()).toBe("Showing 7 of 1,000 — choose");
@@ -691,7 +665,7 @@ describe("the web UI in Chromium", () => {
       ];
       const login = await browser.newPage({ viewport: { width, height } });
       const loginProblems = watch(login);
-      await login.goto(`${ui.url}/login`);
+      await login.goto(`${stack.ui}/login`);
       await hydrated(login);
       await check(login, `login-${width}`);
       expect(loginProblems, "login").toEqual([]);
@@ -701,7 +675,7 @@ describe("the web UI in Chromium", () => {
       const seen = watch(tab);
       await signIn(tab);
       for (const [name, path] of screens) {
-        await tab.goto(`${ui.url}${path}`);
+        await tab.goto(`${stack.ui}${path}`);
         await hydrated(tab);
         await check(tab, `${name}-${width}`);
         if (name === "business-status") {
@@ -719,7 +693,7 @@ describe("the web UI in Chromium", () => {
       // A page that fails says what happened in words, never a bare status.
       const missing = await browser.newPage({ viewport: { width, height } });
       await missing.context().addCookies(await tab.context().cookies());
-      await missing.goto(`${ui.url}/alerts/alt_00000000000000000000000000`);
+      await missing.goto(`${stack.ui}/alerts/alt_00000000000000000000000000`);
       await hydrated(missing);
       expect(await missing.getByRole("heading", { level: 1 }).textContent()).toBe("Not found");
       expect(await missing.locator("main").textContent()).toContain("This no longer exists");
@@ -727,7 +701,7 @@ describe("the web UI in Chromium", () => {
       await missing.close();
       // On a phone the alerts are cards whose actions fit the screen without sideways scrolling.
       if (width === 390) {
-        await tab.goto(`${ui.url}/alerts?businessId=${businessId}`);
+        await tab.goto(`${stack.ui}/alerts?businessId=${businessId}`);
         await hydrated(tab);
         const ack = tab.getByRole("button", { name: "Acknowledge" }).first();
         const box = await ack.boundingBox();

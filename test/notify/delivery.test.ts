@@ -8,7 +8,7 @@ import {
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../workers/index";
-import { retryDelaySeconds } from "../../workers/notify/breaker";
+import { retryBaseSeconds, retryDelaySeconds } from "../../workers/notify/breaker";
 import type { NotificationMessage } from "../../workers/notify/message";
 import {
   alertsOf,
@@ -167,6 +167,15 @@ describe("webhook delivery", () => {
     expect(retryDelaySeconds(30, () => 0.5)).toBe(3600);
     expect(retryDelaySeconds(3, () => 0)).toBe(32);
     expect(retryDelaySeconds(3, () => 1)).toBe(48);
+  });
+
+  it("takes the backoff's base from NOTIFY_RETRY_BASE_SECONDS, 5 s unless it is a positive number", () => {
+    expect(retryBaseSeconds("1")).toBe(1);
+    expect(retryBaseSeconds("0.5")).toBe(0.5);
+    for (const v of [undefined, "", "0", "-3", "soon"]) expect(retryBaseSeconds(v)).toBe(5);
+    expect(retryDelaySeconds(1, () => 0.5, 1)).toBe(2);
+    expect(retryDelaySeconds(2, () => 0.5, 1)).toBe(4);
+    expect(retryDelaySeconds(1, () => 0, 0.5)).toBe(1);
   });
 });
 

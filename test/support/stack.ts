@@ -1,16 +1,12 @@
-import type { Worker } from "../../scripts/lib/stack.mjs";
-import { freePort, migrate, startWorker } from "../../scripts/lib/stack.mjs";
+import { inject } from "vitest";
 
-/** The API worker as `npm start` runs it (local development: private targets allowed), migrated. */
-export async function startApiStack(adminToken: string): Promise<Worker> {
-  const stack = await startWorker({
-    config: "wrangler.toml",
-    port: await freePort(),
-    inspectorPort: await freePort(),
-    vars: { ADMIN_TOKEN: adminToken, ENVIRONMENT: "development", ALLOW_PRIVATE_TARGETS: "true" },
-  });
-  await migrate(stack.persist);
-  return stack;
+/**
+ * The e2e project's one local stack, started by test/support/e2e-stack.ts:
+ * the API's and the UI's URLs and the admin token. Files share it, so each
+ * makes its own businesses and workspaces and looks only at those.
+ */
+export function e2eStack() {
+  return inject("e2eStack");
 }
 
 type Api = ReturnType<typeof import("../../scripts/lib/api.mjs").client>;

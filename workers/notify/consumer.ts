@@ -5,7 +5,13 @@ import type { Database } from "../lib/db";
 import { database, tables } from "../lib/db";
 import { newId } from "../lib/ids";
 import { checkTarget } from "../lib/net";
-import { isOpen, recordFailure, recordSuccess, retryDelaySeconds } from "./breaker";
+import {
+  isOpen,
+  recordFailure,
+  recordSuccess,
+  retryBaseSeconds,
+  retryDelaySeconds,
+} from "./breaker";
 import type { NotificationMessage } from "./message";
 import { destinationOf, providers } from "./providers";
 import type { SendResult } from "./senders";
@@ -85,6 +91,7 @@ export async function deliverNotifications(
   env: Env,
 ): Promise<void> {
   const db = database(env.DB);
+  const backoffBase = retryBaseSeconds(env.NOTIFY_RETRY_BASE_SECONDS);
   const channels = await channelsOf(db, batch.messages);
   const rows: DeliveryRow[] = [];
   await Promise.all(
@@ -107,7 +114,7 @@ export async function deliverNotifications(
             null,
           ),
         );
-        msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+        msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts, Math.random, backoffBase) });
         return;
       }
       const started = Date.now();
@@ -123,7 +130,7 @@ export async function deliverNotifications(
       } else {
         recordFailure(destination);
         rows.push(delivery(m, msg.attempts, "failed", result, latency));
-        msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+        msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts, Math.random, backoffBase) });
       }
     }),
   );
