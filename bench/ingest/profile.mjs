@@ -99,9 +99,28 @@ try {
     const name = `${f.functionName || "(anonymous)"} ${file}${f.url ? `:${f.lineNumber + 1}` : ""}`;
     byFn.set(name, (byFn.get(name) ?? 0) + count);
   }
+  // Total (inclusive) time per function: the samples with it anywhere on their stack.
+  const parent = new Map();
+  for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const inclusive = new Map();
+  for (const s of profile.samples) {
+    const seen = new Set();
+    for (let id = s; id !== undefined; id = parent.get(id)) {
+      const name = byId.get(id).callFrame.functionName;
+      if (name && !seen.has(name)) {
+        seen.add(name);
+        inclusive.set(name, (inclusive.get(name) ?? 0) + 1);
+      }
+    }
+  }
   console.log(
     `${r.requests} single-event POSTs at concurrency 8 in ${seconds}s, ${profile.samples.length} samples`,
   );
+  console.log("total % | function (inclusive: the samples with it on the stack)");
+  for (const [name, count] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    console.log(`${((100 * count) / profile.samples.length).toFixed(1).padStart(7)} | ${name}`);
+  }
   console.log("self % | function");
   for (const [name, count] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top)) {
     console.log(`${((100 * count) / total).toFixed(1).padStart(6)} | ${name}`);

@@ -70,6 +70,8 @@ export async function startWorker({
   return {
     url: `http://127.0.0.1:${port}`,
     persist,
+    /** The process group of wrangler and its runtime, for CPU accounting. */
+    pid: child.pid,
     stop() {
       try {
         process.kill(-child.pid, "SIGTERM");
