@@ -26,9 +26,8 @@ export interface OutboxRow {
 const enqueued = new WeakMap<SqlStorage, Set<OutboxKind>>();
 
 export function enqueue(sql: SqlStorage, kind: OutboxKind, entry: OutboxEntry): void {
-  let kinds = enqueued.get(sql);
-  if (!kinds) enqueued.set(sql, (kinds = new Set()));
-  kinds.add(kind);
+  const kinds = enqueued.get(sql) ?? new Set<OutboxKind>();
+  enqueued.set(sql, kinds.add(kind));
   sql.exec(
     `insert into outbox (kind, alert_id, transition_id, channel_id, payload) values (?, ?, ?, ?, ?)`,
     kind,
