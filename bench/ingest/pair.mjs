@@ -7,8 +7,13 @@
 // so the CPU per request holds even when other work shares the machine.
 // Prints medians over the rounds: req/s, ratio to hello world (per round), CPU ms per
 // request, latency p50 / p99, and the machine's load average.
-// Usage: node bench/ingest/pair.mjs [--rounds 5] [--requests 300] [--concurrency 8]
+// With --before DIR, a second Anom stack from another checkout (e.g. a `git worktree`
+// of the commit before a change) joins the rounds, so before and after are compared
+// under the same load.
+// Usage: node bench/ingest/pair.mjs [--rounds 5] [--requests 300] [--concurrency 8] [--before DIR]
+
 import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { client } from "../../scripts/lib/api.mjs";
 import { arg, fmt, freePort, migrate, startWorker } from "../lib/stack.mjs";
 
@@ -16,11 +21,14 @@ const rounds = arg("--rounds", 5);
 const requests = arg("--requests", 300);
 const concurrency = arg("--concurrency", 8);
 const admin = "bench-admin-token";
+const before = process.argv.includes("--before")
+  ? process.argv[process.argv.indexOf("--before") + 1]
+  : undefined;
 const TICK_MS = 10; // USER_HZ = 100 on Linux
 
-/** CPU ms (user + system) of every live process in a process group. */
+/** CPU ms of every live process in a process group: in all, and the runtime's (workerd) user and system time. */
 function groupCpuMs(pgid) {
-  let ticks = 0;
+  const cpu = { total: 0, user: 0, system: 0 };
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     let stat;
@@ -32,9 +40,14 @@ function groupCpuMs(pgid) {
     // Fields after the command name (which may hold spaces): state is field 3.
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     if (Number(f[2]) !== pgid) continue;
-    ticks += Number(f[11]) + Number(f[12]);
+    const [user, system] = [Number(f[11]) * TICK_MS, Number(f[12]) * TICK_MS];
+    cpu.total += user + system;
+    if (stat.includes("(workerd)")) {
+      cpu.user += user;
+      cpu.system += system;
+    }
   }
-  return ticks * TICK_MS;
+  return cpu;
 }
 
 const loadavg = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
@@ -82,17 +95,26 @@ const start = async (config, vars) => {
 try {
   const hello = await start("bench/ingest/hello/wrangler.toml");
   const minimal = await start("bench/ingest/minimal/wrangler.toml");
-  const api = await start("wrangler.toml", { ADMIN_TOKEN: admin, ENVIRONMENT: "development" });
-  await migrate(api.persist);
-  const { business, token } = await client(api.url, admin).business({
-    name: "pair",
-    fields: [
-      { name: "timestamp", type: "timestamp" },
-      { name: "routeId", type: "string", required: true },
-      { name: "durationMs", type: "number", required: true },
-      { name: "status", type: "enum", values: ["OK", "FAILED"] },
-    ],
-  });
+  const anom = async (config) => {
+    const api = await start(config, { ADMIN_TOKEN: admin, ENVIRONMENT: "development" });
+    await migrate(api.persist);
+    const { business, token } = await client(api.url, admin).business({
+      name: "pair",
+      fields: [
+        { name: "timestamp", type: "timestamp" },
+        { name: "routeId", type: "string", required: true },
+        { name: "durationMs", type: "number", required: true },
+        { name: "status", type: "enum", values: ["OK", "FAILED"] },
+      ],
+    });
+    return {
+      stack: api,
+      url: `${api.url}/v1/ingest/${business.id}`,
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    };
+  };
+  const api = await anom("wrangler.toml");
+  const previous = before ? await anom(join(before, "wrangler.toml")) : undefined;
   let n = 0;
   const event = () => {
     n++;
@@ -108,12 +130,8 @@ try {
     { name: "hello world", stack: hello, url: hello.url, headers: json },
     { name: "Worker -> DO RPC", stack: minimal, url: `${minimal.url}/rpc`, headers: json },
     { name: "RPC + 1 SQLite row", stack: minimal, url: `${minimal.url}/write`, headers: json },
-    {
-      name: "anom POST /v1/ingest",
-      stack: api,
-      url: `${api.url}/v1/ingest/${business.id}`,
-      headers: { ...json, authorization: `Bearer ${token}` },
-    },
+    { name: "anom POST /v1/ingest", ...api },
+    ...(previous ? [{ name: "anom, before", ...previous }] : []),
   ];
   // Warm-up: compile, token cache, object created.
   const saved = requests;
@@ -128,8 +146,11 @@ try {
     for (const t of targets) {
       const cpu0 = groupCpuMs(t.stack.pid);
       const r = await fire(t.url, t.headers, event);
-      const cpu = (groupCpuMs(t.stack.pid) - cpu0) / requests;
-      results.get(t.name).push({ ...r, cpu });
+      const cpu1 = groupCpuMs(t.stack.pid);
+      const per = (k) => (cpu1[k] - cpu0[k]) / requests;
+      results
+        .get(t.name)
+        .push({ ...r, cpu: per("total"), user: per("user"), system: per("system") });
     }
   }
   const hellos = results.get("hello world");
@@ -137,7 +158,7 @@ try {
     `${rounds} interleaved rounds x ${requests} single-event requests, concurrency ${concurrency}; load average per round: ${loads.join(" | ")}`,
   );
   console.log(
-    "target               |  req/s | ratio to hello | CPU ms/req | CPU ratio | p50 ms | p99 ms",
+    "target               |  req/s | ratio to hello | CPU ms/req | CPU ratio | workerd user / sys ms/req | p50 ms | p99 ms",
   );
   for (const t of targets) {
     const rs = results.get(t.name);
@@ -145,11 +166,11 @@ try {
     const cpuRatio = median(rs.map((r, i) => hellos[i].cpu / r.cpu));
     const failed = rs.reduce((s, r) => s + r.failed, 0);
     console.log(
-      `${t.name.padEnd(20)} | ${fmt(median(rs.map((r) => r.rps)), 0).padStart(6)} | ${fmt(ratio, 2).padStart(14)} | ${fmt(median(rs.map((r) => r.cpu)), 2).padStart(10)} | ${fmt(cpuRatio, 2).padStart(9)} | ${fmt(median(rs.map((r) => r.p50))).padStart(6)} | ${fmt(median(rs.map((r) => r.p99))).padStart(6)}${failed ? `  (${failed} failed)` : ""}`,
+      `${t.name.padEnd(20)} | ${fmt(median(rs.map((r) => r.rps)), 0).padStart(6)} | ${fmt(ratio, 2).padStart(14)} | ${fmt(median(rs.map((r) => r.cpu)), 2).padStart(10)} | ${fmt(cpuRatio, 2).padStart(9)} | ${`${fmt(median(rs.map((r) => r.user)), 2)} / ${fmt(median(rs.map((r) => r.system)), 2)}`.padStart(25)} | ${fmt(median(rs.map((r) => r.p50))).padStart(6)} | ${fmt(median(rs.map((r) => r.p99))).padStart(6)}${failed ? `  (${failed} failed)` : ""}`,
     );
   }
   console.log(
-    "CPU ratio: hello world's CPU per request over the target's (1.00 = as cheap as hello world).",
+    "CPU: the stack's process group (wrangler's Node process and workerd); CPU ratio: hello world's CPU per request over the target's (1.00 = as cheap as hello world).",
   );
 } finally {
   for (const s of stacks) s.stop();

@@ -3,7 +3,8 @@
 // workerd inspector while single events are posted, and prints self time by
 // function (the edge Worker and the business's Durable Object share one isolate
 // under wrangler dev, so both halves show).
-// Usage: node bench/ingest/profile.mjs [--seconds 6] [--top 30]
+// With --batch N each request carries N events (the batch path).
+// Usage: node bench/ingest/profile.mjs [--seconds 6] [--top 30] [--batch 1]
 // ws (installed with wrangler's local runtime) rather than Node's WebSocket, which the inspector proxy refuses.
 import WebSocket from "ws";
 import { client } from "../../scripts/lib/api.mjs";
@@ -11,6 +12,7 @@ import { arg, load, migrate, startWorker } from "../lib/stack.mjs";
 
 const seconds = arg("--seconds", 6);
 const top = arg("--top", 30);
+const batch = arg("--batch", 1);
 const admin = "bench-admin-token";
 const inspectorPort = 9393;
 
@@ -62,16 +64,17 @@ try {
     ],
   });
   let n = 0;
+  const event = () => ({
+    timestamp: Date.now(),
+    routeId: `R${n++ % 50}`,
+    durationMs: (n * 37) % 9000,
+    status: n % 20 ? "OK" : "FAILED",
+  });
   const post = () =>
     fetch(`${api.url}/v1/ingest/${business.id}`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({
-        timestamp: Date.now(),
-        routeId: `R${n++ % 50}`,
-        durationMs: (n * 37) % 9000,
-        status: n % 20 ? "OK" : "FAILED",
-      }),
+      body: JSON.stringify(Array.from({ length: batch }, event)),
     }).then(async (r) => {
       await r.arrayBuffer();
       return r.status === 202;
@@ -115,7 +118,7 @@ try {
     }
   }
   console.log(
-    `${r.requests} single-event POSTs at concurrency 8 in ${seconds}s, ${profile.samples.length} samples`,
+    `${r.requests} POSTs of ${batch} event(s) at concurrency 8 in ${seconds}s, ${profile.samples.length} samples`,
   );
   console.log("total % | function (inclusive: the samples with it on the stack)");
   for (const [name, count] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) {
