@@ -10,7 +10,8 @@
 // With --before DIR, a second Anom stack from another checkout (e.g. a `git worktree`
 // of the commit before a change) joins the rounds, so before and after are compared
 // under the same load.
-// Usage: node bench/ingest/pair.mjs [--rounds 5] [--requests 300] [--concurrency 8] [--before DIR]
+// With --batch N each request carries N events (the minimal Worker stores them as one row).
+// Usage: node bench/ingest/pair.mjs [--rounds 5] [--requests 300] [--concurrency 8] [--before DIR] [--batch 1]
 
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,6 +21,7 @@ import { arg, fmt, freePort, migrate, startWorker } from "../lib/stack.mjs";
 const rounds = arg("--rounds", 5);
 const requests = arg("--requests", 300);
 const concurrency = arg("--concurrency", 8);
+const batch = arg("--batch", 1);
 const admin = "bench-admin-token";
 const before = process.argv.includes("--before")
   ? process.argv[process.argv.indexOf("--before") + 1]
@@ -116,15 +118,16 @@ try {
   const api = await anom("wrangler.toml");
   const previous = before ? await anom(join(before, "wrangler.toml")) : undefined;
   let n = 0;
-  const event = () => {
+  const one = () => {
     n++;
-    return JSON.stringify({
+    return {
       timestamp: Date.now(),
       routeId: `R${n % 50}`,
       durationMs: (n * 37) % 9000,
       status: n % 20 ? "OK" : "FAILED",
-    });
+    };
   };
+  const event = () => JSON.stringify(batch === 1 ? one() : Array.from({ length: batch }, one));
   const json = { "content-type": "application/json" };
   const targets = [
     { name: "hello world", stack: hello, url: hello.url, headers: json },
@@ -155,10 +158,10 @@ try {
   }
   const hellos = results.get("hello world");
   console.log(
-    `${rounds} interleaved rounds x ${requests} single-event requests, concurrency ${concurrency}; load average per round: ${loads.join(" | ")}`,
+    `${rounds} interleaved rounds x ${requests} requests of ${batch} event(s), concurrency ${concurrency}; load average per round: ${loads.join(" | ")}`,
   );
   console.log(
-    "target               |  req/s | ratio to hello | CPU ms/req | CPU ratio | workerd user / sys ms/req | p50 ms | p99 ms",
+    "target               | events/s |  req/s | ratio to hello | CPU ms/req | CPU ratio | workerd user / sys ms/req | p50 ms | p99 ms",
   );
   for (const t of targets) {
     const rs = results.get(t.name);
@@ -166,7 +169,7 @@ try {
     const cpuRatio = median(rs.map((r, i) => hellos[i].cpu / r.cpu));
     const failed = rs.reduce((s, r) => s + r.failed, 0);
     console.log(
-      `${t.name.padEnd(20)} | ${fmt(median(rs.map((r) => r.rps)), 0).padStart(6)} | ${fmt(ratio, 2).padStart(14)} | ${fmt(median(rs.map((r) => r.cpu)), 2).padStart(10)} | ${fmt(cpuRatio, 2).padStart(9)} | ${`${fmt(median(rs.map((r) => r.user)), 2)} / ${fmt(median(rs.map((r) => r.system)), 2)}`.padStart(25)} | ${fmt(median(rs.map((r) => r.p50))).padStart(6)} | ${fmt(median(rs.map((r) => r.p99))).padStart(6)}${failed ? `  (${failed} failed)` : ""}`,
+      `${t.name.padEnd(20)} | ${fmt(median(rs.map((r) => r.rps * batch)), 0).padStart(8)} | ${fmt(median(rs.map((r) => r.rps)), 0).padStart(6)} | ${fmt(ratio, 2).padStart(14)} | ${fmt(median(rs.map((r) => r.cpu)), 2).padStart(10)} | ${fmt(cpuRatio, 2).padStart(9)} | ${`${fmt(median(rs.map((r) => r.user)), 2)} / ${fmt(median(rs.map((r) => r.system)), 2)}`.padStart(25)} | ${fmt(median(rs.map((r) => r.p50))).padStart(6)} | ${fmt(median(rs.map((r) => r.p99))).padStart(6)}${failed ? `  (${failed} failed)` : ""}`,
     );
   }
   console.log(
