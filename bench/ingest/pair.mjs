@@ -16,7 +16,15 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { client } from "../../scripts/lib/api.mjs";
-import { arg, fmt, freePort, migrate, startWorker } from "../lib/stack.mjs";
+import {
+  arg,
+  BENCH_FIELDS,
+  benchEvent,
+  fmt,
+  freePort,
+  migrate,
+  startWorker,
+} from "../lib/stack.mjs";
 
 const rounds = arg("--rounds", 5);
 const requests = arg("--requests", 300);
@@ -102,12 +110,7 @@ try {
     await migrate(api.persist);
     const { business, token } = await client(api.url, admin).business({
       name: "pair",
-      fields: [
-        { name: "timestamp", type: "timestamp" },
-        { name: "routeId", type: "string", required: true },
-        { name: "durationMs", type: "number", required: true },
-        { name: "status", type: "enum", values: ["OK", "FAILED"] },
-      ],
+      fields: BENCH_FIELDS,
     });
     return {
       stack: api,
@@ -117,17 +120,8 @@ try {
   };
   const api = await anom("wrangler.toml");
   const previous = before ? await anom(join(before, "wrangler.toml")) : undefined;
-  let n = 0;
-  const one = () => {
-    n++;
-    return {
-      timestamp: Date.now(),
-      routeId: `R${n % 50}`,
-      durationMs: (n * 37) % 9000,
-      status: n % 20 ? "OK" : "FAILED",
-    };
-  };
-  const event = () => JSON.stringify(batch === 1 ? one() : Array.from({ length: batch }, one));
+  const event = () =>
+    JSON.stringify(batch === 1 ? benchEvent() : Array.from({ length: batch }, benchEvent));
   const json = { "content-type": "application/json" };
   const targets = [
     { name: "hello world", stack: hello, url: hello.url, headers: json },

@@ -8,7 +8,14 @@
 // ws (installed with wrangler's local runtime) rather than Node's WebSocket, which the inspector proxy refuses.
 import WebSocket from "ws";
 import { client } from "../../scripts/lib/api.mjs";
-import { arg, load, migrate, startWorker } from "../lib/stack.mjs";
+import {
+  arg,
+  BENCH_FIELDS,
+  benchEvent as event,
+  load,
+  migrate,
+  startWorker,
+} from "../lib/stack.mjs";
 
 const seconds = arg("--seconds", 6);
 const top = arg("--top", 30);
@@ -56,25 +63,13 @@ try {
   const c = client(api.url, admin);
   const { business, token } = await c.business({
     name: "profile",
-    fields: [
-      { name: "timestamp", type: "timestamp" },
-      { name: "routeId", type: "string", required: true },
-      { name: "durationMs", type: "number", required: true },
-      { name: "status", type: "enum", values: ["OK", "FAILED"] },
-    ],
-  });
-  let n = 0;
-  const event = () => ({
-    timestamp: Date.now(),
-    routeId: `R${n++ % 50}`,
-    durationMs: (n * 37) % 9000,
-    status: n % 20 ? "OK" : "FAILED",
+    fields: BENCH_FIELDS,
   });
   const post = () =>
     fetch(`${api.url}/v1/ingest/${business.id}`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify(Array.from({ length: batch }, event)),
+      body: JSON.stringify(batch === 1 ? event() : Array.from({ length: batch }, event)),
     }).then(async (r) => {
       await r.arrayBuffer();
       return r.status === 202;
