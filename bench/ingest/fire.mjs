@@ -4,7 +4,7 @@
 // Usage: node bench/ingest/fire.mjs --url http://127.0.0.1:8891/v1/ingest/<id> [--token T]
 //   [--requests 2000] [--concurrency 8] [--batch 1]
 // With --batch N each request carries N events and the events/s are printed.
-import { arg } from "../lib/stack.mjs";
+import { arg, benchEvent as event } from "../lib/stack.mjs";
 
 const at = (name) => {
   const i = process.argv.indexOf(name);
@@ -17,19 +17,9 @@ const requests = arg("--requests", 2000);
 const concurrency = arg("--concurrency", 8);
 const batch = arg("--batch", 1);
 
-const event = () => {
-  n++;
-  return {
-    timestamp: Date.now(),
-    routeId: `R${n % 50}`,
-    durationMs: (n * 37) % 9000,
-    status: n % 20 ? "OK" : "FAILED",
-  };
-};
 const start = performance.now();
 let sent = 0;
 let failed = 0;
-let n = 0;
 await Promise.all(
   Array.from({ length: concurrency }, async () => {
     while (sent < requests) {

@@ -3,14 +3,23 @@
 // workerd inspector while single events are posted, and prints self time by
 // function (the edge Worker and the business's Durable Object share one isolate
 // under wrangler dev, so both halves show).
-// Usage: node bench/ingest/profile.mjs [--seconds 6] [--top 30]
+// With --batch N each request carries N events (the batch path).
+// Usage: node bench/ingest/profile.mjs [--seconds 6] [--top 30] [--batch 1]
 // ws (installed with wrangler's local runtime) rather than Node's WebSocket, which the inspector proxy refuses.
 import WebSocket from "ws";
 import { client } from "../../scripts/lib/api.mjs";
-import { arg, load, migrate, startWorker } from "../lib/stack.mjs";
+import {
+  arg,
+  BENCH_FIELDS,
+  benchEvent as event,
+  load,
+  migrate,
+  startWorker,
+} from "../lib/stack.mjs";
 
 const seconds = arg("--seconds", 6);
 const top = arg("--top", 30);
+const batch = arg("--batch", 1);
 const admin = "bench-admin-token";
 const inspectorPort = 9393;
 
@@ -54,24 +63,13 @@ try {
   const c = client(api.url, admin);
   const { business, token } = await c.business({
     name: "profile",
-    fields: [
-      { name: "timestamp", type: "timestamp" },
-      { name: "routeId", type: "string", required: true },
-      { name: "durationMs", type: "number", required: true },
-      { name: "status", type: "enum", values: ["OK", "FAILED"] },
-    ],
+    fields: BENCH_FIELDS,
   });
-  let n = 0;
   const post = () =>
     fetch(`${api.url}/v1/ingest/${business.id}`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({
-        timestamp: Date.now(),
-        routeId: `R${n++ % 50}`,
-        durationMs: (n * 37) % 9000,
-        status: n % 20 ? "OK" : "FAILED",
-      }),
+      body: JSON.stringify(batch === 1 ? event() : Array.from({ length: batch }, event)),
     }).then(async (r) => {
       await r.arrayBuffer();
       return r.status === 202;
@@ -99,9 +97,28 @@ try {
     const name = `${f.functionName || "(anonymous)"} ${file}${f.url ? `:${f.lineNumber + 1}` : ""}`;
     byFn.set(name, (byFn.get(name) ?? 0) + count);
   }
+  // Total (inclusive) time per function: the samples with it anywhere on their stack.
+  const parent = new Map();
+  for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const inclusive = new Map();
+  for (const s of profile.samples) {
+    const seen = new Set();
+    for (let id = s; id !== undefined; id = parent.get(id)) {
+      const name = byId.get(id).callFrame.functionName;
+      if (name && !seen.has(name)) {
+        seen.add(name);
+        inclusive.set(name, (inclusive.get(name) ?? 0) + 1);
+      }
+    }
+  }
   console.log(
-    `${r.requests} single-event POSTs at concurrency 8 in ${seconds}s, ${profile.samples.length} samples`,
+    `${r.requests} POSTs of ${batch} event(s) at concurrency 8 in ${seconds}s, ${profile.samples.length} samples`,
   );
+  console.log("total % | function (inclusive: the samples with it on the stack)");
+  for (const [name, count] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    console.log(`${((100 * count) / profile.samples.length).toFixed(1).padStart(7)} | ${name}`);
+  }
   console.log("self % | function");
   for (const [name, count] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top)) {
     console.log(`${((100 * count) / total).toFixed(1).padStart(6)} | ${name}`);

@@ -40,3 +40,23 @@ export const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
+
+/** The fields of the bench's business (`benchEvent` fits them). */
+export const BENCH_FIELDS = [
+  { name: "timestamp", type: "timestamp" },
+  { name: "routeId", type: "string", required: true },
+  { name: "durationMs", type: "number", required: true },
+  { name: "status", type: "enum", values: ["OK", "FAILED"] },
+];
+
+let benchCount = 0;
+/** A fresh event for BENCH_FIELDS: 50 routes, varying durations, one in 20 failed. */
+export function benchEvent() {
+  benchCount++;
+  return {
+    timestamp: Date.now(),
+    routeId: `R${benchCount % 50}`,
+    durationMs: (benchCount * 37) % 9000,
+    status: benchCount % 20 ? "OK" : "FAILED",
+  };
+}

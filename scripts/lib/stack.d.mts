@@ -3,6 +3,8 @@ export interface Worker {
   persist: string;
   /** What the server wrote so far (stdout and stderr), for a failure's report. */
   log(): string;
+  /** The process group of wrangler and its runtime, for CPU accounting. */
+  pid: number;
   stop(): void;
 }
 export function startWorker(options: {

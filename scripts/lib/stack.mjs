@@ -72,6 +72,8 @@ export async function startWorker({
     persist,
     /** What the server wrote so far (stdout and stderr), for a failure's report. */
     log: () => log,
+    /** The process group of wrangler and its runtime, for CPU accounting. */
+    pid: child.pid,
     stop() {
       try {
         process.kill(-child.pid, "SIGTERM");

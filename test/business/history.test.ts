@@ -85,6 +85,38 @@ describe("event history in the business Durable Object", () => {
     expect(keys[0]).toMatch(/\/\d{4}\/\d{2}\/\d{2}\/\d{2}\/000000000001-000000000010\.ndjson$/);
   });
 
+  it("archives each event as one JSON line with its position, times, source and exact fields", async () => {
+    const { business, token, sourceId } = await businessWithSource();
+    const odd = [
+      { timestamp: Date.now() - 5000, routeId: 'quo"te\\back\nline', durationMs: 0.1 },
+      { timestamp: Date.now() - 4000, routeId: "Zürich ✓ 🚀", durationMs: -12.5e3 },
+    ];
+    expect((await ingest(business.id, token, odd)).status).toBe(202);
+    await ingest(business.id, token, odd[1]);
+    await runInDurableObject(stubOf(business.id), async (_i, state) => {
+      expect(await flushArchive(state.storage, env.ARCHIVE, business.id)).toBe(false);
+    });
+    const [object] = (await env.ARCHIVE.list({ prefix: `events/${business.id}/` })).objects;
+    const body = (await (await env.ARCHIVE.get(object?.key ?? ""))?.text()) ?? "";
+    expect(body.endsWith("}\n")).toBe(true);
+    const stored = (await listEvents(business.id, "limit=10")).items.reverse();
+    expect(
+      body
+        .trimEnd()
+        .split("\n")
+        .map((line) => JSON.parse(line)),
+    ).toEqual(
+      stored.map((e) => ({
+        seq: Number(e.id),
+        time: Date.parse(e.time),
+        received: Date.parse((e as unknown as { receivedAt: string }).receivedAt),
+        source: sourceId,
+        data: e.data,
+      })),
+    );
+    expect(stored.map((e) => e.data)).toEqual([odd[0], odd[1], odd[1]]);
+  });
+
   it("archives from the alarm when the flush is due", async () => {
     const { business, token } = await businessWithSource();
     await ingest(business.id, token, events(7));

@@ -75,20 +75,20 @@ export async function flushArchive(
   const sql = storage.sql;
   const batch = planBatch(sql);
   if (!batch) return false;
-  const rows = sql
-    .exec<{ seq: number; time: number; received: number; source: string; data: string }>(
-      `select seq, time, received, source, data from events where seq between ? and ? order by seq`,
+  // SQLite writes the NDJSON itself: one string crosses into JavaScript, not a row object per event.
+  const { body, received } = sql
+    .exec<{ body: string | null; received: number | null }>(
+      `select group_concat('{"seq":' || seq || ',"time":' || time || ',"received":' || received ||
+         ',"source":' || json_quote(source) || ',"data":' || data || '}', char(10) order by seq) as body,
+         (select received from events where seq >= ? order by seq limit 1) as received
+       from events where seq between ? and ?`,
+      batch.firstSeq,
       batch.firstSeq,
       batch.lastSeq,
     )
-    .toArray();
-  const first = rows[0];
-  if (first) {
-    const lines = rows.map(
-      (r) =>
-        `{"seq":${r.seq},"time":${r.time},"received":${r.received},"source":${JSON.stringify(r.source)},"data":${r.data}}`,
-    );
-    await bucket.put(archiveKey(businessId, first.received, batch), `${lines.join("\n")}\n`, {
+    .one();
+  if (body !== null && received !== null) {
+    await bucket.put(archiveKey(businessId, received, batch), `${body}\n`, {
       httpMetadata: { contentType: "application/x-ndjson" },
       customMetadata: { firstSeq: String(batch.firstSeq), lastSeq: String(batch.lastSeq) },
     });

@@ -42,6 +42,20 @@ export function insertEvents(
   receivedAt: number,
   sourceId: string,
 ): { firstSeq: number; lastSeq: number } {
+  const [only] = events;
+  if (events.length === 1 && only) {
+    // One event (a device's usual request): a plain row, no JSON array to take apart.
+    const { seq } = sql
+      .exec<{ seq: number }>(
+        `insert into events (time, received, source, data) values (?, ?, ?, ?) returning seq`,
+        only.time,
+        receivedAt,
+        sourceId,
+        JSON.stringify(only.data),
+      )
+      .one();
+    return { firstSeq: seq, lastSeq: seq };
+  }
   sql.exec(
     `insert into events (time, received, source, data)
        select value ->> '$.time', ?, ?, value -> '$.data' from json_each(?) order by key`,

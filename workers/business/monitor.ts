@@ -26,7 +26,7 @@ import { runDueJobs, syncIndex } from "./jobs";
 import { acceptWatcher, announce, answerWatcher, closeWatcher } from "./live";
 import type { Loaded } from "./loader";
 import { BusinessDeleted, HeldDefinition, reconcileLoaded } from "./loader";
-import { queuedKinds } from "./outbox";
+import { takeEnqueued } from "./outbox";
 import { replayPasses } from "./replay";
 import { storageStatus } from "./retention";
 import { rolledSeries, rollupAnswers } from "./rollup";
@@ -279,7 +279,7 @@ export class BusinessMonitor extends DurableObject<Env> {
         const result = work();
         engine.flush();
         // Queued alert changes go out at once: each outbox kind has a job of its name.
-        for (const kind of queuedKinds(this.sql)) scheduleAtMost(this.sql, kind, "", Date.now());
+        for (const kind of takeEnqueued(this.sql)) scheduleAtMost(this.sql, kind, "", Date.now());
         return result;
       });
     } catch (error) {

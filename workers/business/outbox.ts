@@ -22,7 +22,12 @@ export interface OutboxRow {
   [key: string]: SqlStorageValue;
 }
 
+/** Per SQL storage: the kinds enqueued since `takeEnqueued` last asked. */
+const enqueued = new WeakMap<SqlStorage, Set<OutboxKind>>();
+
 export function enqueue(sql: SqlStorage, kind: OutboxKind, entry: OutboxEntry): void {
+  const kinds = enqueued.get(sql) ?? new Set<OutboxKind>();
+  enqueued.set(sql, kinds.add(kind));
   sql.exec(
     `insert into outbox (kind, alert_id, transition_id, channel_id, payload) values (?, ?, ?, ?, ?)`,
     kind,
@@ -42,6 +47,16 @@ export function hasQueued(sql: SqlStorage, kind: OutboxKind): boolean {
       )
       .one().queued === 1
   );
+}
+
+/**
+ * The kinds enqueued since the last call, forgotten: a transaction schedules
+ * their jobs without asking storage (rows queued before have theirs already).
+ */
+export function takeEnqueued(sql: SqlStorage): OutboxKind[] {
+  const kinds = enqueued.get(sql);
+  enqueued.delete(sql);
+  return kinds ? [...kinds] : [];
 }
 
 /** The kinds with rows waiting. */

@@ -37,6 +37,8 @@ export class RuleEngine implements EngineCore {
   private readonly windowChecks = new Map<string, number>();
   readonly firing: FiringStore; // pending and keep-firing state per (rule, group)
   readonly muted = new Set<string>();
+  /** When events last arrived, as stored: undefined until read, null when never. */
+  private lastArrival: number | null | undefined;
 
   constructor(
     readonly sql: SqlStorage,
@@ -225,7 +227,8 @@ export class RuleEngine implements EngineCore {
   }
 
   lastIngest(): number | undefined {
-    return lastIngest(this.sql);
+    this.lastArrival ??= lastIngest(this.sql) ?? null;
+    return this.lastArrival ?? undefined;
   }
 
   resumedAfter(windowMs: number): number {
@@ -246,7 +249,8 @@ export class RuleEngine implements EngineCore {
    * rules' "no data from any source" alerts and re-plans their timers from now.
    */
   noteIngest(receivedAt: number, now: number): void {
-    const gap = recordArrival(this.sql, receivedAt);
+    const gap = recordArrival(this.sql, receivedAt, this.lastIngest());
+    this.lastArrival = receivedAt;
     let shortest = GAP_MS;
     for (const r of this.rules) {
       if (r.kind !== "absence") continue;
@@ -280,6 +284,7 @@ export class RuleEngine implements EngineCore {
   reset(): void {
     for (const store of Object.values(this.state)) store.reset();
     this.windowChecks.clear();
+    this.lastArrival = undefined;
     this.alerts.reload();
     this.firing.reload();
     loadMuted(this.sql, this.muted);

@@ -28,9 +28,11 @@ export function resumedAfter(sql: SqlStorage, windowMs: number): number {
   );
 }
 
-/** Records a batch's arrival; returns the pause before it (0 for the first batch). */
-export function recordArrival(sql: SqlStorage, receivedAt: number): number {
-  const last = lastIngest(sql);
+/**
+ * Records a batch's arrival after the one at `last` (the stored `lastIngest`,
+ * which the engine keeps in memory); returns the pause before it (0 for the first batch).
+ */
+export function recordArrival(sql: SqlStorage, receivedAt: number, last: number | undefined) {
   sql.exec(
     `insert into meta (key, value) values ('last_ingest', ?)
      on conflict (key) do update set value = excluded.value`,
