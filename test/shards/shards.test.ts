@@ -109,6 +109,49 @@ describe("shard settings", () => {
     expect(same.status).toBe(200);
     expect(same.json).toMatchObject({ shards: 4, shardKey: "device", name: "Renamed" });
   });
+
+  it("the documented step works through the API: a new business with the layout, the rules copied, the sources moved", async () => {
+    // A live business on one shard, with a rule and events.
+    const old = (await create({})).json;
+    await createRule(old.id, {
+      name: "hot",
+      kind: "immediate",
+      condition: "value > 90",
+      groupBy: "device",
+      keepFiringFor: "5m",
+    });
+    const oldSource = await createSource(old.id);
+    expect((await ingest(old.id, oldSource.token, [{ device: "d1", value: 1 }])).status).toBe(202);
+    const refused = await call("PATCH", `/v1/businesses/${old.id}`, { body: { shards: 4 } });
+    expect(refused.status).toBe(409);
+    expect(refused.json.detail).toContain('docs/capacity.md, "Changing the shard count"');
+
+    // The step (docs/capacity.md): the same fields with the layout needed…
+    const definition = (await call("GET", `/v1/businesses/${old.id}`)).json;
+    const moved = await create({ fields: definition.fields, shards: 4, shardKey: "device" });
+    expect(moved.status).toBe(201);
+    const id = moved.json.id as string;
+    // …its rules copied (what GET gives, less what the server owns)…
+    const rules = (await call("GET", `/v1/businesses/${old.id}/rules`)).json.items as Record<
+      string,
+      unknown
+    >[];
+    for (const { id: _id, businessId, createdAt, updatedAt, status, ...rule } of rules) {
+      await createRule(id, rule);
+    }
+    // …a source for the devices, and the old business deleted once its alerts no longer matter.
+    const { token } = await createSource(id);
+    expect((await call("DELETE", `/v1/businesses/${old.id}`)).status).toBe(204);
+
+    const devices = Array.from({ length: 40 }, (_, i) => ({ device: `d${i}`, value: 95 }));
+    expect((await ingest(id, token, devices)).status).toBe(202);
+    await settleAll(id, 4);
+    expect((await listEvents(id, "limit=100")).items).toHaveLength(40);
+    const per = await storedPerObject(id, 4);
+    expect(per.filter((devicesHere) => devicesHere.length > 0).length).toBeGreaterThan(1);
+    const alerts = await allAlerts(id);
+    expect(alerts.filter((a) => a.status === "open")).toHaveLength(40);
+  }, 60_000);
 });
 
 describe("routing", () => {

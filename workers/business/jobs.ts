@@ -15,7 +15,13 @@ import { nextPruneDelay, pruneEvents } from "./retention";
 import { pushActivity, rolledFields, rollUp } from "./rollup";
 import type { Due } from "./schedule";
 import { dueJobs, failedJob, scheduleAt, unschedule } from "./schedule";
-import { JOB_SHARD_PUSH, PUSH_INTERVAL_MS, pushToCoordinator } from "./shards/push";
+import {
+  JOB_INHIBIT_PUSH,
+  JOB_SHARD_PUSH,
+  PUSH_INTERVAL_MS,
+  pushToCoordinator,
+  pushToShards,
+} from "./shards/push";
 import type { Place } from "./shards/route";
 
 /** What a business's object lends its jobs. */
@@ -129,7 +135,12 @@ export const jobs: Record<string, Job> = {
   [JOB_SHARD_PUSH]: {
     inTransaction: false,
     retry: { baseMs: PUSH_INTERVAL_MS, capMs: 60_000 },
-    run: async (ctx) => more(await pushToCoordinator(ctx)),
+    run: (ctx, now) => pushToCoordinator(ctx, now),
+  },
+  [JOB_INHIBIT_PUSH]: {
+    inTransaction: false,
+    retry: { baseMs: PUSH_INTERVAL_MS, capMs: 60_000 },
+    run: (ctx) => pushToShards(ctx),
   },
   prune: {
     inTransaction: false,

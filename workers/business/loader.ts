@@ -11,9 +11,10 @@ import { Notifier } from "./notifications";
 import { SilenceWindow } from "./quiet/window";
 import { keepReplaying, startReplay } from "./replay";
 import { scheduleAtMost } from "./schedule";
+import { CrossInhibition } from "./shards/inhibit";
 import { SpanOutbox } from "./shards/outbox";
 import type { Place } from "./shards/route";
-import { rulesAt } from "./shards/route";
+import { isSharded, rulesAt } from "./shards/route";
 
 /** Raised inside the object when its business no longer exists in D1; never crosses RPC. */
 export class BusinessDeleted extends Error {
@@ -31,6 +32,8 @@ export interface Loaded {
   rules: Rule[];
   /** A shard's partial state for the rules that span keys (shards/outbox.ts); undefined when none. */
   outbox: SpanOutbox | undefined;
+  /** `inhibitedBy` across the objects of a sharded business; undefined when unsharded. */
+  inhibition: CrossInhibition | undefined;
 }
 
 /**
@@ -65,6 +68,7 @@ export async function loadDefinition(
       console.warn(`business ${id}: silence ${row.id} skipped`, error);
     }
   }
+  const inhibition = CrossInhibition.of(sql, place, isSharded(business), rules, alerts);
   const notifier = new Notifier(
     sql,
     business,
@@ -73,6 +77,7 @@ export async function loadDefinition(
       channels: (ruleId) => engine.ruleChannels(ruleId),
       name: (ruleId) => engine.ruleName(ruleId),
       inhibitors: (ruleId) => engine.inhibitorsOf(ruleId),
+      activeElsewhere: (ruleId) => inhibition?.activeElsewhere(ruleId) ?? false,
       kind: (ruleId) => engine.ruleKind(ruleId),
     },
     silences,
@@ -81,7 +86,8 @@ export async function loadDefinition(
   );
   alerts.listener = (alert, type, transitionId, at) =>
     notifier.onTransition(alert, type, transitionId, at);
-  return { engine, notifier, rules: here, outbox: SpanOutbox.of(place, business, rules) };
+  const outbox = SpanOutbox.of(place, business, rules);
+  return { engine, notifier, rules: here, outbox, inhibition };
 }
 
 /**
@@ -112,6 +118,10 @@ export class HeldDefinition {
 
   get outbox(): SpanOutbox | undefined {
     return this.current?.outbox;
+  }
+
+  get inhibition(): CrossInhibition | undefined {
+    return this.current?.inhibition;
   }
 
   /** Forgets the held definition: the next `get` loads it again. */

@@ -23,6 +23,8 @@ export interface NotifierRules {
   name: (ruleId: string) => string;
   /** The rules whose open alerts inhibit this rule's. */
   inhibitors: (ruleId: string) => string[];
+  /** Whether a rule has an active alert in another object of a sharded business (shards/inhibit.ts). */
+  activeElsewhere: (ruleId: string) => boolean;
   kind: (ruleId: string) => RuleKind | undefined;
 }
 
@@ -85,7 +87,9 @@ export class Notifier {
   }
 
   inhibited(ruleId: string): boolean {
-    return this.rules.inhibitors(ruleId).some((parent) => this.alerts.hasActive(parent));
+    return this.rules
+      .inhibitors(ruleId)
+      .some((parent) => this.alerts.hasActive(parent) || this.rules.activeElsewhere(parent));
   }
 
   /** Recomputes an alert's flags; returns whether it may notify now. */

@@ -3,13 +3,15 @@ import { evaluators } from "../engine/evaluators";
 import { judge } from "../engine/evaluators/aggregate";
 import { stateKey } from "../engine/keyed-store";
 import type { Acc } from "../engine/state";
+import type { CrossInhibition } from "./inhibit";
 import type { SpanItem, SpanRow } from "./outbox";
 
 /**
  * The coordinator's half of the rules that span keys: it merges the shards'
  * partial state into its own rule state and judges as the one object that
  * holds those rules, so each of their alerts opens once. Rows a shard pushed
- * before are skipped (a retried push counts once).
+ * before are skipped (a retried push counts once). Returns whether the
+ * inhibiting rules active in the shards changed.
  */
 export function applyFromShard(
   engine: RuleEngine,
@@ -17,16 +19,21 @@ export function applyFromShard(
   shard: number,
   rows: SpanRow[],
   now: number,
-): void {
+  inhibition?: CrossInhibition,
+): boolean {
   const seen =
     sql
       .exec<{ last_id: number }>(`select last_id from shard_inbox where shard = ?`, shard)
       .toArray()[0]?.last_id ?? 0;
   const fresh = rows.filter((row) => row.id > seen);
   const last = fresh.at(-1);
-  if (!last) return;
+  if (!last) return false;
+  let inhibitors = false;
   for (const row of fresh) {
-    engine.noteIngest(row.received, now);
+    if (row.received > 0) engine.noteIngest(row.received, now);
+    for (const item of row.items) {
+      if (item.k === "i" && inhibition?.fromShard(shard, item)) inhibitors = true;
+    }
     apply(engine, row.items, now);
   }
   sql.exec(
@@ -41,12 +48,14 @@ export function applyFromShard(
      on conflict (key) do update set value = value + excluded.value`,
     fresh.reduce((n, row) => n + row.items.length, 0),
   );
+  return inhibitors;
 }
 
 function apply(engine: RuleEngine, items: SpanItem[], now: number): void {
   // Each touched bucket is judged once, at its latest event, after all partials merged.
   const judged: { rule: string; group: string; time: number }[] = [];
   for (const item of items) {
+    if (item.k === "i") continue;
     const r = engine.rule(item.r);
     if (!r) continue; // changed or deleted since the shard folded it
     if (item.k === "e" && r.kind === "immediate") {

@@ -7,6 +7,7 @@ import type { Acc } from "../engine/state";
 import { bucketOf } from "../engine/windows";
 import type { NewEvent } from "../events";
 import { scheduleAtMost } from "../schedule";
+import type { InhibitItem } from "./inhibit";
 import type { Place } from "./route";
 import { isSharded, runsInShards } from "./route";
 
@@ -31,7 +32,9 @@ export type SpanItem =
   /** An absence rule's last-seen time of one group. */
   | { k: "l"; r: string; g: string; t: number }
   /** One event for an order-dependent rule (immediate, anomaly): what it needs of it. */
-  | { k: "e"; r: string; g: string; t: number; d: Record<string, EventValue> };
+  | { k: "e"; r: string; g: string; t: number; d: Record<string, EventValue> }
+  /** The inhibiting rules active in the shard now (shards/inhibit.ts). */
+  | InhibitItem;
 
 /** One ingest transaction's worth of partial state. */
 export interface SpanRow {
@@ -124,14 +127,15 @@ export interface SpanReceiver {
 /**
  * Hands the outbox to the coordinator, oldest rows first; a row leaves the
  * outbox once the coordinator applied it (it skips rows it already has, so a
- * retried push counts once). Returns whether rows remain.
+ * retried push counts once). Returns whether rows remain: a full page, or
+ * rows added while the call was out.
  */
 export async function pushOutbox(
   sql: SqlStorage,
   businessId: string,
   shard: number,
   coordinator: SpanReceiver,
-): Promise<boolean> {
+): Promise<"full" | "more" | "empty"> {
   const rows = sql
     .exec<{ id: number; received: number; items: string }>(
       `select id, received, items from shard_outbox order by id limit ?`,
@@ -140,8 +144,11 @@ export async function pushOutbox(
     .toArray()
     .map((r) => ({ id: r.id, received: r.received, items: JSON.parse(r.items) as SpanItem[] }));
   const last = rows.at(-1);
-  if (!last) return false;
+  if (!last) return "empty";
   await coordinator.fromShard(businessId, shard, rows);
   sql.exec(`delete from shard_outbox where id <= ?`, last.id);
-  return rows.length === ROWS_PER_PUSH;
+  if (rows.length === ROWS_PER_PUSH) return "full";
+  // Rows a batch added while the call was out: the job's schedule row was there, so none was planned.
+  const left = sql.exec<{ n: number }>(`select exists (select 1 from shard_outbox) as n`).one().n;
+  return left ? "more" : "empty";
 }

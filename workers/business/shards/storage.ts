@@ -12,12 +12,17 @@ export function objectName(sql: SqlStorage, name: string | undefined): string {
   return name;
 }
 
-/** The shards' own tables: a shard's outbox of partial state, the coordinator's record of what it applied. */
+/**
+ * The shards' own tables: a shard's outbox of partial state, the coordinator's
+ * record of what it applied and of each shard's active inhibiting rules.
+ */
 export function ensureShardTables(sql: SqlStorage): void {
   sql.exec(`create table if not exists shard_outbox (
     id integer primary key autoincrement, received integer not null, items text not null)`);
   sql.exec(`create table if not exists shard_inbox (
     shard integer primary key, last_id integer not null)`);
+  sql.exec(`create table if not exists shard_inhibitors (
+    shard integer primary key, active text not null)`);
 }
 
 /**
