@@ -1,5 +1,6 @@
 import type { Hook, RouteHandler } from "@hono/zod-openapi";
 import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { Problem } from "../../schema/contracts/common";
 import { issuesToErrors, problemBody, problemResponse } from "../lib/errors";
 import type { AppEnv } from "./context";
@@ -64,6 +65,9 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
   description,
   content: { "application/json": { schema } },
 });
+
+/** A list answered whole, in one page (`listOf` answers without a next cursor). */
+export const onePage = <T>(items: T[]) => ({ items, nextCursor: null });
 
 /** Management routes: the admin token, a workspace's API key, or a person's session token. */
 export const adminSecurity: Record<string, string[]>[] = [
@@ -151,7 +155,7 @@ export class RouteBuilder<
   R extends object,
   S extends ProblemStatus,
 > {
-  constructor(private readonly draft: Draft<M, P, I, R>) {}
+  constructor(readonly draft: Draft<M, P, I, R>) {}
 
   describe(description: string): RouteBuilder<M, P, I, R, S> {
     return new RouteBuilder({ ...this.draft, description });
@@ -163,15 +167,15 @@ export class RouteBuilder<
 
   /** Answers `status` with `schema` as JSON. */
   json<C extends number, T extends z.ZodType>(status: C, schema: T, description: string) {
-    return this.answer<C, JsonResponse<T>>(status, jsonResponse(schema, description));
+    return this.withAnswer<C, JsonResponse<T>>(status, jsonResponse(schema, description));
   }
 
   /** Answers `status` without a body. */
   empty<C extends number>(status: C, description: string) {
-    return this.answer<C, { description: string }>(status, { description });
+    return this.withAnswer<C, { description: string }>(status, { description });
   }
 
-  private answer<C extends number, A>(status: C, answer: A) {
+  private withAnswer<C extends number, A>(status: C, answer: A) {
     const responses = { ...this.draft.responses, [status]: answer } as R & Record<C, A>;
     return new RouteBuilder<M, P, I, R & Record<C, A>, S>({ ...this.draft, responses });
   }
@@ -200,11 +204,49 @@ export class RouteBuilder<
     return config as unknown as BuiltRoute<M, P, I, R, S>;
   }
 
+  /**
+   * The route whose handler only answers: `answer` gets the validated input
+   * (`param`, `query`, `json`) and the context; its result is the body of the
+   * route's one answer (`.json()`), or nothing for an empty one (`.empty()`).
+   */
+  answer<B extends AnyBuilder>(
+    this: B,
+    answer: (input: ValidInput<B>, c: ContextOf<B>) => Promise<AnswerOf<B>>,
+  ) {
+    const [status] = Object.keys(this.draft.responses).map(Number);
+    const handler = async (c: ContextOf<B>) => {
+      const valid = c.req.valid.bind(c.req) as (target: string) => unknown;
+      const input = { param: valid("param"), query: valid("query"), json: valid("json") };
+      const body = await answer(input as ValidInput<B>, c);
+      return status === 204 ? c.body(null, 204) : c.json(body as never, status as never);
+    };
+    return this.handle(handler as never);
+  }
+
   /** The route with its handler, typed by the route's input and answers. */
   handle<B extends AnyBuilder>(this: B, handler: RouteHandler<RouteOf<B>, AppEnv>) {
     return { route: this.route() as RouteOf<B>, handler };
   }
 }
+
+type ContextOf<B extends AnyBuilder> = Parameters<RouteHandler<RouteOf<B>, AppEnv>>[0];
+type ValidInput<B extends AnyBuilder> =
+  ContextOf<B> extends Context<AppEnv, string, infer In>
+    ? In extends { out: infer O }
+      ? O
+      : Record<never, never>
+    : never;
+type AnswerOf<B> =
+  // biome-ignore lint/suspicious/noExplicitAny: any builder, to read its answers back
+  B extends RouteBuilder<any, any, any, infer R, any>
+    ? {
+        [K in keyof R]: R[K] extends { content: { "application/json": { schema: infer T } } }
+          ? T extends z.ZodType
+            ? z.output<T>
+            : never
+          : unknown; // an empty answer: whatever `answer` returns is not sent
+      }[keyof R]
+    : never;
 
 // biome-ignore lint/suspicious/noExplicitAny: any builder, to read its route type back
 type AnyBuilder = RouteBuilder<any, any, any, any, any>;

@@ -8,6 +8,4 @@ export default manage
   .input({ params: AlertParams })
   .json(200, Alert, "The alert after the change")
   .problems(409)
-  .handle(async (c) =>
-    c.json(await changeAlert(c.env, c.var.db, c.req.valid("param").id, "ack"), 200),
-  );
+  .answer(({ param }, c) => changeAlert(c.env, c.var.db, param.id, "ack"));

@@ -14,6 +14,4 @@ export default manage
   )
   .input({ params: AlertParams })
   .json(200, Alert, "The alert after the change")
-  .handle(async (c) =>
-    c.json(await changeAlert(c.env, c.var.db, c.req.valid("param").id, "forget"), 200),
-  );
+  .answer(({ param }, c) => changeAlert(c.env, c.var.db, param.id, "forget"));

@@ -10,4 +10,4 @@ export default manage
   .Alerts("get", "/{id}", "An alert with its history of transitions")
   .input({ params: AlertParams })
   .json(200, AlertWithHistory, "The alert")
-  .handle(async (c) => c.json(await getAlert(c.var.db, c.req.valid("param").id), 200));
+  .answer(({ param }, c) => getAlert(c.var.db, param.id));

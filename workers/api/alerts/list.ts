@@ -8,7 +8,4 @@ export default manage
   .Alerts("get", "/", "Alerts across businesses, newest first")
   .input({ query: AlertsQuery })
   .json(200, listOf(Alert, "AlertList"), "A page of alerts")
-  .handle(async (c) => {
-    const query = c.req.valid("query");
-    return c.json(await listAlerts(c.var.db, query, listScope(c, query.workspaceId)), 200);
-  });
+  .answer(({ query }, c) => listAlerts(c.var.db, query, listScope(c, query.workspaceId)));

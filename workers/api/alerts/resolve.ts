@@ -7,6 +7,4 @@ export default manage
   .Alerts("post", "/{id}/resolve", "Resolve an alert by hand")
   .input({ params: AlertParams })
   .json(200, Alert, "The alert after the change")
-  .handle(async (c) =>
-    c.json(await changeAlert(c.env, c.var.db, c.req.valid("param").id, "resolve"), 200),
-  );
+  .answer(({ param }, c) => changeAlert(c.env, c.var.db, param.id, "resolve"));

@@ -11,6 +11,4 @@ export default manage
   )
   .input({ params: AlertParams, body: AlertSnooze })
   .json(201, Silence, "The silence")
-  .handle(async (c) =>
-    c.json(await snoozeAlert(c.env, c.var.db, c.req.valid("param").id, c.req.valid("json")), 201),
-  );
+  .answer(({ param, json }, c) => snoozeAlert(c.env, c.var.db, param.id, json));

@@ -9,6 +9,4 @@ export default manage
   .Teams("get", "/{id}/audit", "Who changed what: the workspace's audit log, newest first")
   .input({ params: WorkspaceParams, query: AuditQuery })
   .json(200, listOf(AuditEntry, "AuditList"), "A page of audit entries")
-  .handle(async (c) =>
-    c.json(await listAudit(c.var.db, workspaceContext(c).workspaceId, c.req.valid("query")), 200),
-  );
+  .answer(({ query }, c) => listAudit(c.var.db, workspaceContext(c).workspaceId, query));

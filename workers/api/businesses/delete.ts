@@ -10,7 +10,4 @@ export default manage
   )
   .input({ params: BusinessParams })
   .empty(204, "Deleted")
-  .handle(async (c) => {
-    await deleteBusiness(c.env, c.var.db, c.req.valid("param").id);
-    return c.body(null, 204);
-  });
+  .answer(({ param }, c) => deleteBusiness(c.env, c.var.db, param.id));

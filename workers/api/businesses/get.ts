@@ -10,4 +10,4 @@ export default manage
   .Businesses("get", "/{id}", "Get a business")
   .input({ params: BusinessParams })
   .json(200, Business, "The business")
-  .handle(async (c) => c.json(await getBusiness(c.var.db, c.req.valid("param").id), 200));
+  .answer(({ param }, c) => getBusiness(c.var.db, param.id));

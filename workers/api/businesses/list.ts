@@ -16,7 +16,4 @@ export default manage
   .Businesses("get", "/", "List businesses")
   .input({ query: BusinessPage })
   .json(200, listOf(Business, "BusinessList"), "A page of businesses")
-  .handle(async (c) => {
-    const query = c.req.valid("query");
-    return c.json(await listBusinesses(c.var.db, query, listScope(c, query.workspaceId)), 200);
-  });
+  .answer(({ query }, c) => listBusinesses(c.var.db, query, listScope(c, query.workspaceId)));

@@ -23,13 +23,9 @@ export default manage
   )
   .input({ query: BusinessPage })
   .json(200, BusinessSummaryList, "A page of business summaries")
-  .handle(async (c) => {
-    const query = c.req.valid("query");
-    return c.json(
-      await summarize(c.var.db, query, listScope(c, query.workspaceId), Date.now()),
-      200,
-    );
-  });
+  .answer(({ query }, c) =>
+    summarize(c.var.db, query, listScope(c, query.workspaceId), Date.now()),
+  );
 
 /**
  * One round trip to D1: a batch of five queries that each take the page of

@@ -7,9 +7,4 @@ export default manage
   .Businesses("patch", "/{id}", "Change a business")
   .input({ params: BusinessParams, body: BusinessPatch })
   .json(200, Business, "The changed business")
-  .handle(async (c) =>
-    c.json(
-      await updateBusiness(c.env, c.var.db, c.req.valid("param").id, c.req.valid("json")),
-      200,
-    ),
-  );
+  .answer(({ param, json }, c) => updateBusiness(c.env, c.var.db, param.id, json));

@@ -14,6 +14,4 @@ export default manage
   )
   .input({ params: BusinessParams, body: ChannelCreate })
   .json(201, ChannelCreated, "The channel")
-  .handle(async (c) =>
-    c.json(await createChannel(c.env, c.var.db, c.req.valid("param").id, c.req.valid("json")), 201),
-  );
+  .answer(({ param, json }, c) => createChannel(c.env, c.var.db, param.id, json));

@@ -6,8 +6,4 @@ export default manage
   .Channels("delete", "/{id}/channels/{channelId}", "Remove a channel")
   .input({ params: ChannelParams })
   .empty(204, "Removed")
-  .handle(async (c) => {
-    const { id, channelId } = c.req.valid("param");
-    await removeChannel(c.env, c.var.db, id, channelId);
-    return c.body(null, 204);
-  });
+  .answer(({ param }, c) => removeChannel(c.env, c.var.db, param.id, param.channelId));

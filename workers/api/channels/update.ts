@@ -11,7 +11,4 @@ export default manage
   )
   .input({ params: ChannelParams, body: ChannelPatch })
   .json(200, Channel, "The changed channel")
-  .handle(async (c) => {
-    const { id, channelId } = c.req.valid("param");
-    return c.json(await updateChannel(c.env, c.var.db, id, channelId, c.req.valid("json")), 200);
-  });
+  .answer(({ param, json }, c) => updateChannel(c.env, c.var.db, param.id, param.channelId, json));

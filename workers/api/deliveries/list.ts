@@ -17,6 +17,4 @@ export default manage
     }),
   })
   .json(200, listOf(Delivery, "DeliveryList"), "A page of attempts")
-  .handle(async (c) =>
-    c.json(await listDeliveries(c.var.db, c.req.valid("param").id, c.req.valid("query")), 200),
-  );
+  .answer(({ param, query }, c) => listDeliveries(c.var.db, param.id, query));

@@ -8,4 +8,4 @@ export default manage
   .input({ params: z.object({ id: IdParam("id", "dlv_01jz8k3m2qabcdefghjkmnpq") }) })
   .json(202, z.object({ queued: z.literal(true), transitionId: z.string() }), "Queued")
   .problems(409)
-  .handle(async (c) => c.json(await resendDelivery(c.env, c.var.db, c.req.valid("param").id), 202));
+  .answer(({ param }, c) => resendDelivery(c.env, c.var.db, param.id));

@@ -8,6 +8,4 @@ export default manage
   .input({ params: BusinessParams, body: FieldInput })
   .json(201, Business, "The business with the new field")
   .problems(409)
-  .handle(async (c) =>
-    c.json(await addField(c.env, c.var.db, c.req.valid("param").id, c.req.valid("json")), 201),
-  );
+  .answer(({ param, json }, c) => addField(c.env, c.var.db, param.id, json));

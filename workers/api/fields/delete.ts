@@ -7,7 +7,4 @@ export default manage
   .Fields("delete", "/{id}/fields/{name}", "Remove a field")
   .input({ params: FieldParams })
   .json(200, Business, "The business without the field")
-  .handle(async (c) => {
-    const { id, name } = c.req.valid("param");
-    return c.json(await deleteField(c.env, c.var.db, id, name), 200);
-  });
+  .answer(({ param }, c) => deleteField(c.env, c.var.db, param.id, param.name));

@@ -7,7 +7,4 @@ export default manage
   .Fields("patch", "/{id}/fields/{name}", "Change a field")
   .input({ params: FieldParams, body: FieldPatch })
   .json(200, Business, "The business with the changed field")
-  .handle(async (c) => {
-    const { id, name } = c.req.valid("param");
-    return c.json(await updateField(c.env, c.var.db, id, name, c.req.valid("json")), 200);
-  });
+  .answer(({ param, json }, c) => updateField(c.env, c.var.db, param.id, param.name, json));

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { ApiKey } from "../../../schema/contracts/teams";
 import { listKeys } from "../../definitions/keys";
 import { workspaceContext } from "../auth/scope";
-import { manage } from "../openapi";
+import { manage, onePage } from "../openapi";
 import { WorkspaceParams } from "../workspaces/params";
 
 export default manage
@@ -14,9 +14,4 @@ export default manage
     "Keys",
   )
   .problems(403)
-  .handle(async (c) =>
-    c.json(
-      { items: await listKeys(c.var.db, workspaceContext(c).workspaceId), nextCursor: null },
-      200,
-    ),
-  );
+  .answer(async (_, c) => onePage(await listKeys(c.var.db, workspaceContext(c).workspaceId)));

@@ -14,7 +14,4 @@ export default manage
   })
   .empty(204, "Revoked")
   .problems(403)
-  .handle(async (c) => {
-    await revokeKey(c.var.db, workspaceContext(c).workspaceId, c.req.valid("param").keyId);
-    return c.body(null, 204);
-  });
+  .answer(({ param }, c) => revokeKey(c.var.db, workspaceContext(c).workspaceId, param.keyId));

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { Member } from "../../../schema/contracts/teams";
 import { listMembers } from "../../definitions/members";
 import { workspaceContext } from "../auth/scope";
-import { manage } from "../openapi";
+import { manage, onePage } from "../openapi";
 import { WorkspaceParams } from "../workspaces/params";
 
 export default manage
@@ -13,9 +13,4 @@ export default manage
     z.object({ items: z.array(Member), nextCursor: z.string().nullable() }).openapi("MemberList"),
     "Members",
   )
-  .handle(async (c) =>
-    c.json(
-      { items: await listMembers(c.var.db, workspaceContext(c).workspaceId), nextCursor: null },
-      200,
-    ),
-  );
+  .answer(async (_, c) => onePage(await listMembers(c.var.db, workspaceContext(c).workspaceId)));

@@ -12,8 +12,7 @@ export default open
   .input({ body: AcceptInvite })
   .json(200, SessionCreated, "The new session")
   .problems(404)
-  .handle(async (c) => {
-    const { token, password } = c.req.valid("json");
-    const { userId } = await acceptInvitation(c.var.db, token, password);
-    return c.json(await signedIn(c.var.db, userId), 200);
+  .answer(async ({ json }, c) => {
+    const { userId } = await acceptInvitation(c.var.db, json.token, json.password);
+    return signedIn(c.var.db, userId);
   });

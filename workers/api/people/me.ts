@@ -6,4 +6,4 @@ export default manage
   .People("get", "/me", "Who is signed in, and their workspaces and roles")
   .json(200, Me, "The caller")
   .problems(403)
-  .handle(async (c) => c.json(await me(c.var.db, c.var.principal), 200));
+  .answer((_, c) => me(c.var.db, c.var.principal));

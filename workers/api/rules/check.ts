@@ -12,8 +12,7 @@ export default manage
   )
   .input({ params: BusinessParams, body: RuleCreate })
   .json(200, z.object({ ok: z.literal(true) }), "The rule is valid")
-  .handle(async (c) => {
-    const business = await getBusiness(c.var.db, c.req.valid("param").id);
-    compileRule(c.req.valid("json"), business);
-    return c.json({ ok: true as const }, 200);
+  .answer(async ({ param, json }, c) => {
+    compileRule(json, await getBusiness(c.var.db, param.id));
+    return { ok: true as const };
   });

@@ -2,7 +2,7 @@ import { Rule, RuleCreate } from "../../../schema/contracts/rules";
 import { getBusiness } from "../../definitions/businesses";
 import { BusinessParams } from "../businesses/get";
 import { manage } from "../openapi";
-import { createRule, withStatus } from "./service";
+import { createRule, withStatusOf } from "./service";
 
 export default manage
   .Rules("post", "/{id}/rules", "Create a rule (immediate, absence, aggregate or anomaly)")
@@ -11,9 +11,7 @@ export default manage
   )
   .input({ params: BusinessParams, body: RuleCreate })
   .json(201, Rule, "The new rule")
-  .handle(async (c) => {
-    const business = await getBusiness(c.var.db, c.req.valid("param").id);
-    const rule = await createRule(c.env, c.var.db, business, c.req.valid("json"));
-    const [shown = rule] = await withStatus(c.env, business.id, [rule]);
-    return c.json(shown, 201);
+  .answer(async ({ param, json }, c) => {
+    const business = await getBusiness(c.var.db, param.id);
+    return withStatusOf(c.env, await createRule(c.env, c.var.db, business, json));
   });

@@ -6,8 +6,4 @@ export default manage
   .Rules("delete", "/{id}/rules/{ruleId}", "Delete a rule; its open alerts are resolved")
   .input({ params: RuleParams })
   .empty(204, "Deleted")
-  .handle(async (c) => {
-    const { id, ruleId } = c.req.valid("param");
-    await removeRule(c.env, c.var.db, id, ruleId);
-    return c.body(null, 204);
-  });
+  .answer(({ param }, c) => removeRule(c.env, c.var.db, param.id, param.ruleId));

@@ -3,15 +3,14 @@ import { Rule } from "../../../schema/contracts/rules";
 import { getBusiness } from "../../definitions/businesses";
 import { listRules } from "../../definitions/rules";
 import { BusinessParams } from "../businesses/get";
-import { manage } from "../openapi";
+import { manage, onePage } from "../openapi";
 import { withStatus } from "./service";
 
 export default manage
   .Rules("get", "/{id}/rules", "List a business's rules")
   .input({ params: BusinessParams })
   .json(200, listOf(Rule, "RuleList"), "The rules")
-  .handle(async (c) => {
-    const business = await getBusiness(c.var.db, c.req.valid("param").id);
-    const items = await withStatus(c.env, business.id, await listRules(c.var.db, business.id));
-    return c.json({ items, nextCursor: null }, 200);
+  .answer(async ({ param }, c) => {
+    const business = await getBusiness(c.var.db, param.id);
+    return onePage(await withStatus(c.env, business.id, await listRules(c.var.db, business.id)));
   });

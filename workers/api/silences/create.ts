@@ -14,6 +14,4 @@ export default manage
   )
   .input({ params: BusinessParams, body: SilenceCreate })
   .json(201, Silence, "The silence")
-  .handle(async (c) =>
-    c.json(await createSilence(c.env, c.var.db, c.req.valid("param").id, c.req.valid("json")), 201),
-  );
+  .answer(({ param, json }, c) => createSilence(c.env, c.var.db, param.id, json));

@@ -10,8 +10,4 @@ export default manage
   )
   .input({ params: SilenceParams })
   .empty(204, "Removed")
-  .handle(async (c) => {
-    const { id, silenceId } = c.req.valid("param");
-    await removeSilence(c.env, c.var.db, id, silenceId);
-    return c.body(null, 204);
-  });
+  .answer(({ param }, c) => removeSilence(c.env, c.var.db, param.id, param.silenceId));

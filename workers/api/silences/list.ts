@@ -1,7 +1,7 @@
 import { listOf } from "../../../schema/contracts/common";
 import { Silence } from "../../../schema/contracts/silences";
 import { BusinessParams } from "../businesses/get";
-import { manage } from "../openapi";
+import { manage, onePage } from "../openapi";
 import { listSilences } from "./service";
 
 export default manage
@@ -12,6 +12,4 @@ export default manage
   )
   .input({ params: BusinessParams })
   .json(200, listOf(Silence, "SilenceList"), "The silences")
-  .handle(async (c) =>
-    c.json({ items: await listSilences(c.var.db, c.req.valid("param").id), nextCursor: null }, 200),
-  );
+  .answer(async ({ param }, c) => onePage(await listSilences(c.var.db, param.id)));

@@ -11,7 +11,4 @@ export default manage
   )
   .input({ params: SilenceParams, body: SilencePatch })
   .json(200, Silence, "The changed silence")
-  .handle(async (c) => {
-    const { id, silenceId } = c.req.valid("param");
-    return c.json(await updateSilence(c.env, c.var.db, id, silenceId, c.req.valid("json")), 200);
-  });
+  .answer(({ param, json }, c) => updateSilence(c.env, c.var.db, param.id, param.silenceId, json));

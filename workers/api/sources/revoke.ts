@@ -12,8 +12,4 @@ export default manage
     }),
   })
   .empty(204, "Revoked")
-  .handle(async (c) => {
-    const { id, sourceId } = c.req.valid("param");
-    await revokeSource(c.var.db, id, sourceId);
-    return c.body(null, 204);
-  });
+  .answer(({ param }, c) => revokeSource(c.var.db, param.id, param.sourceId));

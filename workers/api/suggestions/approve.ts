@@ -11,6 +11,4 @@ export default manage
   .input({ params: SuggestionParams })
   .json(201, Rule, "The rule created from the suggestion")
   .problems(409, 422)
-  .handle(async (c) =>
-    c.json(await approveSuggestion(c.env, c.var.db, c.req.valid("param").id), 201),
-  );
+  .answer(({ param }, c) => approveSuggestion(c.env, c.var.db, param.id));

@@ -8,4 +8,4 @@ export default manage
   .input({ params: SuggestionParams })
   .json(200, Suggestion, "The rejected suggestion")
   .problems(409)
-  .handle(async (c) => c.json(await rejectSuggestion(c.var.db, c.req.valid("param").id), 200));
+  .answer(({ param }, c) => rejectSuggestion(c.var.db, param.id));

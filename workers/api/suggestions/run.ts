@@ -10,4 +10,4 @@ export default manage
   )
   .input({ params: BusinessParams })
   .json(200, SuggestionList, "Pending suggestions after the run")
-  .handle(async (c) => c.json(await runProfile(c.env, c.var.db, c.req.valid("param").id), 200));
+  .answer(({ param }, c) => runProfile(c.env, c.var.db, param.id));

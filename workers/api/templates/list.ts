@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Template } from "../../../schema/contracts/templates";
-import { manage } from "../openapi";
+import { manage, onePage } from "../openapi";
 import { templates } from "./catalog";
 
 export default manage
@@ -10,4 +10,4 @@ export default manage
     z.object({ items: z.array(Template), nextCursor: z.null() }).openapi("TemplateList"),
     "The templates",
   )
-  .handle(async (c) => c.json({ items: Object.values(templates), nextCursor: null }, 200));
+  .answer(async () => onePage(Object.values(templates)));

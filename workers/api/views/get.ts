@@ -8,6 +8,4 @@ export default manage
   .Views("get", "/{id}/view", "The business's dashboard configuration (a default one until saved)")
   .input({ params: BusinessParams })
   .json(200, View, "The view")
-  .handle(async (c) =>
-    c.json(await getView(c.var.db, await getBusiness(c.var.db, c.req.valid("param").id)), 200),
-  );
+  .answer(async ({ param }, c) => getView(c.var.db, await getBusiness(c.var.db, param.id)));

@@ -12,7 +12,6 @@ export default manage
   )
   .input({ params: BusinessParams, body: ViewInput })
   .json(200, View, "The saved view")
-  .handle(async (c) => {
-    const business = await getBusiness(c.var.db, c.req.valid("param").id);
-    return c.json(await putView(c.var.db, business, c.req.valid("json")), 200);
-  });
+  .answer(async ({ param, json }, c) =>
+    putView(c.var.db, await getBusiness(c.var.db, param.id), json),
+  );

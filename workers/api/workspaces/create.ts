@@ -7,6 +7,4 @@ export default manage
   .input({ body: WorkspaceCreate })
   .json(201, Workspace, "The workspace")
   .problems(403)
-  .handle(async (c) =>
-    c.json(await createWorkspace(c.var.db, c.req.valid("json").name, c.var.principal), 201),
-  );
+  .answer(({ json }, c) => createWorkspace(c.var.db, json.name, c.var.principal));

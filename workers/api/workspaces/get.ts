@@ -7,6 +7,4 @@ export default manage
   .Teams("get", "/{id}", "A workspace")
   .input({ params: WorkspaceParams })
   .json(200, Workspace, "The workspace")
-  .handle(async (c) =>
-    c.json(await getWorkspace(c.var.db, c.req.valid("param").id, c.var.principal), 200),
-  );
+  .answer(({ param }, c) => getWorkspace(c.var.db, param.id, c.var.principal));

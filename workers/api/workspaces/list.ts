@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { Workspace } from "../../../schema/contracts/teams";
 import { listWorkspaces } from "../../definitions/workspaces";
-import { manage } from "../openapi";
+import { manage, onePage } from "../openapi";
 
 export default manage
   .Teams("get", "/", "The workspaces the caller sees, with the caller's role in each")
@@ -12,6 +12,4 @@ export default manage
       .openapi("WorkspaceList"),
     "Workspaces",
   )
-  .handle(async (c) =>
-    c.json({ items: await listWorkspaces(c.var.db, c.var.principal), nextCursor: null }, 200),
-  );
+  .answer(async (_, c) => onePage(await listWorkspaces(c.var.db, c.var.principal)));
