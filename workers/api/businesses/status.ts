@@ -1,6 +1,6 @@
 import { BusinessStatus } from "../../../schema/contracts/businesses";
 import { getBusiness } from "../../definitions/businesses";
-import { monitorOf } from "../../definitions/monitor";
+import { statusAll } from "../../definitions/shard-reads";
 import { iso } from "../../lib/time";
 import { manage } from "../openapi";
 import { BusinessParams } from "./get";
@@ -14,11 +14,7 @@ export default manage
   .json(200, BusinessStatus, "The business's status")
   .handle(async (c) => {
     const business = await getBusiness(c.var.db, c.req.valid("param").id);
-    const monitor = monitorOf(c.env, business.id);
-    const [failing, storage] = await Promise.all([
-      monitor.failingJobs(business.id),
-      monitor.storageStatus(business.id),
-    ]);
+    const { failing, storage } = await statusAll(c.env, business);
     return c.json(
       { failingJobs: failing.map((j) => ({ ...j, retryAt: iso(j.retryAt) })), storage },
       200,

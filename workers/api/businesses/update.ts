@@ -7,4 +7,5 @@ export default manage
   .Businesses("patch", "/{id}", "Change a business")
   .input({ params: BusinessParams, body: BusinessPatch })
   .json(200, Business, "The changed business")
+  .problems(409)
   .answer(({ param, json }, c) => updateBusiness(c.env, c.var.db, param.id, json));

@@ -1,8 +1,8 @@
 import { GroupList, GroupsQuery } from "../../../schema/contracts/groups";
 import type { Rule } from "../../../schema/contracts/rules";
 import { getBusiness } from "../../definitions/businesses";
-import { monitorOf } from "../../definitions/monitor";
 import { listRules } from "../../definitions/rules";
+import { groupsAll } from "../../definitions/shard-reads";
 import { parseDuration } from "../../lib/duration";
 import { invalid } from "../../lib/errors";
 import { BusinessParams } from "../businesses/get";
@@ -34,7 +34,7 @@ export default manage
         ? [{ ruleId: r.id, windowMs: parseDuration(r.window) ?? 0, expect: r.expect ?? [] }]
         : [],
     );
-    const list = await monitorOf(c.env, id).groups(id, {
+    const list = await groupsAll(c.env, business, {
       by,
       absence,
       others: onField.filter((r) => r.kind !== "absence").map((r) => r.id),
