@@ -141,6 +141,18 @@ export const jobs: Record<string, Job> = {
   },
 };
 
+/** Copies alert changes to D1 now, outside the alarm; on failure the alarm's own job retries. */
+export async function syncIndexNow(ctx: JobContext): Promise<void> {
+  try {
+    if (!(await syncIndex(ctx))) unschedule(ctx.sql, "index");
+  } catch (error) {
+    console.error(
+      `business ${ctx.engine.business.id}: alert index sync failed, the alarm retries`,
+      error,
+    );
+  }
+}
+
 /** Copies queued alert changes to D1; watchers hear of them once they are there. Returns whether more wait. */
 export async function syncIndex(
   ctx: Pick<JobContext, "sql" | "env" | "engine" | "alerts" | "announce">,

@@ -7,11 +7,11 @@ import { loadHistory } from "../profile/history";
 import type { Profile } from "../profile/profile";
 import { profile } from "../profile/profile";
 import { Alarm } from "./alarm";
-import type { AlertEdit } from "./alert-changes";
-import { acknowledgeAlert, forgetAlert, resolveAlert } from "./alert-changes";
+import { type AlertAction, alertEdits } from "./alert-changes";
 import type { BacktestResult } from "./backtest";
 import { backtest } from "./backtest";
 import { anomalyBand, type BandQuery } from "./band";
+import { commit } from "./commit";
 import { toAlert } from "./engine/alert-record";
 import { AlertStore } from "./engine/alerts";
 import type { RuleEngine } from "./engine/engine";
@@ -22,23 +22,22 @@ import { groupStatus } from "./groups";
 import { HousekeepingPlan } from "./housekeeping";
 import { BUSY_RPS, storeBatch, storeCoalesced } from "./intake";
 import type { JobContext } from "./jobs";
-import { runDueJobs, syncIndex } from "./jobs";
+import { runDueJobs, syncIndexNow } from "./jobs";
 import { acceptWatcher, announce, answerWatcher, closeWatcher } from "./live";
 import type { Loaded } from "./loader";
-import { BusinessDeleted, HeldDefinition, reconcileLoaded } from "./loader";
-import { queuedKinds } from "./outbox";
+import { HeldDefinition, reconcileLoaded } from "./loader";
 import { replayPasses } from "./replay";
 import { storageStatus } from "./retention";
 import { rolledSeries, rollupAnswers } from "./rollup";
 import type { AlertChange, CoalescedMessage, IngestBatch, IngestOutcome } from "./rpc";
 import { ruleStatus } from "./rule-status";
-import { failingJobs, scheduleAtMost, unschedule } from "./schedule";
+import { failingJobs } from "./schedule";
 import { applyFromShard } from "./shards/merge";
 import type { SpanRow } from "./shards/outbox";
 import type { Place } from "./shards/route";
 import { placeOf } from "./shards/route";
 import { ensureShardTables, objectName, startSeq } from "./shards/storage";
-import { getMeta, migrate, rememberBusiness, rememberedBusiness } from "./storage";
+import { getMeta, migrate, rememberBusiness } from "./storage";
 
 /** Due jobs handled per alarm run; the alarm comes back at once for the rest. */
 const JOBS_PER_RUN = 2000;
@@ -82,7 +81,7 @@ export class BusinessMonitor extends DurableObject<Env> {
 
   /** Stores validated events and evaluates the rules on them; durable when this returns. */
   async ingest(batch: IngestBatch): Promise<IngestOutcome> {
-    const engine = await this.load(batch.businessId, batch.version);
+    const engine = await this.definition.load(batch.businessId, batch.version);
     const outcome = this.transaction(engine, () =>
       storeBatch(this.sql, engine, this.housekeeping, batch, this.definition.outbox),
     );
@@ -103,7 +102,7 @@ export class BusinessMonitor extends DurableObject<Env> {
     messages: CoalescedMessage[],
   ): Promise<"stored" | "business-deleted"> {
     const version = Math.max(...messages.map((m) => m.version));
-    const engine = await this.loadUnlessDeleted(businessId, version);
+    const engine = await this.definition.loadUnlessDeleted(businessId, version);
     if (!engine) return "business-deleted";
     this.transaction(engine, () =>
       storeCoalesced(this.sql, engine, this.housekeeping, messages, this.definition.outbox),
@@ -132,7 +131,7 @@ export class BusinessMonitor extends DurableObject<Env> {
 
   /** Runs the profile engine over this business's history, here next to the events. */
   async profile(businessId: string, rules: Rule[]): Promise<Profile> {
-    const engine = await this.load(businessId);
+    const engine = await this.definition.load(businessId);
     const now = Date.now();
     const history = await loadHistory(this.sql, this.env.ARCHIVE, businessId, now);
     return profile(engine.business, history, rules);
@@ -144,18 +143,18 @@ export class BusinessMonitor extends DurableObject<Env> {
     rule: Rule,
     range: { from?: number | undefined; to?: number | undefined },
   ): Promise<BacktestResult> {
-    const engine = await this.load(businessId);
+    const engine = await this.definition.load(businessId);
     return backtest(this.ctx.storage, this.env.ARCHIVE, engine.business, rule, range, Date.now());
   }
 
   /** An anomaly rule's normal band over a range, for charts (band.ts); live state is not touched. */
   async anomalyBand(businessId: string, rule: Rule, q: BandQuery) {
-    return anomalyBand(this.sql, (await this.load(businessId)).business, rule, q);
+    return anomalyBand(this.sql, (await this.definition.load(businessId)).business, rule, q);
   }
 
   /** Each rule's standing: replaying its history or live, and for anomaly rules how many series still warm up. */
   async ruleStatus(businessId: string): Promise<Record<string, RuleStatus>> {
-    return ruleStatus(this.sql, await this.load(businessId));
+    return ruleStatus(this.sql, await this.definition.load(businessId));
   }
 
   /**
@@ -167,7 +166,7 @@ export class BusinessMonitor extends DurableObject<Env> {
     shard: number,
     rows: SpanRow[],
   ): Promise<"applied" | "business-deleted"> {
-    const engine = await this.loadUnlessDeleted(businessId);
+    const engine = await this.definition.loadUnlessDeleted(businessId);
     if (!engine) return "business-deleted";
     this.transaction(engine, () => applyFromShard(engine, this.sql, shard, rows, Date.now()));
     await this.alarmClock.plan();
@@ -196,21 +195,29 @@ export class BusinessMonitor extends DurableObject<Env> {
   async syncRules(businessId: string): Promise<void> {
     this.definition.drop();
     await this.definition.settled();
-    await this.load(businessId);
+    await this.definition.load(businessId);
     await this.afterChange();
   }
 
-  async acknowledge(businessId: string, alertId: string): Promise<AlertChange> {
-    return this.changeAlert(businessId, alertId, acknowledgeAlert);
-  }
-
-  async resolve(businessId: string, alertId: string): Promise<AlertChange> {
-    return this.changeAlert(businessId, alertId, resolveAlert);
-  }
-
-  /** "Forget this key": resolves the alert and drops the key's state (see RuleEngine.forgetKey). */
-  async forget(businessId: string, alertId: string): Promise<AlertChange> {
-    return this.changeAlert(businessId, alertId, forgetAlert);
+  /**
+   * A hand change to an alert (acknowledge, resolve, or "forget this key": see
+   * alert-changes.ts); the outcome is data (see AlertChange).
+   */
+  async changeAlert(
+    businessId: string,
+    alertId: string,
+    action: AlertAction,
+  ): Promise<AlertChange> {
+    const engine = await this.definition.loadUnlessDeleted(businessId);
+    if (!engine) return { ok: false, reason: "business-deleted" };
+    const alert = this.alerts.get(alertId);
+    if (!alert) return { ok: false, reason: "not-found" };
+    const refusal = this.transaction(engine, () =>
+      alertEdits[action](alert, Date.now(), engine, this.alerts),
+    );
+    if (refusal) return { ok: false, reason: "already-resolved", detail: refusal };
+    await this.afterChange();
+    return { ok: true, alert: toAlert(alert, businessId, engine.ruleName(alert.ruleId)) };
   }
 
   /** Reloads the silences after they changed; suppression is judged again at once. */
@@ -247,7 +254,7 @@ export class BusinessMonitor extends DurableObject<Env> {
     // The runtime cleared the alarm to run it; jobs below move the housekeeping rows.
     this.alarmClock.forget();
     this.housekeeping.forget();
-    const engine = await this.loadUnlessDeleted();
+    const engine = await this.definition.loadUnlessDeleted();
     // The business was deleted while this object still had work planned.
     if (!engine) return this.destroy();
     await runDueJobs(this.jobContext(engine), Date.now(), JOBS_PER_RUN);
@@ -269,80 +276,16 @@ export class BusinessMonitor extends DurableObject<Env> {
     };
   }
 
-  /**
-   * Runs `work` in one storage transaction, then writes the engine's state. On
-   * failure the engine's caches are dropped, so memory never runs ahead of storage.
-   */
+  /** Runs `work` as one commit (see commit.ts); a failure forgets the housekeeping mirror too. */
   private transaction<T>(engine: RuleEngine, work: () => T): T {
-    try {
-      return this.ctx.storage.transactionSync(() => {
-        const result = work();
-        engine.flush();
-        // Queued alert changes go out at once: each outbox kind has a job of its name.
-        for (const kind of queuedKinds(this.sql)) scheduleAtMost(this.sql, kind, "", Date.now());
-        return result;
-      });
-    } catch (error) {
-      engine.reset();
-      this.housekeeping.forget();
-      throw error;
-    }
-  }
-
-  /** Applies a hand change to an alert; the outcome is data (see AlertChange). */
-  private async changeAlert(
-    businessId: string,
-    alertId: string,
-    change: AlertEdit,
-  ): Promise<AlertChange> {
-    const engine = await this.loadUnlessDeleted(businessId);
-    if (!engine) return { ok: false, reason: "business-deleted" };
-    const alert = this.alerts.get(alertId);
-    if (!alert) return { ok: false, reason: "not-found" };
-    const refusal = this.transaction(engine, () => change(alert, Date.now(), engine, this.alerts));
-    if (refusal) return { ok: false, reason: "already-resolved", detail: refusal };
-    await this.afterChange();
-    return { ok: true, alert: toAlert(alert, businessId, engine.ruleName(alert.ruleId)) };
+    return commit(this.ctx.storage, engine, work, () => this.housekeeping.forget());
   }
 
   /** Copies alert changes to D1 now (the alarm retries if this fails) and re-plans the alarm. */
   private async afterChange(): Promise<void> {
     const engine = this.definition.engine;
-    if (engine) {
-      try {
-        if (!(await syncIndex(this.jobContext(engine)))) unschedule(this.sql, "index");
-      } catch (error) {
-        console.error(
-          `business ${engine.business.id}: alert index sync failed, the alarm retries`,
-          error,
-        );
-      }
-    }
+    if (engine) await syncIndexNow(this.jobContext(engine));
     await this.alarmClock.sync();
-  }
-
-  /**
-   * The business's definition and rules, compiled into an engine; reloaded from
-   * D1 when the caller saw a newer version than the one held here (or after
-   * eviction, from the stored id).
-   */
-  private async load(businessId?: string, version?: number): Promise<RuleEngine> {
-    const id = businessId ?? rememberedBusiness(this.sql);
-    if (!id) throw new BusinessDeleted("(unknown)");
-    return this.definition.get(id, version);
-  }
-
-  /** As `load`, but undefined when the business no longer exists. */
-  private async loadUnlessDeleted(
-    businessId?: string,
-    version?: number,
-  ): Promise<RuleEngine | undefined> {
-    try {
-      return await this.load(businessId, version);
-    } catch (error) {
-      if (error instanceof BusinessDeleted) return undefined;
-      throw error;
-    }
   }
 
   /** Brings the live state in line with a freshly loaded definition before any request uses it. */

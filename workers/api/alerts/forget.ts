@@ -1,5 +1,5 @@
 import { Alert } from "../../../schema/contracts/alerts";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { AlertParams } from "./get";
 import { changeAlert } from "./service";
 

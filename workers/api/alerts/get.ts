@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { AlertWithHistory } from "../../../schema/contracts/alerts";
 import { IdParam } from "../../../schema/contracts/common";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { getAlert } from "./service";
 
 export const AlertParams = z.object({ id: IdParam("id", "alt_01jz8k3m2qabcdefghjkmnpq") });

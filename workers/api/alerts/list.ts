@@ -1,7 +1,7 @@
 import { Alert, AlertsQuery } from "../../../schema/contracts/alerts";
 import { listOf } from "../../../schema/contracts/common";
 import { listScope } from "../auth/scope";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { listAlerts } from "./service";
 
 export default manage

@@ -1,6 +1,6 @@
 import { AlertSnooze } from "../../../schema/contracts/alerts";
 import { Silence } from "../../../schema/contracts/silences";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { AlertParams } from "./get";
 import { snoozeAlert } from "./service";
 

@@ -2,7 +2,7 @@ import { listOf } from "../../../schema/contracts/common";
 import { AuditEntry, AuditQuery } from "../../../schema/contracts/teams";
 import { listAudit } from "../../definitions/audit";
 import { workspaceContext } from "../auth/scope";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { WorkspaceParams } from "../workspaces/params";
 
 export default manage

@@ -1,7 +1,7 @@
 import { Business, BusinessCreate } from "../../../schema/contracts/businesses";
 import { createBusiness } from "../../definitions/businesses";
 import { workspaceContext } from "../auth/scope";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 
 export default manage
   .Businesses("post", "/", "Create a business with its fields")

@@ -1,5 +1,5 @@
 import { deleteBusiness } from "../../definitions/businesses";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { BusinessParams } from "./get";
 
 export default manage

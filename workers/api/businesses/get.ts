@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { Business } from "../../../schema/contracts/businesses";
 import { IdParam } from "../../../schema/contracts/common";
 import { getBusiness } from "../../definitions/businesses";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 
 export const BusinessParams = z.object({ id: IdParam("id", "bus_01jz8k3m2qabcdefghjkmnpq") });
 

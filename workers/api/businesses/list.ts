@@ -3,7 +3,7 @@ import { Business } from "../../../schema/contracts/businesses";
 import { Cursor, Limit, listOf } from "../../../schema/contracts/common";
 import { listBusinesses } from "../../definitions/businesses";
 import { listScope } from "../auth/scope";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 
 /** A page of businesses: keyset by id, optionally one workspace's. */
 export const BusinessPage = z.object({

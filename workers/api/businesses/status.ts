@@ -2,7 +2,7 @@ import { BusinessStatus } from "../../../schema/contracts/businesses";
 import { getBusiness } from "../../definitions/businesses";
 import { statusAll } from "../../definitions/shard-reads";
 import { iso } from "../../lib/time";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { BusinessParams } from "./get";
 
 export default manage

@@ -5,7 +5,7 @@ import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
 import { iso } from "../../lib/time";
 import { listScope } from "../auth/scope";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { BusinessPage } from "./list";
 
 const HOUR = 3_600_000;

@@ -1,5 +1,5 @@
 import { Business, BusinessPatch } from "../../../schema/contracts/businesses";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { BusinessParams } from "./get";
 import { updateBusiness } from "./service";
 

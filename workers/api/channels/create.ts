@@ -1,6 +1,6 @@
 import { ChannelCreate, ChannelCreated } from "../../../schema/contracts/channels";
 import { BusinessParams } from "../businesses/get";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { createChannel } from "./service";
 
 export default manage

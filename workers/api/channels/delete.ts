@@ -1,5 +1,5 @@
 import { removeChannel } from "../../definitions/channels";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { ChannelParams } from "./params";
 
 export default manage

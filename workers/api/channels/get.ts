@@ -1,7 +1,7 @@
 import { Channel } from "../../../schema/contracts/channels";
 import { getBusiness } from "../../definitions/businesses";
 import { getChannelRow, toChannel } from "../../definitions/channels";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { ChannelParams } from "./params";
 
 export default manage

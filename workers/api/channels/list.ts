@@ -3,7 +3,8 @@ import { listOf } from "../../../schema/contracts/common";
 import { getBusiness } from "../../definitions/businesses";
 import { listChannels, toChannel } from "../../definitions/channels";
 import { BusinessParams } from "../businesses/get";
-import { manage, onePage } from "../openapi";
+import { onePage } from "../openapi";
+import { manage } from "../routes";
 
 export default manage
   .Channels("get", "/{id}/channels", "List a business's channels (secrets are never shown again)")

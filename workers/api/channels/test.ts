@@ -2,7 +2,7 @@ import { ChannelTestRequest, ChannelTestResult } from "../../../schema/contracts
 import { getBusiness } from "../../definitions/businesses";
 import { getChannelRow } from "../../definitions/channels";
 import { sendTest } from "../../notify/test";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { ChannelParams } from "./params";
 
 export default manage

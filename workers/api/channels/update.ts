@@ -1,5 +1,5 @@
 import { Channel, ChannelPatch } from "../../../schema/contracts/channels";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { ChannelParams } from "./params";
 import { updateChannel } from "./service";
 

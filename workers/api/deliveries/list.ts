@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { Delivery } from "../../../schema/contracts/channels";
 import { Cursor, Limit, listOf } from "../../../schema/contracts/common";
 import { BusinessParams } from "../businesses/get";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { listDeliveries } from "./service";
 
 export default manage

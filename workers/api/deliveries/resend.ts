@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { IdParam } from "../../../schema/contracts/common";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { resendDelivery } from "./service";
 
 export default manage

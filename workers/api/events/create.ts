@@ -3,7 +3,7 @@ import { actorOf } from "../../definitions/principal";
 import { noneAccepted, sortEvents, store } from "../../ingest/accept";
 import { authorizeEntry } from "../../ingest/auth";
 import { BusinessParams } from "../businesses/get";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 
 export default manage
   .Events(

@@ -2,7 +2,7 @@ import { listOf } from "../../../schema/contracts/common";
 import { EventsQuery, StoredEvent } from "../../../schema/contracts/events";
 import { getBusiness } from "../../definitions/businesses";
 import { BusinessParams } from "../businesses/get";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { listEvents } from "./service";
 
 export default manage

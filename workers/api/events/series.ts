@@ -1,7 +1,7 @@
 import { Series, SeriesQuery } from "../../../schema/contracts/events";
 import { getBusiness } from "../../definitions/businesses";
 import { BusinessParams } from "../businesses/get";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { getSeries } from "./service";
 
 export default manage

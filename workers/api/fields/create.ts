@@ -1,6 +1,6 @@
 import { Business, FieldInput } from "../../../schema/contracts/businesses";
 import { BusinessParams } from "../businesses/get";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { addField } from "./service";
 
 export default manage

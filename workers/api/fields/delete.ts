@@ -1,5 +1,5 @@
 import { Business } from "../../../schema/contracts/businesses";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { FieldParams } from "./params";
 import { deleteField } from "./service";
 

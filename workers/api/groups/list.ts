@@ -6,7 +6,7 @@ import { groupsAll } from "../../definitions/shard-reads";
 import { parseDuration } from "../../lib/duration";
 import { invalid } from "../../lib/errors";
 import { BusinessParams } from "../businesses/get";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 
 export default manage
   .Events(

@@ -2,7 +2,7 @@ import { ApiKeyCreated, KeyCreate } from "../../../schema/contracts/teams";
 import { createKey } from "../../definitions/keys";
 import { actorOf } from "../../definitions/principal";
 import { workspaceContext } from "../auth/scope";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { WorkspaceParams } from "../workspaces/params";
 
 export default manage

@@ -2,7 +2,8 @@ import { z } from "@hono/zod-openapi";
 import { ApiKey } from "../../../schema/contracts/teams";
 import { listKeys } from "../../definitions/keys";
 import { workspaceContext } from "../auth/scope";
-import { manage, onePage } from "../openapi";
+import { onePage } from "../openapi";
+import { manage } from "../routes";
 import { WorkspaceParams } from "../workspaces/params";
 
 export default manage

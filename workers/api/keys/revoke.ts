@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { IdParam } from "../../../schema/contracts/common";
 import { revokeKey } from "../../definitions/keys";
 import { workspaceContext } from "../auth/scope";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 
 export default manage
   .Teams("delete", "/{id}/keys/{keyId}", "Revoke an API key: its next request is refused")

@@ -3,7 +3,7 @@ import { inviteMember } from "../../definitions/members";
 import { actorOf } from "../../definitions/principal";
 import { sendInvitation } from "../../notify/invitation";
 import { workspaceContext } from "../auth/scope";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { WorkspaceParams } from "../workspaces/params";
 
 export default manage

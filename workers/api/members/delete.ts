@@ -1,6 +1,6 @@
 import { removeMember } from "../../definitions/members";
 import { workspaceContext } from "../auth/scope";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { MemberParams } from "./params";
 
 export default manage

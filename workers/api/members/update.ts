@@ -1,7 +1,7 @@
 import { Member, MemberPatch } from "../../../schema/contracts/teams";
 import { changeRole } from "../../definitions/members";
 import { workspaceContext } from "../auth/scope";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { MemberParams } from "./params";
 
 export default manage

@@ -1,6 +1,6 @@
 import { AcceptInvite, SessionCreated } from "../../../schema/contracts/teams";
 import { acceptInvitation } from "../../definitions/members";
-import { open } from "../openapi";
+import { open } from "../routes";
 import { signedIn } from "./service";
 
 export default open

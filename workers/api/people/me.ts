@@ -1,5 +1,5 @@
 import { Me } from "../../../schema/contracts/teams";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { me } from "./service";
 
 export default manage

@@ -3,7 +3,7 @@ import { Timestamp } from "../../../schema/contracts/common";
 import { rotateSession } from "../../definitions/people";
 import { forbidden } from "../../lib/errors";
 import { iso } from "../../lib/time";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 
 export default manage
   .People("post", "/rotate", "Swap the session token for a new one; the old one stops working")

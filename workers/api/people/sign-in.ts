@@ -1,7 +1,7 @@
 import { SessionCreated, SignIn } from "../../../schema/contracts/teams";
 import { checkPassword } from "../../definitions/people";
 import { unauthorized } from "../../lib/errors";
-import { open } from "../openapi";
+import { open } from "../routes";
 import { signedIn } from "./service";
 
 export default open

@@ -1,5 +1,5 @@
 import { endAllSessions, endSession } from "../../definitions/people";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 
 export const signOut = manage
   .People("post", "/sign-out", "End this session")

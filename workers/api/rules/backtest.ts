@@ -8,7 +8,7 @@ import { invalid, unprocessable } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { iso, parseTimestamp } from "../../lib/time";
 import { BusinessParams } from "../businesses/get";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 
 /** A time of the request body, or a 422 naming it. */
 function timeOf(value: string | number | undefined, path: string): number | undefined {

@@ -3,7 +3,7 @@ import { monitorOf } from "../../definitions/monitor";
 import { formatDuration } from "../../lib/duration";
 import { iso } from "../../lib/time";
 import { bucketRange } from "../events/service";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { RuleParams } from "./params";
 import { getRule } from "./service";
 

@@ -3,7 +3,7 @@ import { RuleCreate } from "../../../schema/contracts/rules";
 import { compileRule } from "../../business/engine/compile";
 import { getBusiness } from "../../definitions/businesses";
 import { BusinessParams } from "../businesses/get";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 
 export default manage
   .Rules("post", "/{id}/rules/check", "Check a rule body without saving it")

@@ -1,7 +1,7 @@
 import { Rule, RuleCreate } from "../../../schema/contracts/rules";
 import { getBusiness } from "../../definitions/businesses";
 import { BusinessParams } from "../businesses/get";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { createRule, withStatusOf } from "./service";
 
 export default manage

@@ -1,5 +1,5 @@
 import { removeRule } from "../../definitions/rules";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { RuleParams } from "./params";
 
 export default manage

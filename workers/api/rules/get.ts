@@ -1,5 +1,5 @@
 import { Rule } from "../../../schema/contracts/rules";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { RuleParams } from "./params";
 import { getRule, withStatusOf } from "./service";
 

@@ -3,7 +3,8 @@ import { Rule } from "../../../schema/contracts/rules";
 import { getBusiness } from "../../definitions/businesses";
 import { listRules } from "../../definitions/rules";
 import { BusinessParams } from "../businesses/get";
-import { manage, onePage } from "../openapi";
+import { onePage } from "../openapi";
+import { manage } from "../routes";
 import { withStatus } from "./service";
 
 export default manage

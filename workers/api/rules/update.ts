@@ -1,6 +1,6 @@
 import { Rule, RulePatch } from "../../../schema/contracts/rules";
 import { getBusiness } from "../../definitions/businesses";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { RuleParams } from "./params";
 import { updateRule, withStatusOf } from "./service";
 

@@ -1,6 +1,6 @@
 import { Silence, SilenceCreate } from "../../../schema/contracts/silences";
 import { BusinessParams } from "../businesses/get";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { createSilence } from "./service";
 
 export default manage

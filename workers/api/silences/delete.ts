@@ -1,5 +1,5 @@
 import { removeSilence } from "../../definitions/silences";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { SilenceParams } from "./params";
 
 export default manage

@@ -1,7 +1,8 @@
 import { listOf } from "../../../schema/contracts/common";
 import { Silence } from "../../../schema/contracts/silences";
 import { BusinessParams } from "../businesses/get";
-import { manage, onePage } from "../openapi";
+import { onePage } from "../openapi";
+import { manage } from "../routes";
 import { listSilences } from "./service";
 
 export default manage

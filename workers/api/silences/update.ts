@@ -1,5 +1,5 @@
 import { Silence, SilencePatch } from "../../../schema/contracts/silences";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { SilenceParams } from "./params";
 import { updateSilence } from "./service";
 

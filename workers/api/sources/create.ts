@@ -1,6 +1,6 @@
 import { SourceCreate, SourceCreated } from "../../../schema/contracts/sources";
 import { BusinessParams } from "../businesses/get";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { createSource } from "./service";
 
 export default manage

@@ -1,7 +1,8 @@
 import { listOf } from "../../../schema/contracts/common";
 import { Source } from "../../../schema/contracts/sources";
 import { BusinessParams } from "../businesses/get";
-import { manage, onePage } from "../openapi";
+import { onePage } from "../openapi";
+import { manage } from "../routes";
 import { listSources } from "./service";
 
 export default manage

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { IdParam } from "../../../schema/contracts/common";
 import { revokeSource } from "../../definitions/sources";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 
 export default manage
   .Sources("delete", "/{id}/sources/{sourceId}", "Revoke a source's token")

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { IdParam } from "../../../schema/contracts/common";
 import { Rule } from "../../../schema/contracts/rules";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { approveSuggestion } from "./service";
 
 export const SuggestionParams = z.object({ id: IdParam("id", "sug_01jz8k3m2qabcdefghjkmnpq") });

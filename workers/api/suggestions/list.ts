@@ -2,7 +2,7 @@ import { SuggestionList, SuggestionQuery } from "../../../schema/contracts/sugge
 import { getBusiness } from "../../definitions/businesses";
 import { listSuggestions } from "../../definitions/suggestions";
 import { BusinessParams } from "../businesses/get";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 
 export default manage
   .Suggestions("get", "/{id}/suggestions", "List the business's suggestions")

@@ -1,5 +1,5 @@
 import { Suggestion } from "../../../schema/contracts/suggestions";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { SuggestionParams } from "./approve";
 import { rejectSuggestion } from "./service";
 

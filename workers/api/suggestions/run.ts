@@ -1,7 +1,7 @@
 import { SuggestionList } from "../../../schema/contracts/suggestions";
 import { runProfile } from "../../profile/run";
 import { BusinessParams } from "../businesses/get";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 
 export default manage
   .Suggestions("post", "/{id}/suggestions/run", "Run the profile engine now")

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { open } from "../openapi";
+import { open } from "../routes";
 
 export default open
   .System("get", "/healthz", "Liveness check (no auth)")

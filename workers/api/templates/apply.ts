@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { TemplateApplied, TemplateApply, templateIds } from "../../../schema/contracts/templates";
 import { workspaceContext } from "../auth/scope";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { applyTemplate } from "./service";
 
 export default manage

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { Template } from "../../../schema/contracts/templates";
-import { manage, onePage } from "../openapi";
+import { onePage } from "../openapi";
+import { manage } from "../routes";
 import { templates } from "./catalog";
 
 export default manage

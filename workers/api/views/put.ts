@@ -1,7 +1,7 @@
 import { View, ViewInput } from "../../../schema/contracts/views";
 import { getBusiness } from "../../definitions/businesses";
 import { BusinessParams } from "../businesses/get";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { putView } from "./service";
 
 export default manage

@@ -1,6 +1,6 @@
 import { Workspace, WorkspaceCreate } from "../../../schema/contracts/teams";
 import { createWorkspace } from "../../definitions/workspaces";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 
 export default manage
   .Teams("post", "/", "Create a workspace (a person who creates one is its owner)")

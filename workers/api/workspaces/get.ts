@@ -1,6 +1,6 @@
 import { Workspace } from "../../../schema/contracts/teams";
 import { getWorkspace } from "../../definitions/workspaces";
-import { manage } from "../openapi";
+import { manage } from "../routes";
 import { WorkspaceParams } from "./params";
 
 export default manage

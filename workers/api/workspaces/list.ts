@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { Workspace } from "../../../schema/contracts/teams";
 import { listWorkspaces } from "../../definitions/workspaces";
-import { manage, onePage } from "../openapi";
+import { onePage } from "../openapi";
+import { manage } from "../routes";
 
 export default manage
   .Teams("get", "/", "The workspaces the caller sees, with the caller's role in each")
