@@ -49,6 +49,13 @@ type Narrowed<A, S> = number extends (A extends { status: infer T } ? T : never)
   ? A
   : Extract<A, { status: S }>;
 
+/** The status a typed client's request is answered with. */
+export async function statusOf(request: Promise<{ status: number; text(): Promise<string> }>) {
+  const res = await request;
+  await res.text();
+  return res.status;
+}
+
 /** Fails unless the answer has `status` (showing its body), and narrows `json` to that answer's type. */
 export function expectStatus<A extends { status: number; json: unknown }, S extends A["status"]>(
   res: A,

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { api, call, client, createBusiness, expectStatus, send, untypedBody } from "../helpers";
+import {
+  api,
+  call,
+  client,
+  createBusiness,
+  expectStatus,
+  send,
+  statusOf,
+  untypedBody,
+} from "../helpers";
 
 describe("businesses", () => {
   it("creates a business with typed fields and defaults", async () => {
@@ -90,13 +99,9 @@ describe("businesses", () => {
 
   it("deletes a business and its fields", async () => {
     const b = await createBusiness();
-    expect((await send(api.v1.businesses[":id"].$delete({ param: { id: b.id } }))).status).toBe(
-      204,
-    );
-    expect((await send(api.v1.businesses[":id"].$get({ param: { id: b.id } }))).status).toBe(404);
-    expect((await send(api.v1.businesses[":id"].$delete({ param: { id: b.id } }))).status).toBe(
-      404,
-    );
+    expect(await statusOf(api.v1.businesses[":id"].$delete({ param: { id: b.id } }))).toBe(204);
+    expect(await statusOf(api.v1.businesses[":id"].$get({ param: { id: b.id } }))).toBe(404);
+    expect(await statusOf(api.v1.businesses[":id"].$delete({ param: { id: b.id } }))).toBe(404);
   });
 
   describe("rejects invalid input with 422 naming the field", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, createBusiness, expectStatus, send, untypedBody } from "../helpers";
+import { api, createBusiness, expectStatus, send, statusOf, untypedBody } from "../helpers";
 
 describe("fields", () => {
   it("adds a field at the end and bumps the version", async () => {
@@ -105,11 +105,9 @@ describe("fields", () => {
       "durationMs",
     ]);
     expect(
-      (
-        await send(
-          api.v1.businesses[":id"].fields[":name"].$delete({ param: { id: b.id, name: "status" } }),
-        )
-      ).status,
+      await statusOf(
+        api.v1.businesses[":id"].fields[":name"].$delete({ param: { id: b.id, name: "status" } }),
+      ),
     ).toBe(404);
   });
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, createBusiness, createSource, expectStatus, send } from "../helpers";
+import { api, createBusiness, createSource, expectStatus, send, statusOf } from "../helpers";
 
 describe("sources", () => {
   it("creates a source whose token is shown once and stored only as a hash", async () => {
@@ -37,35 +37,29 @@ describe("sources", () => {
     const b = await createBusiness();
     const s = await createSource(b.id);
     expect(
-      (
-        await send(
-          api.v1.businesses[":id"].sources[":sourceId"].$delete({
-            param: { id: b.id, sourceId: s.id },
-          }),
-        )
-      ).status,
+      await statusOf(
+        api.v1.businesses[":id"].sources[":sourceId"].$delete({
+          param: { id: b.id, sourceId: s.id },
+        }),
+      ),
     ).toBe(204);
     const list = await send(api.v1.businesses[":id"].sources.$get({ param: { id: b.id } }));
     expectStatus(list, 200);
     expect(list.json.items[0]?.revokedAt).not.toBeNull();
     // Revoking again is harmless; an unknown source is a 404.
     expect(
-      (
-        await send(
-          api.v1.businesses[":id"].sources[":sourceId"].$delete({
-            param: { id: b.id, sourceId: s.id },
-          }),
-        )
-      ).status,
+      await statusOf(
+        api.v1.businesses[":id"].sources[":sourceId"].$delete({
+          param: { id: b.id, sourceId: s.id },
+        }),
+      ),
     ).toBe(204);
     expect(
-      (
-        await send(
-          api.v1.businesses[":id"].sources[":sourceId"].$delete({
-            param: { id: b.id, sourceId: "src_missing" },
-          }),
-        )
-      ).status,
+      await statusOf(
+        api.v1.businesses[":id"].sources[":sourceId"].$delete({
+          param: { id: b.id, sourceId: "src_missing" },
+        }),
+      ),
     ).toBe(404);
   });
 
@@ -74,13 +68,11 @@ describe("sources", () => {
     const other = await createBusiness();
     const s = await createSource(a.id);
     expect(
-      (
-        await send(
-          api.v1.businesses[":id"].sources[":sourceId"].$delete({
-            param: { id: other.id, sourceId: s.id },
-          }),
-        )
-      ).status,
+      await statusOf(
+        api.v1.businesses[":id"].sources[":sourceId"].$delete({
+          param: { id: other.id, sourceId: s.id },
+        }),
+      ),
     ).toBe(404);
   });
 
@@ -95,17 +87,15 @@ describe("sources", () => {
 
   it("answers 404 for an unknown business", async () => {
     expect(
-      (
-        await send(
-          api.v1.businesses[":id"].sources.$post({
-            param: { id: "bus_missing" },
-            json: { name: "s" },
-          }),
-        )
-      ).status,
+      await statusOf(
+        api.v1.businesses[":id"].sources.$post({
+          param: { id: "bus_missing" },
+          json: { name: "s" },
+        }),
+      ),
     ).toBe(404);
     expect(
-      (await send(api.v1.businesses[":id"].sources.$get({ param: { id: "bus_missing" } }))).status,
+      await statusOf(api.v1.businesses[":id"].sources.$get({ param: { id: "bus_missing" } })),
     ).toBe(404);
   });
 });

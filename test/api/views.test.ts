@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, createBusiness, expectStatus, send, untypedBody } from "../helpers";
+import { api, createBusiness, expectStatus, send, statusOf, untypedBody } from "../helpers";
 
 describe("views", () => {
   it("starts with a default view charting the event count and every numeric field", async () => {
@@ -57,7 +57,7 @@ describe("views", () => {
       expect(res.json.errors?.[0]?.path, JSON.stringify(charts)).toBe(path);
     }
     expect(
-      (await send(api.v1.businesses[":id"].view.$put({ param: { id: "bus_x" }, json: {} }))).status,
+      await statusOf(api.v1.businesses[":id"].view.$put({ param: { id: "bus_x" }, json: {} })),
     ).toBe(404);
   });
 });

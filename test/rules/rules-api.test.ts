@@ -10,6 +10,7 @@ import {
   expectStatus,
   ingest,
   send,
+  statusOf,
   untypedBody,
 } from "../helpers";
 
@@ -79,22 +80,18 @@ describe("rules API", () => {
     expect(bodyOf(changed, 200)).toMatchObject({ window: "30m" });
 
     expect(
-      (
-        await send(
-          api.v1.businesses[":id"].rules[":ruleId"].$delete({
-            param: { id: b.id, ruleId: busy.id },
-          }),
-        )
-      ).status,
+      await statusOf(
+        api.v1.businesses[":id"].rules[":ruleId"].$delete({
+          param: { id: b.id, ruleId: busy.id },
+        }),
+      ),
     ).toBe(204);
     expect(
-      (
-        await send(
-          api.v1.businesses[":id"].rules[":ruleId"].$get({
-            param: { id: b.id, ruleId: busy.id },
-          }),
-        )
-      ).status,
+      await statusOf(
+        api.v1.businesses[":id"].rules[":ruleId"].$get({
+          param: { id: b.id, ruleId: busy.id },
+        }),
+      ),
     ).toBe(404);
   });
 
@@ -271,70 +268,56 @@ describe("rules API", () => {
     const b = await createBusiness();
     await createRule(b.id, { name: "Slow", kind: "immediate", condition: "durationMs > 5000" });
     expect(
-      (
-        await send(
-          api.v1.businesses[":id"].fields[":name"].$delete({
-            param: { id: b.id, name: "durationMs" },
-          }),
-        )
-      ).status,
+      await statusOf(
+        api.v1.businesses[":id"].fields[":name"].$delete({
+          param: { id: b.id, name: "durationMs" },
+        }),
+      ),
     ).toBe(409);
     expect(
-      (
-        await send(
-          api.v1.businesses[":id"].fields[":name"].$patch({
-            param: { id: b.id, name: "durationMs" },
-            json: { type: "string" },
-          }),
-        )
-      ).status,
+      await statusOf(
+        api.v1.businesses[":id"].fields[":name"].$patch({
+          param: { id: b.id, name: "durationMs" },
+          json: { type: "string" },
+        }),
+      ),
     ).toBe(409);
     expect(
-      (
-        await send(
-          api.v1.businesses[":id"].fields[":name"].$delete({ param: { id: b.id, name: "status" } }),
-        )
-      ).status,
+      await statusOf(
+        api.v1.businesses[":id"].fields[":name"].$delete({ param: { id: b.id, name: "status" } }),
+      ),
     ).toBe(200);
   });
 
   it("answers 404 for rules of unknown businesses or rules", async () => {
     const b = await createBusiness();
     expect(
-      (
-        await send(
-          api.v1.businesses[":id"].rules.$post({
-            param: { id: "bus_x" },
-            json: { name: "r", kind: "immediate", condition: "true" },
-          }),
-        )
-      ).status,
+      await statusOf(
+        api.v1.businesses[":id"].rules.$post({
+          param: { id: "bus_x" },
+          json: { name: "r", kind: "immediate", condition: "true" },
+        }),
+      ),
     ).toBe(404);
     expect(
-      (
-        await send(
-          api.v1.businesses[":id"].rules[":ruleId"].$get({ param: { id: b.id, ruleId: "rul_x" } }),
-        )
-      ).status,
+      await statusOf(
+        api.v1.businesses[":id"].rules[":ruleId"].$get({ param: { id: b.id, ruleId: "rul_x" } }),
+      ),
     ).toBe(404);
     expect(
-      (
-        await send(
-          api.v1.businesses[":id"].rules[":ruleId"].$patch({
-            param: { id: b.id, ruleId: "rul_x" },
-            json: { name: "y" },
-          }),
-        )
-      ).status,
+      await statusOf(
+        api.v1.businesses[":id"].rules[":ruleId"].$patch({
+          param: { id: b.id, ruleId: "rul_x" },
+          json: { name: "y" },
+        }),
+      ),
     ).toBe(404);
     expect(
-      (
-        await send(
-          api.v1.businesses[":id"].rules[":ruleId"].$delete({
-            param: { id: b.id, ruleId: "rul_x" },
-          }),
-        )
-      ).status,
+      await statusOf(
+        api.v1.businesses[":id"].rules[":ruleId"].$delete({
+          param: { id: b.id, ruleId: "rul_x" },
+        }),
+      ),
     ).toBe(404);
   });
 
@@ -386,8 +369,8 @@ describe("rules API", () => {
   it("needs the admin token", async () => {
     const b = await createBusiness();
     expect(
-      (await send(client(null).v1.businesses[":id"].rules.$get({ param: { id: b.id } }))).status,
+      await statusOf(client(null).v1.businesses[":id"].rules.$get({ param: { id: b.id } })),
     ).toBe(401);
-    expect((await send(client("nope").v1.alerts.$get({ query: {} }))).status).toBe(401);
+    expect(await statusOf(client("nope").v1.alerts.$get({ query: {} }))).toBe(401);
   });
 });
