@@ -1,18 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { call, createBusiness } from "../helpers";
+import {
+  api,
+  call,
+  client,
+  createBusiness,
+  expectStatus,
+  send,
+  statusOf,
+  untypedBody,
+} from "../helpers";
 
 describe("businesses", () => {
   it("creates a business with typed fields and defaults", async () => {
-    const res = await call("POST", "/v1/businesses", {
-      body: {
-        name: "Daily expenses",
-        fields: [
-          { name: "amount", type: "number", required: true, unit: "EUR" },
-          { name: "category", type: "enum", values: ["food", "rent"] },
-        ],
-      },
-    });
-    expect(res.status).toBe(201);
+    const res = await send(
+      api.v1.businesses.$post({
+        json: {
+          name: "Daily expenses",
+          fields: [
+            { name: "amount", type: "number", required: true, unit: "EUR" },
+            { name: "category", type: "enum", values: ["food", "rent"] },
+          ],
+        },
+      }),
+    );
+    expectStatus(res, 201);
     expect(res.json).toMatchObject({
       name: "Daily expenses",
       description: "",
@@ -29,8 +40,8 @@ describe("businesses", () => {
     expect(res.json.id).toMatch(/^bus_/);
     expect(new Date(res.json.createdAt).toISOString()).toBe(res.json.createdAt);
 
-    const got = await call("GET", `/v1/businesses/${res.json.id}`);
-    expect(got.status).toBe(200);
+    const got = await send(api.v1.businesses[":id"].$get({ param: { id: res.json.id } }));
+    expectStatus(got, 200);
     expect(got.json).toEqual(res.json);
   });
 
@@ -39,9 +50,11 @@ describe("businesses", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const q: string = cursor ? `&cursor=${cursor}` : "";
-      const page = await call("GET", `/v1/businesses?limit=2${q}`);
-      expect(page.status).toBe(200);
+      const query: { limit: string; cursor?: string } = cursor
+        ? { limit: "2", cursor }
+        : { limit: "2" };
+      const page = await send(api.v1.businesses.$get({ query }));
+      expectStatus(page, 200);
       expect(page.json.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.json.items.map((b: { id: string }) => b.id));
       cursor = page.json.nextCursor;
@@ -58,8 +71,8 @@ describe("businesses", () => {
         await createBusiness({ fields: [{ name: `f${i}`, type: "number", unit: `u${i}` }] }),
       );
     }
-    const page = await call("GET", "/v1/businesses?limit=200");
-    expect(page.status).toBe(200);
+    const page = await send(api.v1.businesses.$get({ query: { limit: "200" } }));
+    expectStatus(page, 200);
     const byId = new Map(page.json.items.map((b: { id: string }) => [b.id, b]));
     for (const [i, b] of created.entries()) {
       expect(byId.get(b.id)).toMatchObject({ fields: [{ name: `f${i}`, unit: `u${i}` }] });
@@ -69,10 +82,13 @@ describe("businesses", () => {
 
   it("changes name, timezone and retention and bumps the version", async () => {
     const b = await createBusiness();
-    const res = await call("PATCH", `/v1/businesses/${b.id}`, {
-      body: { name: "Renamed", timezone: "America/New_York", retention: { days: 7 } },
-    });
-    expect(res.status).toBe(200);
+    const res = await send(
+      api.v1.businesses[":id"].$patch({
+        param: { id: b.id },
+        json: { name: "Renamed", timezone: "America/New_York", retention: { days: 7 } },
+      }),
+    );
+    expectStatus(res, 200);
     expect(res.json).toMatchObject({
       name: "Renamed",
       timezone: "America/New_York",
@@ -83,9 +99,9 @@ describe("businesses", () => {
 
   it("deletes a business and its fields", async () => {
     const b = await createBusiness();
-    expect((await call("DELETE", `/v1/businesses/${b.id}`)).status).toBe(204);
-    expect((await call("GET", `/v1/businesses/${b.id}`)).status).toBe(404);
-    expect((await call("DELETE", `/v1/businesses/${b.id}`)).status).toBe(404);
+    expect(await statusOf(api.v1.businesses[":id"].$delete({ param: { id: b.id } }))).toBe(204);
+    expect(await statusOf(api.v1.businesses[":id"].$get({ param: { id: b.id } }))).toBe(404);
+    expect(await statusOf(api.v1.businesses[":id"].$delete({ param: { id: b.id } }))).toBe(404);
   });
 
   describe("rejects invalid input with 422 naming the field", () => {
@@ -156,11 +172,11 @@ describe("businesses", () => {
     ];
     for (const [label, body, path] of cases) {
       it(label, async () => {
-        const res = await call("POST", "/v1/businesses", { body });
-        expect(res.status).toBe(422);
+        const res = await send(api.v1.businesses.$post({ json: untypedBody(body) }));
+        expectStatus(res, 422);
         expect(res.headers.get("content-type")).toBe("application/problem+json");
         expect(res.json).toMatchObject({ status: 422, title: "Unprocessable Content" });
-        expect(res.json.errors.map((e: { path: string }) => e.path)).toContain(path);
+        expect(res.json.errors?.map((e: { path: string }) => e.path)).toContain(path);
       });
     }
   });
@@ -170,15 +186,17 @@ describe("businesses", () => {
       raw: "{not json",
       headers: { "content-type": "application/json" },
     });
-    expect(res.status).toBe(400);
+    expectStatus(res, 400);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
   });
 
   it("refuses a time field that names a non-timestamp field on PATCH", async () => {
     const b = await createBusiness();
-    const res = await call("PATCH", `/v1/businesses/${b.id}`, { body: { timeField: "routeId" } });
-    expect(res.status).toBe(422);
-    expect(res.json.errors[0].path).toBe("timeField");
+    const res = await send(
+      api.v1.businesses[":id"].$patch({ param: { id: b.id }, json: { timeField: "routeId" } }),
+    );
+    expectStatus(res, 422);
+    expect(res.json.errors?.[0]?.path).toBe("timeField");
   });
 
   it("refuses a time field that is not a declared timestamp field on PATCH, naming the candidates", async () => {
@@ -189,26 +207,34 @@ describe("businesses", () => {
         { name: "v", type: "number" },
       ],
     });
-    const res = await call("PATCH", `/v1/businesses/${b.id}`, { body: { timeField: "at" } });
-    expect(res.status).toBe(422);
+    const res = await send(
+      api.v1.businesses[":id"].$patch({ param: { id: b.id }, json: { timeField: "at" } }),
+    );
+    expectStatus(res, 422);
     expect(res.json.errors).toEqual([
       {
         path: "timeField",
         message: "'at' is not a field of this business; its timestamp fields are 'ts'",
       },
     ]);
-    const removed = await call("DELETE", `/v1/businesses/${b.id}/fields/ts`);
+    const removed = await send(
+      api.v1.businesses[":id"].fields[":name"].$delete({ param: { id: b.id, name: "ts" } }),
+    );
+    // A field the business's time depends on: 422 (not yet in the route's documented answers).
     expect(removed.status).toBe(422);
-    expect(removed.json.errors[0].path).toBe("name");
+    expect(removed.json).toMatchObject({ errors: [{ path: "name" }] });
   });
 
   it("takes the only declared timestamp field as the time field when none is named", async () => {
-    const res = await call("POST", "/v1/businesses", {
-      body: { name: "ts", fields: [{ name: "ts", type: "timestamp" }] },
-    });
-    expect(res.status).toBe(201);
+    const res = await send(
+      api.v1.businesses.$post({
+        json: { name: "ts", fields: [{ name: "ts", type: "timestamp" }] },
+      }),
+    );
+    expectStatus(res, 201);
     expect(res.json.timeField).toBe("ts");
-    const bare = await call("POST", "/v1/businesses", { body: { name: "bare" } });
+    const bare = await send(api.v1.businesses.$post({ json: { name: "bare" } }));
+    expectStatus(bare, 201);
     expect(bare.json.timeField).toBe("timestamp");
   });
 
@@ -219,7 +245,7 @@ describe("businesses", () => {
         "/v1/businesses/bus_missing",
         method === "PATCH" ? { body: { name: "y" } } : {},
       );
-      expect(res.status).toBe(404);
+      expectStatus(res, 404);
       expect(res.json.detail).toContain("bus_missing");
     }
   });
@@ -238,7 +264,7 @@ describe("admin auth", () => {
     it(`${method} ${path} refuses a missing or wrong token`, async () => {
       for (const token of [null, "wrong-token", "test-admin-token-but-longer"]) {
         const res = await call(method, path, { token, body: method === "GET" ? undefined : {} });
-        expect(res.status).toBe(401);
+        expectStatus(res, 401);
         expect(res.headers.get("content-type")).toBe("application/problem+json");
       }
     });
@@ -246,16 +272,20 @@ describe("admin auth", () => {
 
   it("refuses a source token on management routes", async () => {
     const b = await createBusiness();
-    const src = await call("POST", `/v1/businesses/${b.id}/sources`, { body: { name: "s" } });
-    const res = await call("GET", `/v1/businesses/${b.id}`, { token: src.json.token });
-    expect(res.status).toBe(401);
+    const src = await send(
+      api.v1.businesses[":id"].sources.$post({ param: { id: b.id }, json: { name: "s" } }),
+    );
+    expectStatus(src, 201);
+    const res = await send(
+      client(src.json.token).v1.businesses[":id"].$get({ param: { id: b.id } }),
+    );
+    expectStatus(res, 401);
   });
 
   it("accepts the scheme name in any case", async () => {
-    const res = await call("GET", "/v1/businesses", {
-      token: null,
-      headers: { authorization: "bearer test-admin-token" },
-    });
-    expect(res.status).toBe(200);
+    const res = await send(
+      client(null, { authorization: "bearer test-admin-token" }).v1.businesses.$get({ query: {} }),
+    );
+    expectStatus(res, 200);
   });
 });

@@ -1,10 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { call, createBusiness, listEvents } from "../helpers";
+import {
+  api,
+  client,
+  createBusiness,
+  expectStatus,
+  listEvents,
+  send,
+  untypedBody,
+} from "../helpers";
 import { key, workspace } from "../teams/support";
 
 /** POST /v1/businesses/{id}/events: events entered by a person (the UI's form and upload). */
 async function enter(id: string, body: unknown, token?: string | null) {
-  return call("POST", `/v1/businesses/${id}/events`, { body, token });
+  return send(
+    client(token).v1.businesses[":id"].events.$post({ param: { id }, json: untypedBody(body) }),
+  );
 }
 
 describe("entering events as a signed-in person", () => {
@@ -22,7 +32,7 @@ describe("entering events as a signed-in person", () => {
       },
       editor.token,
     );
-    expect(res.status).toBe(202);
+    expectStatus(res, 202);
     expect(res.json).toEqual({
       accepted: 1,
       duplicates: 0,
@@ -36,9 +46,15 @@ describe("entering events as a signed-in person", () => {
       data: { routeId: "A", durationMs: 12.5 },
     });
 
-    const audit = await call("GET", `/v1/workspaces/${ws.id}/audit?action=event.create`);
+    const audit = await send(
+      api.v1.workspaces[":id"].audit.$get({
+        param: { id: ws.id },
+        query: { action: "event.create" },
+      }),
+    );
+    expectStatus(audit, 200);
     expect(audit.json.items).toHaveLength(1);
-    expect(audit.json.items[0].target).toEqual({ type: "event", id: b.id });
+    expect(audit.json.items[0]?.target).toEqual({ type: "event", id: b.id });
   });
 
   it("stores an event whose key was stored before only once, within a request and across requests", async () => {
@@ -53,12 +69,12 @@ describe("entering events as a signed-in person", () => {
 
     // The same file again, one row longer: only the new row is stored.
     const again = await enter(b.id, { events: rows, keys: ["f:0", "f:1", "f:2"] });
-    expect(again.status).toBe(202);
+    expectStatus(again, 202);
     expect(again.json).toMatchObject({ accepted: 1, duplicates: 2, rejected: [] });
 
     // Everything seen: accepted 0 is still a success, not a 422.
     const replay = await enter(b.id, { events: rows, keys: ["f:0", "f:1", "f:2"] });
-    expect(replay.status).toBe(202);
+    expectStatus(replay, 202);
     expect(replay.json).toMatchObject({ accepted: 0, duplicates: 3 });
 
     // Two events with one key in the same request: the first counts.
@@ -99,19 +115,21 @@ describe("entering events as a signed-in person", () => {
   it("answers 422 naming the field when no event is valid, and for keys that do not match", async () => {
     const b = await createBusiness();
     const none = await enter(b.id, { events: [{ routeId: "A" }] });
-    expect(none.status).toBe(422);
-    expect(none.json.errors).toEqual([{ path: "0.durationMs", message: expect.any(String) }]);
-    expect(none.json.rejected[0].index).toBe(0);
+    expectStatus(none, 422);
+    expect(none.json).toMatchObject({
+      errors: [{ path: "0.durationMs", message: expect.any(String) }],
+      rejected: [{ index: 0 }],
+    });
 
     const mismatch = await enter(b.id, {
       events: [{ routeId: "A", durationMs: 1 }],
       keys: ["a", "b"],
     });
-    expect(mismatch.status).toBe(422);
-    expect(mismatch.json.errors[0].path).toBe("keys");
+    expectStatus(mismatch, 422);
+    expect(mismatch.json.errors?.[0]?.path).toBe("keys");
 
     const empty = await enter(b.id, { events: [] });
-    expect(empty.status).toBe(422);
+    expectStatus(empty, 422);
     expect((await listEvents(b.id)).items).toHaveLength(0);
   });
 

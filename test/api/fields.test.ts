@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { call, createBusiness } from "../helpers";
+import { api, createBusiness, expectStatus, send, statusOf, untypedBody } from "../helpers";
 
 describe("fields", () => {
   it("adds a field at the end and bumps the version", async () => {
     const b = await createBusiness();
-    const res = await call("POST", `/v1/businesses/${b.id}/fields`, {
-      body: { name: "bytes", type: "integer", unit: "B", description: "file size" },
-    });
-    expect(res.status).toBe(201);
+    const res = await send(
+      api.v1.businesses[":id"].fields.$post({
+        param: { id: b.id },
+        json: { name: "bytes", type: "integer", unit: "B", description: "file size" },
+      }),
+    );
+    expectStatus(res, 201);
     expect(res.json.fields.at(-1)).toEqual({
       name: "bytes",
       type: "integer",
@@ -20,27 +23,37 @@ describe("fields", () => {
 
   it("refuses a field that already exists with 409", async () => {
     const b = await createBusiness();
-    const res = await call("POST", `/v1/businesses/${b.id}/fields`, {
-      body: { name: "routeId", type: "string" },
-    });
-    expect(res.status).toBe(409);
+    const res = await send(
+      api.v1.businesses[":id"].fields.$post({
+        param: { id: b.id },
+        json: { name: "routeId", type: "string" },
+      }),
+    );
+    expectStatus(res, 409);
   });
 
   it("changes a field's type, requiredness and enum values", async () => {
     const b = await createBusiness();
-    const res = await call("PATCH", `/v1/businesses/${b.id}/fields/status`, {
-      body: { values: ["OK", "FAILED", "RETRY"], required: true },
-    });
-    expect(res.status).toBe(200);
+    const res = await send(
+      api.v1.businesses[":id"].fields[":name"].$patch({
+        param: { id: b.id, name: "status" },
+        json: { values: ["OK", "FAILED", "RETRY"], required: true },
+      }),
+    );
+    expectStatus(res, 200);
     expect(res.json.fields.find((f: { name: string }) => f.name === "status")).toEqual({
       name: "status",
       type: "enum",
       required: true,
       values: ["OK", "FAILED", "RETRY"],
     });
-    const asString = await call("PATCH", `/v1/businesses/${b.id}/fields/status`, {
-      body: { type: "string" },
-    });
+    const asString = await send(
+      api.v1.businesses[":id"].fields[":name"].$patch({
+        param: { id: b.id, name: "status" },
+        json: { type: "string" },
+      }),
+    );
+    expectStatus(asString, 200);
     expect(asString.json.fields.find((f: { name: string }) => f.name === "status")).toEqual({
       name: "status",
       type: "string",
@@ -50,12 +63,14 @@ describe("fields", () => {
 
   it("clears a unit with null", async () => {
     const b = await createBusiness();
-    const res = await call("PATCH", `/v1/businesses/${b.id}/fields/durationMs`, {
-      body: { unit: null },
-    });
-    expect(
-      res.json.fields.find((f: { name: string }) => f.name === "durationMs").unit,
-    ).toBeUndefined();
+    const res = await send(
+      api.v1.businesses[":id"].fields[":name"].$patch({
+        param: { id: b.id, name: "durationMs" },
+        json: { unit: null },
+      }),
+    );
+    expectStatus(res, 200);
+    expect(res.json.fields.find((f) => f.name === "durationMs")?.unit).toBeUndefined();
   });
 
   it("refuses changes that break the schema", async () => {
@@ -67,28 +82,42 @@ describe("fields", () => {
       ["routeId", { type: "uuid" }, "type"],
     ];
     for (const [name, body, path] of cases) {
-      const res = await call("PATCH", `/v1/businesses/${b.id}/fields/${name}`, { body });
-      expect(res.status, JSON.stringify(body)).toBe(422);
-      expect(res.json.errors[0].path).toBe(path);
+      const res = await send(
+        api.v1.businesses[":id"].fields[":name"].$patch({
+          param: { id: b.id, name },
+          json: untypedBody(body),
+        }),
+      );
+      expectStatus(res, 422);
+      expect(res.json.errors?.[0]?.path, JSON.stringify(body)).toBe(path);
     }
   });
 
   it("removes a field", async () => {
     const b = await createBusiness();
-    const res = await call("DELETE", `/v1/businesses/${b.id}/fields/status`);
-    expect(res.status).toBe(200);
+    const res = await send(
+      api.v1.businesses[":id"].fields[":name"].$delete({ param: { id: b.id, name: "status" } }),
+    );
+    expectStatus(res, 200);
     expect(res.json.fields.map((f: { name: string }) => f.name)).toEqual([
       "timestamp",
       "routeId",
       "durationMs",
     ]);
-    expect((await call("DELETE", `/v1/businesses/${b.id}/fields/status`)).status).toBe(404);
+    expect(
+      await statusOf(
+        api.v1.businesses[":id"].fields[":name"].$delete({ param: { id: b.id, name: "status" } }),
+      ),
+    ).toBe(404);
   });
 
   it("answers 404 for fields of an unknown business", async () => {
-    const res = await call("POST", "/v1/businesses/bus_missing/fields", {
-      body: { name: "a", type: "string" },
-    });
-    expect(res.status).toBe(404);
+    const res = await send(
+      api.v1.businesses[":id"].fields.$post({
+        param: { id: "bus_missing" },
+        json: { name: "a", type: "string" },
+      }),
+    );
+    expectStatus(res, 404);
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { businessWithSource, call, createRule, ingest, settle } from "../helpers";
+import {
+  api,
+  businessWithSource,
+  createRule,
+  expectStatus,
+  ingest,
+  send,
+  settle,
+} from "../helpers";
 
 const MIN = 60_000;
 
@@ -25,11 +33,13 @@ describe("group status", () => {
       { timestamp: now - 1 * MIN, routeId: "R-up", durationMs: 12 },
       { timestamp: now - 1 * MIN, routeId: "R-slow", durationMs: 9000 },
     ]);
-    expect(sent.status).toBe(202);
+    expectStatus(sent, 202);
     await settle(business.id);
 
-    const all = await call("GET", `/v1/businesses/${business.id}/groups`);
-    expect(all.status).toBe(200);
+    const all = await send(
+      api.v1.businesses[":id"].groups.$get({ param: { id: business.id }, query: {} }),
+    );
+    expectStatus(all, 200);
     expect(all.json.by).toBe("routeId");
     expect(all.json.counts).toEqual({ down: 0, anomalous: 1, late: 1, up: 1 });
     expect(all.json.items.map((g: { key: string; status: string }) => [g.key, g.status])).toEqual([
@@ -38,21 +48,31 @@ describe("group status", () => {
       ["R-up", "up"],
     ]);
     const up = all.json.items[2];
+    if (!up) throw new Error("three groups");
     expect(up.activeAlerts).toBe(0);
     expect(up.perHour).toHaveLength(24);
     expect(up.perHour.reduce((a: number, b: number) => a + b, 0)).toBe(2);
-    expect(Date.parse(up.lastSeen)).toBe(now - MIN);
-    expect(all.json.items[0].activeAlerts).toBe(1);
+    expect(up.lastSeen && Date.parse(up.lastSeen)).toBe(now - MIN);
+    expect(all.json.items[0]?.activeAlerts).toBe(1);
 
-    const searched = await call("GET", `/v1/businesses/${business.id}/groups?q=late`);
+    const searched = await send(
+      api.v1.businesses[":id"].groups.$get({ param: { id: business.id }, query: { q: "late" } }),
+    );
+    expectStatus(searched, 200);
     expect(searched.json.items.map((g: { key: string }) => g.key)).toEqual(["R-late"]);
     expect(searched.json.total).toBe(1);
-    const first = await call("GET", `/v1/businesses/${business.id}/groups?limit=2`);
-    expect(first.json.items).toHaveLength(2);
-    const second = await call(
-      "GET",
-      `/v1/businesses/${business.id}/groups?limit=2&cursor=${first.json.nextCursor}`,
+    const first = await send(
+      api.v1.businesses[":id"].groups.$get({ param: { id: business.id }, query: { limit: "2" } }),
     );
+    expectStatus(first, 200);
+    expect(first.json.items).toHaveLength(2);
+    const second = await send(
+      api.v1.businesses[":id"].groups.$get({
+        param: { id: business.id },
+        query: { limit: "2", cursor: String(first.json.nextCursor) },
+      }),
+    );
+    expectStatus(second, 200);
     expect(second.json.items.map((g: { key: string }) => g.key)).toEqual(["R-up"]);
     expect(second.json.nextCursor).toBeNull();
   });
@@ -66,17 +86,33 @@ describe("group status", () => {
       durationMs: i,
     }));
     expect((await ingest(business.id, token, events)).status).toBe(202);
-    const page = await call("GET", `/v1/businesses/${business.id}/groups?by=routeId&limit=100`);
+    const page = await send(
+      api.v1.businesses[":id"].groups.$get({
+        param: { id: business.id },
+        query: { by: "routeId", limit: "100" },
+      }),
+    );
+    expectStatus(page, 200);
     expect(page.json.total).toBe(1000);
     expect(page.json.counts.up).toBe(1000);
     expect(page.json.items).toHaveLength(100);
-    const search = await call("GET", `/v1/businesses/${business.id}/groups?by=routeId&q=route-099`);
+    const search = await send(
+      api.v1.businesses[":id"].groups.$get({
+        param: { id: business.id },
+        query: { by: "routeId", q: "route-099" },
+      }),
+    );
+    expectStatus(search, 200);
     expect(search.json.items.map((g: { key: string }) => g.key)).toHaveLength(10);
-    const none = await call("GET", `/v1/businesses/${business.id}/groups`);
+    const none = await send(
+      api.v1.businesses[":id"].groups.$get({ param: { id: business.id }, query: {} }),
+    );
     expect(none.json).toMatchObject({ by: null, total: 0, items: [] });
-    const bad = await call("GET", `/v1/businesses/${business.id}/groups?by=nope`);
-    expect(bad.status).toBe(422);
-    expect(bad.json.errors[0].path).toBe("by");
+    const bad = await send(
+      api.v1.businesses[":id"].groups.$get({ param: { id: business.id }, query: { by: "nope" } }),
+    );
+    expectStatus(bad, 422);
+    expect(bad.json.errors?.[0]?.path).toBe("by");
   });
 
   it("charts one group's series alone", async () => {
@@ -86,16 +122,18 @@ describe("group status", () => {
       { timestamp: now - MIN, routeId: "A", durationMs: 100 },
       { timestamp: now - MIN, routeId: "B", durationMs: 300 },
     ]);
-    const one = await call(
-      "GET",
-      `/v1/businesses/${business.id}/series?field=durationMs&fn=max&groupBy=routeId&group=B`,
+    const one = await send(
+      api.v1.businesses[":id"].series.$get({
+        param: { id: business.id },
+        query: { field: "durationMs", fn: "max", groupBy: "routeId", group: "B" },
+      }),
     );
-    expect(one.status).toBe(200);
-    expect(one.json.items.map((p: { group: string; value: number }) => [p.group, p.value])).toEqual(
-      [["B", 300]],
+    expectStatus(one, 200);
+    expect(one.json.items.map((p) => [p.group, p.value])).toEqual([["B", 300]]);
+    const alone = await send(
+      api.v1.businesses[":id"].series.$get({ param: { id: business.id }, query: { group: "B" } }),
     );
-    const alone = await call("GET", `/v1/businesses/${business.id}/series?group=B`);
-    expect(alone.status).toBe(422);
-    expect(alone.json.errors[0].path).toBe("group");
+    expectStatus(alone, 422);
+    expect(alone.json.errors?.[0]?.path).toBe("group");
   });
 });

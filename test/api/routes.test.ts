@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { businessWithSource, call, createRule } from "../helpers";
+import { api, businessWithSource, call, createRule, expectStatus, send } from "../helpers";
 import type { Op } from "../openapi";
 import { fill, label, managementOps, problemOf, validBody } from "../openapi";
 import { key, workspace } from "../teams/support";
@@ -39,23 +39,38 @@ async function businessFixtures(fx: Fixtures, workspaceId: string, tag: string) 
   ).id;
   // A field only this business has: the same name under the other business is not found.
   fx.name = `only_${tag}`;
-  const field = await call("POST", `/v1/businesses/${business.id}/fields`, {
-    body: { name: fx.name, type: "string" },
-  });
-  expect(field.status).toBe(201);
-  const channel = await call("POST", `/v1/businesses/${business.id}/channels`, {
-    body: { type: "email", to: "ops@example.com" },
-  });
+  const field = await send(
+    api.v1.businesses[":id"].fields.$post({
+      param: { id: business.id },
+      json: { name: fx.name, type: "string" },
+    }),
+  );
+  expectStatus(field, 201);
+  const channel = await send(
+    api.v1.businesses[":id"].channels.$post({
+      param: { id: business.id },
+      json: { type: "email", to: "ops@example.com" },
+    }),
+  );
+  expectStatus(channel, 201);
   fx.channelId = channel.json.id;
-  const silence = await call("POST", `/v1/businesses/${business.id}/silences`, {
-    body: { matchers: { groupKey: "x" }, endsAt: new Date(Date.now() + 3600_000).toISOString() },
-  });
+  const silence = await send(
+    api.v1.businesses[":id"].silences.$post({
+      param: { id: business.id },
+      json: { matchers: { groupKey: "x" }, endsAt: new Date(Date.now() + 3600_000).toISOString() },
+    }),
+  );
+  expectStatus(silence, 201);
   fx.silenceId = silence.json.id;
   fx.workspace = workspaceId;
   fx.keyId = (await key(workspaceId, "viewer")).id;
-  const member = await call("POST", `/v1/workspaces/${workspaceId}/members`, {
-    body: { email: `member.${tag}.${Date.now()}@example.com`, role: "viewer" },
-  });
+  const member = await send(
+    api.v1.workspaces[":id"].members.$post({
+      param: { id: workspaceId },
+      json: { email: `member.${tag}.${Date.now()}@example.com`, role: "viewer" },
+    }),
+  );
+  expectStatus(member, 201);
   fx.memberId = member.json.id;
 }
 

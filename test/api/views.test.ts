@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { call, createBusiness } from "../helpers";
+import { api, createBusiness, expectStatus, send, statusOf, untypedBody } from "../helpers";
 
 describe("views", () => {
   it("starts with a default view charting the event count and every numeric field", async () => {
     const b = await createBusiness();
-    const res = await call("GET", `/v1/businesses/${b.id}/view`);
-    expect(res.status).toBe(200);
+    const res = await send(api.v1.businesses[":id"].view.$get({ param: { id: b.id } }));
+    expectStatus(res, 200);
     expect(res.json).toEqual({
       businessId: b.id,
       charts: [
@@ -32,9 +32,12 @@ describe("views", () => {
       eventColumns: ["routeId", "durationMs"],
       range: "6h",
     };
-    const put = await call("PUT", `/v1/businesses/${b.id}/view`, { body });
-    expect(put.status).toBe(200);
-    const got = await call("GET", `/v1/businesses/${b.id}/view`);
+    const put = await send(
+      api.v1.businesses[":id"].view.$put({ param: { id: b.id }, json: untypedBody(body) }),
+    );
+    expectStatus(put, 200);
+    const got = await send(api.v1.businesses[":id"].view.$get({ param: { id: b.id } }));
+    expectStatus(got, 200);
     expect(got.json).toMatchObject(body);
     expect(got.json.updatedAt).not.toBeNull();
   });
@@ -47,10 +50,14 @@ describe("views", () => {
       [[{ fn: "avg" }], "charts.0.field"],
       [[{ fn: "count", groupBy: "nope" }], "charts.0.groupBy"],
     ] as const) {
-      const res = await call("PUT", `/v1/businesses/${b.id}/view`, { body: { charts } });
-      expect(res.status, JSON.stringify(charts)).toBe(422);
-      expect(res.json.errors[0].path).toBe(path);
+      const res = await send(
+        api.v1.businesses[":id"].view.$put({ param: { id: b.id }, json: untypedBody({ charts }) }),
+      );
+      expectStatus(res, 422);
+      expect(res.json.errors?.[0]?.path, JSON.stringify(charts)).toBe(path);
     }
-    expect((await call("PUT", "/v1/businesses/bus_x/view", { body: {} })).status).toBe(404);
+    expect(
+      await statusOf(api.v1.businesses[":id"].view.$put({ param: { id: "bus_x" }, json: {} })),
+    ).toBe(404);
   });
 });

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { CoalescedMessage } from "../../workers/business/rpc";
 import worker from "../../workers/index";
 import { authorizeIngest } from "../../workers/ingest/auth";
-import { CLOSE_RECONNECT, StreamSession, WINDOW_FRAMES } from "../../workers/ingest/stream";
+import { StreamSession } from "../../workers/ingest/stream";
+import { CLOSE_RECONNECT, WINDOW_FRAMES } from "../../workers/ingest/stream-protocol";
 import { database } from "../../workers/lib/db";
 import { businessWithSource, call, listEvents } from "../helpers";
 

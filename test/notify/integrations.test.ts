@@ -301,6 +301,13 @@ describe("send a test notification", () => {
     const bad = await test({ type: "alert.group" });
     expect(bad.status).toBe(422);
     expect(bad.json.errors[0].path).toBe("type");
+    // The body is optional, but one that is not JSON is a 400 (as the route's document says).
+    const malformed = await call("POST", `/v1/businesses/${b.id}/channels/${ch.id}/test`, {
+      raw: "{",
+      headers: { "content-type": "application/json" },
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get("content-type")).toBe("application/problem+json");
   });
 
   it("answers a failing endpoint's status without retrying, and a test is not re-sent", async () => {

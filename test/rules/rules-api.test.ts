@@ -1,5 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { alertsOf, businessWithSource, call, createBusiness, createRule, ingest } from "../helpers";
+import {
+  alertsOf,
+  api,
+  bodyOf,
+  businessWithSource,
+  client,
+  createBusiness,
+  createRule,
+  expectStatus,
+  ingest,
+  send,
+  statusOf,
+  untypedBody,
+} from "../helpers";
 
 const expenses = {
   name: "Expenses",
@@ -30,37 +43,56 @@ describe("rules API", () => {
         window: "1h",
         severity: "info",
       },
-    ];
+    ] as const;
     const created = [];
     for (const body of bodies) {
-      const res = await call("POST", `/v1/businesses/${b.id}/rules`, { body });
-      expect(res.status).toBe(201);
+      const res = await send(
+        api.v1.businesses[":id"].rules.$post({ param: { id: b.id }, json: body }),
+      );
+      expectStatus(res, 201);
       expect(res.json).toMatchObject({ ...body, businessId: b.id, enabled: true });
       expect(res.json.id).toMatch(/^rul_/);
       created.push(res.json);
     }
-    expect(created[0].severity).toBe("warning");
-    const list = await call("GET", `/v1/businesses/${b.id}/rules`);
+    const [slow, noFile, busy] = created;
+    if (!slow || !noFile || !busy) throw new Error("three rules were created");
+    expect(slow.severity).toBe("warning");
+    const list = await send(api.v1.businesses[":id"].rules.$get({ param: { id: b.id } }));
+    expectStatus(list, 200);
     expect(list.json.items.map((r: { name: string }) => r.name)).toEqual([
       "Slow route",
       "No file",
       "Busy",
     ]);
 
-    const patched = await call("PATCH", `/v1/businesses/${b.id}/rules/${created[1].id}`, {
-      body: { window: "30m", where: null, severity: "critical" },
-    });
-    expect(patched.status).toBe(200);
+    const patched = await send(
+      api.v1.businesses[":id"].rules[":ruleId"].$patch({
+        param: { id: b.id, ruleId: noFile.id },
+        json: { window: "30m", where: null, severity: "critical" },
+      }),
+    );
+    expectStatus(patched, 200);
     expect(patched.json).toMatchObject({ kind: "absence", window: "30m", severity: "critical" });
     expect(patched.json.where).toBeUndefined();
-    expect((await call("GET", `/v1/businesses/${b.id}/rules/${created[1].id}`)).json.window).toBe(
-      "30m",
+    const changed = await send(
+      api.v1.businesses[":id"].rules[":ruleId"].$get({ param: { id: b.id, ruleId: noFile.id } }),
     );
+    expect(bodyOf(changed, 200)).toMatchObject({ window: "30m" });
 
-    expect((await call("DELETE", `/v1/businesses/${b.id}/rules/${created[2].id}`)).status).toBe(
-      204,
-    );
-    expect((await call("GET", `/v1/businesses/${b.id}/rules/${created[2].id}`)).status).toBe(404);
+    expect(
+      await statusOf(
+        api.v1.businesses[":id"].rules[":ruleId"].$delete({
+          param: { id: b.id, ruleId: busy.id },
+        }),
+      ),
+    ).toBe(204);
+    expect(
+      await statusOf(
+        api.v1.businesses[":id"].rules[":ruleId"].$get({
+          param: { id: b.id, ruleId: busy.id },
+        }),
+      ),
+    ).toBe(404);
   });
 
   it("accepts calendar windows, tolerances and active schedules", async () => {
@@ -171,14 +203,17 @@ describe("rules API", () => {
     for (const [label, body, path, message] of cases) {
       it(label, async () => {
         const b = await createBusiness();
-        const res = await call("POST", `/v1/businesses/${b.id}/rules`, {
-          body: { name: "r", ...body },
-        });
-        expect(res.status).toBe(422);
+        const res = await send(
+          api.v1.businesses[":id"].rules.$post({
+            param: { id: b.id },
+            json: untypedBody({ name: "r", ...body }),
+          }),
+        );
+        expectStatus(res, 422);
         expect(res.headers.get("content-type")).toBe("application/problem+json");
-        const error = res.json.errors.find((e: { path: string }) => e.path === path);
+        const error = res.json.errors?.find((e: { path: string }) => e.path === path);
         expect(error, JSON.stringify(res.json.errors)).toBeDefined();
-        expect(error.message).toMatch(message);
+        expect(error?.message).toMatch(message);
       });
     }
   });
@@ -186,17 +221,23 @@ describe("rules API", () => {
   it("checks a rule body without saving it, for editors that check as the user types", async () => {
     const b = await createBusiness();
     const check = (body: Record<string, unknown>) =>
-      call("POST", `/v1/businesses/${b.id}/rules/check`, { body: { name: "r", ...body } });
+      send(
+        api.v1.businesses[":id"].rules.check.$post({
+          param: { id: b.id },
+          json: untypedBody({ name: "r", ...body }),
+        }),
+      );
     const ok = await check({ kind: "immediate", condition: "durationMs > 5000" });
-    expect(ok.status).toBe(200);
+    expectStatus(ok, 200);
     expect(ok.json).toEqual({ ok: true });
     const bad = await check({ kind: "immediate", condition: "durationMs > 'slow'" });
-    expect(bad.status).toBe(422);
-    expect(bad.json.errors[0].path).toBe("condition");
+    expectStatus(bad, 422);
+    expect(bad.json.errors?.[0]?.path).toBe("condition");
     const missing = await check({ kind: "aggregate", expression: "sum(amount) > 1" });
-    expect(missing.status).toBe(422);
-    expect(missing.json.errors.map((e: { path: string }) => e.path)).toContain("window");
-    const rules = await call("GET", `/v1/businesses/${b.id}/rules`);
+    expectStatus(missing, 422);
+    expect(missing.json.errors?.map((e: { path: string }) => e.path)).toContain("window");
+    const rules = await send(api.v1.businesses[":id"].rules.$get({ param: { id: b.id } }));
+    expectStatus(rules, 200);
     expect(rules.json.items).toEqual([]);
   });
 
@@ -207,85 +248,129 @@ describe("rules API", () => {
       kind: "immediate",
       condition: "durationMs > 5000",
     });
-    const bad = await call("PATCH", `/v1/businesses/${b.id}/rules/${r.id}`, {
-      body: { condition: "nope" },
-    });
-    expect(bad.status).toBe(422);
-    const kind = await call("PATCH", `/v1/businesses/${b.id}/rules/${r.id}`, {
-      body: { kind: "absence" },
-    });
-    expect(kind.status).toBe(422);
+    const bad = await send(
+      api.v1.businesses[":id"].rules[":ruleId"].$patch({
+        param: { id: b.id, ruleId: r.id },
+        json: { condition: "nope" },
+      }),
+    );
+    expectStatus(bad, 422);
+    const kind = await send(
+      api.v1.businesses[":id"].rules[":ruleId"].$patch({
+        param: { id: b.id, ruleId: r.id },
+        json: untypedBody({ kind: "absence" }),
+      }),
+    );
+    expectStatus(kind, 422);
   });
 
   it("refuses to remove or retype a field a rule depends on", async () => {
     const b = await createBusiness();
     await createRule(b.id, { name: "Slow", kind: "immediate", condition: "durationMs > 5000" });
-    expect((await call("DELETE", `/v1/businesses/${b.id}/fields/durationMs`)).status).toBe(409);
     expect(
-      (
-        await call("PATCH", `/v1/businesses/${b.id}/fields/durationMs`, {
-          body: { type: "string" },
-        })
-      ).status,
+      await statusOf(
+        api.v1.businesses[":id"].fields[":name"].$delete({
+          param: { id: b.id, name: "durationMs" },
+        }),
+      ),
     ).toBe(409);
-    expect((await call("DELETE", `/v1/businesses/${b.id}/fields/status`)).status).toBe(200);
+    expect(
+      await statusOf(
+        api.v1.businesses[":id"].fields[":name"].$patch({
+          param: { id: b.id, name: "durationMs" },
+          json: { type: "string" },
+        }),
+      ),
+    ).toBe(409);
+    expect(
+      await statusOf(
+        api.v1.businesses[":id"].fields[":name"].$delete({ param: { id: b.id, name: "status" } }),
+      ),
+    ).toBe(200);
   });
 
   it("answers 404 for rules of unknown businesses or rules", async () => {
     const b = await createBusiness();
     expect(
-      (
-        await call("POST", "/v1/businesses/bus_x/rules", {
-          body: { name: "r", kind: "immediate", condition: "true" },
-        })
-      ).status,
+      await statusOf(
+        api.v1.businesses[":id"].rules.$post({
+          param: { id: "bus_x" },
+          json: { name: "r", kind: "immediate", condition: "true" },
+        }),
+      ),
     ).toBe(404);
-    expect((await call("GET", `/v1/businesses/${b.id}/rules/rul_x`)).status).toBe(404);
     expect(
-      (await call("PATCH", `/v1/businesses/${b.id}/rules/rul_x`, { body: { name: "y" } })).status,
+      await statusOf(
+        api.v1.businesses[":id"].rules[":ruleId"].$get({ param: { id: b.id, ruleId: "rul_x" } }),
+      ),
     ).toBe(404);
-    expect((await call("DELETE", `/v1/businesses/${b.id}/rules/rul_x`)).status).toBe(404);
+    expect(
+      await statusOf(
+        api.v1.businesses[":id"].rules[":ruleId"].$patch({
+          param: { id: b.id, ruleId: "rul_x" },
+          json: { name: "y" },
+        }),
+      ),
+    ).toBe(404);
+    expect(
+      await statusOf(
+        api.v1.businesses[":id"].rules[":ruleId"].$delete({
+          param: { id: b.id, ruleId: "rul_x" },
+        }),
+      ),
+    ).toBe(404);
   });
 
   it("keeps a catastrophic regex harmless: linear matching on every event, refused RE2-foreign patterns", async () => {
     const { business, token } = await businessWithSource({
       fields: [{ name: "deviceId", type: "string", required: true }],
     });
-    const rule = await call("POST", `/v1/businesses/${business.id}/rules`, {
-      body: { name: "Odd id", kind: "immediate", condition: "deviceId.matches('^(a+)+$')" },
-    });
-    expect(rule.status).toBe(201);
+    const rule = await send(
+      api.v1.businesses[":id"].rules.$post({
+        param: { id: business.id },
+        json: { name: "Odd id", kind: "immediate", condition: "deviceId.matches('^(a+)+$')" },
+      }),
+    );
+    expectStatus(rule, 201);
     // With a backtracking engine each of these would take about 2^40 steps: the test would time out.
     const hostile = Array.from({ length: 50 }, (_, i) => ({ deviceId: `${"a".repeat(40 + i)}!` }));
     const res = await ingest(business.id, token, hostile);
-    expect(res.status).toBe(202);
+    expectStatus(res, 202);
     expect(res.json.accepted).toBe(50);
     const matching = await ingest(business.id, token, { deviceId: "aaaa" });
     expect(matching.json.accepted).toBe(1);
     expect((await alertsOf(business.id)).map((a) => a.ruleId)).toEqual([rule.json.id]);
 
-    const refused = await call("POST", `/v1/businesses/${business.id}/rules`, {
-      body: { name: "Lookahead", kind: "immediate", condition: "deviceId.matches('a(?=b)')" },
-    });
-    expect(refused.status).toBe(422);
-    expect(refused.json.errors[0]).toMatchObject({
+    const refused = await send(
+      api.v1.businesses[":id"].rules.$post({
+        param: { id: business.id },
+        json: { name: "Lookahead", kind: "immediate", condition: "deviceId.matches('a(?=b)')" },
+      }),
+    );
+    expectStatus(refused, 422);
+    expect(refused.json.errors?.[0]).toMatchObject({
       path: "condition",
       message: expect.stringMatching(/RE2/),
     });
-    const costly = await call("POST", `/v1/businesses/${business.id}/rules`, {
-      body: {
-        name: "Quadratic",
-        kind: "immediate",
-        condition: "deviceId.split('').all(a, deviceId.split('').exists(b, a == b))",
-      },
-    });
-    expect(costly.status).toBe(422);
-    expect(costly.json.errors[0].message).toMatch(/steps per event/);
+    const costly = await send(
+      api.v1.businesses[":id"].rules.$post({
+        param: { id: business.id },
+        json: {
+          name: "Quadratic",
+          kind: "immediate",
+          condition: "deviceId.split('').all(a, deviceId.split('').exists(b, a == b))",
+        },
+      }),
+    );
+    expectStatus(costly, 422);
+    expect(costly.json.errors?.[0]?.message).toMatch(/steps per event/);
   });
 
   it("needs the admin token", async () => {
     const b = await createBusiness();
-    expect((await call("GET", `/v1/businesses/${b.id}/rules`, { token: null })).status).toBe(401);
-    expect((await call("GET", "/v1/alerts", { token: "nope" })).status).toBe(401);
+    expect(
+      await statusOf(client(null).v1.businesses[":id"].rules.$get({ param: { id: b.id } })),
+    ).toBe(401);
+    expect(await statusOf(client("nope").v1.alerts.$get({ query: {} }))).toBe(401);
   });
 });

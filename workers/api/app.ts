@@ -32,7 +32,7 @@ import { rulesApi } from "./rules";
 import { silencesApi } from "./silences";
 import { sourcesApi } from "./sources";
 import { suggestionActionsApi, suggestionsApi } from "./suggestions";
-import * as healthz from "./system/healthz";
+import healthz from "./system/healthz";
 import { templatesApi } from "./templates";
 import { viewsApi } from "./views";
 import { workspacesApi } from "./workspaces";
@@ -65,7 +65,7 @@ export function createApp() {
     await next();
   });
 
-  app.openapi(healthz.route, healthz.handler);
+  app.openapiRoutes([healthz]);
 
   // Ingest authenticates with source tokens; every other /v1 route passes the
   // gate (workers/api/auth/gate.ts): credentials, workspace, role, audit.

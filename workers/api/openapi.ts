@@ -21,7 +21,7 @@ export function newApp(): OpenAPIHono<AppEnv> {
 }
 
 const problemContent = { "application/problem+json": { schema: Problem } };
-const problemText: Record<number, string> = {
+const problemText = {
   400: "The body is not valid JSON",
   401: "Missing or wrong token",
   403: "The caller's role is too low for this",
@@ -32,24 +32,41 @@ const problemText: Record<number, string> = {
   422: "Invalid input; `errors` names each problem",
   426: "Upgrade Required: the route is a WebSocket",
   429: "Too many attempts; wait for Retry-After seconds",
+} as const;
+
+/** A status a route can answer with RFC 9457 problem details. */
+export type ProblemStatus = keyof typeof problemText;
+export type ProblemResponses<S extends ProblemStatus> = {
+  [K in S]: { description: string; content: typeof problemContent };
 };
 
 /** Response entries for the problem statuses a route can answer. */
-export function problems(...statuses: number[]) {
+export function problems<const S extends ProblemStatus[]>(...statuses: S) {
   return Object.fromEntries(
-    statuses.map((s) => [s, { description: problemText[s] ?? "Error", content: problemContent }]),
-  );
+    statuses.map((s) => [s, { description: problemText[s], content: problemContent }]),
+  ) as ProblemResponses<S[number]>;
 }
 
-export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+export type JsonBody<T extends z.ZodType> = {
+  required: true;
+  content: { "application/json": { schema: T } };
+};
+export const jsonBody = <T extends z.ZodType>(schema: T): JsonBody<T> => ({
   required: true,
   content: { "application/json": { schema } },
 });
 
+export type JsonResponse<T extends z.ZodType> = {
+  description: string;
+  content: { "application/json": { schema: T } };
+};
 export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { "application/json": { schema } },
 });
+
+/** A list answered whole, in one page (`listOf` answers without a next cursor). */
+export const onePage = <T>(items: T[]) => ({ items, nextCursor: null });
 
 /** Management routes: the admin token, a workspace's API key, or a person's session token. */
 export const adminSecurity: Record<string, string[]>[] = [

@@ -29,3 +29,7 @@ export const forgetAlert: AlertEdit = (alert, now, engine) => {
   engine.forgetKey(alert, now);
   return undefined;
 };
+
+/** The changes a person can make to an alert, by the name the API gives them. */
+export const alertEdits = { ack: acknowledgeAlert, resolve: resolveAlert, forget: forgetAlert };
+export type AlertAction = keyof typeof alertEdits;

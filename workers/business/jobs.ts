@@ -2,12 +2,10 @@ import { database } from "../lib/db";
 import { syncAlertIndex } from "./alert-index";
 import { writeAnalytics } from "./analytics";
 import { flushArchive } from "./archive";
-import type { AlertStore } from "./engine/alerts";
-import type { RuleEngine } from "./engine/engine";
 import { ENGINE_JOBS } from "./engine/timers";
 import { JOB_GROUP } from "./grouping";
+import type { JobContext, Outcome } from "./job-context";
 import { sendQueued } from "./notices";
-import type { Notifier } from "./notifications";
 import { JOB_RENOTIFY, JOB_SILENCE } from "./notifications";
 import { queuedKinds } from "./outbox";
 import { replayStep } from "./replay";
@@ -22,26 +20,8 @@ import {
   pushToCoordinator,
   pushToShards,
 } from "./shards/push";
-import type { Place } from "./shards/route";
 
-/** What a business's object lends its jobs. */
-export interface JobContext {
-  sql: SqlStorage;
-  storage: DurableObjectStorage;
-  env: Env;
-  engine: RuleEngine;
-  alerts: AlertStore;
-  notifier: Notifier | undefined;
-  /** Runs work in one storage transaction and writes the engine's state with it. */
-  transaction(work: () => void): void;
-  /** Tells live watchers that alerts changed. */
-  announce(): void;
-  /** Which of its business's objects this is (shards/route.ts). */
-  place: Place;
-}
-
-/** `done`: nothing left; `again`: more right away; a number: run again then. */
-export type Outcome = "done" | "again" | number;
+export type { JobContext, Outcome };
 
 export interface Backoff {
   /** First retry delay; each further failure doubles it, up to `capMs`, with jitter. */
@@ -151,6 +131,18 @@ export const jobs: Record<string, Job> = {
         : now + nextPruneDelay(ctx.sql, ctx.engine.business.retention, now),
   },
 };
+
+/** Copies alert changes to D1 now, outside the alarm; on failure the alarm's own job retries. */
+export async function syncIndexNow(ctx: JobContext): Promise<void> {
+  try {
+    if (!(await syncIndex(ctx))) unschedule(ctx.sql, "index");
+  } catch (error) {
+    console.error(
+      `business ${ctx.engine.business.id}: alert index sync failed, the alarm retries`,
+      error,
+    );
+  }
+}
 
 /** Copies queued alert changes to D1; watchers hear of them once they are there. Returns whether more wait. */
 export async function syncIndex(

@@ -15,6 +15,7 @@ import { CrossInhibition } from "./shards/inhibit";
 import { SpanOutbox } from "./shards/outbox";
 import type { Place } from "./shards/route";
 import { isSharded, rulesAt } from "./shards/route";
+import { rememberedBusiness } from "./storage";
 
 /** Raised inside the object when its business no longer exists in D1; never crosses RPC. */
 export class BusinessDeleted extends Error {
@@ -132,6 +133,27 @@ export class HeldDefinition {
   /** Waits for a load in progress, if any. */
   async settled(): Promise<void> {
     await this.loading;
+  }
+
+  /**
+   * The business's definition and rules, compiled into an engine; reloaded from
+   * D1 when the caller saw a newer version than the one held here (or after
+   * eviction, from the stored id).
+   */
+  async load(businessId?: string, version?: number): Promise<RuleEngine> {
+    const id = businessId ?? rememberedBusiness(this.sql);
+    if (!id) throw new BusinessDeleted("(unknown)");
+    return this.get(id, version);
+  }
+
+  /** As `load`, but undefined when the business no longer exists. */
+  async loadUnlessDeleted(businessId?: string, version?: number): Promise<RuleEngine | undefined> {
+    try {
+      return await this.load(businessId, version);
+    } catch (error) {
+      if (error instanceof BusinessDeleted) return undefined;
+      throw error;
+    }
   }
 
   async get(id: string, version?: number): Promise<RuleEngine> {

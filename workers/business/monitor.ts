@@ -5,7 +5,6 @@ import { PerSecond } from "../lib/rate";
 import { loadHistory } from "../profile/history";
 import type { Profile } from "../profile/profile";
 import { profile } from "../profile/profile";
-import { acknowledgeAlert, forgetAlert, resolveAlert } from "./alert-changes";
 import type { BacktestResult } from "./backtest";
 import { backtest } from "./backtest";
 import { anomalyBand, type BandQuery } from "./band";
@@ -18,7 +17,7 @@ import { runDueJobs } from "./jobs";
 import { acceptWatcher, answerWatcher, closeWatcher } from "./live";
 import { storageStatus } from "./retention";
 import { rolledSeries, rollupAnswers } from "./rollup";
-import type { AlertChange, CoalescedMessage, IngestBatch, IngestOutcome } from "./rpc";
+import type { CoalescedMessage, IngestBatch, IngestOutcome } from "./rpc";
 import { ruleStatus } from "./rule-status";
 import { failingJobs } from "./schedule";
 import { ShardedObject } from "./shards/object";
@@ -38,7 +37,7 @@ export class BusinessMonitor extends ShardedObject {
 
   /** Stores validated events and evaluates the rules on them; durable when this returns. */
   async ingest(batch: IngestBatch): Promise<IngestOutcome> {
-    const engine = await this.load(batch.businessId, batch.version);
+    const engine = await this.definition.load(batch.businessId, batch.version);
     const outcome = this.transaction(engine, () =>
       storeBatch(this.sql, engine, this.housekeeping, batch, this.definition.outbox),
     );
@@ -59,7 +58,7 @@ export class BusinessMonitor extends ShardedObject {
     messages: CoalescedMessage[],
   ): Promise<"stored" | "business-deleted"> {
     const version = Math.max(...messages.map((m) => m.version));
-    const engine = await this.loadUnlessDeleted(businessId, version);
+    const engine = await this.definition.loadUnlessDeleted(businessId, version);
     if (!engine) return "business-deleted";
     this.transaction(engine, () =>
       storeCoalesced(this.sql, engine, this.housekeeping, messages, this.definition.outbox),
@@ -88,7 +87,7 @@ export class BusinessMonitor extends ShardedObject {
 
   /** Runs the profile engine over this business's history, here next to the events. */
   async profile(businessId: string, rules: Rule[]): Promise<Profile> {
-    const engine = await this.load(businessId);
+    const engine = await this.definition.load(businessId);
     const now = Date.now();
     const history = await loadHistory(this.sql, this.env.ARCHIVE, businessId, now);
     return profile(engine.business, history, rules);
@@ -100,18 +99,18 @@ export class BusinessMonitor extends ShardedObject {
     rule: Rule,
     range: { from?: number | undefined; to?: number | undefined },
   ): Promise<BacktestResult> {
-    const engine = await this.load(businessId);
+    const engine = await this.definition.load(businessId);
     return backtest(this.ctx.storage, this.env.ARCHIVE, engine.business, rule, range, Date.now());
   }
 
   /** An anomaly rule's normal band over a range, for charts (band.ts); live state is not touched. */
   async anomalyBand(businessId: string, rule: Rule, q: BandQuery) {
-    return anomalyBand(this.sql, (await this.load(businessId)).business, rule, q);
+    return anomalyBand(this.sql, (await this.definition.load(businessId)).business, rule, q);
   }
 
   /** Each rule's standing: replaying its history or live, and for anomaly rules how many series still warm up. */
   async ruleStatus(businessId: string): Promise<Record<string, RuleStatus>> {
-    return ruleStatus(this.sql, await this.load(businessId));
+    return ruleStatus(this.sql, await this.definition.load(businessId));
   }
 
   /** Background jobs whose last run failed (they retry with backoff). */
@@ -130,21 +129,8 @@ export class BusinessMonitor extends ShardedObject {
   async syncRules(businessId: string): Promise<void> {
     this.definition.drop();
     await this.definition.settled();
-    await this.load(businessId);
+    await this.definition.load(businessId);
     await this.afterChange();
-  }
-
-  async acknowledge(businessId: string, alertId: string): Promise<AlertChange> {
-    return this.changeAlert(businessId, alertId, acknowledgeAlert);
-  }
-
-  async resolve(businessId: string, alertId: string): Promise<AlertChange> {
-    return this.changeAlert(businessId, alertId, resolveAlert);
-  }
-
-  /** "Forget this key": resolves the alert and drops the key's state (see RuleEngine.forgetKey). */
-  async forget(businessId: string, alertId: string): Promise<AlertChange> {
-    return this.changeAlert(businessId, alertId, forgetAlert);
   }
 
   /** Reloads the silences after they changed; suppression is judged again at once. */
@@ -181,7 +167,7 @@ export class BusinessMonitor extends ShardedObject {
     // The runtime cleared the alarm to run it; jobs below move the housekeeping rows.
     this.alarmClock.forget();
     this.housekeeping.forget();
-    const engine = await this.loadUnlessDeleted();
+    const engine = await this.definition.loadUnlessDeleted();
     // The business was deleted while this object still had work planned.
     if (!engine) return this.destroy();
     await runDueJobs(this.jobContext(engine), Date.now(), JOBS_PER_RUN);

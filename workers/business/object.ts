@@ -1,23 +1,22 @@
 import { DurableObject } from "cloudflare:workers";
 import { Alarm } from "./alarm";
-import type { AlertEdit } from "./alert-changes";
+import { type AlertAction, alertEdits } from "./alert-changes";
+import { commit } from "./commit";
 import { toAlert } from "./engine/alert-record";
 import { AlertStore } from "./engine/alerts";
 import type { RuleEngine } from "./engine/engine";
 import { HousekeepingPlan } from "./housekeeping";
 import type { JobContext } from "./jobs";
-import { syncIndex } from "./jobs";
+import { syncIndexNow } from "./jobs";
 import { announce } from "./live";
 import type { Loaded } from "./loader";
-import { BusinessDeleted, HeldDefinition, reconcileLoaded } from "./loader";
-import { takeEnqueued } from "./outbox";
+import { HeldDefinition, reconcileLoaded } from "./loader";
 import { replayPasses } from "./replay";
 import type { AlertChange } from "./rpc";
-import { scheduleAtMost, unschedule } from "./schedule";
 import type { Place } from "./shards/route";
 import { placeOf } from "./shards/route";
 import { ensureShardTables, objectName, startSeq } from "./shards/storage";
-import { migrate, rememberBusiness, rememberedBusiness } from "./storage";
+import { migrate, rememberBusiness } from "./storage";
 
 /**
  * What every object of a business stands on (monitor.ts holds its calls): its
@@ -71,38 +70,35 @@ export abstract class BusinessObject extends DurableObject<Env> {
   }
 
   /**
-   * Runs `work` in one storage transaction, then writes the engine's state. On
-   * failure the engine's caches are dropped, so memory never runs ahead of storage.
+   * Runs `work` as one commit (see commit.ts); on a sharded business the
+   * inhibiting rules' alerts are noted with it (shards/inhibit.ts). A failure
+   * forgets the housekeeping mirror too.
    */
   protected transaction<T>(engine: RuleEngine, work: () => T): T {
-    try {
-      return this.ctx.storage.transactionSync(() => {
-        const result = work();
-        // A sharded business: an inhibiting rule's alerts changed here (shards/inhibit.ts).
-        this.definition.inhibition?.note(Date.now());
-        engine.flush();
-        // Queued alert changes go out at once: each outbox kind has a job of its name.
-        for (const kind of takeEnqueued(this.sql)) scheduleAtMost(this.sql, kind, "", Date.now());
-        return result;
-      });
-    } catch (error) {
-      engine.reset();
-      this.housekeeping.forget();
-      throw error;
-    }
+    const noted = () => {
+      const result = work();
+      this.definition.inhibition?.note(Date.now());
+      return result;
+    };
+    return commit(this.ctx.storage, engine, noted, () => this.housekeeping.forget());
   }
 
-  /** Applies a hand change to an alert; the outcome is data (see AlertChange). */
-  protected async changeAlert(
+  /**
+   * A hand change to an alert (acknowledge, resolve, or "forget this key": see
+   * alert-changes.ts); the outcome is data (see AlertChange).
+   */
+  async changeAlert(
     businessId: string,
     alertId: string,
-    change: AlertEdit,
+    action: AlertAction,
   ): Promise<AlertChange> {
-    const engine = await this.loadUnlessDeleted(businessId);
+    const engine = await this.definition.loadUnlessDeleted(businessId);
     if (!engine) return { ok: false, reason: "business-deleted" };
     const alert = this.alerts.get(alertId);
     if (!alert) return { ok: false, reason: "not-found" };
-    const refusal = this.transaction(engine, () => change(alert, Date.now(), engine, this.alerts));
+    const refusal = this.transaction(engine, () =>
+      alertEdits[action](alert, Date.now(), engine, this.alerts),
+    );
     if (refusal) return { ok: false, reason: "already-resolved", detail: refusal };
     await this.afterChange();
     return { ok: true, alert: toAlert(alert, businessId, engine.ruleName(alert.ruleId)) };
@@ -111,41 +107,8 @@ export abstract class BusinessObject extends DurableObject<Env> {
   /** Copies alert changes to D1 now (the alarm retries if this fails) and re-plans the alarm. */
   protected async afterChange(): Promise<void> {
     const engine = this.definition.engine;
-    if (engine) {
-      try {
-        if (!(await syncIndex(this.jobContext(engine)))) unschedule(this.sql, "index");
-      } catch (error) {
-        console.error(
-          `business ${engine.business.id}: alert index sync failed, the alarm retries`,
-          error,
-        );
-      }
-    }
+    if (engine) await syncIndexNow(this.jobContext(engine));
     await this.alarmClock.sync();
-  }
-
-  /**
-   * The business's definition and rules, compiled into an engine; reloaded from
-   * D1 when the caller saw a newer version than the one held here (or after
-   * eviction, from the stored id).
-   */
-  protected async load(businessId?: string, version?: number): Promise<RuleEngine> {
-    const id = businessId ?? rememberedBusiness(this.sql);
-    if (!id) throw new BusinessDeleted("(unknown)");
-    return this.definition.get(id, version);
-  }
-
-  /** As `load`, but undefined when the business no longer exists. */
-  protected async loadUnlessDeleted(
-    businessId?: string,
-    version?: number,
-  ): Promise<RuleEngine | undefined> {
-    try {
-      return await this.load(businessId, version);
-    } catch (error) {
-      if (error instanceof BusinessDeleted) return undefined;
-      throw error;
-    }
   }
 
   /** Brings the live state in line with a freshly loaded definition before any request uses it. */

@@ -1,19 +1,11 @@
-import { createRoute } from "@hono/zod-openapi";
 import { Alert } from "../../../schema/contracts/alerts";
-import type { Handler } from "../context";
-import { adminSecurity, jsonResponse, problems } from "../openapi";
+import { manage } from "../routes";
 import { AlertParams } from "./get";
 import { changeAlert } from "./service";
 
-export const route = createRoute({
-  method: "post",
-  path: "/{id}/ack",
-  tags: ["Alerts"],
-  summary: "Acknowledge an open alert",
-  security: adminSecurity,
-  request: { params: AlertParams },
-  responses: { 200: jsonResponse(Alert, "The alert after the change"), ...problems(401, 404, 409) },
-});
-
-export const handler: Handler<typeof route> = async (c) =>
-  c.json(await changeAlert(c.env, c.var.db, c.req.valid("param").id, "ack"), 200);
+export default manage
+  .Alerts("post", "/{id}/ack", "Acknowledge an open alert")
+  .input({ params: AlertParams })
+  .json(200, Alert, "The alert after the change")
+  .problems(409)
+  .answer(({ param }, c) => changeAlert(c.env, c.var.db, param.id, "ack"));

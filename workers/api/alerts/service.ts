@@ -108,15 +108,8 @@ export async function changeAlert(
     .where(eq(tables.businesses.id, row.businessId));
   // The object that holds the alert (a shard or, for a rule that spans keys, the coordinator).
   // RPC typing cannot carry the free-form `context` record, so restate the method's own return type.
-  const outcome = await changeAlertIn(
-    env,
-    layout ?? { id: row.businessId, shards: 1 },
-    (monitor) =>
-      action === "ack"
-        ? monitor.acknowledge(row.businessId, id)
-        : action === "resolve"
-          ? monitor.resolve(row.businessId, id)
-          : monitor.forget(row.businessId, id),
+  const outcome = await changeAlertIn(env, layout ?? { id: row.businessId, shards: 1 }, (monitor) =>
+    monitor.changeAlert(row.businessId, id, action),
   );
   if (outcome.ok) return outcome.alert;
   if (outcome.reason === "already-resolved") throw conflict(outcome.detail);

@@ -1,22 +1,16 @@
-import { createRoute } from "@hono/zod-openapi";
 import { Business, BusinessCreate } from "../../../schema/contracts/businesses";
 import { createBusiness } from "../../definitions/businesses";
 import { workspaceContext } from "../auth/scope";
-import type { Handler } from "../context";
-import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
+import { manage } from "../routes";
 
-export const route = createRoute({
-  method: "post",
-  path: "/",
-  tags: ["Businesses"],
-  summary: "Create a business with its fields",
-  security: adminSecurity,
-  request: { body: jsonBody(BusinessCreate) },
-  responses: {
-    201: jsonResponse(Business, "The new business"),
-    ...problems(400, 401, 403, 404, 422),
-  },
-});
-
-export const handler: Handler<typeof route> = async (c) =>
-  c.json(await createBusiness(c.var.db, workspaceContext(c).workspaceId, c.req.valid("json")), 201);
+export default manage
+  .Businesses("post", "/", "Create a business with its fields")
+  .input({ body: BusinessCreate })
+  .json(201, Business, "The new business")
+  .problems(403, 404)
+  .handle(async (c) =>
+    c.json(
+      await createBusiness(c.var.db, workspaceContext(c).workspaceId, c.req.valid("json")),
+      201,
+    ),
+  );

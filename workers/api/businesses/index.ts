@@ -1,18 +1,19 @@
 import { newApp } from "../openapi";
-import * as create from "./create";
-import * as remove from "./delete";
-import * as get from "./get";
-import * as list from "./list";
-import * as status from "./status";
-import * as summary from "./summary";
-import * as update from "./update";
+import create from "./create";
+import remove from "./delete";
+import get from "./get";
+import list from "./list";
+import status from "./status";
+import summary from "./summary";
+import update from "./update";
 
-export const businessesApi = newApp()
-  .openapi(create.route, create.handler)
-  .openapi(list.route, list.handler)
-  // Before `/{id}`, which would take "summary" for an id.
-  .openapi(summary.route, summary.handler)
-  .openapi(get.route, get.handler)
-  .openapi(status.route, status.handler)
-  .openapi(update.route, update.handler)
-  .openapi(remove.route, remove.handler);
+// `summary` before `get`: `/{id}` would take "summary" for an id.
+export const businessesApi = newApp().openapiRoutes([
+  create,
+  list,
+  summary,
+  get,
+  status,
+  update,
+  remove,
+]);

@@ -1,4 +1,3 @@
-import { createRoute } from "@hono/zod-openapi";
 import { and, asc, count, gt, gte, inArray, max, sql } from "drizzle-orm";
 import { BusinessSummaryList } from "../../../schema/contracts/businesses";
 import { toBusiness } from "../../definitions/businesses";
@@ -6,30 +5,27 @@ import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
 import { iso } from "../../lib/time";
 import { listScope } from "../auth/scope";
-import type { Handler } from "../context";
-import { adminSecurity, jsonResponse, problems } from "../openapi";
+import { manage } from "../routes";
 import { BusinessPage } from "./list";
 
 const HOUR = 3_600_000;
 const HOURS = 24;
 const { alerts, activityHours, businesses, fields } = tables;
 
-export const route = createRoute({
-  method: "get",
-  path: "/summary",
-  tags: ["Businesses"],
-  summary: "A page of businesses with their open alerts and last 24 hours of events",
-  description:
+export default manage
+  .Businesses(
+    "get",
+    "/summary",
+    "A page of businesses with their open alerts and last 24 hours of events",
+  )
+  .describe(
     "What the dashboard shows, from the D1 index in a constant number of queries however many businesses: open and acknowledged alerts by severity, events per hour over the last 24 hours and the last event's time. Event activity is copied from each business's object by its rollup job, so it lags the events by up to about 30 seconds.",
-  security: adminSecurity,
-  request: {
-    query: BusinessPage,
-  },
-  responses: {
-    200: jsonResponse(BusinessSummaryList, "A page of business summaries"),
-    ...problems(401, 422),
-  },
-});
+  )
+  .input({ query: BusinessPage })
+  .json(200, BusinessSummaryList, "A page of business summaries")
+  .answer(({ query }, c) =>
+    summarize(c.var.db, query, listScope(c, query.workspaceId), Date.now()),
+  );
 
 /**
  * One round trip to D1: a batch of five queries that each take the page of
@@ -111,8 +107,3 @@ export async function summarize(
     from: iso(first),
   };
 }
-
-export const handler: Handler<typeof route> = async (c) => {
-  const query = c.req.valid("query");
-  return c.json(await summarize(c.var.db, query, listScope(c, query.workspaceId), Date.now()), 200);
-};

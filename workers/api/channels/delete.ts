@@ -1,21 +1,9 @@
-import { createRoute } from "@hono/zod-openapi";
 import { removeChannel } from "../../definitions/channels";
-import type { Handler } from "../context";
-import { adminSecurity, problems } from "../openapi";
+import { manage } from "../routes";
 import { ChannelParams } from "./params";
 
-export const route = createRoute({
-  method: "delete",
-  path: "/{id}/channels/{channelId}",
-  tags: ["Channels"],
-  summary: "Remove a channel",
-  security: adminSecurity,
-  request: { params: ChannelParams },
-  responses: { 204: { description: "Removed" }, ...problems(401, 404) },
-});
-
-export const handler: Handler<typeof route> = async (c) => {
-  const { id, channelId } = c.req.valid("param");
-  await removeChannel(c.env, c.var.db, id, channelId);
-  return c.body(null, 204);
-};
+export default manage
+  .Channels("delete", "/{id}/channels/{channelId}", "Remove a channel")
+  .input({ params: ChannelParams })
+  .empty(204, "Removed")
+  .answer(({ param }, c) => removeChannel(c.env, c.var.db, param.id, param.channelId));

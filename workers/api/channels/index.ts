@@ -1,15 +1,9 @@
 import { newApp } from "../openapi";
-import * as create from "./create";
-import * as remove from "./delete";
-import * as get from "./get";
-import * as list from "./list";
-import * as test from "./test";
-import * as update from "./update";
+import create from "./create";
+import remove from "./delete";
+import get from "./get";
+import list from "./list";
+import test from "./test";
+import update from "./update";
 
-export const channelsApi = newApp()
-  .openapi(create.route, create.handler)
-  .openapi(list.route, list.handler)
-  .openapi(get.route, get.handler)
-  .openapi(update.route, update.handler)
-  .openapi(remove.route, remove.handler)
-  .openapi(test.route, test.handler);
+export const channelsApi = newApp().openapiRoutes([create, list, get, update, remove, test]);

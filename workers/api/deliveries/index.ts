@@ -1,8 +1,8 @@
 import { newApp } from "../openapi";
-import * as list from "./list";
-import * as resend from "./resend";
+import list from "./list";
+import resend from "./resend";
 
 /** Mounted under /v1/businesses. */
-export const deliveriesApi = newApp().openapi(list.route, list.handler);
+export const deliveriesApi = newApp().openapiRoutes([list]);
 /** Mounted under /v1/deliveries. */
-export const deliveryActionsApi = newApp().openapi(resend.route, resend.handler);
+export const deliveryActionsApi = newApp().openapiRoutes([resend]);

@@ -1,18 +1,13 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { Delivery } from "../../../schema/contracts/channels";
 import { Cursor, Limit, listOf } from "../../../schema/contracts/common";
 import { BusinessParams } from "../businesses/get";
-import type { Handler } from "../context";
-import { adminSecurity, jsonResponse, problems } from "../openapi";
+import { manage } from "../routes";
 import { listDeliveries } from "./service";
 
-export const route = createRoute({
-  method: "get",
-  path: "/{id}/deliveries",
-  tags: ["Channels"],
-  summary: "Every notification attempt and its outcome, newest first",
-  security: adminSecurity,
-  request: {
+export default manage
+  .Channels("get", "/{id}/deliveries", "Every notification attempt and its outcome, newest first")
+  .input({
     params: BusinessParams,
     query: z.object({
       cursor: Cursor,
@@ -20,12 +15,6 @@ export const route = createRoute({
       channelId: z.string().max(64).optional(),
       alertId: z.string().max(64).optional(),
     }),
-  },
-  responses: {
-    200: jsonResponse(listOf(Delivery, "DeliveryList"), "A page of attempts"),
-    ...problems(401, 404, 422),
-  },
-});
-
-export const handler: Handler<typeof route> = async (c) =>
-  c.json(await listDeliveries(c.var.db, c.req.valid("param").id, c.req.valid("query")), 200);
+  })
+  .json(200, listOf(Delivery, "DeliveryList"), "A page of attempts")
+  .answer(({ param, query }, c) => listDeliveries(c.var.db, param.id, query));

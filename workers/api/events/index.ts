@@ -1,9 +1,6 @@
 import { newApp } from "../openapi";
-import * as create from "./create";
-import * as list from "./list";
-import * as series from "./series";
+import create from "./create";
+import list from "./list";
+import series from "./series";
 
-export const eventsApi = newApp()
-  .openapi(list.route, list.handler)
-  .openapi(create.route, create.handler)
-  .openapi(series.route, series.handler);
+export const eventsApi = newApp().openapiRoutes([list, create, series]);

@@ -1,9 +1,6 @@
 import { newApp } from "../openapi";
-import * as create from "./create";
-import * as remove from "./delete";
-import * as update from "./update";
+import create from "./create";
+import remove from "./delete";
+import update from "./update";
 
-export const fieldsApi = newApp()
-  .openapi(create.route, create.handler)
-  .openapi(update.route, update.handler)
-  .openapi(remove.route, remove.handler);
+export const fieldsApi = newApp().openapiRoutes([create, update, remove]);

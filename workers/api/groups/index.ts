@@ -1,5 +1,5 @@
 import { newApp } from "../openapi";
-import * as list from "./list";
+import list from "./list";
 
 /** Mounted under /v1/businesses. */
-export const groupsApi = newApp().openapi(list.route, list.handler);
+export const groupsApi = newApp().openapiRoutes([list]);

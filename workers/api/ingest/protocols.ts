@@ -8,7 +8,7 @@ import {
   TOKEN_PROTOCOL_PREFIX,
   WINDOW_BYTES,
   WINDOW_FRAMES,
-} from "../../ingest/stream";
+} from "../../ingest/stream-protocol";
 import { problems } from "../openapi";
 
 const BusinessParam = z.object({

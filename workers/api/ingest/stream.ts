@@ -1,5 +1,6 @@
 import type { Context } from "hono";
-import { STREAM_PROTOCOL, StreamSession, TOKEN_PROTOCOL_PREFIX } from "../../ingest/stream";
+import { StreamSession } from "../../ingest/stream";
+import { STREAM_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from "../../ingest/stream-protocol";
 import { badRequest } from "../../lib/errors";
 import { bearerToken } from "../auth/bearer";
 import type { AppEnv } from "../context";

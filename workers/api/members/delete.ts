@@ -1,22 +1,19 @@
-import { createRoute } from "@hono/zod-openapi";
 import { removeMember } from "../../definitions/members";
 import { workspaceContext } from "../auth/scope";
-import type { Handler } from "../context";
-import { adminSecurity, problems } from "../openapi";
+import { manage } from "../routes";
 import { MemberParams } from "./params";
 
-export const route = createRoute({
-  method: "delete",
-  path: "/{id}/members/{memberId}",
-  tags: ["Teams"],
-  summary: "Remove a member or withdraw an invitation (never the last owner)",
-  security: adminSecurity,
-  request: { params: MemberParams },
-  responses: { 204: { description: "Removed" }, ...problems(401, 403, 404, 409) },
-});
-
-export const handler: Handler<typeof route> = async (c) => {
-  const { workspaceId, role } = workspaceContext(c);
-  await removeMember(c.var.db, workspaceId, c.req.valid("param").memberId, role);
-  return c.body(null, 204);
-};
+export default manage
+  .Teams(
+    "delete",
+    "/{id}/members/{memberId}",
+    "Remove a member or withdraw an invitation (never the last owner)",
+  )
+  .input({ params: MemberParams })
+  .empty(204, "Removed")
+  .problems(403, 409)
+  .handle(async (c) => {
+    const { workspaceId, role } = workspaceContext(c);
+    await removeMember(c.var.db, workspaceId, c.req.valid("param").memberId, role);
+    return c.body(null, 204);
+  });

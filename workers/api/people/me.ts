@@ -1,17 +1,9 @@
-import { createRoute } from "@hono/zod-openapi";
 import { Me } from "../../../schema/contracts/teams";
-import type { Handler } from "../context";
-import { adminSecurity, jsonResponse, problems } from "../openapi";
+import { manage } from "../routes";
 import { me } from "./service";
 
-export const route = createRoute({
-  method: "get",
-  path: "/me",
-  tags: ["People"],
-  summary: "Who is signed in, and their workspaces and roles",
-  security: adminSecurity,
-  responses: { 200: jsonResponse(Me, "The caller"), ...problems(401, 403) },
-});
-
-export const handler: Handler<typeof route> = async (c) =>
-  c.json(await me(c.var.db, c.var.principal), 200);
+export default manage
+  .People("get", "/me", "Who is signed in, and their workspaces and roles")
+  .json(200, Me, "The caller")
+  .problems(403)
+  .answer((_, c) => me(c.var.db, c.var.principal));

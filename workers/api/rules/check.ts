@@ -1,28 +1,18 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { RuleCreate } from "../../../schema/contracts/rules";
 import { compileRule } from "../../business/engine/compile";
 import { getBusiness } from "../../definitions/businesses";
 import { BusinessParams } from "../businesses/get";
-import type { Handler } from "../context";
-import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
+import { manage } from "../routes";
 
-export const route = createRoute({
-  method: "post",
-  path: "/{id}/rules/check",
-  tags: ["Rules"],
-  summary: "Check a rule body without saving it",
-  description:
+export default manage
+  .Rules("post", "/{id}/rules/check", "Check a rule body without saving it")
+  .describe(
     "The same validation as creating the rule (expressions type-checked against the fields, windows, schedules), for editors that check as the user types. `200 {ok: true}` or `422` naming the key.",
-  security: adminSecurity,
-  request: { params: BusinessParams, body: jsonBody(RuleCreate) },
-  responses: {
-    200: jsonResponse(z.object({ ok: z.literal(true) }), "The rule is valid"),
-    ...problems(400, 401, 404, 422),
-  },
-});
-
-export const handler: Handler<typeof route> = async (c) => {
-  const business = await getBusiness(c.var.db, c.req.valid("param").id);
-  compileRule(c.req.valid("json"), business);
-  return c.json({ ok: true as const }, 200);
-};
+  )
+  .input({ params: BusinessParams, body: RuleCreate })
+  .json(200, z.object({ ok: z.literal(true) }), "The rule is valid")
+  .answer(async ({ param, json }, c) => {
+    compileRule(json, await getBusiness(c.var.db, param.id));
+    return { ok: true as const };
+  });

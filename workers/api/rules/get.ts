@@ -1,23 +1,12 @@
-import { createRoute } from "@hono/zod-openapi";
 import { Rule } from "../../../schema/contracts/rules";
-import type { Handler } from "../context";
-import { adminSecurity, jsonResponse, problems } from "../openapi";
+import { manage } from "../routes";
 import { RuleParams } from "./params";
-import { getRule, withStatus } from "./service";
+import { getRule, withStatusOf } from "./service";
 
-export const route = createRoute({
-  method: "get",
-  path: "/{id}/rules/{ruleId}",
-  tags: ["Rules"],
-  summary: "Get a rule",
-  security: adminSecurity,
-  request: { params: RuleParams },
-  responses: { 200: jsonResponse(Rule, "The rule"), ...problems(401, 404) },
-});
-
-export const handler: Handler<typeof route> = async (c) => {
-  const { id, ruleId } = c.req.valid("param");
-  const rule = await getRule(c.var.db, id, ruleId);
-  const [shown = rule] = await withStatus(c.env, id, [rule]);
-  return c.json(shown, 200);
-};
+export default manage
+  .Rules("get", "/{id}/rules/{ruleId}", "Get a rule")
+  .input({ params: RuleParams })
+  .json(200, Rule, "The rule")
+  .answer(async ({ param }, c) =>
+    withStatusOf(c.env, await getRule(c.var.db, param.id, param.ruleId)),
+  );

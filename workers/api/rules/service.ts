@@ -40,6 +40,12 @@ export async function withStatus(env: Env, businessId: string, list: Rule[]): Pr
   return list.map((r) => (status[r.id] ? { ...r, status: status[r.id] } : r));
 }
 
+/** One rule with its live status. */
+export async function withStatusOf(env: Env, rule: Rule): Promise<Rule> {
+  const [shown = rule] = await withStatus(env, rule.businessId, [rule]);
+  return shown;
+}
+
 export async function getRule(db: Database, businessId: string, ruleId: string): Promise<Rule> {
   await getBusiness(db, businessId);
   return findRule(db, businessId, ruleId);

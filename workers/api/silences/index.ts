@@ -1,13 +1,8 @@
 import { newApp } from "../openapi";
-import * as create from "./create";
-import * as remove from "./delete";
-import * as get from "./get";
-import * as list from "./list";
-import * as update from "./update";
+import create from "./create";
+import remove from "./delete";
+import get from "./get";
+import list from "./list";
+import update from "./update";
 
-export const silencesApi = newApp()
-  .openapi(create.route, create.handler)
-  .openapi(list.route, list.handler)
-  .openapi(get.route, get.handler)
-  .openapi(update.route, update.handler)
-  .openapi(remove.route, remove.handler);
+export const silencesApi = newApp().openapiRoutes([create, list, get, update, remove]);

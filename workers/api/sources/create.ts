@@ -1,22 +1,10 @@
-import { createRoute } from "@hono/zod-openapi";
 import { SourceCreate, SourceCreated } from "../../../schema/contracts/sources";
 import { BusinessParams } from "../businesses/get";
-import type { Handler } from "../context";
-import { adminSecurity, jsonBody, jsonResponse, problems } from "../openapi";
+import { manage } from "../routes";
 import { createSource } from "./service";
 
-export const route = createRoute({
-  method: "post",
-  path: "/{id}/sources",
-  tags: ["Sources"],
-  summary: "Create a source and its ingest token (shown only once)",
-  security: adminSecurity,
-  request: { params: BusinessParams, body: jsonBody(SourceCreate) },
-  responses: {
-    201: jsonResponse(SourceCreated, "The source with its token"),
-    ...problems(400, 401, 404, 422),
-  },
-});
-
-export const handler: Handler<typeof route> = async (c) =>
-  c.json(await createSource(c.var.db, c.req.valid("param").id, c.req.valid("json").name), 201);
+export default manage
+  .Sources("post", "/{id}/sources", "Create a source and its ingest token (shown only once)")
+  .input({ params: BusinessParams, body: SourceCreate })
+  .json(201, SourceCreated, "The source with its token")
+  .answer(({ param, json }, c) => createSource(c.var.db, param.id, json.name));

@@ -1,9 +1,6 @@
 import { newApp } from "../openapi";
-import * as create from "./create";
-import * as list from "./list";
-import * as revoke from "./revoke";
+import create from "./create";
+import list from "./list";
+import revoke from "./revoke";
 
-export const sourcesApi = newApp()
-  .openapi(create.route, create.handler)
-  .openapi(list.route, list.handler)
-  .openapi(revoke.route, revoke.handler);
+export const sourcesApi = newApp().openapiRoutes([create, list, revoke]);

@@ -1,23 +1,12 @@
-import { createRoute } from "@hono/zod-openapi";
 import { listOf } from "../../../schema/contracts/common";
 import { Source } from "../../../schema/contracts/sources";
 import { BusinessParams } from "../businesses/get";
-import type { Handler } from "../context";
-import { adminSecurity, jsonResponse, problems } from "../openapi";
+import { onePage } from "../openapi";
+import { manage } from "../routes";
 import { listSources } from "./service";
 
-export const route = createRoute({
-  method: "get",
-  path: "/{id}/sources",
-  tags: ["Sources"],
-  summary: "List a business's sources (tokens are never shown again)",
-  security: adminSecurity,
-  request: { params: BusinessParams },
-  responses: {
-    200: jsonResponse(listOf(Source, "SourceList"), "The sources"),
-    ...problems(401, 404),
-  },
-});
-
-export const handler: Handler<typeof route> = async (c) =>
-  c.json({ items: await listSources(c.var.db, c.req.valid("param").id), nextCursor: null }, 200);
+export default manage
+  .Sources("get", "/{id}/sources", "List a business's sources (tokens are never shown again)")
+  .input({ params: BusinessParams })
+  .json(200, listOf(Source, "SourceList"), "The sources")
+  .answer(async ({ param }, c) => onePage(await listSources(c.var.db, param.id)));

@@ -1,13 +1,9 @@
 import { newApp } from "../openapi";
-import * as approve from "./approve";
-import * as list from "./list";
-import * as reject from "./reject";
-import * as run from "./run";
+import approve from "./approve";
+import list from "./list";
+import reject from "./reject";
+import run from "./run";
 
-export const suggestionsApi = newApp()
-  .openapi(list.route, list.handler)
-  .openapi(run.route, run.handler);
+export const suggestionsApi = newApp().openapiRoutes([list, run]);
 
-export const suggestionActionsApi = newApp()
-  .openapi(approve.route, approve.handler)
-  .openapi(reject.route, reject.handler);
+export const suggestionActionsApi = newApp().openapiRoutes([approve, reject]);

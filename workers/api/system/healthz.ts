@@ -1,13 +1,7 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import type { Handler } from "../context";
-import { jsonResponse } from "../openapi";
+import { z } from "@hono/zod-openapi";
+import { open } from "../routes";
 
-export const route = createRoute({
-  method: "get",
-  path: "/healthz",
-  tags: ["System"],
-  summary: "Liveness check (no auth)",
-  responses: { 200: jsonResponse(z.object({ status: z.literal("ok") }), "Alive") },
-});
-
-export const handler: Handler<typeof route> = (c) => c.json({ status: "ok" as const }, 200);
+export default open
+  .System("get", "/healthz", "Liveness check (no auth)")
+  .json(200, z.object({ status: z.literal("ok") }), "Alive")
+  .handle((c) => c.json({ status: "ok" as const }, 200));

@@ -1,7 +1,5 @@
 import { newApp } from "../openapi";
-import * as apply from "./apply";
-import * as list from "./list";
+import apply from "./apply";
+import list from "./list";
 
-export const templatesApi = newApp()
-  .openapi(list.route, list.handler)
-  .openapi(apply.route, apply.handler);
+export const templatesApi = newApp().openapiRoutes([list, apply]);

@@ -1,20 +1,11 @@
-import { createRoute } from "@hono/zod-openapi";
 import { View } from "../../../schema/contracts/views";
 import { getBusiness } from "../../definitions/businesses";
 import { BusinessParams } from "../businesses/get";
-import type { Handler } from "../context";
-import { adminSecurity, jsonResponse, problems } from "../openapi";
+import { manage } from "../routes";
 import { getView } from "./service";
 
-export const route = createRoute({
-  method: "get",
-  path: "/{id}/view",
-  tags: ["Views"],
-  summary: "The business's dashboard configuration (a default one until saved)",
-  security: adminSecurity,
-  request: { params: BusinessParams },
-  responses: { 200: jsonResponse(View, "The view"), ...problems(401, 404) },
-});
-
-export const handler: Handler<typeof route> = async (c) =>
-  c.json(await getView(c.var.db, await getBusiness(c.var.db, c.req.valid("param").id)), 200);
+export default manage
+  .Views("get", "/{id}/view", "The business's dashboard configuration (a default one until saved)")
+  .input({ params: BusinessParams })
+  .json(200, View, "The view")
+  .answer(async ({ param }, c) => getView(c.var.db, await getBusiness(c.var.db, param.id)));

@@ -1,5 +1,5 @@
 import { newApp } from "../openapi";
-import * as get from "./get";
-import * as put from "./put";
+import get from "./get";
+import put from "./put";
 
-export const viewsApi = newApp().openapi(get.route, get.handler).openapi(put.route, put.handler);
+export const viewsApi = newApp().openapiRoutes([get, put]);

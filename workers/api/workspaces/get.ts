@@ -1,19 +1,10 @@
-import { createRoute } from "@hono/zod-openapi";
 import { Workspace } from "../../../schema/contracts/teams";
 import { getWorkspace } from "../../definitions/workspaces";
-import type { Handler } from "../context";
-import { adminSecurity, jsonResponse, problems } from "../openapi";
+import { manage } from "../routes";
 import { WorkspaceParams } from "./params";
 
-export const route = createRoute({
-  method: "get",
-  path: "/{id}",
-  tags: ["Teams"],
-  summary: "A workspace",
-  security: adminSecurity,
-  request: { params: WorkspaceParams },
-  responses: { 200: jsonResponse(Workspace, "The workspace"), ...problems(401, 404) },
-});
-
-export const handler: Handler<typeof route> = async (c) =>
-  c.json(await getWorkspace(c.var.db, c.req.valid("param").id, c.var.principal), 200);
+export default manage
+  .Teams("get", "/{id}", "A workspace")
+  .input({ params: WorkspaceParams })
+  .json(200, Workspace, "The workspace")
+  .answer(({ param }, c) => getWorkspace(c.var.db, param.id, c.var.principal));

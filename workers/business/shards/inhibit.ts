@@ -2,6 +2,7 @@ import type { Rule } from "../../../schema/contracts/rules";
 import type { AlertStore } from "../engine/alerts";
 import { scheduleAt, scheduleAtMost } from "../schedule";
 import { getMeta, setMeta } from "../storage";
+import type { InhibitItem } from "./outbox";
 import { JOB_SHARD_PUSH, PUSH_INTERVAL_MS } from "./outbox";
 import type { Place } from "./route";
 
@@ -17,17 +18,12 @@ import type { Place } from "./route";
  */
 
 /** The coordinator's job that hands the business-wide set to the shards. */
+
 export const JOB_INHIBIT_PUSH = "inhibit-push";
 
 /** The coordinator's side of the hand-over, as the job calls each shard. */
 export interface InhibitReceiver {
   inhibitors(businessId: string, version: number, active: string[]): Promise<void>;
-}
-
-/** A shard's report, as an outbox item: the inhibiting rules active there now. */
-export interface InhibitItem {
-  k: "i";
-  a: string[];
 }
 
 const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);

@@ -18,7 +18,7 @@ export abstract class ShardedObject extends BusinessObject {
     shard: number,
     rows: SpanRow[],
   ): Promise<"applied" | "business-deleted"> {
-    const engine = await this.loadUnlessDeleted(businessId);
+    const engine = await this.definition.loadUnlessDeleted(businessId);
     if (!engine) return "business-deleted";
     this.transaction(engine, () => {
       const now = Date.now();
@@ -36,7 +36,7 @@ export abstract class ShardedObject extends BusinessObject {
    * older hand-over is ignored); this shard's alerts are judged again.
    */
   async inhibitors(businessId: string, version: number, active: string[]): Promise<void> {
-    const engine = await this.loadUnlessDeleted(businessId);
+    const engine = await this.definition.loadUnlessDeleted(businessId);
     if (!engine) return;
     this.transaction(engine, () => {
       if (this.definition.inhibition?.fromCoordinator(version, active))

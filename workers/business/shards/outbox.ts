@@ -7,7 +7,6 @@ import type { Acc } from "../engine/state";
 import { bucketOf } from "../engine/windows";
 import type { NewEvent } from "../events";
 import { scheduleAtMost } from "../schedule";
-import type { InhibitItem } from "./inhibit";
 import type { Place } from "./route";
 import { isSharded, runsInShards } from "./route";
 
@@ -20,6 +19,12 @@ import { isSharded, runsInShards } from "./route";
  */
 
 /** How often a shard hands its partial state to the coordinator: the delay bound of rules that span keys. */
+/** A shard's report, as an outbox item: the inhibiting rules active there now. */
+export interface InhibitItem {
+  k: "i";
+  a: string[];
+}
+
 export const PUSH_INTERVAL_MS = 1_000;
 /** The job that hands the outbox to the coordinator. */
 export const JOB_SHARD_PUSH = "shard-push";

@@ -1,5 +1,5 @@
 import { monitorOf } from "../../definitions/monitor";
-import type { JobContext, Outcome } from "../jobs";
+import type { JobContext, Outcome } from "../job-context";
 import { getMeta } from "../storage";
 import { pushInhibitors } from "./inhibit";
 import { PUSH_INTERVAL_MS, pushOutbox } from "./outbox";
