@@ -18,7 +18,6 @@ import type { Place } from "./route";
  */
 
 /** The coordinator's job that hands the business-wide set to the shards. */
-
 export const JOB_INHIBIT_PUSH = "inhibit-push";
 
 /** The coordinator's side of the hand-over, as the job calls each shard. */
