@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from "react-router";
 import { useActionData } from "react-router";
 import { BusinessPatch, FieldInput, FieldPatch } from "../../../schema/contracts/businesses";
 import { BusinessEditor, FieldEditor, fieldBody } from "../../components/business-editor";
-import { businessForm, problemErrors } from "../../lib/api.server";
+import { formPost, problemErrors } from "../../lib/api.server";
 import { humaneErrors, humaneStatus } from "../../lib/humane";
 import { parse } from "../../lib/parse";
 import { useBusiness } from "./layout";
@@ -44,7 +44,7 @@ async function refusal(
 }
 
 export async function action(args: ActionFunctionArgs): Promise<Result> {
-  const { client, form, intent, id } = await businessForm(args);
+  const { client, form, intent, id } = await formPost(args);
   const field = String(form.get("field") ?? "");
   const fields = client.v1.businesses[":id"].fields;
   if (intent === "update-business") {
