@@ -72,6 +72,27 @@ interface Labelled {
   at?: string | undefined;
 }
 
+/** A label around an input (or select) and that input's problems, right under it. */
+function AtInput({
+  label,
+  errors,
+  at,
+  children,
+}: {
+  label: ReactNode;
+  errors: InputErrors;
+  at: string;
+  children: ReactNode;
+}) {
+  return (
+    <label>
+      {label}
+      {children}
+      {errors.message(at)}
+    </label>
+  );
+}
+
 /** A labelled input whose problems show right under it. */
 export function TextField({
   label,
@@ -81,11 +102,9 @@ export function TextField({
 }: Labelled & InputHTMLAttributes<HTMLInputElement>) {
   const key = at ?? input.name;
   return (
-    <label>
-      {label}
+    <AtInput label={label} errors={errors} at={key}>
       <input {...input} {...errors.described(key)} />
-      {errors.message(key)}
-    </label>
+    </AtInput>
   );
 }
 
@@ -99,13 +118,11 @@ export function SelectField({
 }: Labelled & SelectHTMLAttributes<HTMLSelectElement>) {
   const key = at ?? select.name;
   return (
-    <label>
-      {label}
+    <AtInput label={label} errors={errors} at={key}>
       <select {...select} {...errors.described(key)}>
         {children}
       </select>
-      {errors.message(key)}
-    </label>
+    </AtInput>
   );
 }
 

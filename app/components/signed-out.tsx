@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { Form, useSearchParams } from "react-router";
+import { Form, useActionData, useSearchParams } from "react-router";
 
 /**
  * The frame of the pages one reaches signed out (sign in, the admin token, an
@@ -9,7 +9,6 @@ import { Form, useSearchParams } from "react-router";
 export function SignedOutForm({
   title,
   intro,
-  error,
   submit,
   keepNext = false,
   footer,
@@ -17,13 +16,13 @@ export function SignedOutForm({
 }: {
   title: string;
   intro: ReactNode;
-  error: string | undefined;
   submit: string;
   keepNext?: boolean;
   footer?: ReactNode;
   children: ReactNode;
 }) {
   const [params] = useSearchParams();
+  const error = useActionData<{ error: string }>()?.error;
   return (
     <main className="login">
       <h1>{title}</h1>

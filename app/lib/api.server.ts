@@ -79,6 +79,26 @@ export async function pageApi({ request, params, context }: LoaderFunctionArgs) 
   return { client, param: { id: params.id ?? "" } };
 }
 
+/** The API's routes of one workspace, for a team page. */
+type WorkspaceRoutes = ReturnType<typeof apiClient>["v1"]["workspaces"][":id"];
+
+/**
+ * A team page's loader: the workspace in the path, and what `read` takes from
+ * its routes (members, keys, the audit log), read at the same time.
+ */
+export async function workspacePage<T extends object>(
+  args: LoaderFunctionArgs,
+  read: (workspace: WorkspaceRoutes, param: { id: string }) => Promise<T>,
+) {
+  const { client, param } = await pageApi(args);
+  const routes = client.v1.workspaces[":id"];
+  const [workspace, more] = await Promise.all([
+    routes.$get({ param }).then(json),
+    read(routes, param),
+  ]);
+  return { workspace, ...more };
+}
+
 /**
  * A page's form post: same-origin checked, the API client, the form with
  * `text(name)` (an input, trimmed), its intent, and the path's `:id` (also as a route param).

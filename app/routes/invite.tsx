@@ -1,5 +1,4 @@
 import type { ActionFunctionArgs } from "react-router";
-import { useActionData } from "react-router";
 import { SignedOutForm } from "../components/signed-out";
 import { apiClient, problemText } from "../lib/api.server";
 import { assertSameOrigin, signedIn } from "../lib/session.server";
@@ -21,12 +20,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function Invite() {
-  const data = useActionData<typeof action>();
   return (
     <SignedOutForm
       title="Join Anom"
       intro="Choose a password of at least 10 characters (or enter yours, if you have an account)."
-      error={data?.error}
       submit="Join"
     >
       <label>

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "react-router";
-import { Link, useActionData } from "react-router";
+import { Link } from "react-router";
 import { SignedOutForm } from "../components/signed-out";
 import { apiClient, problemText } from "../lib/api.server";
 import { assertSameOrigin, signedIn, signedOutOnly } from "../lib/session.server";
@@ -23,12 +23,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
-  const data = useActionData<typeof action>();
   return (
     <SignedOutForm
       title="Anom"
       intro="Sign in with the admin token (ADMIN_TOKEN in .dev.vars for local development)."
-      error={data?.error}
       submit="Sign in"
       keepNext
       footer={<Link to="/sign-in">Sign in with email and password</Link>}

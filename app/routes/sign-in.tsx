@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "react-router";
-import { Link, useActionData } from "react-router";
+import { Link } from "react-router";
 import { SignedOutForm } from "../components/signed-out";
 import { apiClient } from "../lib/api.server";
 import { assertSameOrigin, signedIn, signedOutOnly } from "../lib/session.server";
@@ -23,12 +23,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function SignIn() {
-  const data = useActionData<typeof action>();
   return (
     <SignedOutForm
       title="Anom"
       intro="Sign in as yourself."
-      error={data?.error}
       submit="Sign in"
       keepNext
       footer={

@@ -2,24 +2,22 @@ import type { LoaderFunctionArgs } from "react-router";
 import { Form, Link, useLoaderData } from "react-router";
 import { CardTable } from "../components/card-table";
 import { WorkspaceHeading } from "../components/workspace-heading";
-import { json, pageApi } from "../lib/api.server";
+import { json, workspacePage } from "../lib/api.server";
 import { when } from "../lib/format";
 
 export async function loader(args: LoaderFunctionArgs) {
-  const { client, param } = await pageApi(args);
   const url = new URL(args.request.url);
   const action = url.searchParams.get("action") ?? "";
   const cursor = url.searchParams.get("cursor") ?? "";
-  const [workspace, page] = await Promise.all([
-    client.v1.workspaces[":id"].$get({ param }).then(json),
-    client.v1.workspaces[":id"].audit
+  return workspacePage(args, async (workspace, param) => {
+    const page = await workspace.audit
       .$get({
         param,
         query: { limit: "50", ...(action ? { action } : {}), ...(cursor ? { cursor } : {}) },
       })
-      .then(json),
-  ]);
-  return { workspace, entries: page.items, nextCursor: page.nextCursor, action };
+      .then(json);
+    return { entries: page.items, nextCursor: page.nextCursor, action };
+  });
 }
 
 /** Who changed what, newest first, filterable by action (`rule.` for every rule change). */

@@ -10,19 +10,14 @@ import {
   TextField,
 } from "../components/forms";
 import { WorkspaceHeading } from "../components/workspace-heading";
-import { formPost, json, pageApi, problemErrors } from "../lib/api.server";
+import { formPost, json, problemErrors, workspacePage } from "../lib/api.server";
 import { ago } from "../lib/format";
 import { parse } from "../lib/parse";
 
-export async function loader(args: LoaderFunctionArgs) {
-  const { client, param } = await pageApi(args);
-  const workspace = client.v1.workspaces[":id"];
-  const [shown, keys] = await Promise.all([
-    workspace.$get({ param }).then(json),
-    workspace.keys.$get({ param }).then(json),
-  ]);
-  return { workspace: shown, keys: keys.items };
-}
+export const loader = (args: LoaderFunctionArgs) =>
+  workspacePage(args, async (workspace, param) => ({
+    keys: (await workspace.keys.$get({ param }).then(json)).items,
+  }));
 
 type Result = {
   /** Set for the new-key form, whose problems are shown at its inputs. */

@@ -10,19 +10,14 @@ import {
   TextField,
 } from "../components/forms";
 import { WorkspaceHeading } from "../components/workspace-heading";
-import { formPost, json, pageApi, problemErrors } from "../lib/api.server";
+import { formPost, json, problemErrors, workspacePage } from "../lib/api.server";
 import { parse } from "../lib/parse";
 import { canManage, ROLES } from "../lib/team";
 
-export async function loader(args: LoaderFunctionArgs) {
-  const { client, param } = await pageApi(args);
-  const workspace = client.v1.workspaces[":id"];
-  const [shown, members] = await Promise.all([
-    workspace.$get({ param }).then(json),
-    workspace.members.$get({ param }).then(json),
-  ]);
-  return { workspace: shown, members: members.items };
-}
+export const loader = (args: LoaderFunctionArgs) =>
+  workspacePage(args, async (workspace, param) => ({
+    members: (await workspace.members.$get({ param }).then(json)).items,
+  }));
 
 type Result = {
   /** Set for the invitation form, whose problems are shown at its inputs. */
