@@ -84,6 +84,15 @@ const businessProps = {
     .boolean()
     .openapi({ description: "Accept (and keep) fields that are not declared" }),
   retention: Retention,
+  shards: z.number().int().min(1).max(64).openapi({
+    description:
+      "Durable Objects the business's events are spread over by a hash of `shardKey` (1 to 64)",
+  }),
+  shardKey: FieldName.openapi({
+    description:
+      "The field whose value picks an event's shard. Default: the field most of its rules group by",
+    example: "deviceId",
+  }),
 };
 
 /** The time field, when declared, must be a timestamp; field names are unique. */
@@ -160,6 +169,8 @@ export const BusinessCreate = z
     allowUnknownFields: businessProps.allowUnknownFields.default(false),
     retention: Retention.default({ days: 30, maxEvents: 1_000_000 }),
     fields: z.array(FieldInput).max(200).default([]),
+    shards: businessProps.shards.default(1),
+    shardKey: businessProps.shardKey.optional(),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -181,6 +192,11 @@ export const BusinessPatch = z
     timeField: businessProps.timeField.optional(),
     allowUnknownFields: businessProps.allowUnknownFields.optional(),
     retention: Retention.partial().optional(),
+    shards: businessProps.shards.optional().openapi({
+      description:
+        'Refused (409) once the business has received events: see docs/capacity.md, "Changing the shard count"',
+    }),
+    shardKey: businessProps.shardKey.optional(),
   })
   .strict()
   .openapi("BusinessPatch");
@@ -197,6 +213,8 @@ export const Business = z
     allowUnknownFields: z.boolean(),
     retention: z.object({ days: z.number().int(), maxEvents: z.number().int() }),
     fields: z.array(Field),
+    shards: z.number().int(),
+    shardKey: z.string().nullable().openapi({ description: "null: not sharded, none named" }),
     version: z
       .number()
       .int()
@@ -229,14 +247,19 @@ export const BusinessStatus = z
     }),
     storage: z
       .object({
-        bytes: z.number().int().openapi({ description: "Size of the object's SQLite database" }),
+        bytes: z.number().int().openapi({
+          description: "Size of the object's SQLite database (of the largest shard when sharded)",
+        }),
         events: z.number().int().openapi({ description: "Events kept in the object" }),
         pendingArchive: z
           .number()
           .int()
           .openapi({ description: "Kept events not yet archived to R2 (they cannot be pruned)" }),
       })
-      .openapi({ description: "What the business's object holds (limit: 10 GB per object)" }),
+      .openapi({
+        description:
+          "What the business's object holds (limit: 10 GB per object); of all its shards when sharded",
+      }),
   })
   .openapi("BusinessStatus");
 export type BusinessStatus = z.infer<typeof BusinessStatus>;

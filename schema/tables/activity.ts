@@ -6,6 +6,8 @@ import { businesses } from "./businesses";
  * hourly rollups by the `rollup` job: the dashboard reads every business's
  * recent activity from here in one query. Hours older than two days are
  * dropped, except each business's newest, which gives its last event time.
+ * A sharded business has a row per shard and hour (each shard counts its own
+ * events); readers add them up.
  */
 export const activityHours = sqliteTable(
   "activity_hours",
@@ -14,9 +16,11 @@ export const activityHours = sqliteTable(
       .notNull()
       .references(() => businesses.id, { onDelete: "cascade" }),
     hour: integer("hour").notNull(),
+    /** The shard whose events these are (0 when unsharded; docs/capacity.md, "Sharding"). */
+    shard: integer("shard").notNull().default(0),
     events: integer("events").notNull(),
     /** The latest event time within the hour. */
     lastAt: integer("last_at").notNull(),
   },
-  (t) => [primaryKey({ name: "activity_hours_pk", columns: [t.businessId, t.hour] })],
+  (t) => [primaryKey({ name: "activity_hours_pk", columns: [t.businessId, t.hour, t.shard] })],
 );

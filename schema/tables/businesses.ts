@@ -19,6 +19,10 @@ export const businesses = sqliteTable(
       .default(false),
     retentionDays: integer("retention_days").notNull().default(30),
     retentionMaxEvents: integer("retention_max_events").notNull().default(1_000_000),
+    /** Durable Objects its events are spread over (docs/capacity.md, "Sharding"). */
+    shards: integer("shards").notNull().default(1),
+    /** The field whose value picks an event's shard; null while `shards` is 1 and none was named. */
+    shardKey: text("shard_key"),
     /** Bumped on every change to the business or its fields; caches key on it. */
     version: integer("version").notNull().default(1),
     createdAt: integer("created_at").notNull().default(now),

@@ -74,6 +74,7 @@ describe("the alarm's jobs", () => {
       notifier: undefined,
       transaction: (work) => state.storage.transactionSync(work),
       announce: () => {},
+      place: { role: "shard", shard: 0 },
     });
     const archiveJob = (state: DurableObjectState) =>
       state.storage.sql

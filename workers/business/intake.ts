@@ -4,6 +4,7 @@ import { insertEvents, insertReceived, keepUnseen } from "./events";
 import type { HousekeepingPlan } from "./housekeeping";
 import { trackJobRun } from "./job-runs";
 import type { CoalescedMessage, IngestBatch, IngestOutcome, StoredResult } from "./rpc";
+import type { SpanOutbox } from "./shards/outbox";
 
 /**
  * Direct ingest requests per second (from every edge together) above which the
@@ -21,6 +22,7 @@ export function storeBatch(
   engine: RuleEngine,
   housekeeping: HousekeepingPlan,
   batch: IngestBatch,
+  outbox?: SpanOutbox,
 ): IngestOutcome {
   if (batch.idempotency) {
     const seen = sql
@@ -61,6 +63,7 @@ export function storeBatch(
   const now = Date.now();
   engine.noteIngest(batch.receivedAt, now);
   engine.process(events, now);
+  outbox?.collect(sql, events, batch.receivedAt, now);
   housekeeping.plan(lastSeq, now, engine.business.retention.maxEvents);
   return { status: "stored", result };
 }
@@ -75,6 +78,7 @@ export function storeCoalesced(
   engine: RuleEngine,
   housekeeping: HousekeepingPlan,
   messages: CoalescedMessage[],
+  outbox?: SpanOutbox,
 ): void {
   const now = Date.now();
   const fresh = new Set(
@@ -94,7 +98,9 @@ export function storeCoalesced(
   });
   if (events.length === 0) return;
   const { lastSeq } = insertReceived(sql, events);
-  engine.noteIngest(Math.max(...events.map((e) => e.received)), now);
+  const received = Math.max(...events.map((e) => e.received));
+  engine.noteIngest(received, now);
   engine.process(events, now);
+  outbox?.collect(sql, events, received, now);
   housekeeping.plan(lastSeq, now, engine.business.retention.maxEvents);
 }

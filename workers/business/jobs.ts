@@ -15,6 +15,8 @@ import { nextPruneDelay, pruneEvents } from "./retention";
 import { pushActivity, rolledFields, rollUp } from "./rollup";
 import type { Due } from "./schedule";
 import { dueJobs, failedJob, scheduleAt, unschedule } from "./schedule";
+import { JOB_SHARD_PUSH, PUSH_INTERVAL_MS, pushToCoordinator } from "./shards/push";
+import type { Place } from "./shards/route";
 
 /** What a business's object lends its jobs. */
 export interface JobContext {
@@ -28,6 +30,8 @@ export interface JobContext {
   transaction(work: () => void): void;
   /** Tells live watchers that alerts changed. */
   announce(): void;
+  /** Which of its business's objects this is (shards/route.ts). */
+  place: Place;
 }
 
 /** `done`: nothing left; `again`: more right away; a number: run again then. */
@@ -117,9 +121,15 @@ export const jobs: Record<string, Job> = {
     retry: IO_RETRY,
     run: async (ctx, now) => {
       const again = rollUp(ctx.storage, rolledFields(ctx.engine.business));
-      const more = await pushActivity(ctx.sql, ctx.env.DB, ctx.engine.business.id, now);
+      const shard = ctx.place.role === "shard" ? ctx.place.shard : 0;
+      const more = await pushActivity(ctx.sql, ctx.env.DB, ctx.engine.business.id, now, shard);
       return again || more ? "again" : "done";
     },
+  },
+  [JOB_SHARD_PUSH]: {
+    inTransaction: false,
+    retry: { baseMs: PUSH_INTERVAL_MS, capMs: 60_000 },
+    run: async (ctx) => more(await pushToCoordinator(ctx)),
   },
   prune: {
     inTransaction: false,

@@ -11,6 +11,9 @@ import { Notifier } from "./notifications";
 import { SilenceWindow } from "./quiet/window";
 import { keepReplaying, startReplay } from "./replay";
 import { scheduleAtMost } from "./schedule";
+import { SpanOutbox } from "./shards/outbox";
+import type { Place } from "./shards/route";
+import { rulesAt } from "./shards/route";
 
 /** Raised inside the object when its business no longer exists in D1; never crosses RPC. */
 export class BusinessDeleted extends Error {
@@ -24,8 +27,10 @@ export class BusinessDeleted extends Error {
 export interface Loaded {
   engine: RuleEngine;
   notifier: Notifier;
-  /** The rules as stored in D1 (the engine holds them compiled). */
+  /** The rules this object runs, as stored in D1 (the engine holds them compiled). */
   rules: Rule[];
+  /** A shard's partial state for the rules that span keys (shards/outbox.ts); undefined when none. */
+  outbox: SpanOutbox | undefined;
 }
 
 /**
@@ -38,6 +43,7 @@ export async function loadDefinition(
   sql: SqlStorage,
   alerts: AlertStore,
   id: string,
+  place: Place,
 ): Promise<Loaded> {
   const db = database(env.DB);
   const [business, rules, channels, silenceRows] = await Promise.all([
@@ -47,7 +53,9 @@ export async function loadDefinition(
     listSilenceRows(db, id),
   ]);
   if (!business) throw new BusinessDeleted(id);
-  const engine = new RuleEngine(sql, business, rules, alerts);
+  // A sharded business's rules that span keys run in its coordinator, the others in each shard.
+  const here = rulesAt(place, business, rules);
+  const engine = new RuleEngine(sql, business, here, alerts);
   const silences: SilenceWindow[] = [];
   for (const row of silenceRows) {
     try {
@@ -73,7 +81,7 @@ export async function loadDefinition(
   );
   alerts.listener = (alert, type, transitionId, at) =>
     notifier.onTransition(alert, type, transitionId, at);
-  return { engine, notifier, rules };
+  return { engine, notifier, rules: here, outbox: SpanOutbox.of(place, business, rules) };
 }
 
 /**
@@ -90,6 +98,7 @@ export class HeldDefinition {
     private readonly env: Env,
     private readonly sql: SqlStorage,
     private readonly alerts: AlertStore,
+    private readonly place: Place,
     private readonly start: (loaded: Loaded, id: string) => Promise<void>,
   ) {}
 
@@ -99,6 +108,10 @@ export class HeldDefinition {
 
   get notifier(): Notifier | undefined {
     return this.current?.notifier;
+  }
+
+  get outbox(): SpanOutbox | undefined {
+    return this.current?.outbox;
   }
 
   /** Forgets the held definition: the next `get` loads it again. */
@@ -121,7 +134,7 @@ export class HeldDefinition {
   }
 
   private async build(id: string): Promise<RuleEngine> {
-    const loaded = await loadDefinition(this.env, this.sql, this.alerts, id);
+    const loaded = await loadDefinition(this.env, this.sql, this.alerts, id, this.place);
     await this.start(loaded, id);
     this.current = loaded;
     return loaded.engine;

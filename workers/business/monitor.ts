@@ -33,7 +33,12 @@ import { rolledSeries, rollupAnswers } from "./rollup";
 import type { AlertChange, CoalescedMessage, IngestBatch, IngestOutcome } from "./rpc";
 import { ruleStatus } from "./rule-status";
 import { failingJobs, scheduleAtMost, unschedule } from "./schedule";
-import { migrate, rememberBusiness, rememberedBusiness } from "./storage";
+import { applyFromShard } from "./shards/merge";
+import type { SpanRow } from "./shards/outbox";
+import type { Place } from "./shards/route";
+import { placeOf } from "./shards/route";
+import { ensureShardTables, objectName, startSeq } from "./shards/storage";
+import { getMeta, migrate, rememberBusiness, rememberedBusiness } from "./storage";
 
 /** Due jobs handled per alarm run; the alarm comes back at once for the rest. */
 const JOBS_PER_RUN = 2000;
@@ -51,24 +56,35 @@ export class BusinessMonitor extends DurableObject<Env> {
   private readonly alarmClock: Alarm;
   /** Direct ingest requests per second, from every edge together. */
   private readonly directRequests = new PerSecond();
+  /** Which of its business's objects this is: a shard (shard 0 when unsharded) or the coordinator. */
+  private readonly place: Place;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     migrate(this.sql);
+    this.place = placeOf(objectName(this.sql, ctx.id.name));
+    this.init();
     this.alerts = new AlertStore(this.sql);
     this.housekeeping = new HousekeepingPlan(this.sql);
     this.alarmClock = new Alarm(ctx.storage);
-    this.definition = new HeldDefinition(env, this.sql, this.alerts, (loaded, id) =>
+    this.definition = new HeldDefinition(env, this.sql, this.alerts, this.place, (loaded, id) =>
       this.start(loaded, id),
     );
+  }
+
+  /** The tables, and a shard's own numbering of events (shards/storage.ts). */
+  private init(): void {
+    migrate(this.sql);
+    ensureShardTables(this.sql);
+    startSeq(this.sql, this.place);
   }
 
   /** Stores validated events and evaluates the rules on them; durable when this returns. */
   async ingest(batch: IngestBatch): Promise<IngestOutcome> {
     const engine = await this.load(batch.businessId, batch.version);
     const outcome = this.transaction(engine, () =>
-      storeBatch(this.sql, engine, this.housekeeping, batch),
+      storeBatch(this.sql, engine, this.housekeeping, batch, this.definition.outbox),
     );
     if (outcome.status === "stored") {
       await this.alarmClock.plan();
@@ -89,7 +105,9 @@ export class BusinessMonitor extends DurableObject<Env> {
     const version = Math.max(...messages.map((m) => m.version));
     const engine = await this.loadUnlessDeleted(businessId, version);
     if (!engine) return "business-deleted";
-    this.transaction(engine, () => storeCoalesced(this.sql, engine, this.housekeeping, messages));
+    this.transaction(engine, () =>
+      storeCoalesced(this.sql, engine, this.housekeeping, messages, this.definition.outbox),
+    );
     await this.alarmClock.plan();
     return "stored";
   }
@@ -138,6 +156,28 @@ export class BusinessMonitor extends DurableObject<Env> {
   /** Each rule's standing: replaying its history or live, and for anomaly rules how many series still warm up. */
   async ruleStatus(businessId: string): Promise<Record<string, RuleStatus>> {
     return ruleStatus(this.sql, await this.load(businessId));
+  }
+
+  /**
+   * The coordinator of a sharded business: merges a shard's partial state for
+   * the rules that span keys and judges them (see shards/merge.ts).
+   */
+  async fromShard(
+    businessId: string,
+    shard: number,
+    rows: SpanRow[],
+  ): Promise<"applied" | "business-deleted"> {
+    const engine = await this.loadUnlessDeleted(businessId);
+    if (!engine) return "business-deleted";
+    this.transaction(engine, () => applyFromShard(engine, this.sql, shard, rows, Date.now()));
+    await this.alarmClock.plan();
+    return "applied";
+  }
+
+  /** Whether this object ever received events (the shard layout is fixed from then on). */
+  async hasReceived(businessId: string): Promise<boolean> {
+    rememberBusiness(this.sql, businessId);
+    return getMeta(this.sql, "last_ingest") !== undefined;
   }
 
   /** Background jobs whose last run failed (they retry with backoff). */
@@ -199,7 +239,7 @@ export class BusinessMonitor extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
     this.definition.drop();
     // Empty tables again, so a late request (an edge cache a few seconds behind) finds no broken object.
-    migrate(this.sql);
+    this.init();
     this.alerts.reload();
   }
 
@@ -225,6 +265,7 @@ export class BusinessMonitor extends DurableObject<Env> {
       notifier: this.definition.notifier,
       transaction: (work) => this.transaction(engine, work),
       announce: () => announce(this.ctx),
+      place: this.place,
     };
   }
 

@@ -2,6 +2,7 @@ import type { EventValue } from "../../schema/contracts/events";
 import { seqRange } from "./archive";
 import type { RuleEngine } from "./engine/engine";
 import type { NewEvent } from "./events";
+import { ownsSeq } from "./shards/storage";
 import { getMeta, setMeta } from "./storage";
 
 /**
@@ -61,7 +62,7 @@ export async function readArchived(
   const firstHeld = held(sql).first ?? Number.POSITIVE_INFINITY;
   if (after + 1 >= firstHeld) return [];
   for (const range of await archivedRanges(archive, businessId)) {
-    if (range.last <= after || range.first >= firstHeld) continue;
+    if (range.last <= after || range.first >= firstHeld || !ownsSeq(sql, range.first)) continue;
     const object = await archive.get(range.key);
     if (!object) continue;
     const events: SentEvent[] = [];

@@ -90,14 +90,16 @@ export function rollUp(
 
 /**
  * Copies the changed hours' totals (absolute, so a retry does no harm) to D1's
- * `activity_hours`, and drops the business's hours there older than two days
- * except its newest. Returns whether more changed hours wait.
+ * `activity_hours` under this object's shard (each shard of a sharded business
+ * has its own rows), and drops its hours there older than two days except its
+ * newest. Returns whether more changed hours wait.
  */
 export async function pushActivity(
   sql: SqlStorage,
   d1: D1Database,
   businessId: string,
   now: number,
+  shard = 0,
 ): Promise<boolean> {
   const rows = sql
     .exec<{ hour: number; n: number; hi: number }>(
@@ -115,18 +117,18 @@ export async function pushActivity(
   await d1.batch([
     d1
       .prepare(
-        `insert into activity_hours (business_id, hour, events, last_at)
-         select ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
+        `insert into activity_hours (business_id, hour, shard, events, last_at)
+         select ?1, json_extract(value, '$[0]'), ?3, json_extract(value, '$[1]'), json_extract(value, '$[2]')
          from json_each(?2) where true
-         on conflict (business_id, hour) do update set events = excluded.events, last_at = excluded.last_at`,
+         on conflict (business_id, hour, shard) do update set events = excluded.events, last_at = excluded.last_at`,
       )
-      .bind(businessId, JSON.stringify(recent.map((r) => [r.hour, r.n, r.hi]))),
+      .bind(businessId, JSON.stringify(recent.map((r) => [r.hour, r.n, r.hi])), shard),
     d1
       .prepare(
-        `delete from activity_hours where business_id = ?1 and hour < ?2
-         and hour < (select max(hour) from activity_hours where business_id = ?1)`,
+        `delete from activity_hours where business_id = ?1 and shard = ?3 and hour < ?2
+         and hour < (select max(hour) from activity_hours where business_id = ?1 and shard = ?3)`,
       )
-      .bind(businessId, keepFrom),
+      .bind(businessId, keepFrom, shard),
   ]);
   sql.exec(
     `delete from rollup_dirty where hour in (select value from json_each(?))`,

@@ -24,6 +24,8 @@ export interface IngestBatch {
 export type CoalescedMessage = Omit<IngestBatch, "idempotency"> & {
   /** Unique per request: the object stores a message once by it. */
   id: string;
+  /** A sharded business's layout when the request was accepted: the consumer splits by it. */
+  layout?: { shards: number; shardKey: string | null } | undefined;
 };
 
 /** What became of a change to an alert, in domain terms (api/ maps them to HTTP). */

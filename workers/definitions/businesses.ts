@@ -3,13 +3,14 @@ import type { Business, BusinessCreate, Field } from "../../schema/contracts/bus
 import { defaultTimeField } from "../../schema/contracts/businesses";
 import type { Database } from "../lib/db";
 import { tables } from "../lib/db";
-import { notFound } from "../lib/errors";
+import { invalid, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
 import { invalidateBusiness } from "./cache";
-import { monitorOf } from "./monitor";
+import { monitorsOf } from "./monitor";
 import type { BusinessRow } from "./publish";
 import { publish } from "./publish";
+import { shardKeyProblem } from "./shards";
 
 const { businesses, fields } = tables;
 export type FieldRow = typeof fields.$inferSelect;
@@ -33,6 +34,8 @@ export function toBusiness(row: BusinessRow, fieldRows: FieldRow[]): Business {
     allowUnknownFields: row.allowUnknownFields,
     retention: { days: row.retentionDays, maxEvents: row.retentionMaxEvents },
     fields: fieldRows.map(toField),
+    shards: row.shards,
+    shardKey: row.shardKey,
     version: row.version,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
@@ -68,10 +71,14 @@ export async function createBusiness(
     allowUnknownFields: input.allowUnknownFields,
     retentionDays: input.retention.days,
     retentionMaxEvents: input.retention.maxEvents,
+    shards: input.shards,
+    shardKey: input.shardKey ?? null,
     version: 1,
     createdAt: at,
     updatedAt: at,
   };
+  const problem = shardKeyProblem(input, input.shards, row.shardKey, []);
+  if (problem) throw invalid("shardKey", problem);
   const fieldRows = input.fields.map((f, i) => fieldRow(row.id, f, i));
   const insertFields = fieldRows.map((f) => db.insert(fields).values(f));
   await db.batch([db.insert(businesses).values(row), ...insertFields]);
@@ -155,8 +162,8 @@ export async function deleteBusiness(env: Env, db: Database, id: string): Promis
   const deleted = await db
     .delete(businesses)
     .where(eq(businesses.id, id))
-    .returning({ id: businesses.id });
+    .returning({ id: businesses.id, shards: businesses.shards });
   if (deleted.length === 0) throw notFound("Business", id);
   invalidateBusiness(id);
-  await monitorOf(env, id).destroy();
+  await Promise.all(monitorsOf(env, id, deleted[0]?.shards ?? 1).map((m) => m.destroy()));
 }

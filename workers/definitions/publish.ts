@@ -3,7 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../lib/db";
 import { tables } from "../lib/db";
 import { invalidateBusiness } from "./cache";
-import { monitorOf } from "./monitor";
+import { monitorsOf } from "./monitor";
 
 const { businesses } = tables;
 export type BusinessRow = typeof businesses.$inferSelect;
@@ -27,7 +27,17 @@ export async function publish(
     .where(eq(businesses.id, businessId));
   await db.batch([bump, ...writes]);
   invalidateBusiness(businessId);
-  await monitorOf(env, businessId).syncRules(businessId);
+  const objects = await objectsOf(env, db, businessId);
+  await Promise.all(objects.map((m) => m.syncRules(businessId)));
+}
+
+/** Every object of the business (its shards and coordinator), from the stored shard count. */
+async function objectsOf(env: Env, db: Database, businessId: string) {
+  const [row] = await db
+    .select({ shards: businesses.shards })
+    .from(businesses)
+    .where(eq(businesses.id, businessId));
+  return monitorsOf(env, businessId, row?.shards ?? 1);
 }
 
 /** Commits a change to a business's silences, then its Durable Object judges suppression again. */
@@ -38,5 +48,6 @@ export async function publishSilences(
   write: Write,
 ): Promise<void> {
   await db.batch([write]);
-  await monitorOf(env, businessId).syncSilences(businessId);
+  const objects = await objectsOf(env, db, businessId);
+  await Promise.all(objects.map((m) => m.syncSilences(businessId)));
 }

@@ -2,11 +2,12 @@ import type { IngestResult } from "../../schema/contracts/events";
 import type { Counter } from "../business/counters";
 import type { NewEvent } from "../business/events";
 import type { JobPing } from "../business/job-runs";
-import type { CoalescedMessage, IngestOutcome } from "../business/rpc";
+import type { CoalescedMessage, IngestBatch, IngestOutcome } from "../business/rpc";
 import { monitorOf } from "../definitions/monitor";
 import { problemBody, problemResponse, unprocessable } from "../lib/errors";
 import type { IngestAuth } from "./auth";
 import type { RawEvent } from "./body";
+import { ingestCoalescedSharded, ingestSharded } from "./sharded";
 
 export interface Sorted {
   events: NewEvent[];
@@ -53,7 +54,7 @@ export function store(
   options: StoreOptions = {},
 ): Promise<IngestOutcome> {
   const businessId = auth.business.id;
-  return monitorOf(env, businessId).ingest({
+  const batch: IngestBatch = {
     businessId,
     version: auth.business.version,
     sourceId: auth.sourceId,
@@ -63,7 +64,9 @@ export function store(
     idempotency: options.idempotency,
     job: options.job,
     counters: options.counters,
-  });
+  };
+  if (auth.business.shards > 1) return ingestSharded(env, batch, auth.business);
+  return monitorOf(env, businessId).ingest(batch);
 }
 
 /** One request as the object stores it once by `id`: an ingest Queue message, a stream frame. */
@@ -80,6 +83,11 @@ export function toMessage(
     sourceId: auth.sourceId,
     receivedAt,
     ...sorted,
+    // A sharded business's layout as accepted: the consumer splits by it (ingest/sharded.ts).
+    layout:
+      auth.business.shards > 1
+        ? { shards: auth.business.shards, shardKey: auth.business.shardKey }
+        : undefined,
   };
 }
 
@@ -89,6 +97,8 @@ export function toMessage(
  */
 export function storeMany(env: Env, auth: IngestAuth, messages: CoalescedMessage[]) {
   const businessId = auth.business.id;
+  if (auth.business.shards > 1)
+    return ingestCoalescedSharded(env, businessId, messages, auth.business);
   return monitorOf(env, businessId).ingestCoalesced(businessId, messages);
 }
 

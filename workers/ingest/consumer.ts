@@ -1,5 +1,6 @@
 import type { CoalescedMessage } from "../business/rpc";
 import { monitorOf } from "../definitions/monitor";
+import { ingestCoalescedSharded } from "./sharded";
 
 /**
  * The ingest Queue's consumer: hands each business its messages in one call.
@@ -19,10 +20,11 @@ export async function ingestCoalesced(
   await Promise.all(
     [...byBusiness].map(async ([businessId, messages]) => {
       try {
-        const outcome = await monitorOf(env, businessId).ingestCoalesced(
-          businessId,
-          messages.map((m) => m.body),
-        );
+        const bodies = messages.map((m) => m.body);
+        const layout = bodies.find((b) => b.layout)?.layout;
+        const outcome = layout
+          ? await ingestCoalescedSharded(env, businessId, bodies, layout)
+          : await monitorOf(env, businessId).ingestCoalesced(businessId, bodies);
         if (outcome === "business-deleted")
           console.warn(
             `business ${businessId} was deleted: ${messages.length} queued requests dropped`,

@@ -2,8 +2,7 @@ import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Alert, AlertSnooze, AlertTransition } from "../../../schema/contracts/alerts";
 import type { Silence } from "../../../schema/contracts/silences";
 import { toAlert } from "../../business/engine/alert-record";
-import type { AlertChange } from "../../business/rpc";
-import { monitorOf } from "../../definitions/monitor";
+import { changeAlertIn } from "../../definitions/shard-reads";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
 import { parseDuration } from "../../lib/duration";
@@ -103,15 +102,22 @@ export async function changeAlert(
   action: "ack" | "resolve" | "forget",
 ): Promise<Alert> {
   const row = await indexRow(db, id);
-  const monitor = monitorOf(env, row.businessId);
+  const [layout] = await db
+    .select({ id: tables.businesses.id, shards: tables.businesses.shards })
+    .from(tables.businesses)
+    .where(eq(tables.businesses.id, row.businessId));
+  // The object that holds the alert (a shard or, for a rule that spans keys, the coordinator).
   // RPC typing cannot carry the free-form `context` record, so restate the method's own return type.
-  const outcome = (
-    action === "ack"
-      ? await monitor.acknowledge(row.businessId, id)
-      : action === "resolve"
-        ? await monitor.resolve(row.businessId, id)
-        : await monitor.forget(row.businessId, id)
-  ) as AlertChange;
+  const outcome = await changeAlertIn(
+    env,
+    layout ?? { id: row.businessId, shards: 1 },
+    (monitor) =>
+      action === "ack"
+        ? monitor.acknowledge(row.businessId, id)
+        : action === "resolve"
+          ? monitor.resolve(row.businessId, id)
+          : monitor.forget(row.businessId, id),
+  );
   if (outcome.ok) return outcome.alert;
   if (outcome.reason === "already-resolved") throw conflict(outcome.detail);
   throw notFound("Alert", id);

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { BusinessStatus } from "../../../schema/contracts/businesses";
 import { getBusiness } from "../../definitions/businesses";
-import { monitorOf } from "../../definitions/monitor";
+import { statusAll } from "../../definitions/shard-reads";
 import { iso } from "../../lib/time";
 import type { Handler } from "../context";
 import { adminSecurity, jsonResponse, problems } from "../openapi";
@@ -21,11 +21,7 @@ export const route = createRoute({
 
 export const handler: Handler<typeof route> = async (c) => {
   const business = await getBusiness(c.var.db, c.req.valid("param").id);
-  const monitor = monitorOf(c.env, business.id);
-  const [failing, storage] = await Promise.all([
-    monitor.failingJobs(business.id),
-    monitor.storageStatus(business.id),
-  ]);
+  const { failing, storage } = await statusAll(c.env, business);
   return c.json(
     { failingJobs: failing.map((j) => ({ ...j, retryAt: iso(j.retryAt) })), storage },
     200,

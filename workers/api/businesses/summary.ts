@@ -97,7 +97,8 @@ export async function summarize(
       const series = new Array<number>(HOURS).fill(0);
       for (const r of perHour.get(row.id) ?? []) {
         const i = (r.hour - first) / HOUR;
-        if (i >= 0 && i < HOURS) series[i] = r.events;
+        // A sharded business has a row per shard and hour.
+        if (i >= 0 && i < HOURS) series[i] = (series[i] ?? 0) + r.events;
       }
       return {
         business: toBusiness(row, fieldsOf.get(row.id) ?? []),

@@ -14,7 +14,7 @@ export const route = createRoute({
   request: { params: BusinessParams, body: jsonBody(BusinessPatch) },
   responses: {
     200: jsonResponse(Business, "The changed business"),
-    ...problems(400, 401, 404, 422),
+    ...problems(400, 401, 404, 409, 422),
   },
 });
 

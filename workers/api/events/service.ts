@@ -1,7 +1,7 @@
 import type { Business } from "../../../schema/contracts/businesses";
 import type { Series, SeriesFn, StoredEvent } from "../../../schema/contracts/events";
 import type { EventFilter } from "../../business/events";
-import { monitorOf } from "../../definitions/monitor";
+import { listEventsAll, seriesAll } from "../../definitions/shard-reads";
 import { formatDuration, parseDuration } from "../../lib/duration";
 import { invalid } from "../../lib/errors";
 import { iso, MAX_TIME_MS, parseTimeParam } from "../../lib/time";
@@ -75,7 +75,7 @@ export async function listEvents(
     q.field !== undefined && q.value !== undefined
       ? filterValue(business, q.field, q.value)
       : undefined;
-  const page = await monitorOf(env, business.id).listEvents(business.id, {
+  const page = await listEventsAll(env, business, {
     from,
     to,
     limit: q.limit,
@@ -132,7 +132,7 @@ export async function getSeries(
   }
   if (q.groupBy) declared(business, q.groupBy, "groupBy");
   if (q.group !== undefined && !q.groupBy) throw invalid("group", "needs groupBy");
-  const items = await monitorOf(env, business.id).series(business.id, {
+  const items = await seriesAll(env, business, {
     field: q.field ?? null,
     fn,
     bucketMs,

@@ -2,8 +2,8 @@ import { createRoute } from "@hono/zod-openapi";
 import { GroupList, GroupsQuery } from "../../../schema/contracts/groups";
 import type { Rule } from "../../../schema/contracts/rules";
 import { getBusiness } from "../../definitions/businesses";
-import { monitorOf } from "../../definitions/monitor";
 import { listRules } from "../../definitions/rules";
+import { groupsAll } from "../../definitions/shard-reads";
 import { parseDuration } from "../../lib/duration";
 import { invalid } from "../../lib/errors";
 import { BusinessParams } from "../businesses/get";
@@ -42,7 +42,7 @@ export const handler: Handler<typeof route> = async (c) => {
       ? [{ ruleId: r.id, windowMs: parseDuration(r.window) ?? 0, expect: r.expect ?? [] }]
       : [],
   );
-  const list = await monitorOf(c.env, id).groups(id, {
+  const list = await groupsAll(c.env, business, {
     by,
     absence,
     others: onField.filter((r) => r.kind !== "absence").map((r) => r.id),

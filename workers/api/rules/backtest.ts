@@ -2,8 +2,9 @@ import { createRoute } from "@hono/zod-openapi";
 import { BacktestRequest, BacktestResult } from "../../../schema/contracts/rules";
 import { compileRule } from "../../business/engine/compile";
 import { RuleDefinitionError } from "../../business/engine/definition-error";
+import { runsInShards } from "../../business/shards/route";
 import { getBusiness } from "../../definitions/businesses";
-import { monitorOf } from "../../definitions/monitor";
+import { backtestAll } from "../../definitions/shard-reads";
 import { invalid, unprocessable } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { iso, parseTimestamp } from "../../lib/time";
@@ -59,7 +60,11 @@ export const handler: Handler<typeof route> = async (c) => {
     createdAt: iso(now),
     updatedAt: iso(now),
   };
-  const stub = monitorOf(c.env, business.id);
-  const result = await stub.backtest(business.id, rule, { from, to });
+  if (business.shards > 1 && !runsInShards(rule, business))
+    throw invalid(
+      "rule.groupBy",
+      `a backtest of a business with ${business.shards} shards runs in each shard over its own history: group the rule by the shard key '${business.shardKey}'`,
+    );
+  const result = await backtestAll(c.env, business, rule, { from, to });
   return c.json(result, 200);
 };

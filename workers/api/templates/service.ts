@@ -20,6 +20,7 @@ export async function applyTemplate(
     allowUnknownFields: false,
     retention: { days: 30, maxEvents: 1_000_000 },
     fields: template.fields,
+    shards: 1,
   });
   const rules: Rule[] = [];
   for (const rule of template.rules) rules.push(await createRule(env, db, business, rule));

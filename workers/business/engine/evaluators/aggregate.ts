@@ -27,8 +27,8 @@ function windowResult(r: Aggregate, acc: Acc): number | null {
   }
 }
 
-/** Compares the window holding `time` with the threshold; opens or resolves accordingly. */
-function judge(
+/** Compares the window holding `time` with the threshold; opens or resolves accordingly (also for merged shard partials). */
+export function judge(
   e: EngineCore,
   r: Aggregate,
   group: string,

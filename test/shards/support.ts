@@ -1,0 +1,63 @@
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import type { Place } from "../../workers/business/shards/route";
+import { placeName } from "../../workers/business/shards/route";
+import { call } from "../helpers";
+
+/** Every object of a business: its shards, then its coordinator when sharded. */
+export function objectsOf(businessId: string, shards: number) {
+  const places: Place[] = Array.from({ length: shards }, (_, shard) => ({
+    role: "shard",
+    shard,
+  }));
+  if (shards > 1) places.push({ role: "coordinator" });
+  return places.map((p) => env.BUSINESS.get(env.BUSINESS.idFromName(placeName(businessId, p))));
+}
+
+/**
+ * Runs the due alarm work of every object of a business (shards first, so their
+ * pushes reach the coordinator in the same round) until none has anything due.
+ */
+export async function settleAll(businessId: string, shards: number) {
+  const objects = objectsOf(businessId, shards);
+  const end = Date.now() + 120_000;
+  let waiting: unknown[] = [];
+  while (Date.now() < end) {
+    waiting = [];
+    for (const [i, stub] of objects.entries()) {
+      await runDurableObjectAlarm(stub);
+      const left = await runInDurableObject(stub, (_o, state) => {
+        const sql = state.storage.sql;
+        const queued = sql.exec<{ n: number }>(`select count(*) as n from outbox`).one().n;
+        const pending = sql.exec<{ n: number }>(`select count(*) as n from shard_outbox`).one().n;
+        const due = sql
+          .exec(
+            `select kind, key, due, attempts, last_error from schedule where due <= ?`,
+            Date.now(),
+          )
+          .toArray();
+        return queued === 0 && pending === 0 && due.length === 0
+          ? undefined
+          : { object: i, queued, pending, due: due.slice(0, 5) };
+      });
+      if (left) waiting.push(left);
+    }
+    if (waiting.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`business ${businessId} did not settle: ${JSON.stringify(waiting)}`);
+}
+
+/** Every alert of a business from the index, all pages. */
+export async function allAlerts(businessId: string) {
+  const items: { id: string; ruleId: string; groupKey: string; status: string; summary: string }[] =
+    [];
+  let cursor: string | null = null;
+  do {
+    const q: string = `/v1/alerts?businessId=${businessId}&limit=500${cursor ? `&cursor=${cursor}` : ""}`;
+    const res = await call("GET", q);
+    if (res.status !== 200) throw new Error(`alerts: ${res.status} ${JSON.stringify(res.json)}`);
+    items.push(...res.json.items);
+    cursor = res.json.nextCursor;
+  } while (cursor);
+  return items;
+}
