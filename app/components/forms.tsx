@@ -85,6 +85,7 @@ function AtInput({
   children: ReactNode;
 }) {
   return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is `children` (TextField's input, SelectField's select)
     <label>
       {label}
       {children}

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
+import { Form, useActionData, useLoaderData, useNavigation } from "react-router";
 import { FieldErrors } from "../components/forms";
 import { formPost, json, pageApi, problemErrors } from "../lib/api.server";
 import { snippets } from "../lib/snippets";
