@@ -4,10 +4,7 @@ import * as build from "../build/server/index.js";
 import type { UiEnv } from "./env";
 import { liveAlerts } from "./lib/live.server";
 
-const handle = createRequestHandler(
-  build as unknown as Parameters<typeof createRequestHandler>[0],
-  "production",
-);
+const handle = createRequestHandler(build, "production");
 
 /** Pages advanced mode: static assets from build/client, everything else rendered by React Router. */
 export default {

@@ -2,7 +2,7 @@ import { Form } from "react-router";
 import type { Business, Field } from "../../schema/contracts/businesses";
 import { fieldTypes } from "../../schema/contracts/businesses";
 import type { FieldError } from "./forms";
-import { errorsByInput, FieldErrors } from "./forms";
+import { errorsByInput, FieldErrors, SelectField, TextField } from "./forms";
 
 /** Name, description and time zone of a business. */
 export function BusinessEditor({
@@ -12,40 +12,32 @@ export function BusinessEditor({
   business: Business;
   errors?: FieldError[] | undefined;
 }) {
-  const { rest, described, message } = errorsByInput(
-    errors,
-    ["name", "timezone", "description"],
-    "business",
-  );
+  const at = errorsByInput(errors, ["name", "timezone", "description"], "business");
   return (
     <Form method="post" className="stack">
       <div className="row">
-        <label>
-          Business name
-          <input name="name" required defaultValue={business.name} {...described("name")} />
-          {message("name")}
-        </label>
-        <label>
-          Time zone
-          <input
-            name="timezone"
-            required
-            defaultValue={business.timezone}
-            {...described("timezone")}
-          />
-          {message("timezone")}
-        </label>
-      </div>
-      <label>
-        Description
-        <input
-          name="description"
-          defaultValue={business.description}
-          {...described("description")}
+        <TextField
+          label="Business name"
+          name="name"
+          required
+          defaultValue={business.name}
+          errors={at}
         />
-        {message("description")}
-      </label>
-      <FieldErrors errors={rest} />
+        <TextField
+          label="Time zone"
+          name="timezone"
+          required
+          defaultValue={business.timezone}
+          errors={at}
+        />
+      </div>
+      <TextField
+        label="Description"
+        name="description"
+        defaultValue={business.description}
+        errors={at}
+      />
+      <FieldErrors errors={at.rest} />
       <button type="submit" name="intent" value="update-business">
         Save business
       </button>
@@ -63,54 +55,48 @@ export function FieldEditor({
 }) {
   const prefix = field ? `Field ${field.name}` : "New field";
   const key = field ? `field-${field.name}` : "new-field";
-  const { rest, described, message } = errorsByInput(
-    errors,
-    ["name", "type", "values", "unit"],
-    key,
-  );
+  const at = errorsByInput(errors, ["name", "type", "values", "unit"], key);
   return (
     <Form method="post" className="row field-editor">
       {field ? (
         <input type="hidden" name="field" value={field.name} />
       ) : (
-        <label>
-          {prefix} name
-          <input name="field" required pattern="[A-Za-z_][A-Za-z0-9_]*" {...described("name")} />
-          {message("name")}
-        </label>
+        <TextField
+          label={`${prefix} name`}
+          name="field"
+          at="name"
+          required
+          pattern="[A-Za-z_][A-Za-z0-9_]*"
+          errors={at}
+        />
       )}
-      <label>
-        {prefix} type
-        <select name="type" defaultValue={field?.type ?? "string"} {...described("type")}>
-          {fieldTypes.map((t) => (
-            <option key={t}>{t}</option>
-          ))}
-        </select>
-        {message("type")}
-      </label>
+      <SelectField
+        label={`${prefix} type`}
+        name="type"
+        defaultValue={field?.type ?? "string"}
+        errors={at}
+      >
+        {fieldTypes.map((t) => (
+          <option key={t}>{t}</option>
+        ))}
+      </SelectField>
       <label className="check">
         <input type="checkbox" name="required" defaultChecked={field?.required ?? false} /> required
       </label>
-      <label>
-        {prefix} values (enum)
-        <input
-          name="values"
-          defaultValue={field?.values?.join(", ") ?? ""}
-          placeholder="OK, FAILED"
-          {...described("values")}
-        />
-        {message("values")}
-      </label>
-      <label>
-        {prefix} unit
-        <input
-          name="unit"
-          defaultValue={field?.unit ?? ""}
-          placeholder="ms, EUR, °C"
-          {...described("unit")}
-        />
-        {message("unit")}
-      </label>
+      <TextField
+        label={`${prefix} values (enum)`}
+        name="values"
+        defaultValue={field?.values?.join(", ") ?? ""}
+        placeholder="OK, FAILED"
+        errors={at}
+      />
+      <TextField
+        label={`${prefix} unit`}
+        name="unit"
+        defaultValue={field?.unit ?? ""}
+        placeholder="ms, EUR, °C"
+        errors={at}
+      />
       <button type="submit" name="intent" value={field ? "update-field" : "add-field"}>
         {field ? "Save field" : "Add field"}
       </button>
@@ -119,7 +105,7 @@ export function FieldEditor({
           Remove
         </button>
       ) : null}
-      <FieldErrors errors={rest} />
+      <FieldErrors errors={at.rest} />
     </Form>
   );
 }

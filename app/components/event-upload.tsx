@@ -7,6 +7,7 @@ import { num } from "../lib/format";
 import type { Kind, Row } from "../lib/upload";
 import { BATCH_ROWS, eachBatch, kindOf, preview, RowKeys } from "../lib/upload";
 import type { BatchResult } from "../routes/event-batch";
+import { CardTable } from "./card-table";
 
 /** A problem of one row: its line in the file, the field, the message. */
 interface RowProblem {
@@ -62,26 +63,16 @@ function Problems({
   if (problems.length === 0) return null;
   return (
     <div className="row-problems">
-      <table className="table cards-on-phone" aria-label={label}>
-        <thead>
-          <tr>
-            <th>Row</th>
-            <th>Field</th>
-            <th>Problem</th>
-          </tr>
-        </thead>
-        <tbody>
-          {problems.map((p) => (
-            <tr key={`${p.line}-${p.field}`}>
-              <td data-label="Row">{p.line}</td>
-              <td data-label="Field">
-                <code>{p.field}</code>
-              </td>
-              <td data-label="Problem">{p.message}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <CardTable
+        rows={problems}
+        rowKey={(p) => `${p.line}-${p.field}`}
+        aria-label={label}
+        columns={[
+          { head: "Row", cell: (p) => p.line },
+          { head: "Field", cell: (p) => <code>{p.field}</code> },
+          { head: "Problem", cell: (p) => p.message },
+        ]}
+      />
       {total > problems.length ? (
         <p className="muted small">
           The first {problems.length} of {num(total)} problems.

@@ -1,3 +1,9 @@
+import type {
+  ChangeEventHandler,
+  InputHTMLAttributes,
+  ReactNode,
+  SelectHTMLAttributes,
+} from "react";
 import { Form, Link } from "react-router";
 import { type FieldError, pathLabel } from "../lib/humane";
 
@@ -29,11 +35,13 @@ export function InputError({ id, errors }: { id: string; errors: FieldError[] })
 /**
  * A form's problems split by input: `at(name)` are those of one input (by the
  * path's first key), shown under it; `rest` are the others, shown under the form.
+ * `alsoDescribedBy` names one more element every input is described by (a live check's output).
  */
 export function errorsByInput(
   errors: FieldError[] | undefined,
   inputs: readonly string[],
   idPrefix: string,
+  alsoDescribedBy?: string,
 ) {
   const all = errors ?? [];
   const key = (e: FieldError) => e.path.split(".")[0] ?? "";
@@ -43,12 +51,80 @@ export function errorsByInput(
     rest: all.filter((e) => !inputs.includes(key(e))),
     /** aria attributes tying input `name` to its <InputError id={`${idPrefix}-${name}-error`}>. */
     described: (name: string) => ({
-      "aria-describedby": `${idPrefix}-${name}-error`,
+      "aria-describedby": alsoDescribedBy
+        ? `${idPrefix}-${name}-error ${alsoDescribedBy}`
+        : `${idPrefix}-${name}-error`,
       "aria-invalid": at(name).length > 0,
     }),
     /** The problems of input `name`, to render right under it. */
     message: (name: string) => <InputError id={`${idPrefix}-${name}-error`} errors={at(name)} />,
   };
+}
+
+/** The problems of a form's inputs, as `errorsByInput` splits them. */
+export type InputErrors = ReturnType<typeof errorsByInput>;
+
+interface Labelled {
+  label: ReactNode;
+  errors: InputErrors;
+  name: string;
+  /** The input's key in `errors` when it is not its name (`chart.0.title` → `title`). */
+  at?: string | undefined;
+}
+
+/** A label around an input (or select) and that input's problems, right under it. */
+function AtInput({
+  label,
+  errors,
+  at,
+  children,
+}: {
+  label: ReactNode;
+  errors: InputErrors;
+  at: string;
+  children: ReactNode;
+}) {
+  return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is `children` (TextField's input, SelectField's select)
+    <label>
+      {label}
+      {children}
+      {errors.message(at)}
+    </label>
+  );
+}
+
+/** A labelled input whose problems show right under it. */
+export function TextField({
+  label,
+  errors,
+  at,
+  ...input
+}: Labelled & InputHTMLAttributes<HTMLInputElement>) {
+  const key = at ?? input.name;
+  return (
+    <AtInput label={label} errors={errors} at={key}>
+      <input {...input} {...errors.described(key)} />
+    </AtInput>
+  );
+}
+
+/** A labelled select (its options are the children) whose problems show right under it. */
+export function SelectField({
+  label,
+  errors,
+  at,
+  children,
+  ...select
+}: Labelled & SelectHTMLAttributes<HTMLSelectElement>) {
+  const key = at ?? select.name;
+  return (
+    <AtInput label={label} errors={errors} at={key}>
+      <select {...select} {...errors.described(key)}>
+        {children}
+      </select>
+    </AtInput>
+  );
 }
 
 /** A one-button form posting `intent` with hidden fields, optionally asking first. */
@@ -99,6 +175,38 @@ export function AlertActions({ status, id, busy }: { status: string; id?: string
   );
 }
 
+/** A select of named things (businesses, rules, workspaces) by id, first offering none in particular. */
+export function NamedSelect({
+  label,
+  name,
+  items,
+  value,
+  none,
+  onChange,
+}: {
+  label: ReactNode;
+  name: string;
+  items: readonly { id: string; name: string }[];
+  value: string | undefined;
+  /** The first option's words (its value is empty): "all", "any rule". */
+  none: string;
+  onChange?: ChangeEventHandler<HTMLSelectElement>;
+}) {
+  return (
+    <label>
+      {label}
+      <select name={name} defaultValue={value ?? ""} onChange={onChange}>
+        <option value="">{none}</option>
+        {items.map((b) => (
+          <option key={b.id} value={b.id}>
+            {b.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** A "Business" select for filter forms: every business, or all of them. */
 export function BusinessSelect({
   businesses,
@@ -108,17 +216,7 @@ export function BusinessSelect({
   value: string | undefined;
 }) {
   return (
-    <label>
-      Business
-      <select name="businessId" defaultValue={value ?? ""}>
-        <option value="">all</option>
-        {businesses.map((b) => (
-          <option key={b.id} value={b.id}>
-            {b.name}
-          </option>
-        ))}
-      </select>
-    </label>
+    <NamedSelect label="Business" name="businessId" items={businesses} value={value} none="all" />
   );
 }
 

@@ -4,7 +4,7 @@ import type { Business } from "../../schema/contracts/businesses";
 import type { Rule } from "../../schema/contracts/rules";
 import { BacktestPanel } from "./backtest";
 import type { FieldError } from "./forms";
-import { FieldErrors, InputError } from "./forms";
+import { errorsByInput, FieldErrors, TextField } from "./forms";
 
 /**
  * Creates or edits a rule. As the user types, the body is checked against the
@@ -27,8 +27,10 @@ export function RuleForm({
   const id = rule ? rule.id : "new";
   const columns = business.fields.map((f) => f.name);
   const numeric = business.fields.filter((f) => f.type === "number" || f.type === "integer");
-  const value = <K extends string>(key: K): string => {
-    const v = (rule as Record<string, unknown> | undefined)?.[key];
+  // The saved rule's settings by name, whatever its kind.
+  const saved: Record<string, unknown> = { ...rule };
+  const value = (key: string): string => {
+    const v = saved[key];
     return typeof v === "string" ? v : "";
   };
 
@@ -46,22 +48,13 @@ export function RuleForm({
   const shown = check.data ? check.data.errors : (errors ?? []);
   const checked = check.data?.ok === true;
   // Problems of an input are shown at it; the rest under the form.
-  const at = (key: string) => shown.filter((e) => e.path.split(".")[0] === key);
-  const rest = shown.filter((e) => !atInputs.includes(e.path.split(".")[0] ?? ""));
-  const described = (key: string) => ({
-    "aria-describedby": `${id}-${key}-error check-${id}`,
-    "aria-invalid": at(key).length > 0,
-  });
+  const at = errorsByInput(shown, atInputs, id, `check-${id}`);
   const example = exampleCondition(business);
   return (
     <Form method="post" className="stack rule-form" ref={form} onChange={scheduleCheck}>
       {rule ? <input type="hidden" name="ruleId" value={rule.id} /> : <h3>New rule</h3>}
       <div className="row">
-        <label>
-          Name
-          <input name="name" required defaultValue={rule?.name} {...described("name")} />
-          <InputError id={`${id}-name-error`} errors={at("name")} />
-        </label>
+        <TextField label="Name" name="name" required defaultValue={rule?.name} errors={at} />
         <label>
           Kind
           <select
@@ -87,43 +80,34 @@ export function RuleForm({
         </label>
       </div>
       {kind === "immediate" ? (
-        <label>
-          Condition (CEL)
-          <input
-            name="condition"
-            placeholder={example.condition}
-            required
-            defaultValue={value("condition")}
-            {...described("condition")}
-          />
-          <InputError id={`${id}-condition-error`} errors={at("condition")} />
-        </label>
+        <TextField
+          label="Condition (CEL)"
+          name="condition"
+          placeholder={example.condition}
+          required
+          defaultValue={value("condition")}
+          errors={at}
+        />
       ) : null}
       {kind === "aggregate" ? (
-        <label>
-          Expression
-          <input
-            name="expression"
-            placeholder={example.expression}
-            required
-            defaultValue={value("expression")}
-            {...described("expression")}
-          />
-          <InputError id={`${id}-expression-error`} errors={at("expression")} />
-        </label>
+        <TextField
+          label="Expression"
+          name="expression"
+          placeholder={example.expression}
+          required
+          defaultValue={value("expression")}
+          errors={at}
+        />
       ) : null}
       {kind === "absence" || kind === "aggregate" ? (
-        <label>
-          Window
-          <input
-            name="window"
-            placeholder={kind === "aggregate" ? "day, 1h, 7d" : "20m"}
-            required
-            defaultValue={value("window")}
-            {...described("window")}
-          />
-          <InputError id={`${id}-window-error`} errors={at("window")} />
-        </label>
+        <TextField
+          label="Window"
+          name="window"
+          placeholder={kind === "aggregate" ? "day, 1h, 7d" : "20m"}
+          required
+          defaultValue={value("window")}
+          errors={at}
+        />
       ) : null}
       {kind === "anomaly" ? (
         <div className="row">
@@ -163,16 +147,13 @@ export function RuleForm({
         </div>
       ) : null}
       <div className="row">
-        <label>
-          Only events where (optional)
-          <input
-            name="where"
-            placeholder={example.where}
-            defaultValue={value("where")}
-            {...described("where")}
-          />
-          <InputError id={`${id}-where-error`} errors={at("where")} />
-        </label>
+        <TextField
+          label="Only events where (optional)"
+          name="where"
+          placeholder={example.where}
+          defaultValue={value("where")}
+          errors={at}
+        />
         <label>
           Per value of (optional)
           <select name="groupBy" defaultValue={value("groupBy")}>
@@ -184,8 +165,8 @@ export function RuleForm({
         </label>
       </div>
       <div id={`check-${id}`} aria-live="polite">
-        {rest.length ? (
-          <FieldErrors errors={rest} />
+        {at.rest.length ? (
+          <FieldErrors errors={at.rest} />
         ) : shown.length ? null : checked ? (
           <p className="ok">Looks good.</p>
         ) : null}
@@ -237,9 +218,8 @@ export function RuleStanding({ rule }: { rule: Rule }) {
 }
 
 /** An anomaly rule's minimum deviation as the form shows it: "2" or "10%". */
-function minDeviation(rule: unknown): string {
-  const least = (rule as { minDeviation?: { absolute?: number; relative?: number } } | undefined)
-    ?.minDeviation;
+function minDeviation(rule: Rule | undefined): string {
+  const least = rule?.kind === "anomaly" ? rule.minDeviation : undefined;
   if (least?.absolute !== undefined) return String(least.absolute);
   if (least?.relative !== undefined) return `${least.relative * 100}%`;
   return "";

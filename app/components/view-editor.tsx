@@ -2,7 +2,7 @@ import { Form } from "react-router";
 import type { Business } from "../../schema/contracts/businesses";
 import type { View } from "../../schema/contracts/views";
 import type { FieldError } from "./forms";
-import { errorsByInput, FieldErrors } from "./forms";
+import { errorsByInput, FieldErrors, SelectField, TextField } from "./forms";
 
 const keys = ["title", "fn", "field", "bucket", "groupBy"];
 
@@ -43,63 +43,57 @@ export function ViewEditor({
           // biome-ignore lint/suspicious/noArrayIndexKey: rows are positional (inputs are named chart.N)
           <fieldset key={`${i}-${c.field}-${c.fn}`} className="row">
             <legend>{last ? "Add a chart" : `Chart ${i + 1}`}</legend>
-            <label>
-              Title
-              <input
-                name={`chart.${i}.title`}
-                defaultValue={c.title ?? ""}
-                {...row.described("title")}
-              />
-              {row.message("title")}
-            </label>
-            <label>
-              Function
-              <select name={`chart.${i}.fn`} defaultValue={c.fn} {...row.described("fn")}>
-                {last ? <option value="">—</option> : null}
-                {fns.map((f) => (
-                  <option key={f}>{f}</option>
-                ))}
-              </select>
-              {row.message("fn")}
-            </label>
-            <label>
-              Field
-              <select
-                name={`chart.${i}.field`}
-                defaultValue={c.field ?? ""}
-                {...row.described("field")}
-              >
-                <option value="">— (count only)</option>
-                {numeric.map((f) => (
-                  <option key={f.name}>{f.name}</option>
-                ))}
-              </select>
-              {row.message("field")}
-            </label>
-            <label>
-              Bucket
-              <input
-                name={`chart.${i}.bucket`}
-                defaultValue={c.bucket ?? ""}
-                placeholder="auto"
-                {...row.described("bucket")}
-              />
-              {row.message("bucket")}
-            </label>
-            <label>
-              Per value of
-              <select
-                name={`chart.${i}.groupBy`}
-                defaultValue={c.groupBy ?? ""}
-                {...row.described("groupBy")}
-              >
-                <option value="">—</option>
-                {groupable.map((f) => (
-                  <option key={f.name}>{f.name}</option>
-                ))}
-              </select>
-              {row.message("groupBy")}
-            </label>
+            <TextField
+              label="Title"
+              name={`chart.${i}.title`}
+              at="title"
+              defaultValue={c.title ?? ""}
+              errors={row}
+            />
+            <SelectField
+              label="Function"
+              name={`chart.${i}.fn`}
+              at="fn"
+              defaultValue={c.fn}
+              errors={row}
+            >
+              {last ? <option value="">—</option> : null}
+              {fns.map((f) => (
+                <option key={f}>{f}</option>
+              ))}
+            </SelectField>
+            <SelectField
+              label="Field"
+              name={`chart.${i}.field`}
+              at="field"
+              defaultValue={c.field ?? ""}
+              errors={row}
+            >
+              <option value="">— (count only)</option>
+              {numeric.map((f) => (
+                <option key={f.name}>{f.name}</option>
+              ))}
+            </SelectField>
+            <TextField
+              label="Bucket"
+              name={`chart.${i}.bucket`}
+              at="bucket"
+              defaultValue={c.bucket ?? ""}
+              placeholder="auto"
+              errors={row}
+            />
+            <SelectField
+              label="Per value of"
+              name={`chart.${i}.groupBy`}
+              at="groupBy"
+              defaultValue={c.groupBy ?? ""}
+              errors={row}
+            >
+              <option value="">—</option>
+              {groupable.map((f) => (
+                <option key={f.name}>{f.name}</option>
+              ))}
+            </SelectField>
             {last ? null : (
               <label className="check">
                 <input type="checkbox" name={`chart.${i}.remove`} /> remove

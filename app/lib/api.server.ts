@@ -1,5 +1,5 @@
 import { hc } from "hono/client";
-import type { ActionFunctionArgs } from "react-router";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { data, redirect } from "react-router";
 import type { AppType, UiEnv } from "../env";
 import { humaneErrors, humaneStatus, pathLabel } from "./humane";
@@ -73,10 +73,41 @@ export async function problemText(response: AnyResponse): Promise<string> {
   return first?.path ? `${pathLabel(first.path)}: ${first.message}` : (first?.message ?? "");
 }
 
-/** A business tab's form post: same-origin checked, the API client, the form, its intent and the business id. */
-export async function businessForm({ request, params, context }: ActionFunctionArgs) {
+/** A page's loader: the API client as the signed-in person, and the path's `:id` as a route param. */
+export async function pageApi({ request, params, context }: LoaderFunctionArgs) {
+  const client = await api(request, context.cloudflare.env);
+  return { client, param: { id: params.id ?? "" } };
+}
+
+/** The API's routes of one workspace, for a team page. */
+type WorkspaceRoutes = ReturnType<typeof apiClient>["v1"]["workspaces"][":id"];
+
+/**
+ * A team page's loader: the workspace in the path, and what `read` takes from
+ * its routes (members, keys, the audit log), read at the same time.
+ */
+export async function workspacePage<T extends object>(
+  args: LoaderFunctionArgs,
+  read: (workspace: WorkspaceRoutes, param: { id: string }) => Promise<T>,
+) {
+  const { client, param } = await pageApi(args);
+  const routes = client.v1.workspaces[":id"];
+  const [workspace, more] = await Promise.all([
+    routes.$get({ param }).then(json),
+    read(routes, param),
+  ]);
+  return { workspace, ...more };
+}
+
+/**
+ * A page's form post: same-origin checked, the API client, the form with
+ * `text(name)` (an input, trimmed), its intent, and the path's `:id` (also as a route param).
+ */
+export async function formPost({ request, params, context }: ActionFunctionArgs) {
   assertSameOrigin(request);
   const client = await api(request, context.cloudflare.env);
   const form = await request.formData();
-  return { client, form, intent: String(form.get("intent")), id: params.id ?? "" };
+  const text = (name: string) => String(form.get(name) ?? "").trim();
+  const id = params.id ?? "";
+  return { client, form, text, intent: String(form.get("intent")), id, param: { id } };
 }

@@ -27,6 +27,23 @@ export async function requireToken(request: Request): Promise<string> {
 }
 
 export const setToken = (token: string) => tokenCookie.serialize(token);
+
+/** `next` when it is a path of this site, else the dashboard: never an open redirect. */
+export function localPath(next: FormDataEntryValue | null): string {
+  const path = String(next ?? "/");
+  return path.startsWith("/") && !path.startsWith("//") ? path : "/";
+}
+
+/** Signed in: the token into the session cookie, then on to `next` (a path of this site). */
+export async function signedIn(token: string, next: FormDataEntryValue | null = "/") {
+  return redirect(localPath(next), { headers: { "set-cookie": await setToken(token) } });
+}
+
+/** The loader of a page for signing in: someone signed in already goes to the dashboard. */
+export async function signedOutOnly({ request }: { request: Request }) {
+  if (await readToken(request)) throw redirect("/");
+  return null;
+}
 export const clearToken = () => tokenCookie.serialize("", { maxAge: 0 });
 
 /** Forms post only from this origin (SameSite already keeps other sites' posts cookieless). */

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
 import type { AlertTransition } from "../../schema/contracts/alerts";
 import type { Field } from "../../schema/contracts/businesses";
+import { CardTable } from "../components/card-table";
 import { Chart } from "../components/chart";
 import { InlineAction, QuietBadges } from "../components/forms";
 import { Time } from "../components/time";
@@ -332,36 +333,32 @@ export default function AlertPage() {
             <Link to={`/businesses/${business.id}/channels`}>Channels</Link>
           </p>
         ) : (
-          <table className="table cards-on-phone">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Channel</th>
-                <th>Message</th>
-                <th>Outcome</th>
-              </tr>
-            </thead>
-            <tbody>
-              {deliveries.map((d) => (
-                <tr key={d.id} data-delivery={d.id}>
-                  <td data-label="When">
-                    <Time at={d.createdAt} zone={zone} />
-                  </td>
-                  <td data-label="Channel">{channels[d.channelId] ?? d.channelId}</td>
-                  <td data-label="Message">
-                    {d.type.replace("alert.", "")}
-                    {d.attempt > 1 ? ` (attempt ${d.attempt})` : ""}
-                  </td>
-                  <td data-label="Outcome" className={d.outcome === "delivered" ? "ok" : "error"}>
+          <CardTable
+            rows={deliveries}
+            rowKey={(d) => d.id}
+            rowProps={(d) => ({ "data-delivery": d.id })}
+            columns={[
+              { head: "When", cell: (d) => <Time at={d.createdAt} zone={zone} /> },
+              { head: "Channel", cell: (d) => channels[d.channelId] ?? d.channelId },
+              {
+                head: "Message",
+                cell: (d) =>
+                  `${d.type.replace("alert.", "")}${d.attempt > 1 ? ` (attempt ${d.attempt})` : ""}`,
+              },
+              {
+                head: "Outcome",
+                className: (d) => (d.outcome === "delivered" ? "ok" : "error"),
+                cell: (d) => (
+                  <>
                     {d.outcome}
                     {d.statusCode ? ` · HTTP ${d.statusCode}` : ""}
                     {d.error && !d.statusCode ? ` · ${d.error}` : ""}
                     {d.latencyMs !== null ? ` · ${num(d.latencyMs)} ms` : ""}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+            ]}
+          />
         )}
       </section>
     </article>

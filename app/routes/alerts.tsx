@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, redirect, useLoaderData, useNavigation } from "react-router";
-import { AlertActions, BusinessSelect, QuietBadges } from "../components/forms";
+import { AlertActions, BusinessSelect, NamedSelect, QuietBadges } from "../components/forms";
 import { Time } from "../components/time";
 import { GROUP_MIN, groupAlerts } from "../lib/alert-groups";
 import { api, json, problemText } from "../lib/api.server";
@@ -183,17 +183,7 @@ export default function Alerts() {
         </label>
         <BusinessSelect businesses={businesses} value={filter.businessId} />
         {rules.length ? (
-          <label>
-            Rule
-            <select name="ruleId" defaultValue={filter.ruleId ?? ""}>
-              <option value="">any</option>
-              {rules.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <NamedSelect label="Rule" name="ruleId" items={rules} value={filter.ruleId} none="any" />
         ) : null}
         <button type="submit">Filter</button>
       </Form>

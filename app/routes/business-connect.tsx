@@ -1,17 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
+import { Form, useActionData, useLoaderData, useNavigation } from "react-router";
 import { FieldErrors } from "../components/forms";
-import { api, json, problemErrors } from "../lib/api.server";
-import { assertSameOrigin } from "../lib/session.server";
+import { formPost, json, pageApi, problemErrors } from "../lib/api.server";
 import { snippets } from "../lib/snippets";
 
 const DEFAULT_API_URL = "http://127.0.0.1:8787";
 /** Shown until a token is made here: tokens are shown once, so the page cannot know an old one. */
 export const TOKEN_PLACEHOLDER = "<SOURCE_TOKEN>";
 
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const client = await api(request, context.cloudflare.env);
-  const param = { id: params.id ?? "" };
+export async function loader(args: LoaderFunctionArgs) {
+  const { client, param } = await pageApi(args);
   const [business, sources] = await Promise.all([
     client.v1.businesses[":id"].$get({ param }).then(json),
     client.v1.businesses[":id"].sources.$get({ param }).then(json),
@@ -19,25 +17,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return {
     business,
     sources: sources.items.filter((s) => s.revokedAt === null),
-    apiUrl: context.cloudflare.env.API_URL || DEFAULT_API_URL,
+    apiUrl: args.context.cloudflare.env.API_URL || DEFAULT_API_URL,
   };
 }
 
 type Result = { token?: string; errors?: { path: string; message: string }[] };
 
 /** Makes a new source, so the snippets can carry a real token (shown only in this answer). */
-export async function action({ request, params, context }: ActionFunctionArgs): Promise<Result> {
-  assertSameOrigin(request);
-  const client = await api(request, context.cloudflare.env);
-  const form = await request.formData();
-  const name = String(form.get("name") ?? "").trim();
+export async function action(args: ActionFunctionArgs): Promise<Result> {
+  const { client, text, param } = await formPost(args);
   const res = await client.v1.businesses[":id"].sources.$post({
-    param: { id: params.id ?? "" },
-    json: { name },
+    param,
+    json: { name: text("name") },
   });
   if (!res.ok) return { errors: await problemErrors(res, "name") };
-  const created = (await res.json()) as { token: string };
-  return { token: created.token };
+  return { token: (await json(res)).token };
 }
 
 export default function Connect() {

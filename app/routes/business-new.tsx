@@ -7,6 +7,11 @@ import { api, problemErrors } from "../lib/api.server";
 import { parse } from "../lib/parse";
 import { assertSameOrigin } from "../lib/session.server";
 
+/** A refusal of one input, right under it. */
+function ErrorAt({ message }: { message: string | undefined }) {
+  return message ? <span className="error">{message}</span> : null;
+}
+
 interface FieldRow {
   key: number;
 }
@@ -81,7 +86,7 @@ export default function NewBusiness() {
         <label>
           Name
           <input name="name" required maxLength={200} aria-invalid={Boolean(errorAt("name"))} />
-          {errorAt("name") ? <span className="error">{errorAt("name")}</span> : null}
+          <ErrorAt message={errorAt("name")} />
         </label>
         <label>
           Description
@@ -103,12 +108,12 @@ export default function NewBusiness() {
                 <option key={tz} value={tz} />
               ))}
             </datalist>
-            {errorAt("timezone") ? <span className="error">{errorAt("timezone")}</span> : null}
+            <ErrorAt message={errorAt("timezone")} />
           </label>
           <label>
             Time field
             <input name="timeField" defaultValue="timestamp" />
-            {errorAt("timeField") ? <span className="error">{errorAt("timeField")}</span> : null}
+            <ErrorAt message={errorAt("timeField")} />
           </label>
         </div>
         <fieldset>
@@ -118,9 +123,7 @@ export default function NewBusiness() {
               <label>
                 Name
                 <input name={`fields.${i}.name`} aria-label={`Field ${i + 1} name`} />
-                {errorAt(`fields.${i}.name`) ? (
-                  <span className="error">{errorAt(`fields.${i}.name`)}</span>
-                ) : null}
+                <ErrorAt message={errorAt(`fields.${i}.name`)} />
               </label>
               <label>
                 Type
@@ -129,9 +132,7 @@ export default function NewBusiness() {
                     <option key={t}>{t}</option>
                   ))}
                 </select>
-                {errorAt(`fields.${i}.type`) ? (
-                  <span className="error">{errorAt(`fields.${i}.type`)}</span>
-                ) : null}
+                <ErrorAt message={errorAt(`fields.${i}.type`)} />
               </label>
               <label>
                 Enum values
@@ -140,9 +141,7 @@ export default function NewBusiness() {
                   placeholder="OK, FAILED"
                   aria-label={`Field ${i + 1} enum values`}
                 />
-                {errorAt(`fields.${i}.values`) ? (
-                  <span className="error">{errorAt(`fields.${i}.values`)}</span>
-                ) : null}
+                <ErrorAt message={errorAt(`fields.${i}.values`)} />
               </label>
               <label>
                 Unit

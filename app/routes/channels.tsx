@@ -1,16 +1,23 @@
 import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "react-router";
-import type { Channel, ChannelTestResult } from "../../schema/contracts/channels";
-import { errorsByInput, FieldErrors, InlineAction } from "../components/forms";
-import { api, json, problemResult } from "../lib/api.server";
+import type { ChannelTestResult, Delivery } from "../../schema/contracts/channels";
+import { type Channel, ChannelCreate, channelTypes } from "../../schema/contracts/channels";
+import { CardTable } from "../components/card-table";
+import {
+  errorsByInput,
+  FieldErrors,
+  InlineAction,
+  type InputErrors,
+  TextField,
+} from "../components/forms";
+import { formPost, json, pageApi, problemResult } from "../lib/api.server";
 import { when } from "../lib/format";
-import { assertSameOrigin } from "../lib/session.server";
+import { parse } from "../lib/parse";
 
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const client = await api(request, context.cloudflare.env);
-  const param = { id: params.id ?? "" };
-  const cursor = new URL(request.url).searchParams.get("deliveries") || undefined;
+export async function loader(args: LoaderFunctionArgs) {
+  const { client, param } = await pageApi(args);
+  const cursor = new URL(args.request.url).searchParams.get("deliveries") || undefined;
   const [business, channels, deliveries] = await Promise.all([
     client.v1.businesses[":id"].$get({ param }).then(json),
     client.v1.businesses[":id"].channels.$get({ param }).then(json),
@@ -95,7 +102,7 @@ const targetFields: Record<Channel["type"], TargetField[]> = {
 };
 
 const fieldsOf = (type: string): TargetField[] =>
-  targetFields[type as Channel["type"]] ?? targetFields.webhook;
+  targetFields[channelTypes.find((t) => t === type) ?? "webhook"];
 
 /** The type's inputs as body keys; an optional one left empty is left out. */
 function targetBody(type: string, text: (k: string) => string): Record<string, unknown> {
@@ -106,60 +113,64 @@ function targetBody(type: string, text: (k: string) => string): Record<string, u
   return body;
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs): Promise<Result> {
-  assertSameOrigin(request);
-  const client = await api(request, context.cloudflare.env);
-  const param = { id: params.id ?? "" };
-  const form = await request.formData();
-  const intent = String(form.get("intent"));
-  const text = (k: string) => String(form.get(k) ?? "").trim();
+/** The new-channel form as a `ChannelCreate` body; all three severities mean all (none sent). */
+function createBody(form: FormData, text: (k: string) => string): Record<string, unknown> {
+  const type = text("type");
+  const body: Record<string, unknown> = {
+    type,
+    name: text("name") || undefined,
+    ...targetBody(type, text),
+  };
+  const severities = form.getAll("severities").map(String);
+  if (severities.length && severities.length < 3) body.severities = severities;
+  if (text("renotifyAfter")) body.renotifyAfter = text("renotifyAfter");
+  return body;
+}
+
+/** An action's outcome: done, or the API's refusal at its inputs or as a sentence. */
+async function outcome(intent: string, res: Parameters<typeof problemResult>[0]): Promise<Result> {
+  return res.ok ? { intent } : { intent, ...(await problemResult(res)) };
+}
+
+export async function action(args: ActionFunctionArgs): Promise<Result> {
+  const { client, form, text, intent, param } = await formPost(args);
+  const channels = client.v1.businesses[":id"].channels;
   const channelParam = { ...param, channelId: text("channelId") };
-  let res: { ok: boolean; status: number; json(): Promise<unknown> };
   switch (intent) {
     case "create": {
-      const type = text("type");
-      const body: Record<string, unknown> = {
-        type,
-        name: text("name") || undefined,
-        ...targetBody(type, text),
-      };
-      const severities = form.getAll("severities").map(String);
-      if (severities.length && severities.length < 3) body.severities = severities;
-      if (text("renotifyAfter")) body.renotifyAfter = text("renotifyAfter");
-      res = await client.v1.businesses[":id"].channels.$post({ param, json: body as never });
-      break;
+      const body = parse(ChannelCreate, createBody(form, text));
+      if (!body.ok) return { intent, errors: body.errors };
+      const res = await channels.$post({ param, json: body.data });
+      if (!res.ok) return outcome(intent, res);
+      return { intent, secret: (await json(res)).secret };
     }
     case "toggle":
-      res = await client.v1.businesses[":id"].channels[":channelId"].$patch({
-        param: channelParam,
-        json: { enabled: text("enabled") === "true" },
-      });
-      break;
+      return outcome(
+        intent,
+        await channels[":channelId"].$patch({
+          param: channelParam,
+          json: { enabled: text("enabled") === "true" },
+        }),
+      );
     case "delete":
-      res = await client.v1.businesses[":id"].channels[":channelId"].$delete({
-        param: channelParam,
-      });
-      break;
+      return outcome(intent, await channels[":channelId"].$delete({ param: channelParam }));
     case "test":
     case "test-resolve": {
-      res = await client.v1.businesses[":id"].channels[":channelId"].test.$post({
+      const res = await channels[":channelId"].test.$post({
         param: channelParam,
         json: { type: intent === "test" ? "alert.opened" : "alert.resolved" },
       });
-      if (!res.ok) return { intent, ...(await problemResult(res)) };
-      const data = (await res.json()) as ChannelTestResult;
-      return { intent, test: { ...data, channelId: channelParam.channelId } };
+      if (!res.ok) return outcome(intent, res);
+      return { intent, test: { ...(await json(res)), channelId: channelParam.channelId } };
     }
     case "resend":
-      res = await client.v1.deliveries[":id"].resend.$post({ param: { id: text("deliveryId") } });
-      break;
+      return outcome(
+        intent,
+        await client.v1.deliveries[":id"].resend.$post({ param: { id: text("deliveryId") } }),
+      );
     default:
       return { intent, detail: "Unknown action." };
   }
-  if (res.status === 204) return { intent };
-  if (!res.ok) return { intent, ...(await problemResult(res)) };
-  const data = (await res.json()) as Result;
-  return { intent, secret: data.secret };
 }
 
 function target(c: Channel): string {
@@ -171,14 +182,15 @@ function target(c: Channel): string {
 /** Types whose test opens something on the other side (an incident, an alert) that a second test resolves. */
 const resolvable = new Set<Channel["type"]>(["pagerduty", "alertmanager"]);
 
-function TestOutcome({ test, name }: { test: NonNullable<Result["test"]>; name: string }) {
-  const answer = [
-    test.statusCode,
-    test.error,
-    test.latencyMs === null ? null : `${test.latencyMs} ms`,
-  ]
+/** What an endpoint answered: `200 · 41 ms`, `timed out`. */
+function answerOf(d: Pick<Delivery, "statusCode" | "error" | "latencyMs">): string {
+  return [d.statusCode, d.error, d.latencyMs === null ? null : `${d.latencyMs} ms`]
     .filter((x) => x !== null && x !== "")
     .join(" · ");
+}
+
+function TestOutcome({ test, name }: { test: NonNullable<Result["test"]>; name: string }) {
+  const answer = answerOf(test);
   const what = test.type === "alert.resolved" ? "Test resolution" : "Test notification";
   return (
     <p
@@ -192,31 +204,125 @@ function TestOutcome({ test, name }: { test: NonNullable<Result["test"]>; name: 
   );
 }
 
-function TargetFields({
-  type,
-  errors,
-}: {
-  type: string;
-  errors: ReturnType<typeof errorsByInput>;
-}) {
+function TargetFields({ type, errors }: { type: string; errors: InputErrors }) {
   return (
     <>
       {fieldsOf(type).map((f) => (
-        <label key={`${type}-${f.name}`}>
-          {f.label}
-          <input
-            name={f.name}
-            {...errors.described(f.name)}
-            type={f.type ?? "text"}
-            required={f.required}
-            placeholder={f.placeholder}
-            pattern={f.pattern}
-            autoComplete={f.type === "password" || f.name === "routingKey" ? "off" : undefined}
-          />
-          {errors.message(f.name)}
-        </label>
+        <TextField
+          key={`${type}-${f.name}`}
+          label={f.label}
+          name={f.name}
+          errors={errors}
+          type={f.type ?? "text"}
+          required={f.required}
+          placeholder={f.placeholder}
+          pattern={f.pattern}
+          autoComplete={f.type === "password" || f.name === "routingKey" ? "off" : undefined}
+        />
       ))}
     </>
+  );
+}
+
+/** The business's channels, each with its test, enable/disable and delete actions. */
+function ChannelTable({ channels }: { channels: Channel[] }) {
+  return (
+    <CardTable
+      rows={channels}
+      rowKey={(c) => c.id}
+      empty="No channels: alerts are kept, but nobody is told."
+      columns={[
+        {
+          head: "Name",
+          cell: (c) => (
+            <>
+              {c.name} {c.enabled ? null : <span className="badge zero">disabled</span>}
+            </>
+          ),
+        },
+        { head: "Type", cell: (c) => c.type },
+        { head: "Target", className: "wrap", cell: target },
+        { head: "Severities", cell: (c) => c.severities?.join(", ") ?? "all" },
+        { head: "Reminders", cell: (c) => (c.renotifyAfter ? `every ${c.renotifyAfter}` : "—") },
+        {
+          head: "",
+          className: "actions",
+          cell: (c) => (
+            <>
+              <InlineAction intent="test" label="Send test" fields={{ channelId: c.id }} />{" "}
+              {resolvable.has(c.type) ? (
+                <>
+                  <InlineAction
+                    intent="test-resolve"
+                    label="Resolve test"
+                    fields={{ channelId: c.id }}
+                  />{" "}
+                </>
+              ) : null}
+              <InlineAction
+                intent="toggle"
+                label={c.enabled ? "Disable" : "Enable"}
+                fields={{ channelId: c.id, enabled: String(!c.enabled) }}
+              />{" "}
+              <InlineAction
+                intent="delete"
+                label="Delete"
+                fields={{ channelId: c.id }}
+                confirm={`Delete the channel “${c.name}”?`}
+              />
+            </>
+          ),
+        },
+      ]}
+    />
+  );
+}
+
+/** Every attempt to notify, newest first; a failed one can be sent again. */
+function DeliveryLog({
+  deliveries,
+  names,
+  timeZone,
+}: {
+  deliveries: Delivery[];
+  names: Map<string, string>;
+  timeZone: string;
+}) {
+  return (
+    <CardTable
+      rows={deliveries}
+      rowKey={(d) => d.id}
+      empty="No deliveries yet."
+      columns={[
+        { head: "Time", cell: (d) => when(d.createdAt, timeZone) },
+        { head: "Channel", cell: (d) => names.get(d.channelId) ?? d.channelId },
+        {
+          head: "Message",
+          cell: (d) => (
+            <>
+              {d.type} <Link to={`/alerts/${d.alertId}`}>alert</Link>
+            </>
+          ),
+        },
+        { head: "Attempt", cell: (d) => d.attempt },
+        {
+          head: "Outcome",
+          cell: (d) => (
+            <span className={`badge ${d.outcome === "delivered" ? "info" : "critical"}`}>
+              {d.outcome}
+            </span>
+          ),
+        },
+        { head: "Answer", className: "wrap", cell: answerOf },
+        {
+          head: "",
+          cell: (d) =>
+            d.outcome === "delivered" ? null : (
+              <InlineAction intent="resend" label="Resend" fields={{ deliveryId: d.id }} />
+            ),
+        },
+      ]}
+    />
   );
 }
 
@@ -257,62 +363,7 @@ export default function Channels() {
             {result.detail}
           </p>
         ) : null}
-        {channels.length === 0 ? (
-          <p className="empty">No channels: alerts are kept, but nobody is told.</p>
-        ) : (
-          <table className="table cards-on-phone">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Type</th>
-                <th>Target</th>
-                <th>Severities</th>
-                <th>Reminders</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {channels.map((c) => (
-                <tr key={c.id}>
-                  <td data-label="Name">
-                    {c.name} {c.enabled ? null : <span className="badge zero">disabled</span>}
-                  </td>
-                  <td data-label="Type">{c.type}</td>
-                  <td data-label="Target" className="wrap">
-                    {target(c)}
-                  </td>
-                  <td data-label="Severities">{c.severities?.join(", ") ?? "all"}</td>
-                  <td data-label="Reminders">
-                    {c.renotifyAfter ? `every ${c.renotifyAfter}` : "—"}
-                  </td>
-                  <td className="actions">
-                    <InlineAction intent="test" label="Send test" fields={{ channelId: c.id }} />{" "}
-                    {resolvable.has(c.type) ? (
-                      <>
-                        <InlineAction
-                          intent="test-resolve"
-                          label="Resolve test"
-                          fields={{ channelId: c.id }}
-                        />{" "}
-                      </>
-                    ) : null}
-                    <InlineAction
-                      intent="toggle"
-                      label={c.enabled ? "Disable" : "Enable"}
-                      fields={{ channelId: c.id, enabled: String(!c.enabled) }}
-                    />{" "}
-                    <InlineAction
-                      intent="delete"
-                      label="Delete"
-                      fields={{ channelId: c.id }}
-                      confirm={`Delete the channel “${c.name}”?`}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ChannelTable channels={channels} />
         <Form method="post" className="stack rule-form">
           <h3>New channel</h3>
           <div className="row">
@@ -328,11 +379,7 @@ export default function Channels() {
                 <option value="alertmanager">Prometheus Alertmanager</option>
               </select>
             </label>
-            <label>
-              Channel name
-              <input name="name" placeholder="on-call" {...errors.described("name")} />
-              {errors.message("name")}
-            </label>
+            <TextField label="Channel name" name="name" placeholder="on-call" errors={errors} />
           </div>
           <TargetFields type={type} errors={errors} />
           <fieldset className="row">
@@ -344,11 +391,12 @@ export default function Channels() {
             ))}
             {errors.message("severities")}
           </fieldset>
-          <label>
-            Remind while open, every (optional)
-            <input name="renotifyAfter" placeholder="1h" {...errors.described("renotifyAfter")} />
-            {errors.message("renotifyAfter")}
-          </label>
+          <TextField
+            label="Remind while open, every (optional)"
+            name="renotifyAfter"
+            placeholder="1h"
+            errors={errors}
+          />
           <FieldErrors errors={errors.rest} />
           <button type="submit" name="intent" value="create" disabled={busy}>
             Create channel
@@ -362,55 +410,7 @@ export default function Channels() {
             Queued again.
           </p>
         ) : null}
-        {deliveries.items.length === 0 ? (
-          <p className="empty">No deliveries yet.</p>
-        ) : (
-          <table className="table cards-on-phone">
-            <thead>
-              <tr>
-                <th>Time</th>
-                <th>Channel</th>
-                <th>Message</th>
-                <th>Attempt</th>
-                <th>Outcome</th>
-                <th>Answer</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {deliveries.items.map((d) => (
-                <tr key={d.id}>
-                  <td data-label="Time">{when(d.createdAt, business.timezone)}</td>
-                  <td data-label="Channel">{names.get(d.channelId) ?? d.channelId}</td>
-                  <td data-label="Message">
-                    {d.type} <Link to={`/alerts/${d.alertId}`}>alert</Link>
-                  </td>
-                  <td data-label="Attempt">{d.attempt}</td>
-                  <td data-label="Outcome">
-                    <span className={`badge ${d.outcome === "delivered" ? "info" : "critical"}`}>
-                      {d.outcome}
-                    </span>
-                  </td>
-                  <td data-label="Answer" className="wrap">
-                    {[d.statusCode, d.error, d.latencyMs === null ? null : `${d.latencyMs} ms`]
-                      .filter((x) => x !== null && x !== "")
-                      .join(" · ")}
-                  </td>
-                  <td>
-                    {d.outcome === "delivered" ? null : (
-                      <Form method="post" className="inline">
-                        <input type="hidden" name="deliveryId" value={d.id} />
-                        <button type="submit" name="intent" value="resend" className="link">
-                          Resend
-                        </button>
-                      </Form>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <DeliveryLog deliveries={deliveries.items} names={names} timeZone={business.timezone} />
         {deliveries.nextCursor ? (
           <Link to={`?deliveries=${deliveries.nextCursor}`}>Older deliveries</Link>
         ) : null}

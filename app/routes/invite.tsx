@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "react-router";
-import { Form, redirect, useActionData } from "react-router";
+import { SignedOutForm } from "../components/signed-out";
 import { apiClient, problemText } from "../lib/api.server";
-import { assertSameOrigin, setToken } from "../lib/session.server";
+import { assertSameOrigin, signedIn } from "../lib/session.server";
 
 /** Accepts a one-time invitation: choose (or confirm) a password, then signed in. */
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -12,45 +12,34 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const res = await apiClient(context.cloudflare.env, "").v1.auth["accept-invite"].$post({
     json: { token: params.token ?? "", password },
   });
-  if ((res.status as number) === 404)
-    return { error: "This invitation was used already or has expired." };
-  if (!res.ok) {
-    return { error: await problemText(res) };
-  }
-  const session = await res.json();
-  return redirect("/", { headers: { "set-cookie": await setToken(session.token) } });
+  // The typed client knows only the statuses the route declares; a used invitation is one more.
+  const status: number = res.status;
+  if (status === 404) return { error: "This invitation was used already or has expired." };
+  if (!res.ok) return { error: await problemText(res) };
+  return signedIn((await res.json()).token);
 }
 
 export default function Invite() {
-  const data = useActionData<typeof action>();
   return (
-    <main className="login">
-      <h1>Join Anom</h1>
-      <p className="muted">
-        Choose a password of at least 10 characters (or enter yours, if you have an account).
-      </p>
-      <Form method="post">
-        <label>
-          Password
-          <input
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            minLength={10}
-            required
-          />
-        </label>
-        <label>
-          Again
-          <input name="again" type="password" autoComplete="new-password" minLength={10} required />
-        </label>
-        {data?.error ? (
-          <p className="error" role="alert">
-            {data.error}
-          </p>
-        ) : null}
-        <button type="submit">Join</button>
-      </Form>
-    </main>
+    <SignedOutForm
+      title="Join Anom"
+      intro="Choose a password of at least 10 characters (or enter yours, if you have an account)."
+      submit="Join"
+    >
+      <label>
+        Password
+        <input
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          minLength={10}
+          required
+        />
+      </label>
+      <label>
+        Again
+        <input name="again" type="password" autoComplete="new-password" minLength={10} required />
+      </label>
+    </SignedOutForm>
   );
 }

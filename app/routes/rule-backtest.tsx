@@ -2,9 +2,8 @@ import type { ActionFunctionArgs } from "react-router";
 import type { BacktestResult } from "../../schema/contracts/rules";
 import { RuleCreate } from "../../schema/contracts/rules";
 import { ruleBody } from "../components/rule-form";
-import { api, problemErrors } from "../lib/api.server";
+import { formPost, json, problemErrors } from "../lib/api.server";
 import { parse } from "../lib/parse";
-import { assertSameOrigin } from "../lib/session.server";
 
 /** How far back the rule form's backtest looks. */
 export const BACKTEST_DAYS = 30;
@@ -14,21 +13,15 @@ export type BacktestOutcome =
   | { ok: false; errors: { path: string; message: string }[] };
 
 /** Resource route: what the rule in the form would have raised over the last 30 days. */
-export async function action({
-  request,
-  params,
-  context,
-}: ActionFunctionArgs): Promise<BacktestOutcome> {
-  assertSameOrigin(request);
-  const rule = parse(RuleCreate, { ...ruleBody(await request.formData()), name: "backtest" });
+export async function action(args: ActionFunctionArgs): Promise<BacktestOutcome> {
+  const { client, form, param } = await formPost(args);
+  const rule = parse(RuleCreate, { ...ruleBody(form), name: "backtest" });
   if (!rule.ok) return { ok: false, errors: rule.errors };
-  const client = await api(request, context.cloudflare.env);
   const res = await client.v1.businesses[":id"].rules.backtest.$post({
-    param: { id: params.id ?? "" },
+    param,
     json: { rule: rule.data, from: Date.now() - BACKTEST_DAYS * 86_400_000 },
   });
-  if (res.ok)
-    return { ok: true, result: (await res.json()) as BacktestResult, days: BACKTEST_DAYS };
+  if (res.ok) return { ok: true, result: await json(res), days: BACKTEST_DAYS };
   const errors = await problemErrors(res, "rule");
   return { ok: false, errors: errors.map((e) => ({ ...e, path: e.path.replace(/^rule\./, "") })) };
 }

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "react-router";
 import { Form, NavLink, Outlet, useLoaderData, useLocation, useNavigation } from "react-router";
+import { NamedSelect } from "../components/forms";
 import { apiClient, json } from "../lib/api.server";
 import { mayEdit } from "../lib/role.server";
 import { requireToken } from "../lib/session.server";
@@ -31,21 +32,14 @@ function WorkspaceSwitcher({
   return (
     <Form method="post" action="/workspace" className="switcher" data-always>
       <input type="hidden" name="next" value={here.pathname + here.search} />
-      <label>
-        <span className="sr-only">Workspace</span>
-        <select
-          name="workspace"
-          defaultValue={workspace}
-          onChange={(e) => e.currentTarget.form?.requestSubmit()}
-        >
-          <option value="">All workspaces</option>
-          {workspaces.map((w) => (
-            <option key={w.id} value={w.id}>
-              {w.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <NamedSelect
+        label={<span className="sr-only">Workspace</span>}
+        name="workspace"
+        items={workspaces}
+        value={workspace}
+        none="All workspaces"
+        onChange={(e) => e.currentTarget.form?.requestSubmit()}
+      />
       <noscript>
         <button type="submit">Show</button>
       </noscript>

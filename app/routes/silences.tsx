@@ -1,20 +1,19 @@
 import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, useActionData, useLoaderData, useNavigation } from "react-router";
-import type { Silence } from "../../schema/contracts/silences";
+import { type Silence, SilenceCreate } from "../../schema/contracts/silences";
 import { instantOf } from "../../workers/business/engine/calendar";
 import { SilenceWindow } from "../../workers/business/quiet/window";
 import { parseDuration } from "../../workers/lib/duration";
 import { ProblemError } from "../../workers/lib/errors";
-import { FieldErrors, InlineAction } from "../components/forms";
-import { api, json, problemResult } from "../lib/api.server";
+import { FieldErrors, InlineAction, NamedSelect } from "../components/forms";
+import { formPost, json, pageApi, problemResult } from "../lib/api.server";
 import { humaneMessage } from "../lib/humane";
-import { assertSameOrigin } from "../lib/session.server";
+import { parse } from "../lib/parse";
 
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const client = await api(request, context.cloudflare.env);
-  const param = { id: params.id ?? "" };
-  const url = new URL(request.url);
+export async function loader(args: LoaderFunctionArgs) {
+  const { client, param } = await pageApi(args);
+  const url = new URL(args.request.url);
   const [business, silences, rules] = await Promise.all([
     client.v1.businesses[":id"].$get({ param }).then(json),
     client.v1.businesses[":id"].silences.$get({ param }).then(json),
@@ -47,13 +46,8 @@ function localInstant(value: string, timeZone: string): string | undefined {
   return new Date(instantOf(timeZone, y, mo, d, h) + mi * 60_000).toISOString();
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs): Promise<Result> {
-  assertSameOrigin(request);
-  const client = await api(request, context.cloudflare.env);
-  const param = { id: params.id ?? "" };
-  const form = await request.formData();
-  const intent = String(form.get("intent"));
-  const text = (k: string) => String(form.get(k) ?? "").trim();
+export async function action(args: ActionFunctionArgs): Promise<Result> {
+  const { client, text, intent, param } = await formPost(args);
   if (intent === "delete") {
     const res = await client.v1.businesses[":id"].silences[":silenceId"].$delete({
       param: { ...param, silenceId: text("silenceId") },
@@ -90,7 +84,7 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
       return { intent, errors: [{ path: "schedule.rrule", message: humaneMessage(detail) }] };
     }
   }
-  const body: Record<string, unknown> = {
+  const fields: Record<string, unknown> = {
     matchers: {
       ...(text("ruleId") ? { ruleId: text("ruleId") } : {}),
       ...(text("groupKey") ? { groupKey: text("groupKey") } : {}),
@@ -99,16 +93,18 @@ export async function action({ request, params, context }: ActionFunctionArgs): 
     createdBy: text("createdBy") || undefined,
   };
   if (recurring) {
-    body.schedule = { rrule: text("rrule"), duration: text("duration") };
+    fields.schedule = { rrule: text("rrule"), duration: text("duration") };
   } else {
     const startsAt = text("startsAt")
       ? localInstant(text("startsAt"), business.timezone)
       : undefined;
     const endsAt = text("endsAt") ? localInstant(text("endsAt"), business.timezone) : undefined;
-    if (startsAt) body.startsAt = startsAt;
-    body.endsAt = endsAt;
+    if (startsAt) fields.startsAt = startsAt;
+    fields.endsAt = endsAt;
   }
-  const res = await client.v1.businesses[":id"].silences.$post({ param, json: body as never });
+  const body = parse(SilenceCreate, fields);
+  if (!body.ok) return { intent, errors: body.errors };
+  const res = await client.v1.businesses[":id"].silences.$post({ param, json: body.data });
   if (res.ok) return { intent };
   return { intent, ...(await problemResult(res)) };
 }
@@ -193,12 +189,18 @@ function SilenceRow({
   );
 }
 
+/** A silence is once (from now or a start, to an end) or recurring (a schedule). */
+const modes = [
+  ["once", "Once"],
+  ["recurring", "Recurring (maintenance window)"],
+] as const;
+
 /** A business's silences and maintenance windows: list, create (by hand, from an alert or a rule), preview. */
 export default function Silences() {
   const { business, silences, rules, prefill } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
-  const [mode, setMode] = useState("once");
+  const [mode, setMode] = useState<(typeof modes)[number][0]>("once");
   const names = new Map(rules.map((r) => [r.id, r.name]));
   return (
     <>
@@ -227,43 +229,31 @@ export default function Silences() {
         <h2>New silence</h2>
         <Form method="post" className="stack" aria-label="New silence">
           <fieldset className="row">
-            <label>
-              Rule
-              <select name="ruleId" defaultValue={prefill.ruleId}>
-                <option value="">any rule</option>
-                {rules.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {r.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <NamedSelect
+              label="Rule"
+              name="ruleId"
+              items={rules}
+              value={prefill.ruleId}
+              none="any rule"
+            />
             <label>
               Group key
               <input name="groupKey" defaultValue={prefill.groupKey} placeholder="any key" />
             </label>
           </fieldset>
           <fieldset className="row">
-            <label className="check">
-              <input
-                type="radio"
-                name="mode"
-                value="once"
-                checked={mode === "once"}
-                onChange={() => setMode("once")}
-              />
-              Once
-            </label>
-            <label className="check">
-              <input
-                type="radio"
-                name="mode"
-                value="recurring"
-                checked={mode === "recurring"}
-                onChange={() => setMode("recurring")}
-              />
-              Recurring (maintenance window)
-            </label>
+            {modes.map(([value, label]) => (
+              <label key={value} className="check">
+                <input
+                  type="radio"
+                  name="mode"
+                  value={value}
+                  checked={mode === value}
+                  onChange={() => setMode(value)}
+                />
+                {label}
+              </label>
+            ))}
           </fieldset>
           {mode === "once" ? (
             <fieldset className="row">

@@ -34,21 +34,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = String(form.get("intent"));
   const id = String(form.get("id") ?? "");
+  const param = { id };
+  if (intent === "approve") {
+    const res = await client.v1.suggestions[":id"].approve.$post({ param });
+    if (!res.ok) return { id, error: await problemText(res), done: null };
+    return { id, error: null, done: `Rule “${(await json(res)).name}” created.` };
+  }
   const res =
     intent === "run"
-      ? await client.v1.businesses[":id"].suggestions.run.$post({ param: { id } })
-      : intent === "approve"
-        ? await client.v1.suggestions[":id"].approve.$post({ param: { id } })
-        : await client.v1.suggestions[":id"].reject.$post({ param: { id } });
-  if (!res.ok) {
-    return { id, error: await problemText(res), done: null };
-  }
+      ? await client.v1.businesses[":id"].suggestions.run.$post({ param })
+      : await client.v1.suggestions[":id"].reject.$post({ param });
+  if (!res.ok) return { id, error: await problemText(res), done: null };
   const done =
-    intent === "approve"
-      ? `Rule “${((await res.json()) as { name: string }).name}” created.`
-      : intent === "run"
-        ? "Profile run finished."
-        : "Suggestion rejected; it will not come back.";
+    intent === "run" ? "Profile run finished." : "Suggestion rejected; it will not come back.";
   return { id, error: null, done };
 }
 

@@ -1,24 +1,23 @@
 import type { LoaderFunctionArgs } from "react-router";
 import { Form, Link, useLoaderData } from "react-router";
-import { api, json } from "../lib/api.server";
+import { CardTable } from "../components/card-table";
+import { WorkspaceHeading } from "../components/workspace-heading";
+import { json, workspacePage } from "../lib/api.server";
 import { when } from "../lib/format";
 
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const client = await api(request, context.cloudflare.env);
-  const param = { id: params.id ?? "" };
-  const url = new URL(request.url);
+export async function loader(args: LoaderFunctionArgs) {
+  const url = new URL(args.request.url);
   const action = url.searchParams.get("action") ?? "";
   const cursor = url.searchParams.get("cursor") ?? "";
-  const [workspace, page] = await Promise.all([
-    client.v1.workspaces[":id"].$get({ param }).then(json),
-    client.v1.workspaces[":id"].audit
+  return workspacePage(args, async (workspace, param) => {
+    const page = await workspace.audit
       .$get({
         param,
         query: { limit: "50", ...(action ? { action } : {}), ...(cursor ? { cursor } : {}) },
       })
-      .then(json),
-  ]);
-  return { workspace, entries: page.items, nextCursor: page.nextCursor, action };
+      .then(json);
+    return { entries: page.items, nextCursor: page.nextCursor, action };
+  });
 }
 
 /** Who changed what, newest first, filterable by action (`rule.` for every rule change). */
@@ -26,10 +25,7 @@ export default function TeamAudit() {
   const { workspace, entries, nextCursor, action } = useLoaderData<typeof loader>();
   return (
     <section>
-      <p>
-        <Link to="/team">Team</Link> / {workspace.name}
-      </p>
-      <h1>Audit log</h1>
+      <WorkspaceHeading workspace={workspace} title="Audit log" />
       <Form method="get" className="inline">
         <label>
           Action
@@ -37,32 +33,22 @@ export default function TeamAudit() {
         </label>
         <button type="submit">Filter</button>
       </Form>
-      <table className="table audit cards-on-phone">
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>Who</th>
-            <th>Action</th>
-            <th>Target</th>
-            <th>Detail</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <tr key={e.id}>
-              <td>{when(e.at)}</td>
-              <td>{e.actor.name}</td>
-              <td>{e.action}</td>
-              <td>
-                <code>{e.target.id}</code>
-              </td>
-              <td>
-                <code className="detail">{JSON.stringify(e.detail)}</code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <CardTable
+        rows={entries}
+        rowKey={(e) => e.id}
+        labels={false}
+        className="audit"
+        columns={[
+          { head: "When", cell: (e) => when(e.at) },
+          { head: "Who", cell: (e) => e.actor.name },
+          { head: "Action", cell: (e) => e.action },
+          { head: "Target", cell: (e) => <code>{e.target.id}</code> },
+          {
+            head: "Detail",
+            cell: (e) => <code className="detail">{JSON.stringify(e.detail)}</code>,
+          },
+        ]}
+      />
       {entries.length === 0 ? <p className="muted">Nothing recorded yet.</p> : null}
       {nextCursor ? (
         <Link to={`?${new URLSearchParams({ action, cursor: nextCursor })}`}>Older</Link>

@@ -1,19 +1,23 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
-import { Form, Link, useActionData, useLoaderData } from "react-router";
-import { errorsByInput, FieldErrors, InlineAction } from "../components/forms";
-import { api, json, problemErrors } from "../lib/api.server";
+import { Form, useActionData, useLoaderData } from "react-router";
+import { KeyCreate } from "../../schema/contracts/teams";
+import { CardTable } from "../components/card-table";
+import {
+  errorsByInput,
+  FieldErrors,
+  InlineAction,
+  SelectField,
+  TextField,
+} from "../components/forms";
+import { WorkspaceHeading } from "../components/workspace-heading";
+import { formPost, json, problemErrors, workspacePage } from "../lib/api.server";
 import { ago } from "../lib/format";
-import { assertSameOrigin } from "../lib/session.server";
+import { parse } from "../lib/parse";
 
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const client = await api(request, context.cloudflare.env);
-  const param = { id: params.id ?? "" };
-  const [workspace, keys] = await Promise.all([
-    client.v1.workspaces[":id"].$get({ param }).then(json),
-    client.v1.workspaces[":id"].keys.$get({ param }).then(json),
-  ]);
-  return { workspace, keys: keys.items };
-}
+export const loader = (args: LoaderFunctionArgs) =>
+  workspacePage(args, async (workspace, param) => ({
+    keys: (await workspace.keys.$get({ param }).then(json)).items,
+  }));
 
 type Result = {
   /** Set for the new-key form, whose problems are shown at its inputs. */
@@ -22,27 +26,21 @@ type Result = {
   token?: string;
 };
 
-export async function action({ request, params, context }: ActionFunctionArgs): Promise<Result> {
-  assertSameOrigin(request);
-  const client = await api(request, context.cloudflare.env);
-  const id = params.id ?? "";
-  const form = await request.formData();
-  const text = (k: string) => String(form.get(k) ?? "").trim();
+export async function action(args: ActionFunctionArgs): Promise<Result> {
+  const { client, text, param } = await formPost(args);
+  const keys = client.v1.workspaces[":id"].keys;
   if (text("intent") === "revoke") {
-    const res = await client.v1.workspaces[":id"].keys[":keyId"].$delete({
-      param: { id, keyId: text("keyId") },
-    });
+    const res = await keys[":keyId"].$delete({ param: { ...param, keyId: text("keyId") } });
     return res.ok ? { errors: [] } : { errors: await problemErrors(res, "key") };
   }
   const expires = text("expiresAt");
-  const res = await client.v1.workspaces[":id"].keys.$post({
-    param: { id },
-    json: {
-      name: text("name"),
-      role: text("role") as "viewer" | "editor" | "admin",
-      ...(expires ? { expiresAt: new Date(`${expires}T23:59:59Z`).toISOString() } : {}),
-    },
+  const body = parse(KeyCreate, {
+    name: text("name"),
+    role: text("role"),
+    ...(expires ? { expiresAt: new Date(`${expires}T23:59:59Z`).toISOString() } : {}),
   });
+  if (!body.ok) return { create: true, errors: body.errors };
+  const res = await keys.$post({ param, json: body.data });
   if (!res.ok) return { create: true, errors: await problemErrors(res, "name") };
   return { errors: [], token: (await res.json()).token };
 }
@@ -58,75 +56,49 @@ export default function TeamKeys() {
   );
   return (
     <section>
-      <p>
-        <Link to="/team">Team</Link> / {workspace.name}
-      </p>
-      <h1>API keys</h1>
+      <WorkspaceHeading workspace={workspace} title="API keys" />
       <FieldErrors errors={result?.create ? undefined : result?.errors} />
       {result?.token ? (
         <p className="notice" role="status">
           Copy the key now; it is not shown again: <code>{result.token}</code>
         </p>
       ) : null}
-      <table className="table cards-on-phone">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Role</th>
-            <th>Key</th>
-            <th>Last used</th>
-            <th>Expires</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {keys.map((k) => (
-            <tr key={k.id}>
-              <td>{k.name}</td>
-              <td>{k.role}</td>
-              <td>
-                <code>{k.tokenPrefix}…</code>
-              </td>
-              <td>{k.lastUsedAt ? ago(k.lastUsedAt) : "never"}</td>
-              <td>{k.expiresAt ? k.expiresAt.slice(0, 10) : "never"}</td>
-              <td>
-                {k.revokedAt ? (
-                  "revoked"
-                ) : (
-                  <InlineAction
-                    intent="revoke"
-                    label="Revoke"
-                    fields={{ keyId: k.id }}
-                    confirm={`Revoke ${k.name}? It stops working at once.`}
-                  />
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <CardTable
+        rows={keys}
+        rowKey={(k) => k.id}
+        labels={false}
+        columns={[
+          { head: "Name", cell: (k) => k.name },
+          { head: "Role", cell: (k) => k.role },
+          { head: "Key", cell: (k) => <code>{k.tokenPrefix}…</code> },
+          { head: "Last used", cell: (k) => (k.lastUsedAt ? ago(k.lastUsedAt) : "never") },
+          { head: "Expires", cell: (k) => (k.expiresAt ? k.expiresAt.slice(0, 10) : "never") },
+          {
+            head: "",
+            cell: (k) =>
+              k.revokedAt ? (
+                "revoked"
+              ) : (
+                <InlineAction
+                  intent="revoke"
+                  label="Revoke"
+                  fields={{ keyId: k.id }}
+                  confirm={`Revoke ${k.name}? It stops working at once.`}
+                />
+              ),
+          },
+        ]}
+      />
       <h2>New key</h2>
       <Form method="post" className="inline">
         <input type="hidden" name="intent" value="create" />
-        <label>
-          Name
-          <input name="name" required maxLength={200} {...create.described("name")} />
-          {create.message("name")}
-        </label>
-        <label>
-          Role
-          <select name="role" defaultValue="viewer" {...create.described("role")}>
-            <option>viewer</option>
-            <option>editor</option>
-            <option>admin</option>
-          </select>
-          {create.message("role")}
-        </label>
-        <label>
-          Expires (optional)
-          <input name="expiresAt" type="date" {...create.described("expiresAt")} />
-          {create.message("expiresAt")}
-        </label>
+        <TextField label="Name" name="name" required maxLength={200} errors={create} />
+        <SelectField label="Role" name="role" defaultValue="viewer" errors={create}>
+          <option>viewer</option>
+          <option>editor</option>
+          <option>admin</option>
+        </SelectField>
+        <TextField label="Expires (optional)" name="expiresAt" type="date" errors={create} />
         <button type="submit">Create key</button>
       </Form>
       <FieldErrors errors={create.rest} />

@@ -1,19 +1,23 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
-import { Form, Link, useActionData, useLoaderData } from "react-router";
-import { errorsByInput, FieldErrors, InlineAction } from "../components/forms";
-import { api, json, problemErrors } from "../lib/api.server";
-import { assertSameOrigin } from "../lib/session.server";
-import { canManage, ROLES, type Role } from "../lib/team";
+import { Form, useActionData, useLoaderData } from "react-router";
+import { MemberCreate, MemberPatch } from "../../schema/contracts/teams";
+import { CardTable } from "../components/card-table";
+import {
+  errorsByInput,
+  FieldErrors,
+  InlineAction,
+  SelectField,
+  TextField,
+} from "../components/forms";
+import { WorkspaceHeading } from "../components/workspace-heading";
+import { formPost, json, problemErrors, workspacePage } from "../lib/api.server";
+import { parse } from "../lib/parse";
+import { canManage, ROLES } from "../lib/team";
 
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const client = await api(request, context.cloudflare.env);
-  const param = { id: params.id ?? "" };
-  const [workspace, members] = await Promise.all([
-    client.v1.workspaces[":id"].$get({ param }).then(json),
-    client.v1.workspaces[":id"].members.$get({ param }).then(json),
-  ]);
-  return { workspace, members: members.items };
-}
+export const loader = (args: LoaderFunctionArgs) =>
+  workspacePage(args, async (workspace, param) => ({
+    members: (await workspace.members.$get({ param }).then(json)).items,
+  }));
 
 type Result = {
   /** Set for the invitation form, whose problems are shown at its inputs. */
@@ -23,28 +27,25 @@ type Result = {
   emailed?: boolean;
 };
 
-export async function action({ request, params, context }: ActionFunctionArgs): Promise<Result> {
-  assertSameOrigin(request);
-  const client = await api(request, context.cloudflare.env);
-  const id = params.id ?? "";
-  const form = await request.formData();
-  const text = (k: string) => String(form.get(k) ?? "").trim();
-  const intent = text("intent");
-  const role = text("role") as Role;
+export async function action(args: ActionFunctionArgs): Promise<Result> {
+  const { client, text, intent, param } = await formPost(args);
+  const members = client.v1.workspaces[":id"].members;
   if (intent === "invite") {
-    const res = await client.v1.workspaces[":id"].members.$post({
-      param: { id },
-      json: { email: text("email"), role },
-    });
+    const body = parse(MemberCreate, { email: text("email"), role: text("role") });
+    if (!body.ok) return { invite: true, errors: body.errors };
+    const res = await members.$post({ param, json: body.data });
     if (!res.ok) return { invite: true, errors: await problemErrors(res, "email") };
     const invited = await res.json();
     return { errors: [], inviteUrl: invited.inviteUrl, emailed: invited.emailed };
   }
-  const param = { id, memberId: text("memberId") };
-  const res =
-    intent === "remove"
-      ? await client.v1.workspaces[":id"].members[":memberId"].$delete({ param })
-      : await client.v1.workspaces[":id"].members[":memberId"].$patch({ param, json: { role } });
+  const member = { ...param, memberId: text("memberId") };
+  if (intent === "remove") {
+    const res = await members[":memberId"].$delete({ param: member });
+    return res.ok ? { errors: [] } : { errors: await problemErrors(res, "member") };
+  }
+  const body = parse(MemberPatch, { role: text("role") });
+  if (!body.ok) return { errors: body.errors };
+  const res = await members[":memberId"].$patch({ param: member, json: body.data });
   return res.ok ? { errors: [] } : { errors: await problemErrors(res, "member") };
 }
 
@@ -61,10 +62,7 @@ export default function TeamMembers() {
   );
   return (
     <section>
-      <p>
-        <Link to="/team">Team</Link> / {workspace.name}
-      </p>
-      <h1>Members</h1>
+      <WorkspaceHeading workspace={workspace} title="Members" />
       <FieldErrors errors={result?.invite ? undefined : result?.errors} />
       {result?.inviteUrl ? (
         <p className="notice" role="status">
@@ -72,71 +70,56 @@ export default function TeamMembers() {
           One-time link (shown once): <code>{result.inviteUrl}</code>
         </p>
       ) : null}
-      <table className="table cards-on-phone">
-        <thead>
-          <tr>
-            <th>Email</th>
-            <th>Role</th>
-            <th>Status</th>
-            {manage ? <th /> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {members.map((m) => (
-            <tr key={m.id}>
-              <td>{m.email}</td>
-              <td>
-                {manage && grantable.includes(m.role) ? (
-                  <Form method="post" className="inline">
-                    <input type="hidden" name="intent" value="role" />
-                    <input type="hidden" name="memberId" value={m.id} />
-                    <select name="role" defaultValue={m.role} aria-label={`Role of ${m.email}`}>
-                      {grantable.map((r) => (
-                        <option key={r}>{r}</option>
-                      ))}
-                    </select>
-                    <button type="submit">Change</button>
-                  </Form>
-                ) : (
-                  m.role
-                )}
-              </td>
-              <td>{m.status}</td>
-              {manage ? (
-                <td>
-                  {grantable.includes(m.role) ? (
-                    <InlineAction
-                      intent="remove"
-                      label="Remove"
-                      fields={{ memberId: m.id }}
-                      confirm={`Remove ${m.email} from ${workspace.name}?`}
-                    />
-                  ) : null}
-                </td>
-              ) : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <CardTable
+        rows={members}
+        rowKey={(m) => m.id}
+        labels={false}
+        columns={[
+          { head: "Email", cell: (m) => m.email },
+          {
+            head: "Role",
+            cell: (m) =>
+              manage && grantable.includes(m.role) ? (
+                <Form method="post" className="inline">
+                  <input type="hidden" name="intent" value="role" />
+                  <input type="hidden" name="memberId" value={m.id} />
+                  <select name="role" defaultValue={m.role} aria-label={`Role of ${m.email}`}>
+                    {grantable.map((r) => (
+                      <option key={r}>{r}</option>
+                    ))}
+                  </select>
+                  <button type="submit">Change</button>
+                </Form>
+              ) : (
+                m.role
+              ),
+          },
+          { head: "Status", cell: (m) => m.status },
+          manage && {
+            head: "",
+            cell: (m) =>
+              grantable.includes(m.role) ? (
+                <InlineAction
+                  intent="remove"
+                  label="Remove"
+                  fields={{ memberId: m.id }}
+                  confirm={`Remove ${m.email} from ${workspace.name}?`}
+                />
+              ) : null,
+          },
+        ]}
+      />
       {manage ? (
         <>
           <h2>Invite</h2>
           <Form method="post" className="inline">
             <input type="hidden" name="intent" value="invite" />
-            <label>
-              Email
-              <input name="email" type="email" required {...invite.described("email")} />
-              {invite.message("email")}
-            </label>
-            <label>
-              Role
-              <select name="role" defaultValue="viewer" {...invite.described("role")}>
-                {grantable.map((r) => (
-                  <option key={r}>{r}</option>
-                ))}
-              </select>
-              {invite.message("role")}
-            </label>
+            <TextField label="Email" name="email" type="email" required errors={invite} />
+            <SelectField label="Role" name="role" defaultValue="viewer" errors={invite}>
+              {grantable.map((r) => (
+                <option key={r}>{r}</option>
+              ))}
+            </SelectField>
             <button type="submit">Invite</button>
           </Form>
           <FieldErrors errors={invite.rest} />

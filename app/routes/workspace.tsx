@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "react-router";
 import { redirect } from "react-router";
 import { api, json } from "../lib/api.server";
-import { assertSameOrigin } from "../lib/session.server";
+import { assertSameOrigin, localPath } from "../lib/session.server";
 import { chooseWorkspace } from "../lib/workspace.server";
 
 /** The workspace switcher's post: remembers the choice (one of the person's workspaces, or all) and goes back. */
@@ -12,10 +12,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const wanted = String(form.get("workspace") ?? "");
   const { items } = await client.v1.workspaces.$get().then(json);
   const id = items.some((w) => w.id === wanted) ? wanted : "";
-  const next = String(form.get("next") ?? "/");
-  // Only a path of this site: never an open redirect.
-  const back = next.startsWith("/") && !next.startsWith("//") ? next : "/";
-  return redirect(back, { headers: { "set-cookie": await chooseWorkspace(id) } });
+  return redirect(localPath(form.get("next")), {
+    headers: { "set-cookie": await chooseWorkspace(id) },
+  });
 }
 
 export const loader = () => redirect("/");

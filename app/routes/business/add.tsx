@@ -11,7 +11,7 @@ import type { Business, Field } from "../../../schema/contracts/businesses";
 import { EventsCreate } from "../../../schema/contracts/events";
 import { EventUpload } from "../../components/event-upload";
 import { InputError } from "../../components/forms";
-import { businessForm, json, problemErrors } from "../../lib/api.server";
+import { formPost, json, problemErrors } from "../../lib/api.server";
 import type { Event } from "../../lib/entry";
 import { convert, fieldOf, nowInZone } from "../../lib/entry";
 import { num, when } from "../../lib/format";
@@ -44,7 +44,7 @@ function ordered(business: Business): Field[] {
 
 /** Enters one event typed by hand: converted per field type, then `POST …/events` with the form's key. */
 export async function action(args: ActionFunctionArgs): Promise<Result> {
-  const { client, form, id } = await businessForm(args);
+  const { client, form, id } = await formPost(args);
   const business = await client.v1.businesses[":id"].$get({ param: { id } }).then(json);
   const values: Record<string, string> = {};
   const event: Event = {};

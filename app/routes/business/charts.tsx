@@ -5,7 +5,7 @@ import { ViewInput } from "../../../schema/contracts/views";
 import { Chart, type ChartMarks, rankGroups, TOP_GROUPS } from "../../components/chart";
 import type { FieldError } from "../../components/forms";
 import { ViewEditor } from "../../components/view-editor";
-import { api, json, problemErrors } from "../../lib/api.server";
+import { api, json, pageApi, problemErrors } from "../../lib/api.server";
 import { ruleUses, spansFor, thresholdsFor } from "../../lib/marks";
 import { parse } from "../../lib/parse";
 import { assertSameOrigin } from "../../lib/session.server";
@@ -23,10 +23,9 @@ export const chartRanges = {
 } as const;
 type RangeName = keyof typeof chartRanges;
 
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const client = await api(request, context.cloudflare.env);
-  const param = { id: params.id ?? "" };
-  const asked = new URL(request.url).searchParams.get("range");
+export async function loader(args: LoaderFunctionArgs) {
+  const { client, param } = await pageApi(args);
+  const asked = new URL(args.request.url).searchParams.get("range");
   const [business, view, rules, alerts] = await Promise.all([
     client.v1.businesses[":id"].$get({ param }).then(json),
     client.v1.businesses[":id"].view.$get({ param }).then(json),

@@ -1,15 +1,15 @@
 import type { LoaderFunctionArgs } from "react-router";
 import { Form, Link, useLoaderData } from "react-router";
 import type { EventValue } from "../../../schema/contracts/events";
+import { CardTable } from "../../components/card-table";
 import { Time } from "../../components/time";
-import { api, json } from "../../lib/api.server";
+import { json, pageApi } from "../../lib/api.server";
 import { num, when } from "../../lib/format";
 import { useBusiness } from "./layout";
 
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const client = await api(request, context.cloudflare.env);
-  const param = { id: params.id ?? "" };
-  const search = new URL(request.url).searchParams;
+export async function loader(args: LoaderFunctionArgs) {
+  const { client, param } = await pageApi(args);
+  const search = new URL(args.request.url).searchParams;
   const cursor = search.get("cursor") || undefined;
   const filter = {
     field: search.get("field") || undefined,
@@ -66,38 +66,28 @@ export default function Events() {
         <button type="submit">Filter events</button>
       </Form>
       {problem ? <p className="error">{problem}</p> : null}
-      {events.items.length === 0 ? (
-        <p className="empty">
-          {filter.field
+      <CardTable
+        rows={events.items}
+        rowKey={(e) => e.id}
+        className="events"
+        empty={
+          filter.field
             ? "No events match."
-            : "No events yet. Create a source under Sources and send some."}
-        </p>
-      ) : (
-        <table className="table cards-on-phone events">
-          <thead>
-            <tr>
-              <th>Time ({business.timezone})</th>
-              {fields.map((f) => (
-                <th key={f.name}>{f.name}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {events.items.map((e) => (
-              <tr key={e.id}>
-                <td data-label="Time">
-                  <Time at={e.time} zone={business.timezone} />
-                </td>
-                {fields.map((f) => (
-                  <td key={f.name} data-label={f.name}>
-                    {show(e.data[f.name], f.type, f.unit, business.timezone)}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            : "No events yet. Create a source under Sources and send some."
+        }
+        columns={[
+          {
+            head: `Time (${business.timezone})`,
+            label: "Time",
+            cell: (e) => <Time at={e.time} zone={business.timezone} />,
+          },
+          ...fields.map((f) => ({
+            head: f.name,
+            cell: (e: (typeof events.items)[number]) =>
+              show(e.data[f.name], f.type, f.unit, business.timezone),
+          })),
+        ]}
+      />
       {events.nextCursor ? <Link to={next(events.nextCursor)}>Older events</Link> : null}
     </section>
   );

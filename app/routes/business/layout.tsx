@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "react-router";
 import { NavLink, Outlet, useLoaderData, useOutletContext } from "react-router";
 import type { Business } from "../../../schema/contracts/businesses";
 import { Time } from "../../components/time";
-import { api, json } from "../../lib/api.server";
+import { json, pageApi } from "../../lib/api.server";
 
 /**
  * The business's tabs, in order: a path under /businesses/{id} and a label.
@@ -21,9 +21,8 @@ export const tabs = [
   ["settings", "Settings"],
 ] as const;
 
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const client = await api(request, context.cloudflare.env);
-  const param = { id: params.id ?? "" };
+export async function loader(args: LoaderFunctionArgs) {
+  const { client, param } = await pageApi(args);
   const [business, alerts, events, groups] = await Promise.all([
     client.v1.businesses[":id"].$get({ param }).then(json),
     client.v1.alerts

@@ -4,7 +4,7 @@ import type { Rule } from "../../../schema/contracts/rules";
 import { RuleCreate, RulePatch } from "../../../schema/contracts/rules";
 import { InlineAction } from "../../components/forms";
 import { RuleForm, RuleStanding, ruleBody } from "../../components/rule-form";
-import { api, businessForm, json, problemErrors } from "../../lib/api.server";
+import { api, formPost, json, problemErrors } from "../../lib/api.server";
 import { parse } from "../../lib/parse";
 import { useBusiness } from "./layout";
 
@@ -19,7 +19,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 type Result = { intent: string; ruleId?: string; errors: { path: string; message: string }[] };
 
 export async function action(args: ActionFunctionArgs): Promise<Result> {
-  const { client, form, intent, id } = await businessForm(args);
+  const { client, form, intent, id } = await formPost(args);
   const param = { id, ruleId: String(form.get("ruleId") ?? "") };
   const rule = client.v1.businesses[":id"].rules[":ruleId"];
   let res: Response | { ok: boolean; status: number; json(): Promise<unknown> };

@@ -2,7 +2,8 @@ import type { ActionFunctionArgs } from "react-router";
 import { useActionData } from "react-router";
 import { BusinessPatch, FieldInput, FieldPatch } from "../../../schema/contracts/businesses";
 import { BusinessEditor, FieldEditor, fieldBody } from "../../components/business-editor";
-import { businessForm, problemErrors } from "../../lib/api.server";
+import { CardTable } from "../../components/card-table";
+import { formPost, problemErrors } from "../../lib/api.server";
 import { humaneErrors, humaneStatus } from "../../lib/humane";
 import { parse } from "../../lib/parse";
 import { useBusiness } from "./layout";
@@ -44,7 +45,7 @@ async function refusal(
 }
 
 export async function action(args: ActionFunctionArgs): Promise<Result> {
-  const { client, form, intent, id } = await businessForm(args);
+  const { client, form, intent, id } = await formPost(args);
   const field = String(form.get("field") ?? "");
   const fields = client.v1.businesses[":id"].fields;
   if (intent === "update-business") {
@@ -99,33 +100,29 @@ export default function Settings() {
             {fieldResult.detail}
           </p>
         ) : null}
-        <table className="table cards-on-phone">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Type</th>
-              <th>Required</th>
-              <th>Values · unit</th>
-            </tr>
-          </thead>
-          <tbody>
-            {business.fields.map((f) => (
-              <tr key={f.name}>
-                <td data-label="Name">
+        <CardTable
+          rows={business.fields}
+          rowKey={(f) => f.name}
+          columns={[
+            {
+              head: "Name",
+              cell: (f) => (
+                <>
                   <code>{f.name}</code>
                   {f.name === business.timeField ? (
                     <span className="muted"> (event time)</span>
                   ) : null}
-                </td>
-                <td data-label="Type">{f.type}</td>
-                <td data-label="Required">{f.required ? "yes" : "no"}</td>
-                <td data-label="Values · unit">
-                  {[f.values?.join(", "), f.unit].filter(Boolean).join(" · ") || "—"}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { head: "Type", cell: (f) => f.type },
+            { head: "Required", cell: (f) => (f.required ? "yes" : "no") },
+            {
+              head: "Values · unit",
+              cell: (f) => [f.values?.join(", "), f.unit].filter(Boolean).join(" · ") || "—",
+            },
+          ]}
+        />
         <details className="edit">
           <summary>Edit fields</summary>
           <div className="stack">

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "react-router";
 import { SourceCreate } from "../../../schema/contracts/sources";
 import { FieldErrors, InlineAction } from "../../components/forms";
 import { Time } from "../../components/time";
-import { api, businessForm, json, problemErrors } from "../../lib/api.server";
+import { api, formPost, json, problemErrors } from "../../lib/api.server";
 import { parse } from "../../lib/parse";
 import { DEFAULT_API_URL, snippets } from "../../lib/snippets";
 import { useBusiness } from "./layout";
@@ -20,7 +20,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 type Result = { intent: string; token?: string; errors: { path: string; message: string }[] };
 
 export async function action(args: ActionFunctionArgs): Promise<Result> {
-  const { client, form, intent, id } = await businessForm(args);
+  const { client, form, intent, id } = await formPost(args);
   if (intent === "create-source") {
     const body = parse(SourceCreate, { name: String(form.get("name") ?? "").trim() });
     if (!body.ok) return { intent, errors: body.errors };
