@@ -34,7 +34,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  alertmanager?.stop();
+  await alertmanager?.stop();
   await receiver?.close();
 });
 

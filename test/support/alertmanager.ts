@@ -64,8 +64,13 @@ export async function startAlertmanager() {
     log += String(error);
   });
   const url = `http://127.0.0.1:${port}`;
-  const stop = () => {
-    if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  /** Stops it and waits for it to exit before removing its folder (it writes there until then). */
+  const stop = async () => {
+    if (child.pid && child.exitCode === null) {
+      process.kill(-child.pid, "SIGTERM");
+      await exited;
+    }
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 30_000;
@@ -77,7 +82,7 @@ export async function startAlertmanager() {
     );
     if (ready) break;
     if (Date.now() > deadline) {
-      stop();
+      await stop();
       throw new Error(`Alertmanager did not get ready: ${log}`);
     }
     await new Promise((r) => setTimeout(r, 200));
