@@ -7,8 +7,8 @@ import { tables } from "../lib/db";
 import { conflict, forbidden, invalid, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { hashPassword, verifyPassword } from "../lib/password";
-import { iso } from "../lib/time";
 import { ensureUser } from "./people";
+import { shown } from "./rows";
 
 const { members, users, workspaces } = tables;
 type MemberRow = typeof members.$inferSelect;
@@ -17,17 +17,10 @@ type MemberRow = typeof members.$inferSelect;
 export const INVITE_TTL_MS = 7 * 24 * 3600_000;
 const INVITE_PREFIX = "anomi_";
 
-function toMember(row: MemberRow): Member {
-  return {
-    id: row.id,
-    workspaceId: row.workspaceId,
-    email: row.email,
-    role: row.role,
-    status: row.userId ? "active" : "invited",
-    createdAt: iso(row.createdAt),
-    joinedAt: iso(row.joinedAt),
-  };
-}
+const toMember = (row: MemberRow): Member => ({
+  ...shown(row, ["id", "workspaceId", "email", "role"], ["createdAt", "joinedAt"]),
+  status: row.userId ? "active" : "invited",
+});
 
 export async function listMembers(db: Database, workspaceId: string): Promise<Member[]> {
   const rows = await db

@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Rule, RuleCreate } from "../../schema/contracts/rules";
 import type { Database } from "../lib/db";
 import { tables } from "../lib/db";
@@ -6,6 +6,7 @@ import { notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
 import { publish } from "./publish";
+import { idsOfBusiness, rowsOfBusiness } from "./rows";
 
 const { rules } = tables;
 type RuleRow = typeof rules.$inferSelect;
@@ -61,20 +62,11 @@ function toRow(
 }
 
 export async function listRules(db: Database, businessId: string): Promise<Rule[]> {
-  const rows = await db
-    .select()
-    .from(rules)
-    .where(eq(rules.businessId, businessId))
-    .orderBy(asc(rules.id));
-  return rows.map(toRule);
+  return (await rowsOfBusiness(db, rules, businessId)).map(toRule);
 }
 
 export async function ruleIds(db: Database, businessId: string): Promise<Set<string>> {
-  const rows = await db
-    .select({ id: rules.id })
-    .from(rules)
-    .where(eq(rules.businessId, businessId));
-  return new Set(rows.map((r) => r.id));
+  return idsOfBusiness(db, rules, businessId);
 }
 
 /** One rule of a business; throws not-found for a rule of another business. */

@@ -1,8 +1,9 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Database } from "../lib/db";
 import { tables } from "../lib/db";
 import { notFound } from "../lib/errors";
 import { publishSilences } from "./publish";
+import { rowsOfBusiness } from "./rows";
 
 const { silences } = tables;
 export type SilenceRow = typeof silences.$inferSelect;
@@ -35,11 +36,7 @@ export function silenceDef(row: SilenceRow): SilenceDef {
 }
 
 export async function listSilenceRows(db: Database, businessId: string): Promise<SilenceRow[]> {
-  return db
-    .select()
-    .from(silences)
-    .where(eq(silences.businessId, businessId))
-    .orderBy(asc(silences.id));
+  return rowsOfBusiness(db, silences, businessId);
 }
 
 export async function findSilenceRow(

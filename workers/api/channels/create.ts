@@ -1,6 +1,6 @@
 import { ChannelCreate, ChannelCreated } from "../../../schema/contracts/channels";
+import { createChannel } from "../../definitions/channels";
 import { channels } from "./params";
-import { createChannel } from "./service";
 
 export default channels
   .create(

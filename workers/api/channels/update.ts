@@ -1,6 +1,6 @@
 import { ChannelPatch } from "../../../schema/contracts/channels";
+import { updateChannel } from "../../definitions/channels";
 import { channels } from "./params";
-import { updateChannel } from "./service";
 
 export default channels
   .update("Change a channel (target, severities, re-notify interval, enabled)", ChannelPatch)

@@ -1,6 +1,7 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { Delivery } from "../../../schema/contracts/channels";
 import { getBusiness } from "../../definitions/businesses";
+import { shown } from "../../definitions/rows";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
 import { conflict, notFound } from "../../lib/errors";
@@ -12,22 +13,24 @@ import { getAlert } from "../alerts/service";
 const { deliveries } = tables;
 type DeliveryRow = typeof deliveries.$inferSelect;
 
-function toDelivery(r: DeliveryRow): Delivery {
-  return {
-    id: r.id,
-    businessId: r.businessId,
-    channelId: r.channelId,
-    alertId: r.alertId,
-    transitionId: r.transitionId,
-    type: r.eventType,
-    attempt: r.attempt,
-    outcome: r.outcome,
-    statusCode: r.statusCode,
-    error: r.error,
-    latencyMs: r.latencyMs,
-    createdAt: iso(r.createdAt),
-  };
-}
+/** The columns a delivery shows as they are. */
+const deliveryColumns = [
+  "id",
+  "businessId",
+  "channelId",
+  "alertId",
+  "transitionId",
+  "attempt",
+  "outcome",
+  "statusCode",
+  "error",
+  "latencyMs",
+] as const;
+
+const toDelivery = (r: DeliveryRow): Delivery => ({
+  ...shown(r, deliveryColumns, ["createdAt"]),
+  type: r.eventType,
+});
 
 export async function listDeliveries(
   db: Database,

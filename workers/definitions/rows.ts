@@ -1,0 +1,50 @@
+import { asc, eq } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { Database } from "../lib/db";
+import { iso } from "../lib/time";
+
+/** A table of a business's definitions: rows with an `id`, under a `businessId`. */
+type BusinessTable = SQLiteTable & { id: SQLiteColumn; businessId: SQLiteColumn };
+
+/** A business's rows of `table`, by id. */
+export async function rowsOfBusiness<T extends BusinessTable>(
+  db: Database,
+  table: T,
+  businessId: string,
+): Promise<T["$inferSelect"][]> {
+  const rows = db
+    .select()
+    .from(table as SQLiteTable)
+    .where(eq(table.businessId, businessId));
+  return (await rows.orderBy(asc(table.id))) as T["$inferSelect"][];
+}
+
+/** The ids of a business's rows of `table`. */
+export async function idsOfBusiness(
+  db: Database,
+  table: BusinessTable,
+  businessId: string,
+): Promise<Set<string>> {
+  const rows = await db
+    .select({ id: table.id })
+    .from(table as SQLiteTable)
+    .where(eq(table.businessId, businessId));
+  return new Set(rows.map((r) => String(r.id)));
+}
+
+type Times<R, T extends keyof R> = { [K in T]: R[K] extends number ? string : string | null };
+
+/**
+ * A row as the API shows it: the `columns` as they are stored, and the `times`
+ * (epoch milliseconds, or null) as RFC 3339 text (or null).
+ */
+export function shown<R extends object, C extends keyof R, T extends keyof R>(
+  row: R,
+  columns: readonly C[],
+  times: readonly T[],
+): Pick<R, C> & Times<R, T> {
+  const out: Partial<Record<keyof R, unknown>> = {};
+  for (const column of columns) out[column] = row[column];
+  for (const time of times) out[time] = iso(row[time] as number | null);
+  return out as Pick<R, C> & Times<R, T>;
+}
