@@ -35,10 +35,15 @@ export function itemRoutes<C extends string, K extends string, T extends z.ZodTy
   return {
     params,
     /** `POST` on the collection: answers 201 with `answer` (the new item, perhaps with a secret). */
-    create: <B extends z.ZodType, A extends z.ZodType>(summary: string, body: B, answer: A) =>
+    create: <B extends z.ZodType, A extends z.ZodType>(
+      summary: string,
+      body: B,
+      answer: A,
+      answered = `The new ${name}`,
+    ) =>
       routes("post", collection, summary)
         .input({ params: owner, body })
-        .json(201, answer, `The new ${name}`),
+        .json(201, answer, answered),
     /** `GET` on the collection: answers all of it, in one page (`onePage`). */
     list: (summary: string, listName: string) =>
       routes("get", collection, summary)
@@ -52,8 +57,8 @@ export function itemRoutes<C extends string, K extends string, T extends z.ZodTy
       routes("patch", item, summary)
         .input({ params, body })
         .json(200, schema, `The changed ${name}`),
-    /** `DELETE` on an item: answers 204. */
-    remove: (summary: string) =>
-      routes("delete", item, summary).input({ params }).empty(204, "Removed"),
+    /** `DELETE` on an item: answers 204 (`answered`: what that means, "Removed" unless told). */
+    remove: (summary: string, answered = "Removed") =>
+      routes("delete", item, summary).input({ params }).empty(204, answered),
   };
 }

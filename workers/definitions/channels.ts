@@ -1,4 +1,3 @@
-import { and, eq } from "drizzle-orm";
 import type {
   Channel,
   ChannelCreate,
@@ -11,13 +10,13 @@ import { defaultChannelUrl } from "../../schema/contracts/channels";
 import type { Database } from "../lib/db";
 import { tables } from "../lib/db";
 import { formatDuration, parseDuration } from "../lib/duration";
-import { invalid, notFound } from "../lib/errors";
+import { invalid } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { checkTarget } from "../lib/net";
 import { iso } from "../lib/time";
 import { getBusiness } from "./businesses";
 import { publish } from "./publish";
-import { idsOfBusiness, rowsOfBusiness } from "./rows";
+import { idsOfBusiness, removeFromBusiness, rowIs, rowOfBusiness, rowsOfBusiness } from "./rows";
 
 const { channels } = tables;
 export type ChannelRow = typeof channels.$inferSelect;
@@ -34,8 +33,7 @@ export const groupIntervalMs = (row: ChannelRow) =>
 const durationText = (ms: number) => (ms === 0 ? "0s" : formatDuration(ms));
 /** `0s` (off) or a positive duration, in seconds. */
 const seconds = (text: string) => (parseDuration(text) ?? 0) / 1000;
-const channelIs = (businessId: string, channelId: string) =>
-  and(eq(channels.businessId, businessId), eq(channels.id, channelId));
+const channelIs = (businessId: string, channelId: string) => rowIs(channels, businessId, channelId);
 
 export function toChannel(row: ChannelRow): Channel {
   const target = row.target as ChannelTarget;
@@ -60,15 +58,8 @@ export async function listChannels(db: Database, businessId: string): Promise<Ch
   return rowsOfBusiness(db, channels, businessId);
 }
 
-export async function getChannelRow(
-  db: Database,
-  businessId: string,
-  channelId: string,
-): Promise<ChannelRow> {
-  const row = (await db.select().from(channels).where(channelIs(businessId, channelId)))[0];
-  if (!row) throw notFound("Channel", channelId);
-  return row;
-}
+export const getChannelRow = (db: Database, businessId: string, channelId: string) =>
+  rowOfBusiness(db, channels, "Channel", businessId, channelId);
 
 export async function channelIds(db: Database, businessId: string): Promise<Set<string>> {
   return idsOfBusiness(db, channels, businessId);
@@ -207,12 +198,5 @@ export async function updateChannel(
   return toChannel(await getChannelRow(db, businessId, channelId));
 }
 
-export async function removeChannel(
-  env: Env,
-  db: Database,
-  businessId: string,
-  channelId: string,
-): Promise<void> {
-  await getChannelRow(db, businessId, channelId);
-  await publish(env, db, businessId, [db.delete(channels).where(channelIs(businessId, channelId))]);
-}
+export const removeChannel = (env: Env, db: Database, businessId: string, channelId: string) =>
+  removeFromBusiness(env, db, channels, "Channel", businessId, channelId);

@@ -1,7 +1,9 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database } from "../lib/db";
+import { notFound } from "../lib/errors";
 import { iso } from "../lib/time";
+import { publish } from "./publish";
 
 /** A table of a business's definitions: rows with an `id`, under a `businessId`. */
 type BusinessTable = SQLiteTable & { id: SQLiteColumn; businessId: SQLiteColumn };
@@ -17,6 +19,39 @@ export async function rowsOfBusiness<T extends BusinessTable>(
     .from(table as SQLiteTable)
     .where(eq(table.businessId, businessId));
   return (await rows.orderBy(asc(table.id))) as T["$inferSelect"][];
+}
+
+/** The condition for the row `id` of a business. */
+export const rowIs = (table: BusinessTable, businessId: string, id: string) =>
+  and(eq(table.businessId, businessId), eq(table.id, id));
+
+/** The row `id` of a business, or a 404 naming it (`what`: "Channel"), for another business's too. */
+export async function rowOfBusiness<T extends BusinessTable>(
+  db: Database,
+  table: T,
+  what: string,
+  businessId: string,
+  id: string,
+): Promise<T["$inferSelect"]> {
+  const [row] = await db
+    .select()
+    .from(table as SQLiteTable)
+    .where(rowIs(table, businessId, id));
+  if (!row) throw notFound(what, id);
+  return row as T["$inferSelect"];
+}
+
+/** Deletes the row `id` of a business (a 404 if there is none) and publishes the definitions. */
+export async function removeFromBusiness(
+  env: Env,
+  db: Database,
+  table: BusinessTable,
+  what: string,
+  businessId: string,
+  id: string,
+): Promise<void> {
+  await rowOfBusiness(db, table, what, businessId, id);
+  await publish(env, db, businessId, [db.delete(table).where(rowIs(table, businessId, id))]);
 }
 
 /** The ids of a business's rows of `table`. */

@@ -1,9 +1,7 @@
-import { and, eq } from "drizzle-orm";
 import type { Database } from "../lib/db";
 import { tables } from "../lib/db";
-import { notFound } from "../lib/errors";
 import { publishSilences } from "./publish";
-import { rowsOfBusiness } from "./rows";
+import { rowIs, rowOfBusiness, rowsOfBusiness } from "./rows";
 
 const { silences } = tables;
 export type SilenceRow = typeof silences.$inferSelect;
@@ -20,8 +18,7 @@ export interface SilenceDef {
   durationMs: number | null;
 }
 
-const silenceIs = (businessId: string, id: string) =>
-  and(eq(silences.businessId, businessId), eq(silences.id, id));
+const silenceIs = (businessId: string, id: string) => rowIs(silences, businessId, id);
 
 export function silenceDef(row: SilenceRow): SilenceDef {
   return {
@@ -39,15 +36,8 @@ export async function listSilenceRows(db: Database, businessId: string): Promise
   return rowsOfBusiness(db, silences, businessId);
 }
 
-export async function findSilenceRow(
-  db: Database,
-  businessId: string,
-  id: string,
-): Promise<SilenceRow> {
-  const row = (await db.select().from(silences).where(silenceIs(businessId, id)))[0];
-  if (!row) throw notFound("Silence", id);
-  return row;
-}
+export const findSilenceRow = (db: Database, businessId: string, id: string) =>
+  rowOfBusiness(db, silences, "Silence", businessId, id);
 
 export async function insertSilence(env: Env, db: Database, row: SilenceRow): Promise<void> {
   await publishSilences(env, db, row.businessId, db.insert(silences).values(row));

@@ -10,6 +10,7 @@ export default members
     "Invite a person by email with a role (a one-time link, emailed)",
     MemberCreate,
     MemberInvited,
+    "The invited member",
   )
   .problems(403, 409)
   .answer(async ({ json }, c) => {
