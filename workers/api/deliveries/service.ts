@@ -1,6 +1,7 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Delivery } from "../../../schema/contracts/channels";
 import { getBusiness } from "../../definitions/businesses";
+import { newestFirst, pageOf } from "../../definitions/pages";
 import { shown } from "../../definitions/rows";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
@@ -43,24 +44,17 @@ export async function listDeliveries(
   },
 ): Promise<{ items: Delivery[]; nextCursor: string | null }> {
   await getBusiness(db, businessId);
-  const rows = await db
-    .select()
-    .from(deliveries)
-    .where(
-      and(
-        eq(deliveries.businessId, businessId),
-        q.channelId ? eq(deliveries.channelId, q.channelId) : undefined,
-        q.alertId ? eq(deliveries.alertId, q.alertId) : undefined,
-        q.cursor ? lt(deliveries.id, q.cursor) : undefined,
-      ),
-    )
-    .orderBy(desc(deliveries.id))
-    .limit(q.limit + 1);
-  const page = rows.slice(0, q.limit);
-  return {
-    items: page.map(toDelivery),
-    nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null,
-  };
+  const rows = await newestFirst(
+    db,
+    deliveries,
+    [
+      eq(deliveries.businessId, businessId),
+      q.channelId ? eq(deliveries.channelId, q.channelId) : undefined,
+      q.alertId ? eq(deliveries.alertId, q.alertId) : undefined,
+    ],
+    q,
+  );
+  return pageOf(rows, q.limit, toDelivery);
 }
 
 /** Queues the delivery's message again: same webhook-id, the alert as it is now. */
