@@ -93,6 +93,24 @@ async function anotherOwner(db: Database, workspaceId: string, memberId: string)
   return (row?.n ?? 0) > 0;
 }
 
+/** Refuses (409, `why`) to change an active owner when the workspace has no other. */
+async function keepAnOwner(db: Database, row: MemberRow, why: string): Promise<void> {
+  if (row.role === "owner" && row.userId && !(await anotherOwner(db, row.workspaceId, row.id)))
+    throw conflict(why);
+}
+
+/** A workspace's member whose role the caller's may grant (a 404, or a 403). */
+async function memberToChange(
+  db: Database,
+  workspaceId: string,
+  memberId: string,
+  callerRole: Role,
+): Promise<MemberRow> {
+  const row = await memberOf(db, workspaceId, memberId);
+  assertMayGrant(callerRole, row.role);
+  return row;
+}
+
 export async function changeRole(
   db: Database,
   workspaceId: string,
@@ -100,17 +118,10 @@ export async function changeRole(
   role: Role,
   callerRole: Role,
 ): Promise<Member> {
-  const row = await memberOf(db, workspaceId, memberId);
-  assertMayGrant(callerRole, row.role);
+  const row = await memberToChange(db, workspaceId, memberId, callerRole);
   assertMayGrant(callerRole, role);
-  if (
-    row.role === "owner" &&
-    role !== "owner" &&
-    row.userId &&
-    !(await anotherOwner(db, workspaceId, row.id))
-  ) {
-    throw conflict("The last owner of a workspace cannot stop being its owner.");
-  }
+  if (role !== "owner")
+    await keepAnOwner(db, row, "The last owner of a workspace cannot stop being its owner.");
   await db.update(members).set({ role }).where(eq(members.id, row.id));
   return toMember({ ...row, role });
 }
@@ -121,11 +132,8 @@ export async function removeMember(
   memberId: string,
   callerRole: Role,
 ): Promise<Member> {
-  const row = await memberOf(db, workspaceId, memberId);
-  assertMayGrant(callerRole, row.role);
-  if (row.role === "owner" && row.userId && !(await anotherOwner(db, workspaceId, row.id))) {
-    throw conflict("The last owner of a workspace cannot be removed.");
-  }
+  const row = await memberToChange(db, workspaceId, memberId, callerRole);
+  await keepAnOwner(db, row, "The last owner of a workspace cannot be removed.");
   await db.delete(members).where(eq(members.id, row.id));
   return toMember(row);
 }

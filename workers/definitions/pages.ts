@@ -1,6 +1,7 @@
 import { and, desc, lt, type SQL } from "drizzle-orm";
-import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database } from "../lib/db";
+import type { IdTable } from "./rows";
 
 /** Where a page starts (the last id of the page before) and how long it is. */
 export interface PageQuery {
@@ -25,11 +26,8 @@ export function pageOf<R extends { id: string }, I>(
   };
 }
 
-/** A table keyed by time-ordered ids (newest last). */
-type IdTable = SQLiteTable & { id: SQLiteColumn };
-
 /**
- * The rows of `table` that meet every condition of `where`, newest first,
+ * The rows of `table` (its ids in time order) that meet every condition of `where`, newest first,
  * after `q.cursor`: `q.limit` and one more, for `pageOf`.
  */
 export async function newestFirst<T extends IdTable>(

@@ -1,12 +1,34 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database } from "../lib/db";
 import { notFound } from "../lib/errors";
 import { iso } from "../lib/time";
 import { publish } from "./publish";
 
+/** A table keyed by `id`. */
+export type IdTable = SQLiteTable & { id: SQLiteColumn };
 /** A table of a business's definitions: rows with an `id`, under a `businessId`. */
-type BusinessTable = SQLiteTable & { id: SQLiteColumn; businessId: SQLiteColumn };
+type BusinessTable = IdTable & { businessId: SQLiteColumn };
+
+/** The one row of `table` that meets `where`, or a 404 naming it (`what`: "Channel", and its `id`). */
+async function oneRow<T extends IdTable>(
+  db: Database,
+  table: T,
+  where: SQL | undefined,
+  what: string,
+  id: string,
+): Promise<T["$inferSelect"]> {
+  const [row] = await db
+    .select()
+    .from(table as SQLiteTable)
+    .where(where);
+  if (!row) throw notFound(what, id);
+  return row as T["$inferSelect"];
+}
+
+/** The row `id` of `table`, or a 404 naming it (`what`: "Alert"). */
+export const rowById = <T extends IdTable>(db: Database, table: T, what: string, id: string) =>
+  oneRow(db, table, eq(table.id, id), what, id);
 
 /** A business's rows of `table`, by id. */
 export async function rowsOfBusiness<T extends BusinessTable>(
@@ -33,12 +55,7 @@ export async function rowOfBusiness<T extends BusinessTable>(
   businessId: string,
   id: string,
 ): Promise<T["$inferSelect"]> {
-  const [row] = await db
-    .select()
-    .from(table as SQLiteTable)
-    .where(rowIs(table, businessId, id));
-  if (!row) throw notFound(what, id);
-  return row as T["$inferSelect"];
+  return oneRow(db, table, rowIs(table, businessId, id), what, id);
 }
 
 /** Deletes the row `id` of a business (a 404 if there is none) and publishes the definitions. */

@@ -3,6 +3,7 @@ import type { Alert, AlertSnooze, AlertTransition } from "../../../schema/contra
 import type { Silence } from "../../../schema/contracts/silences";
 import { toAlert } from "../../business/engine/alert-record";
 import { newestFirst, pageOf } from "../../definitions/pages";
+import { rowById } from "../../definitions/rows";
 import { changeAlertIn } from "../../definitions/shard-reads";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
@@ -57,11 +58,7 @@ export async function listAlerts(
   return pageOf(await newestFirst(db, alerts, where, q), q.limit, fromIndex);
 }
 
-async function indexRow(db: Database, id: string): Promise<AlertRow> {
-  const row = (await db.select().from(alerts).where(eq(alerts.id, id)))[0];
-  if (!row) throw notFound("Alert", id);
-  return row;
-}
+const indexRow = (db: Database, id: string): Promise<AlertRow> => rowById(db, alerts, "Alert", id);
 
 export async function getAlert(
   db: Database,

@@ -2,10 +2,10 @@ import { eq } from "drizzle-orm";
 import type { Delivery } from "../../../schema/contracts/channels";
 import { getBusiness } from "../../definitions/businesses";
 import { newestFirst, pageOf } from "../../definitions/pages";
-import { shown } from "../../definitions/rows";
+import { rowById, shown } from "../../definitions/rows";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
-import { conflict, notFound } from "../../lib/errors";
+import { conflict } from "../../lib/errors";
 import { iso } from "../../lib/time";
 import type { NotificationMessage, NotificationType } from "../../notify/message";
 import { isTestAlert } from "../../notify/test";
@@ -63,8 +63,7 @@ export async function resendDelivery(
   db: Database,
   deliveryId: string,
 ): Promise<{ queued: true; transitionId: string }> {
-  const row = (await db.select().from(deliveries).where(eq(deliveries.id, deliveryId)))[0];
-  if (!row) throw notFound("Delivery", deliveryId);
+  const row = await rowById(db, deliveries, "Delivery", deliveryId);
   if (isTestAlert(row.alertId))
     throw conflict(
       "A test notification is not re-sent: send a new one with POST /v1/businesses/{id}/channels/{channelId}/test.",
