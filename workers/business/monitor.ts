@@ -12,12 +12,12 @@ import type { ListEventsQuery, SeriesQuery } from "./events";
 import { listEvents, series } from "./events";
 import type { GroupsQuery } from "./groups";
 import { groupStatus } from "./groups";
-import { BUSY_RPS, storeBatch, storeCoalesced } from "./intake";
+import { BUSY_RPS, storeBatch, storeCoalesced, storeGroup } from "./intake";
 import { runDueJobs } from "./jobs";
 import { acceptWatcher, answerWatcher, closeWatcher } from "./live";
 import { storageStatus } from "./retention";
 import { rolledSeries, rollupAnswers } from "./rollup";
-import type { CoalescedMessage, IngestBatch, IngestOutcome } from "./rpc";
+import type { CoalescedMessage, GroupOutcome, IngestBatch, IngestOutcome } from "./rpc";
 import { ruleStatus } from "./rule-status";
 import { failingJobs } from "./schedule";
 import { ShardedObject } from "./shards/object";
@@ -46,6 +46,22 @@ export class BusinessMonitor extends ShardedObject {
       if (this.directRequests.count(Date.now()) > BUSY_RPS) return { ...outcome, busy: true };
     }
     return outcome;
+  }
+
+  /**
+   * Stores a group of concurrent single-event requests from one edge in one
+   * transaction, each once by its id (ingest/group.ts); durable when this
+   * returns. Counts as one direct request for the busy signal.
+   */
+  async ingestGroup(businessId: string, messages: CoalescedMessage[]): Promise<GroupOutcome> {
+    const version = Math.max(...messages.map((m) => m.version));
+    const engine = await this.definition.load(businessId, version);
+    const results = this.transaction(engine, () =>
+      storeGroup(this.sql, engine, this.housekeeping, messages, this.definition.outbox),
+    );
+    await this.alarmClock.plan();
+    if (this.directRequests.count(Date.now()) > BUSY_RPS) return { results, busy: true };
+    return { results };
   }
 
   /**

@@ -37,6 +37,16 @@ export type AlertChange =
 /** `duplicates`: events with a key stored before, not stored again (only when there are some). */
 export type StoredResult = IngestResult & { duplicates?: number };
 
+/**
+ * What the object answers for a group of single-event requests (ingest/group.ts):
+ * each request's result in the group's order, `null` for one stored before;
+ * `busy` as for a direct request.
+ */
+export interface GroupOutcome {
+  results: (StoredResult | null)[];
+  busy?: true;
+}
+
 export type IngestOutcome =
   /** `busy`: this object takes more direct requests than it should; the edge coalesces for a while. */
   | { status: "stored"; result: StoredResult; busy?: true }
