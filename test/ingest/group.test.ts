@@ -6,7 +6,7 @@ import {
 } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { BusinessMonitor } from "../../workers/business/monitor";
-import type { CoalescedMessage } from "../../workers/business/rpc";
+import type { GroupedRequest } from "../../workers/business/rpc";
 import { placeName } from "../../workers/business/shards/route";
 import worker from "../../workers/index";
 import { businessWithSource } from "../helpers";
@@ -41,7 +41,7 @@ function watched(log: Entry[], failGroups = false): Env {
           };
         }
         if (prop === "ingestGroup") {
-          return async (businessId: string, messages: CoalescedMessage[]) => {
+          return async (businessId: string, messages: GroupedRequest[]) => {
             const routes = messages.flatMap((m) => routesOf(m.events));
             log.push({ kind: "group", routes });
             if (failGroups) throw new Error("the object is unreachable");
@@ -253,25 +253,30 @@ describe("group commit of single-event requests", () => {
     answeredOnlyWhenDurable(log);
   });
 
-  it("stores a group member once when it sends itself again after its leader went quiet", async () => {
+  it("answers each request of a group with its own result, per-event keys deduplicated in the group's order", async () => {
     const { business, sourceId } = await businessWithSource();
     const stub = env.BUSINESS.get(env.BUSINESS.idFromName(business.id));
-    const message = (id: string, i: number): CoalescedMessage => ({
-      id,
-      businessId: business.id,
+    const request = (i: number, key?: string): GroupedRequest => ({
       version: business.version,
       sourceId,
       receivedAt: Date.now(),
-      events: [{ time: Date.now() - 1000, data: event(i) }],
-      rejected: [],
+      events: [{ time: Date.now() - 1000, data: event(i), ...(key ? { key } : {}) }],
+      rejected:
+        i === 2 ? [{ index: 1, errors: [{ path: "durationMs", message: "is required" }] }] : [],
     });
-    const first = await stub.ingestGroup(business.id, [message("a", 1), message("b", 2)]);
-    expect(first.results).toEqual([
-      { accepted: 1, rejected: [] },
-      { accepted: 1, rejected: [] },
+    const outcome = await stub.ingestGroup(business.id, [
+      request(1, "k1"),
+      request(2),
+      request(3, "k1"),
     ]);
-    const again = await stub.ingestGroup(business.id, [message("b", 2)]);
-    expect(again.results).toEqual([null]);
+    expect(outcome.results).toEqual([
+      { accepted: 1, rejected: [] },
+      {
+        accepted: 1,
+        rejected: [{ index: 1, errors: [{ path: "durationMs", message: "is required" }] }],
+      },
+      { accepted: 0, rejected: [], duplicates: 1 },
+    ]);
     const stored = await storedRoutes(business.id);
     expect([...stored.entries()].sort()).toEqual([
       ["R1", 1],

@@ -3,7 +3,13 @@ import type { RuleEngine } from "./engine/engine";
 import { insertEvents, insertReceived, keepUnseen, type ReceivedEvent } from "./events";
 import type { HousekeepingPlan } from "./housekeeping";
 import { trackJobRun } from "./job-runs";
-import type { CoalescedMessage, IngestBatch, IngestOutcome, StoredResult } from "./rpc";
+import type {
+  CoalescedMessage,
+  GroupedRequest,
+  IngestBatch,
+  IngestOutcome,
+  StoredResult,
+} from "./rpc";
 import type { SpanOutbox } from "./shards/outbox";
 
 /**
@@ -81,7 +87,17 @@ export function storeCoalesced(
   outbox?: SpanOutbox,
 ): void {
   const now = Date.now();
-  const fresh = freshIds(sql, messages, now);
+  const fresh = new Set(
+    sql
+      .exec<{ id: string }>(
+        `insert into coalesced (id, at) select value, ? from json_each(?) where true
+         on conflict do nothing returning id`,
+        now,
+        JSON.stringify(messages.map((m) => m.id)),
+      )
+      .toArray()
+      .map((r) => r.id),
+  );
   const events = messages.flatMap((m) => {
     if (!fresh.delete(m.id)) return [];
     return m.events.map((e) => ({ ...e, received: m.receivedAt, source: m.sourceId }));
@@ -95,47 +111,29 @@ export function storeCoalesced(
   housekeeping.plan(lastSeq, now, engine.business.retention.maxEvents);
 }
 
-/** Marks the requests' ids as stored; returns those not stored before. */
-function freshIds(sql: SqlStorage, messages: CoalescedMessage[], now: number): Set<string> {
-  return new Set(
-    sql
-      .exec<{ id: string }>(
-        `insert into coalesced (id, at) select value, ? from json_each(?) where true
-         on conflict do nothing returning id`,
-        now,
-        JSON.stringify(messages.map((m) => m.id)),
-      )
-      .toArray()
-      .map((r) => r.id),
-  );
-}
-
 /**
- * Inside one transaction: stores a group of concurrent single-event requests
- * from one edge (ingest/group.ts), each once by its id, with the per-event key
- * dedup of the direct path applied request by request in the group's order.
- * Returns each request's result, `null` for one stored before (a member that
- * sent itself again after its leader went quiet).
+ * Inside one transaction: stores a group of concurrent small requests from one
+ * edge (ingest/group.ts), one statement for all their events, with the direct
+ * path's per-event key dedup applied request by request in the group's order.
+ * Returns each request's result.
  */
 export function storeGroup(
   sql: SqlStorage,
   engine: RuleEngine,
   housekeeping: HousekeepingPlan,
-  messages: CoalescedMessage[],
+  requests: GroupedRequest[],
   outbox?: SpanOutbox,
-): (StoredResult | null)[] {
-  const now = Date.now();
-  const fresh = freshIds(sql, messages, now);
+): StoredResult[] {
   const events: ReceivedEvent[] = [];
-  const results = messages.map((m) => {
-    if (!fresh.delete(m.id)) return null;
-    const kept = keepUnseen(sql, m.events, m.receivedAt);
-    for (const e of kept) events.push({ ...e, received: m.receivedAt, source: m.sourceId });
-    const duplicates = m.events.length - kept.length;
-    return { accepted: kept.length, rejected: m.rejected, ...(duplicates ? { duplicates } : {}) };
+  const results = requests.map((r): StoredResult => {
+    const kept = keepUnseen(sql, r.events, r.receivedAt);
+    for (const e of kept) events.push({ ...e, received: r.receivedAt, source: r.sourceId });
+    const duplicates = r.events.length - kept.length;
+    return { accepted: kept.length, rejected: r.rejected, ...(duplicates ? { duplicates } : {}) };
   });
   if (events.length === 0) return results;
   const { lastSeq } = insertReceived(sql, events);
+  const now = Date.now();
   const received = Math.max(...events.map((e) => e.received));
   engine.noteIngest(received, now);
   engine.process(events, now);

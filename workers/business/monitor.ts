@@ -17,7 +17,13 @@ import { runDueJobs } from "./jobs";
 import { acceptWatcher, answerWatcher, closeWatcher } from "./live";
 import { storageStatus } from "./retention";
 import { rolledSeries, rollupAnswers } from "./rollup";
-import type { CoalescedMessage, GroupOutcome, IngestBatch, IngestOutcome } from "./rpc";
+import type {
+  CoalescedMessage,
+  GroupedRequest,
+  GroupOutcome,
+  IngestBatch,
+  IngestOutcome,
+} from "./rpc";
 import { ruleStatus } from "./rule-status";
 import { failingJobs } from "./schedule";
 import { ShardedObject } from "./shards/object";
@@ -49,15 +55,15 @@ export class BusinessMonitor extends ShardedObject {
   }
 
   /**
-   * Stores a group of concurrent single-event requests from one edge in one
-   * transaction, each once by its id (ingest/group.ts); durable when this
-   * returns. Counts as one direct request for the busy signal.
+   * Stores a group of concurrent small requests from one edge in one
+   * transaction (ingest/group.ts); durable when this returns. One call counts
+   * as one direct request for the busy signal.
    */
-  async ingestGroup(businessId: string, messages: CoalescedMessage[]): Promise<GroupOutcome> {
-    const version = Math.max(...messages.map((m) => m.version));
+  async ingestGroup(businessId: string, requests: GroupedRequest[]): Promise<GroupOutcome> {
+    const version = Math.max(...requests.map((r) => r.version));
     const engine = await this.definition.load(businessId, version);
     const results = this.transaction(engine, () =>
-      storeGroup(this.sql, engine, this.housekeeping, messages, this.definition.outbox),
+      storeGroup(this.sql, engine, this.housekeeping, requests, this.definition.outbox),
     );
     await this.alarmClock.plan();
     if (this.directRequests.count(Date.now()) > BUSY_RPS) return { results, busy: true };

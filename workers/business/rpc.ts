@@ -37,13 +37,16 @@ export type AlertChange =
 /** `duplicates`: events with a key stored before, not stored again (only when there are some). */
 export type StoredResult = IngestResult & { duplicates?: number };
 
-/**
- * What the object answers for a group of single-event requests (ingest/group.ts):
- * each request's result in the group's order, `null` for one stored before;
- * `busy` as for a direct request.
- */
+/** One request of a group of concurrent small requests from one edge (ingest/group.ts). */
+export type GroupedRequest = Pick<
+  IngestBatch,
+  "version" | "sourceId" | "receivedAt" | "events" | "rejected"
+>;
+
+/** What the object answers for a group: each request's result in the group's order. */
 export interface GroupOutcome {
-  results: (StoredResult | null)[];
+  results: StoredResult[];
+  /** As for a direct request: the edge coalesces for a while. */
   busy?: true;
 }
 

@@ -1,6 +1,7 @@
-import type { CoalescedMessage, GroupOutcome, IngestOutcome, StoredResult } from "../business/rpc";
+import type { GroupedRequest, GroupOutcome, IngestOutcome, StoredResult } from "../business/rpc";
 import { monitorOf } from "../definitions/monitor";
-import { type Sorted, store, toMessage } from "./accept";
+import { ProblemError } from "../lib/errors";
+import { type Sorted, store } from "./accept";
 import type { IngestAuth } from "./auth";
 import { partsOf } from "./sharded";
 
@@ -8,8 +9,8 @@ import { partsOf } from "./sharded";
  * Group commit for single-event requests. While one ingest call of this isolate
  * to an object (a business, or one shard of it) is in flight, the requests that
  * arrive for the same object wait for it and then go together: one RPC, one
- * transaction, each request stored once by its id and answered only when that
- * call returned (its event is durable). With nothing in flight a request goes
+ * transaction, each request answered with its own result only when that call
+ * returned (its event is durable). With nothing in flight a request goes
  * direct, at once, exactly as before: no added wait.
  *
  * The Workers runtime ties I/O to the request that issued it, so every call is
@@ -20,8 +21,9 @@ import { partsOf } from "./sharded";
  *   disconnects does not cancel the others' call) and settles every member;
  * - the others join the open group and wait on a promise of their own, which
  *   the leader resolves (the runtime runs each member's continuation in its own
- *   request); a member whose leader went quiet for `MEMBER_WAIT_MS` (its request
- *   was cancelled) sends itself: its id makes a second store a no-op;
+ *   request); a member whose leader stayed silent for `MEMBER_WAIT_MS` answers
+ *   503, as a direct request whose call failed would (whether its event was
+ *   stored is unknown: the client retries, as after any lost answer);
  * - a call in flight for `STALE_MS` no longer holds the others back.
  * Validation happens before a request joins: one bad event is answered alone;
  * a failed call fails every request of its group (none of them gets a 202).
@@ -29,7 +31,7 @@ import { partsOf } from "./sharded";
 
 /** How long a group's leader waits for the call in flight before it sends anyway. */
 export const LEADER_WAIT_MS = 1_000;
-/** How long a member waits for its leader before it sends itself. */
+/** How long a member waits for its leader's call before it gives up (503). */
 export const MEMBER_WAIT_MS = 10_000;
 /** A call in flight this long no longer makes new requests wait (its request was lost). */
 export const STALE_MS = 30_000;
@@ -41,8 +43,8 @@ const TRACKED = 10_000;
 export interface GroupCalls {
   /** The request alone, on today's direct path. */
   direct(): Promise<IngestOutcome>;
-  /** One call for a group: each message stored once by its id. */
-  send(messages: CoalescedMessage[]): Promise<GroupOutcome>;
+  /** One call for a group, one result per request in its order. */
+  send(requests: GroupedRequest[]): Promise<GroupOutcome>;
   /** Keeps the request alive until the promise settles (ExecutionContext.waitUntil). */
   waitUntil(promise: Promise<unknown>): void;
 }
@@ -55,7 +57,7 @@ export type Joined =
 type Settled = { ok: true; result: StoredResult; busy: boolean } | { ok: false; error: unknown };
 
 interface Member {
-  message: CoalescedMessage;
+  request: GroupedRequest;
   settle(settled: Settled): void;
 }
 
@@ -84,12 +86,6 @@ function targetOf(key: string): Target {
   }
   return target;
 }
-
-/** A request's result when its id was stored before (it sent itself again). */
-const storedBefore = (m: CoalescedMessage): StoredResult => ({
-  accepted: m.events.length,
-  rejected: m.rejected,
-});
 
 /** Resolves to `undefined` after `ms`, unless cleared. */
 function timer(ms: number): { done: Promise<undefined>; clear(): void } {
@@ -135,11 +131,13 @@ function inFlight<T>(target: Target, token: object, calls: GroupCalls, call: () 
 /** Sends a group's call and settles each member with its own result (or the call's error). */
 async function sendGroup(members: Member[], calls: GroupCalls): Promise<void> {
   try {
-    const outcome = await calls.send(members.map((m) => m.message));
+    const outcome = await calls.send(members.map((m) => m.request));
     const busy = outcome.busy === true;
     members.forEach((m, i) => {
-      const result = outcome.results[i] ?? storedBefore(m.message);
-      m.settle({ ok: true, result, busy });
+      const result = outcome.results[i];
+      if (result) m.settle({ ok: true, result, busy });
+      else
+        m.settle({ ok: false, error: new Error("The object answered no result for a request.") });
     });
   } catch (error) {
     for (const m of members) m.settle({ ok: false, error });
@@ -147,9 +145,9 @@ async function sendGroup(members: Member[], calls: GroupCalls): Promise<void> {
 }
 
 /** A request's own member of a group, and what became of it once the group's call settled. */
-function ownMember(message: CoalescedMessage) {
+function ownMember(request: GroupedRequest) {
   const box: { settled?: Settled } = {};
-  const member: Member = { message, settle: (s) => (box.settled = s) };
+  const member: Member = { request, settle: (s) => (box.settled = s) };
   const answer = (): Joined => {
     const settled = box.settled ?? { ok: false, error: new Error("The group settled without it.") };
     return answerOf(settled);
@@ -165,7 +163,7 @@ function answerOf(settled: Settled): Joined {
 /** Stores one request for the object named by `key`: direct when nothing is in flight, else in a group. */
 export async function join(
   key: string,
-  message: CoalescedMessage,
+  request: GroupedRequest,
   calls: GroupCalls,
 ): Promise<Joined> {
   const target = targetOf(key);
@@ -178,19 +176,21 @@ export async function join(
     return { path: "direct", outcome: await calls.direct() };
   }
   if (open) {
-    // A member: the leader settles this request; past MEMBER_WAIT_MS it sends itself.
+    // A member: the leader settles this request, within MEMBER_WAIT_MS.
     const { promise, resolve } = Promise.withResolvers<Settled>();
-    open.members.push({ message, settle: resolve });
+    open.members.push({ request, settle: resolve });
     const wait = timer(MEMBER_WAIT_MS);
     const settled = await Promise.race([promise, wait.done]);
     wait.clear();
     if (settled) return answerOf(settled);
-    const alone = ownMember(message);
-    await sendGroup([alone.member], calls);
-    return alone.answer();
+    throw new ProblemError(
+      503,
+      "Service Unavailable",
+      "The event could not be confirmed as stored in time; retry the request.",
+    );
   }
   // The leader of the next group: waits for the call in flight, then sends for all.
-  const own = ownMember(message);
+  const own = ownMember(request);
   const { promise: went, resolve: go } = Promise.withResolvers<void>();
   const group: Group = { members: [own.member], go };
   target.open = group;
@@ -223,10 +223,16 @@ export function storeJoined(
     if (parts.length !== 1) return direct().then((outcome) => ({ path: "direct", outcome }));
     shard = parts[0] ?? 0;
   }
-  const message = toMessage(auth, crypto.randomUUID(), receivedAt, sorted);
-  return join(`${business.id}/${business.shards}/${shard}`, message, {
+  const request: GroupedRequest = {
+    version: business.version,
+    sourceId: auth.sourceId,
+    receivedAt,
+    events: sorted.events,
+    rejected: sorted.rejected,
+  };
+  return join(`${business.id}/${business.shards}/${shard}`, request, {
     direct,
-    send: (messages) => monitorOf(env, business.id, shard).ingestGroup(business.id, messages),
+    send: (requests) => monitorOf(env, business.id, shard).ingestGroup(business.id, requests),
     waitUntil,
   });
 }
