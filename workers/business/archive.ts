@@ -75,13 +75,16 @@ export async function flushArchive(
   const sql = storage.sql;
   const batch = planBatch(sql);
   if (!batch) return false;
-  // SQLite writes the NDJSON itself: one string crosses into JavaScript, not a row object per event.
+  // SQLite writes the NDJSON itself: one string crosses into JavaScript, not a row object per
+  // event. One format() a line (not nine concatenations), and the lines come in `seq` order from
+  // the subquery, which reads the key in order, rather than from a sort inside group_concat.
   const { body, received } = sql
     .exec<{ body: string | null; received: number | null }>(
-      `select group_concat('{"seq":' || seq || ',"time":' || time || ',"received":' || received ||
-         ',"source":' || json_quote(source) || ',"data":' || data || '}', char(10) order by seq) as body,
+      `select group_concat(line, char(10)) as body,
          (select received from events where seq >= ? order by seq limit 1) as received
-       from events where seq between ? and ?`,
+       from (select format('{"seq":%s,"time":%s,"received":%s,"source":%s,"data":%s}',
+               seq, time, received, json_quote(source), data) as line
+             from events where seq between ? and ? order by seq)`,
       batch.firstSeq,
       batch.firstSeq,
       batch.lastSeq,
