@@ -204,4 +204,24 @@ describe("event validation: plain check and zod schema", () => {
     // A field not declared but present on every object's prototype is no loophole.
     expect(check({ routeId: "r", toString: "x" })).toBe(false);
   });
+
+  it("refuses reserved and over-long field names before any check, even where undeclared fields are allowed", () => {
+    const validate = compileValidator(business([], "timestamp", true));
+    const raw = (text: string) => ({ ok: true as const, value: JSON.parse(text) });
+    expect(validate(raw('{"__proto__": 1, "constructor": "x", "a": 1}'), now)).toEqual({
+      ok: false,
+      errors: [
+        { path: "__proto__", message: "is a reserved name" },
+        { path: "constructor", message: "is a reserved name" },
+      ],
+    });
+    const long = "k".repeat(129);
+    expect(validate(raw(`{"${long}": 1, "a": 1}`), now)).toEqual({
+      ok: false,
+      errors: [
+        { path: `${"k".repeat(32)}…`, message: "field name is 129 characters long; at most 128" },
+      ],
+    });
+    expect(validate(raw(`{"${"k".repeat(128)}": 1}`), now)).toMatchObject({ ok: true });
+  });
 });
