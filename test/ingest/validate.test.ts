@@ -4,6 +4,7 @@ import type { Business, Field } from "../../schema/contracts/businesses";
 import { compileCheck } from "../../workers/ingest/check";
 import { MAX_STRING_LENGTH } from "../../workers/ingest/limits";
 import { compileValidator } from "../../workers/ingest/validate";
+import { validValue } from "./arbitraries";
 
 // The plain check (check.ts) decides alone only when it accepts; these tests hold it to the
 // zod schema: for any definition and any event, the validator's answer (the errors, word for
@@ -110,25 +111,7 @@ const event: fc.Arbitrary<Record<string, unknown>> = fc
 
 /** An event the definition accepts. */
 function valid(b: Business): fc.Arbitrary<Record<string, unknown>> {
-  const value = (f: Field): fc.Arbitrary<unknown> => {
-    switch (f.type) {
-      case "string":
-        return fc.string({ maxLength: 20 });
-      case "number":
-        return fc.double({ noNaN: true, noDefaultInfinity: true });
-      case "integer":
-        return fc.integer();
-      case "boolean":
-        return fc.boolean();
-      case "timestamp":
-        return fc.oneof(
-          fc.integer({ min: now - 86_400_000, max: now }),
-          fc.integer({ min: now - 86_400_000, max: now }).map((ms) => new Date(ms).toISOString()),
-        );
-      case "enum":
-        return fc.constantFrom(...(f.values ?? []));
-    }
-  };
+  const value = (f: Field) => validValue(f, now);
   const entries = b.fields.map((f) =>
     f.required
       ? value(f).map((v) => [[f.name, v]])
