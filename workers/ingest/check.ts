@@ -59,9 +59,9 @@ export function compileCheck(business: Business): EventCheck {
   const declared = new Set(slots.map((s) => s.name));
   const allowUnknown = business.allowUnknownFields;
   return (event) => {
-    // Read as the schema reads them (`event[name]`), so an absent field is judged alike.
+    // Own properties only: a field named like an inherited member (`toString`) is absent when not sent.
     for (const slot of slots) {
-      const v = event[slot.name];
+      const v = Object.hasOwn(event, slot.name) ? event[slot.name] : undefined;
       if (v === undefined || v === null) {
         if (slot.required) return false;
       } else if (!slot.check(v)) return false;

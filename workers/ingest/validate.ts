@@ -111,7 +111,9 @@ export function compileValidator(business: Business, { fast = true } = {}): Vali
 
   function checked(value: object, receivedAt: number): Validated {
     if (!check(value as Record<string, unknown>)) {
-      const parsed = schema.safeParse(value);
+      // Without a prototype the schema reads own fields only, as the check does: an
+      // optional field named `toString` that is not sent is absent, not a function.
+      const parsed = schema.safeParse(Object.assign(Object.create(null), value));
       if (!parsed.success) return { ok: false, errors: toErrors(parsed.error.issues, value) };
     }
 
