@@ -328,3 +328,49 @@ export async function rollUpNow(businessId: string) {
   }
   throw new Error(`business ${businessId}: the rollup job did not finish`);
 }
+
+/** A rule change as PATCH /v1/businesses/{id}/rules/{ruleId} takes it. */
+export type RulePatch = InferRequestType<
+  (typeof api.v1.businesses)[":id"]["rules"][":ruleId"]["$patch"]
+>["json"];
+
+/** Changes a rule; it must be answered 200. */
+export async function patchRule(businessId: string, ruleId: string, json: RulePatch) {
+  const res = await send(
+    api.v1.businesses[":id"].rules[":ruleId"].$patch({ param: { id: businessId, ruleId }, json }),
+  );
+  return bodyOf(res, 200);
+}
+
+/** A channel as POST /v1/businesses/{id}/channels takes it. */
+export type ChannelCreate = InferRequestType<
+  (typeof api.v1.businesses)[":id"]["channels"]["$post"]
+>["json"];
+
+/** Adds a channel; it must be answered 201. */
+export async function createChannel(businessId: string, json: ChannelCreate) {
+  const res = await send(
+    api.v1.businesses[":id"].channels.$post({ param: { id: businessId }, json }),
+  );
+  return bodyOf(res, 201);
+}
+
+/** One alert with its history (an unknown id, such as a missing alert's, answers 404). */
+export const getAlert = (id = "") => send(api.v1.alerts[":id"].$get({ param: { id } }));
+
+/** A silence as POST /v1/businesses/{id}/silences takes it. */
+export type SilenceCreate = InferRequestType<
+  (typeof api.v1.businesses)[":id"]["silences"]["$post"]
+>["json"];
+
+/** Adds a silence; it must be answered 201. */
+export async function createSilence(businessId: string, json: SilenceCreate) {
+  const res = await send(
+    api.v1.businesses[":id"].silences.$post({ param: { id: businessId }, json }),
+  );
+  return bodyOf(res, 201);
+}
+
+/** Resolves, acknowledges or forgets an alert by hand (a missing alert's id answers 404). */
+export const alertAction = (action: "resolve" | "ack" | "forget", id = "") =>
+  send(api.v1.alerts[":id"][action].$post({ param: { id } }));
