@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData } from "react-router";
 import { KeyCreate } from "../../schema/contracts/teams";
 import { CardTable } from "../components/card-table";
 import {
+  type ActionResult,
   errorsByInput,
   FieldErrors,
   InlineAction,
@@ -10,28 +11,22 @@ import {
   TextField,
 } from "../components/forms";
 import { WorkspaceHeading } from "../components/workspace-heading";
-import { formPost, json, problemErrors, workspacePage } from "../lib/api.server";
+import { formPost, json, outcome, problemErrors, workspacePage } from "../lib/api.server";
 import { ago } from "../lib/format";
 import { parse } from "../lib/parse";
 
 export const loader = (args: LoaderFunctionArgs) =>
-  workspacePage(args, async (workspace, param) => ({
-    keys: (await workspace.keys.$get({ param }).then(json)).items,
-  }));
+  workspacePage(args, (workspace, param) => workspace.keys.$get({ param }).then(json));
 
-type Result = {
-  /** Set for the new-key form, whose problems are shown at its inputs. */
-  create?: boolean;
-  errors: { path: string; message: string }[];
-  token?: string;
-};
+/** `create`: the new-key form's, whose problems are shown at its inputs. */
+type Result = ActionResult<{ create?: boolean; token?: string }>;
 
 export async function action(args: ActionFunctionArgs): Promise<Result> {
   const { client, text, param } = await formPost(args);
   const keys = client.v1.workspaces[":id"].keys;
   if (text("intent") === "revoke") {
     const res = await keys[":keyId"].$delete({ param: { ...param, keyId: text("keyId") } });
-    return res.ok ? { errors: [] } : { errors: await problemErrors(res, "key") };
+    return outcome(res, "key");
   }
   const expires = text("expiresAt");
   const body = parse(KeyCreate, {
@@ -47,7 +42,7 @@ export async function action(args: ActionFunctionArgs): Promise<Result> {
 
 /** API keys: created with a role and optional expiry, the token shown once, revocable. */
 export default function TeamKeys() {
-  const { workspace, keys } = useLoaderData<typeof loader>();
+  const { workspace, items: keys } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const create = errorsByInput(
     result?.create ? result.errors : undefined,
@@ -56,13 +51,18 @@ export default function TeamKeys() {
   );
   return (
     <section>
-      <WorkspaceHeading workspace={workspace} title="API keys" />
-      <FieldErrors errors={result?.create ? undefined : result?.errors} />
-      {result?.token ? (
-        <p className="notice" role="status">
-          Copy the key now; it is not shown again: <code>{result.token}</code>
-        </p>
-      ) : null}
+      <WorkspaceHeading
+        workspace={workspace}
+        title="API keys"
+        errors={result?.create ? undefined : result?.errors}
+        notice={
+          result?.token ? (
+            <>
+              Copy the key now; it is not shown again: <code>{result.token}</code>
+            </>
+          ) : null
+        }
+      />
       <CardTable
         rows={keys}
         rowKey={(k) => k.id}
