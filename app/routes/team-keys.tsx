@@ -16,7 +16,9 @@ import { ago } from "../lib/format";
 import { parse } from "../lib/parse";
 
 export const loader = (args: LoaderFunctionArgs) =>
-  workspacePage(args, (workspace, param) => workspace.keys.$get({ param }).then(json));
+  workspacePage(args, async (workspace, param) => ({
+    keys: (await workspace.keys.$get({ param }).then(json)).items,
+  }));
 
 /** `create`: the new-key form's, whose problems are shown at its inputs. */
 type Result = ActionResult<{ create?: boolean; token?: string }>;
@@ -42,7 +44,7 @@ export async function action(args: ActionFunctionArgs): Promise<Result> {
 
 /** API keys: created with a role and optional expiry, the token shown once, revocable. */
 export default function TeamKeys() {
-  const { workspace, items: keys } = useLoaderData<typeof loader>();
+  const { workspace, keys } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const create = errorsByInput(
     result?.create ? result.errors : undefined,

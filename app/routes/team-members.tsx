@@ -16,7 +16,9 @@ import { parse } from "../lib/parse";
 import { canManage, ROLES } from "../lib/team";
 
 export const loader = (args: LoaderFunctionArgs) =>
-  workspacePage(args, (workspace, param) => workspace.members.$get({ param }).then(json));
+  workspacePage(args, async (workspace, param) => ({
+    members: (await workspace.members.$get({ param }).then(json)).items,
+  }));
 
 /** `invite`: the invitation form's, whose problems are shown at its inputs. */
 type Result = ActionResult<{ invite?: boolean; inviteUrl?: string; emailed?: boolean }>;
@@ -45,7 +47,7 @@ export async function action(args: ActionFunctionArgs): Promise<Result> {
 
 /** Members and pending invitations; admins and owners invite, change roles and remove. */
 export default function TeamMembers() {
-  const { workspace, items: members } = useLoaderData<typeof loader>();
+  const { workspace, members } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const manage = canManage(workspace.role);
   const grantable = ROLES.filter((r) => r !== "owner" || workspace.role === "owner");
