@@ -121,7 +121,7 @@ describe("event history in the business Durable Object", () => {
         JSON.stringify({
           seq: Number(e.id),
           time: Date.parse(e.time),
-          received: Date.parse((e as unknown as { receivedAt: string }).receivedAt),
+          received: Date.parse(e.receivedAt),
           source: sourceId,
           data: e.data,
         }),
