@@ -1,6 +1,9 @@
 import { SELF } from "cloudflare:test";
-import { type ClientResponse, hc } from "hono/client";
+import { type ClientResponse, hc, type InferRequestType } from "hono/client";
 import { expect } from "vitest";
+import type { z } from "zod";
+import { Problem } from "../schema/contracts/common";
+import { IngestResult } from "../schema/contracts/events";
 import type { AppType } from "../workers/api/app";
 
 export const ADMIN = "test-admin-token";
@@ -80,12 +83,12 @@ export function bodyOf<A extends { status: number; json: unknown }, S extends A[
 export const untypedBody = (body: unknown) => body as never;
 
 /**
- * Calls the API worker with an untyped request: for what the typed client
- * cannot express (bodies that are not JSON or not valid, raw bodies, other
- * content types, routes iterated from /openapi.json) and for tests not yet on
- * `client()`.
+ * Calls the API worker with a raw request, for what the typed client cannot
+ * express: bodies that are not JSON or not valid, raw bodies, other content
+ * types, routes outside `AppType` (ingest, live, health) or iterated from
+ * /openapi.json. The body is `unknown`: narrow it before use.
  */
-export async function call(method: string, path: string, options: CallOptions = {}) {
+export async function raw(method: string, path: string, options: CallOptions = {}) {
   const headers = new Headers(options.headers);
   const token = options.token === undefined ? ADMIN : options.token;
   if (token) headers.set("authorization", `Bearer ${token}`);
@@ -96,71 +99,144 @@ export async function call(method: string, path: string, options: CallOptions = 
   }
   const res = await SELF.fetch(base + path, { method, headers, body });
   const text = await res.text();
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary response bodies
-  const json: any = text ? JSON.parse(text) : undefined;
+  const json: unknown = text ? JSON.parse(text) : undefined;
   return { status: res.status, headers: res.headers, json };
 }
 
-let counter = 0;
-
-/** A fresh business for one test; tests never share rows. */
-export async function createBusiness(overrides: Record<string, unknown> = {}) {
-  counter += 1;
-  const res = await call("POST", "/v1/businesses", {
-    body: {
-      name: `Camel routes ${counter}`,
-      timezone: "Europe/Berlin",
-      fields: [
-        { name: "timestamp", type: "timestamp" },
-        { name: "routeId", type: "string", required: true },
-        { name: "durationMs", type: "number", required: true, unit: "ms" },
-        { name: "status", type: "enum", values: ["OK", "FAILED"] },
-      ],
-      ...overrides,
-    },
-  });
-  if (res.status !== 201)
-    throw new Error(`createBusiness: ${res.status} ${JSON.stringify(res.json)}`);
-  return res.json as { id: string; fields: { name: string }[]; version: number };
+/**
+ * `raw()` with an untyped body, left for the test files not yet on `client()`
+ * (test/shards, test/ingest and the others listed in issue #11's report).
+ * @deprecated use `client()`/`api` with `send()`, or `raw()` for requests they cannot express.
+ */
+export async function call(method: string, path: string, options: CallOptions = {}) {
+  const res = await raw(method, path, options);
+  // biome-ignore lint/suspicious/noExplicitAny: the untyped legacy helper, on its way out
+  const json: any = res.json;
+  return { ...res, json };
 }
 
-export async function createSource(businessId: string, name = "camel-prod") {
-  const res = await call("POST", `/v1/businesses/${businessId}/sources`, { body: { name } });
-  if (res.status !== 201)
-    throw new Error(`createSource: ${res.status} ${JSON.stringify(res.json)}`);
-  return res.json as { id: string; token: string };
+/** Whether a JSON value passes `schema` (checked, not assumed); the value is left as it is. */
+export function matches<T extends z.ZodType>(schema: T, value: unknown): value is z.output<T> {
+  return schema.safeParse(value).success;
 }
 
-/** POSTs events to the ingest endpoint with a source token. */
-export function ingest(
+/** The body of a problem answer (RFC 9457), checked against the contract and the status. */
+export function problemOf(res: { status: number; json: unknown }): ProblemJson {
+  if (!matches(Problem, res.json)) throw new Error(`not a problem: ${JSON.stringify(res.json)}`);
+  expect(res.json.status).toBe(res.status);
+  return res.json;
+}
+
+/** A problem body (RFC 9457) as the contract declares it. */
+export type ProblemJson = z.output<typeof Problem>;
+
+const PROBLEM_STATUSES = [400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503] as const;
+type ProblemStatus = (typeof PROBLEM_STATUSES)[number];
+const isProblemStatus = (status: number): status is ProblemStatus =>
+  PROBLEM_STATUSES.some((s) => s === status);
+
+/** A refused ingest request: a problem, with the per-event result when every event was refused. */
+const IngestProblem = Problem.extend(IngestResult.partial().shape);
+
+/** An ingest answer: 202 with the result, or a problem; both checked against the contract. */
+export type IngestAnswer =
+  | { status: 202; headers: Headers; json: IngestResult }
+  | {
+      [S in ProblemStatus]: { status: S; headers: Headers; json: z.output<typeof IngestProblem> };
+    }[ProblemStatus];
+
+/** A raw ingest answer checked against the contract: the result on 202, else a problem. */
+export function ingestAnswer(res: {
+  status: number;
+  headers: Headers;
+  json: unknown;
+}): IngestAnswer {
+  const { status, headers, json } = res;
+  if (status === 202 && matches(IngestResult, json)) return { status, headers, json };
+  if (isProblemStatus(status) && matches(IngestProblem, json)) {
+    expect(json.status).toBe(status);
+    return { status, headers, json };
+  }
+  throw new Error(`ingest: unexpected answer ${status} ${JSON.stringify(json)}`);
+}
+
+/** POSTs events to the ingest endpoint with a source token (the route is outside `AppType`). */
+export async function ingest(
   businessId: string,
   token: string | null,
   events: unknown,
   headers: Record<string, string> = {},
-) {
-  return call("POST", `/v1/ingest/${businessId}`, { token, body: events, headers });
+): Promise<IngestAnswer> {
+  return ingestAnswer(
+    await raw("POST", `/v1/ingest/${businessId}`, { token, body: events, headers }),
+  );
+}
+
+/** A business as POST /v1/businesses takes it. */
+export type BusinessCreate = InferRequestType<typeof api.v1.businesses.$post>["json"];
+let counter = 0;
+
+/** A fresh business for one test; tests never share rows. */
+export async function createBusiness(overrides: Partial<BusinessCreate> = {}) {
+  counter += 1;
+  const res = await send(
+    api.v1.businesses.$post({
+      json: {
+        name: `Camel routes ${counter}`,
+        timezone: "Europe/Berlin",
+        fields: [
+          { name: "timestamp", type: "timestamp" },
+          { name: "routeId", type: "string", required: true },
+          { name: "durationMs", type: "number", required: true, unit: "ms" },
+          { name: "status", type: "enum", values: ["OK", "FAILED"] },
+        ],
+        ...overrides,
+      },
+    }),
+  );
+  if (res.status !== 201)
+    throw new Error(`createBusiness: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json;
+}
+
+export async function createSource(businessId: string, name = "camel-prod") {
+  const res = await send(
+    api.v1.businesses[":id"].sources.$post({ param: { id: businessId }, json: { name } }),
+  );
+  if (res.status !== 201)
+    throw new Error(`createSource: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json;
 }
 
 /** A business with one source, ready to receive events. */
-export async function businessWithSource(overrides: Record<string, unknown> = {}) {
+export async function businessWithSource(overrides: Partial<BusinessCreate> = {}) {
   const business = await createBusiness(overrides);
   const source = await createSource(business.id);
   return { business, token: source.token, sourceId: source.id };
 }
 
+/** A query string (`a=1&b=2`) as the typed client's query object. */
+export const queryOf = (query: string) => Object.fromEntries(new URLSearchParams(query));
+
 export async function listEvents(businessId: string, query = "") {
-  const res = await call("GET", `/v1/businesses/${businessId}/events${query ? `?${query}` : ""}`);
+  const res = await send(
+    api.v1.businesses[":id"].events.$get({ param: { id: businessId }, query: queryOf(query) }),
+  );
   if (res.status !== 200) throw new Error(`listEvents: ${res.status} ${JSON.stringify(res.json)}`);
-  return res.json as {
-    items: { id: string; time: string; data: Record<string, unknown> }[];
-    nextCursor: string | null;
-  };
+  return res.json;
 }
 
-export async function createRule(businessId: string, body: Record<string, unknown>) {
-  const res = await call("POST", `/v1/businesses/${businessId}/rules`, { body });
+/** A rule's definition as POST /v1/businesses/{id}/rules takes it. */
+export type RuleCreate = InferRequestType<
+  (typeof api.v1.businesses)[":id"]["rules"]["$post"]
+>["json"];
+
+export async function createRule(businessId: string, body: RuleCreate) {
+  const res = await send(
+    api.v1.businesses[":id"].rules.$post({ param: { id: businessId }, json: body }),
+  );
   if (res.status !== 201) throw new Error(`createRule: ${res.status} ${JSON.stringify(res.json)}`);
-  return res.json as { id: string };
+  return res.json;
 }
 
 export interface AlertJson {
@@ -205,9 +281,9 @@ export async function settle(businessId: string) {
 
 export async function alertsOf(businessId: string, query = "") {
   await settle(businessId);
-  const res = await call("GET", `/v1/alerts?businessId=${businessId}${query ? `&${query}` : ""}`);
+  const res = await send(api.v1.alerts.$get({ query: { businessId, ...queryOf(query) } }));
   if (res.status !== 200) throw new Error(`alertsOf: ${res.status} ${JSON.stringify(res.json)}`);
-  return res.json.items as AlertJson[];
+  return res.json.items;
 }
 
 /** The real HTTP receiver started by test/support/receiver.ts. */
@@ -252,3 +328,49 @@ export async function rollUpNow(businessId: string) {
   }
   throw new Error(`business ${businessId}: the rollup job did not finish`);
 }
+
+/** A rule change as PATCH /v1/businesses/{id}/rules/{ruleId} takes it. */
+export type RulePatch = InferRequestType<
+  (typeof api.v1.businesses)[":id"]["rules"][":ruleId"]["$patch"]
+>["json"];
+
+/** Changes a rule; it must be answered 200. */
+export async function patchRule(businessId: string, ruleId: string, json: RulePatch) {
+  const res = await send(
+    api.v1.businesses[":id"].rules[":ruleId"].$patch({ param: { id: businessId, ruleId }, json }),
+  );
+  return bodyOf(res, 200);
+}
+
+/** A channel as POST /v1/businesses/{id}/channels takes it. */
+export type ChannelCreate = InferRequestType<
+  (typeof api.v1.businesses)[":id"]["channels"]["$post"]
+>["json"];
+
+/** Adds a channel; it must be answered 201. */
+export async function createChannel(businessId: string, json: ChannelCreate) {
+  const res = await send(
+    api.v1.businesses[":id"].channels.$post({ param: { id: businessId }, json }),
+  );
+  return bodyOf(res, 201);
+}
+
+/** One alert with its history (an unknown id, such as a missing alert's, answers 404). */
+export const getAlert = (id = "") => send(api.v1.alerts[":id"].$get({ param: { id } }));
+
+/** A silence as POST /v1/businesses/{id}/silences takes it. */
+export type SilenceCreate = InferRequestType<
+  (typeof api.v1.businesses)[":id"]["silences"]["$post"]
+>["json"];
+
+/** Adds a silence; it must be answered 201. */
+export async function createSilence(businessId: string, json: SilenceCreate) {
+  const res = await send(
+    api.v1.businesses[":id"].silences.$post({ param: { id: businessId }, json }),
+  );
+  return bodyOf(res, 201);
+}
+
+/** Resolves, acknowledges or forgets an alert by hand (a missing alert's id answers 404). */
+export const alertAction = (action: "resolve" | "ack" | "forget", id = "") =>
+  send(api.v1.alerts[":id"][action].$post({ param: { id } }));

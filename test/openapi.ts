@@ -1,5 +1,6 @@
+import { z } from "zod";
 import { matchPermission } from "../workers/api/auth/permissions";
-import { call } from "./helpers";
+import { raw } from "./helpers";
 
 /** One operation of the OpenAPI document. */
 export interface Op {
@@ -9,9 +10,16 @@ export interface Op {
 
 export const label = (op: Op) => `${op.method} ${op.path}`;
 
-interface Document {
-  paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
-}
+/** The part of the OpenAPI document read here, checked as it is read. */
+const Document = z.object({
+  paths: z.record(
+    z.string(),
+    z.record(
+      z.string(),
+      z.object({ security: z.array(z.record(z.string(), z.array(z.string()))).optional() }),
+    ),
+  ),
+});
 
 /**
  * Every management operation of /openapi.json that needs a caller: /v1 routes
@@ -20,8 +28,8 @@ interface Document {
  * the document, so the tests that iterate these cover it too.
  */
 export async function managementOps(): Promise<Op[]> {
-  const res = await call("GET", "/openapi.json", { token: null });
-  const doc = res.json as Document;
+  const res = await raw("GET", "/openapi.json", { token: null });
+  const doc = Document.parse(res.json);
   const ops: Op[] = [];
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, operation] of Object.entries(item)) {

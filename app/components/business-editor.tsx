@@ -83,20 +83,21 @@ export function FieldEditor({
       <label className="check">
         <input type="checkbox" name="required" defaultChecked={field?.required ?? false} /> required
       </label>
-      <TextField
-        label={`${prefix} values (enum)`}
-        name="values"
-        defaultValue={field?.values?.join(", ") ?? ""}
-        placeholder="OK, FAILED"
-        errors={at}
-      />
-      <TextField
-        label={`${prefix} unit`}
-        name="unit"
-        defaultValue={field?.unit ?? ""}
-        placeholder="ms, EUR, °C"
-        errors={at}
-      />
+      {(
+        [
+          ["values", "values (enum)", field?.values?.join(", "), "OK, FAILED"],
+          ["unit", "unit", field?.unit, "ms, EUR, °C"],
+        ] as const
+      ).map(([name, label, value, placeholder]) => (
+        <TextField
+          key={name}
+          label={`${prefix} ${label}`}
+          name={name}
+          defaultValue={value ?? ""}
+          placeholder={placeholder}
+          errors={at}
+        />
+      ))}
       <button type="submit" name="intent" value={field ? "update-field" : "add-field"}>
         {field ? "Save field" : "Add field"}
       </button>

@@ -9,6 +9,9 @@ import { type FieldError, pathLabel } from "../lib/humane";
 
 export type { FieldError };
 
+/** What a form's action answers: the refusals (none on success) and what else it has to say. */
+export type ActionResult<T extends object = object> = T & { errors: FieldError[] };
+
 /** The API's problems for a form, one line per key, in words. */
 export function FieldErrors({ errors }: { errors?: FieldError[] | undefined }) {
   return errors?.length ? (
@@ -72,58 +75,45 @@ interface Labelled {
   at?: string | undefined;
 }
 
-/** A label around an input (or select) and that input's problems, right under it. */
+/** A label around a control (an input or a select) and the control's problems, right under it. */
 function AtInput({
   label,
   errors,
   at,
-  children,
+  control,
 }: {
   label: ReactNode;
   errors: InputErrors;
   at: string;
-  children: ReactNode;
+  control: (described: ReturnType<InputErrors["described"]>) => ReactNode;
 }) {
   return (
-    // biome-ignore lint/a11y/noLabelWithoutControl: the control is `children` (TextField's input, SelectField's select)
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is `control`'s (TextField's input, SelectField's select)
     <label>
       {label}
-      {children}
+      {control(errors.described(at))}
       {errors.message(at)}
     </label>
   );
 }
 
 /** A labelled input whose problems show right under it. */
-export function TextField({
-  label,
-  errors,
-  at,
-  ...input
-}: Labelled & InputHTMLAttributes<HTMLInputElement>) {
-  const key = at ?? input.name;
-  return (
-    <AtInput label={label} errors={errors} at={key}>
-      <input {...input} {...errors.described(key)} />
-    </AtInput>
-  );
+export function TextField(props: Labelled & InputHTMLAttributes<HTMLInputElement>) {
+  const { label, errors, at, ...input } = props;
+  const control = (described: object) => <input {...input} {...described} />;
+  return <AtInput label={label} errors={errors} at={at ?? input.name} control={control} />;
 }
 
 /** A labelled select (its options are the children) whose problems show right under it. */
-export function SelectField({
-  label,
-  errors,
-  at,
-  children,
-  ...select
-}: Labelled & SelectHTMLAttributes<HTMLSelectElement>) {
-  const key = at ?? select.name;
+export function SelectField(props: Labelled & SelectHTMLAttributes<HTMLSelectElement>) {
+  const { label, errors, at, ...select } = props;
   return (
-    <AtInput label={label} errors={errors} at={key}>
-      <select {...select} {...errors.described(key)}>
-        {children}
-      </select>
-    </AtInput>
+    <AtInput
+      label={label}
+      errors={errors}
+      at={at ?? select.name}
+      control={(described) => <select {...select} {...described} />}
+    />
   );
 }
 
@@ -201,6 +191,33 @@ export function NamedSelect({
           <option key={b.id} value={b.id}>
             {b.name}
           </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** A select of a business's fields by name, first offering none (`—`) when `none` is set. */
+export function FieldSelect({
+  label,
+  name,
+  fields,
+  value,
+  none = false,
+}: {
+  label: ReactNode;
+  name: string;
+  fields: readonly { name: string }[];
+  value: string | null | undefined;
+  none?: boolean;
+}) {
+  return (
+    <label>
+      {label}
+      <select name={name} defaultValue={value ?? ""}>
+        {none ? <option value="">—</option> : null}
+        {fields.map((f) => (
+          <option key={f.name}>{f.name}</option>
         ))}
       </select>
     </label>

@@ -4,7 +4,7 @@ import type { Business } from "../../schema/contracts/businesses";
 import type { Rule } from "../../schema/contracts/rules";
 import { BacktestPanel } from "./backtest";
 import type { FieldError } from "./forms";
-import { errorsByInput, FieldErrors, TextField } from "./forms";
+import { errorsByInput, FieldErrors, FieldSelect, TextField } from "./forms";
 
 /**
  * Creates or edits a rule. As the user types, the body is checked against the
@@ -50,6 +50,13 @@ export function RuleForm({
   // Problems of an input are shown at it; the rest under the form.
   const at = errorsByInput(shown, atInputs, id, `check-${id}`);
   const example = exampleCondition(business);
+  // What an immediate rule checks (a CEL condition) or an aggregate compares.
+  const expression =
+    kind === "immediate"
+      ? { label: "Condition (CEL)", name: "condition" as const }
+      : kind === "aggregate"
+        ? { label: "Expression", name: "expression" as const }
+        : null;
   return (
     <Form method="post" className="stack rule-form" ref={form} onChange={scheduleCheck}>
       {rule ? <input type="hidden" name="ruleId" value={rule.id} /> : <h3>New rule</h3>}
@@ -79,23 +86,14 @@ export function RuleForm({
           </select>
         </label>
       </div>
-      {kind === "immediate" ? (
+      {expression ? (
         <TextField
-          label="Condition (CEL)"
-          name="condition"
-          placeholder={example.condition}
+          key={expression.name}
+          label={expression.label}
+          name={expression.name}
+          placeholder={example[expression.name]}
           required
-          defaultValue={value("condition")}
-          errors={at}
-        />
-      ) : null}
-      {kind === "aggregate" ? (
-        <TextField
-          label="Expression"
-          name="expression"
-          placeholder={example.expression}
-          required
-          defaultValue={value("expression")}
+          defaultValue={value(expression.name)}
           errors={at}
         />
       ) : null}
@@ -111,14 +109,12 @@ export function RuleForm({
       ) : null}
       {kind === "anomaly" ? (
         <div className="row">
-          <label>
-            Field
-            <select name="field" defaultValue={value("field") || numeric[0]?.name}>
-              {numeric.map((f) => (
-                <option key={f.name}>{f.name}</option>
-              ))}
-            </select>
-          </label>
+          <FieldSelect
+            label="Field"
+            name="field"
+            fields={numeric}
+            value={value("field") || numeric[0]?.name}
+          />
           <label>
             Sensitivity
             <select name="sensitivity" defaultValue={value("sensitivity") || "medium"}>

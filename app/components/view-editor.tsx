@@ -39,36 +39,20 @@ export function ViewEditor({
       {rows.map((c, i) => {
         const last = i === rows.length - 1;
         const row = ofRow(all, i);
+        // An input of this row: named chart.N.name, its problems shown at it.
+        const input = (name: string) => ({ name: `chart.${i}.${name}`, at: name, errors: row });
         return (
           // biome-ignore lint/suspicious/noArrayIndexKey: rows are positional (inputs are named chart.N)
           <fieldset key={`${i}-${c.field}-${c.fn}`} className="row">
             <legend>{last ? "Add a chart" : `Chart ${i + 1}`}</legend>
-            <TextField
-              label="Title"
-              name={`chart.${i}.title`}
-              at="title"
-              defaultValue={c.title ?? ""}
-              errors={row}
-            />
-            <SelectField
-              label="Function"
-              name={`chart.${i}.fn`}
-              at="fn"
-              defaultValue={c.fn}
-              errors={row}
-            >
+            <TextField label="Title" {...input("title")} defaultValue={c.title ?? ""} />
+            <SelectField label="Function" {...input("fn")} defaultValue={c.fn}>
               {last ? <option value="">—</option> : null}
               {fns.map((f) => (
                 <option key={f}>{f}</option>
               ))}
             </SelectField>
-            <SelectField
-              label="Field"
-              name={`chart.${i}.field`}
-              at="field"
-              defaultValue={c.field ?? ""}
-              errors={row}
-            >
+            <SelectField label="Field" {...input("field")} defaultValue={c.field ?? ""}>
               <option value="">— (count only)</option>
               {numeric.map((f) => (
                 <option key={f.name}>{f.name}</option>
@@ -76,19 +60,11 @@ export function ViewEditor({
             </SelectField>
             <TextField
               label="Bucket"
-              name={`chart.${i}.bucket`}
-              at="bucket"
+              {...input("bucket")}
               defaultValue={c.bucket ?? ""}
               placeholder="auto"
-              errors={row}
             />
-            <SelectField
-              label="Per value of"
-              name={`chart.${i}.groupBy`}
-              at="groupBy"
-              defaultValue={c.groupBy ?? ""}
-              errors={row}
-            >
+            <SelectField label="Per value of" {...input("groupBy")} defaultValue={c.groupBy ?? ""}>
               <option value="">—</option>
               {groupable.map((f) => (
                 <option key={f.name}>{f.name}</option>

@@ -53,6 +53,14 @@ export async function problemErrors(
   return humaneErrors({ ...problem, status: response.status }, fallback);
 }
 
+/** An action's outcome: no errors when the answer is a success, else its errors as `problemErrors` gives them. */
+export async function outcome(
+  response: AnyResponse,
+  fallback: string,
+): Promise<{ errors: { path: string; message: string }[] }> {
+  return { errors: response.ok ? [] : await problemErrors(response, fallback) };
+}
+
 /**
  * A failed answer for a page that shows refusals of inputs at the form and
  * other refusals as one sentence: `errors` in plain words, or `detail` when

@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData } from "react-router";
 import { KeyCreate } from "../../schema/contracts/teams";
 import { CardTable } from "../components/card-table";
 import {
+  type ActionResult,
   errorsByInput,
   FieldErrors,
   InlineAction,
@@ -10,7 +11,7 @@ import {
   TextField,
 } from "../components/forms";
 import { WorkspaceHeading } from "../components/workspace-heading";
-import { formPost, json, problemErrors, workspacePage } from "../lib/api.server";
+import { formPost, json, outcome, problemErrors, workspacePage } from "../lib/api.server";
 import { ago } from "../lib/format";
 import { parse } from "../lib/parse";
 
@@ -19,19 +20,15 @@ export const loader = (args: LoaderFunctionArgs) =>
     keys: (await workspace.keys.$get({ param }).then(json)).items,
   }));
 
-type Result = {
-  /** Set for the new-key form, whose problems are shown at its inputs. */
-  create?: boolean;
-  errors: { path: string; message: string }[];
-  token?: string;
-};
+/** `create`: the new-key form's, whose problems are shown at its inputs. */
+type Result = ActionResult<{ create?: boolean; token?: string }>;
 
 export async function action(args: ActionFunctionArgs): Promise<Result> {
   const { client, text, param } = await formPost(args);
   const keys = client.v1.workspaces[":id"].keys;
   if (text("intent") === "revoke") {
     const res = await keys[":keyId"].$delete({ param: { ...param, keyId: text("keyId") } });
-    return res.ok ? { errors: [] } : { errors: await problemErrors(res, "key") };
+    return outcome(res, "key");
   }
   const expires = text("expiresAt");
   const body = parse(KeyCreate, {
@@ -56,13 +53,18 @@ export default function TeamKeys() {
   );
   return (
     <section>
-      <WorkspaceHeading workspace={workspace} title="API keys" />
-      <FieldErrors errors={result?.create ? undefined : result?.errors} />
-      {result?.token ? (
-        <p className="notice" role="status">
-          Copy the key now; it is not shown again: <code>{result.token}</code>
-        </p>
-      ) : null}
+      <WorkspaceHeading
+        workspace={workspace}
+        title="API keys"
+        errors={result?.create ? undefined : result?.errors}
+        notice={
+          result?.token ? (
+            <>
+              Copy the key now; it is not shown again: <code>{result.token}</code>
+            </>
+          ) : null
+        }
+      />
       <CardTable
         rows={keys}
         rowKey={(k) => k.id}

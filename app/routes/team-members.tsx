@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData } from "react-router";
 import { MemberCreate, MemberPatch } from "../../schema/contracts/teams";
 import { CardTable } from "../components/card-table";
 import {
+  type ActionResult,
   errorsByInput,
   FieldErrors,
   InlineAction,
@@ -10,7 +11,7 @@ import {
   TextField,
 } from "../components/forms";
 import { WorkspaceHeading } from "../components/workspace-heading";
-import { formPost, json, problemErrors, workspacePage } from "../lib/api.server";
+import { formPost, json, outcome, problemErrors, workspacePage } from "../lib/api.server";
 import { parse } from "../lib/parse";
 import { canManage, ROLES } from "../lib/team";
 
@@ -19,13 +20,8 @@ export const loader = (args: LoaderFunctionArgs) =>
     members: (await workspace.members.$get({ param }).then(json)).items,
   }));
 
-type Result = {
-  /** Set for the invitation form, whose problems are shown at its inputs. */
-  invite?: boolean;
-  errors: { path: string; message: string }[];
-  inviteUrl?: string;
-  emailed?: boolean;
-};
+/** `invite`: the invitation form's, whose problems are shown at its inputs. */
+type Result = ActionResult<{ invite?: boolean; inviteUrl?: string; emailed?: boolean }>;
 
 export async function action(args: ActionFunctionArgs): Promise<Result> {
   const { client, text, intent, param } = await formPost(args);
@@ -41,12 +37,12 @@ export async function action(args: ActionFunctionArgs): Promise<Result> {
   const member = { ...param, memberId: text("memberId") };
   if (intent === "remove") {
     const res = await members[":memberId"].$delete({ param: member });
-    return res.ok ? { errors: [] } : { errors: await problemErrors(res, "member") };
+    return outcome(res, "member");
   }
   const body = parse(MemberPatch, { role: text("role") });
   if (!body.ok) return { errors: body.errors };
   const res = await members[":memberId"].$patch({ param: member, json: body.data });
-  return res.ok ? { errors: [] } : { errors: await problemErrors(res, "member") };
+  return outcome(res, "member");
 }
 
 /** Members and pending invitations; admins and owners invite, change roles and remove. */
@@ -62,14 +58,19 @@ export default function TeamMembers() {
   );
   return (
     <section>
-      <WorkspaceHeading workspace={workspace} title="Members" />
-      <FieldErrors errors={result?.invite ? undefined : result?.errors} />
-      {result?.inviteUrl ? (
-        <p className="notice" role="status">
-          {result.emailed ? "Invitation emailed. " : "The email could not be sent. "}
-          One-time link (shown once): <code>{result.inviteUrl}</code>
-        </p>
-      ) : null}
+      <WorkspaceHeading
+        workspace={workspace}
+        title="Members"
+        errors={result?.invite ? undefined : result?.errors}
+        notice={
+          result?.inviteUrl ? (
+            <>
+              {result.emailed ? "Invitation emailed. " : "The email could not be sent. "}
+              One-time link (shown once): <code>{result.inviteUrl}</code>
+            </>
+          ) : null
+        }
+      />
       <CardTable
         rows={members}
         rowKey={(m) => m.id}

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "react-router";
 import { Form, Link, useActionData, useLoaderData } from "react-router";
 import { FieldErrors } from "../components/forms";
-import { api, json, problemErrors } from "../lib/api.server";
+import { api, json, outcome } from "../lib/api.server";
 import { assertSameOrigin } from "../lib/session.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -14,7 +14,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const client = await api(request, context.cloudflare.env);
   const name = String((await request.formData()).get("name") ?? "").trim();
   const res = await client.v1.workspaces.$post({ json: { name } });
-  return res.ok ? { errors: [] } : { errors: await problemErrors(res, "name") };
+  return outcome(res, "name");
 }
 
 /** The workspaces the signed-in person (or the instance owner) sees, and their role in each. */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
   api,
-  call,
   client,
   createBusiness,
   expectStatus,
+  raw,
   send,
   statusOf,
   untypedBody,
@@ -182,7 +182,7 @@ describe("businesses", () => {
   });
 
   it("answers 400 problem details for a body that is not JSON", async () => {
-    const res = await call("POST", "/v1/businesses", {
+    const res = await raw("POST", "/v1/businesses", {
       raw: "{not json",
       headers: { "content-type": "application/json" },
     });
@@ -239,12 +239,13 @@ describe("businesses", () => {
   });
 
   it("answers 404 for an unknown business", async () => {
-    for (const method of ["GET", "PATCH", "DELETE"]) {
-      const res = await call(
-        method,
-        "/v1/businesses/bus_missing",
-        method === "PATCH" ? { body: { name: "y" } } : {},
-      );
+    const id = "bus_missing";
+    const answers = [
+      await send(api.v1.businesses[":id"].$get({ param: { id } })),
+      await send(api.v1.businesses[":id"].$patch({ param: { id }, json: { name: "y" } })),
+      await send(api.v1.businesses[":id"].$delete({ param: { id } })),
+    ];
+    for (const res of answers) {
       expectStatus(res, 404);
       expect(res.json.detail).toContain("bus_missing");
     }
@@ -252,19 +253,30 @@ describe("businesses", () => {
 });
 
 describe("admin auth", () => {
-  const routes: [string, string][] = [
-    ["GET", "/v1/businesses"],
-    ["POST", "/v1/businesses"],
-    ["GET", "/v1/businesses/bus_x"],
-    ["PATCH", "/v1/businesses/bus_x"],
-    ["DELETE", "/v1/businesses/bus_x/fields/a"],
-    ["GET", "/v1/businesses/bus_x/sources"],
+  type Client = ReturnType<typeof client>;
+  const id = "bus_x";
+  const routes: [string, (c: Client) => Promise<{ status: number; headers: Headers }>][] = [
+    ["GET /v1/businesses", (c) => send(c.v1.businesses.$get({ query: {} }))],
+    ["POST /v1/businesses", (c) => send(c.v1.businesses.$post({ json: untypedBody({}) }))],
+    ["GET /v1/businesses/bus_x", (c) => send(c.v1.businesses[":id"].$get({ param: { id } }))],
+    [
+      "PATCH /v1/businesses/bus_x",
+      (c) => send(c.v1.businesses[":id"].$patch({ param: { id }, json: {} })),
+    ],
+    [
+      "DELETE /v1/businesses/bus_x/fields/a",
+      (c) => send(c.v1.businesses[":id"].fields[":name"].$delete({ param: { id, name: "a" } })),
+    ],
+    [
+      "GET /v1/businesses/bus_x/sources",
+      (c) => send(c.v1.businesses[":id"].sources.$get({ param: { id } })),
+    ],
   ];
-  for (const [method, path] of routes) {
-    it(`${method} ${path} refuses a missing or wrong token`, async () => {
+  for (const [route, request] of routes) {
+    it(`${route} refuses a missing or wrong token`, async () => {
       for (const token of [null, "wrong-token", "test-admin-token-but-longer"]) {
-        const res = await call(method, path, { token, body: method === "GET" ? undefined : {} });
-        expectStatus(res, 401);
+        const res = await request(client(token));
+        expect(res.status).toBe(401);
         expect(res.headers.get("content-type")).toBe("application/problem+json");
       }
     });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, businessWithSource, call, createRule, expectStatus, send } from "../helpers";
+import { api, businessWithSource, createRule, expectStatus, raw, send } from "../helpers";
 import type { Op } from "../openapi";
 import { fill, label, managementOps, problemOf, validBody } from "../openapi";
 import { key, workspace } from "../teams/support";
@@ -92,7 +92,7 @@ describe("every management route, from the OpenAPI document", { timeout: 120_000
     expect(ops.length).toBeGreaterThan(50);
     for (const op of ops) {
       const path = fill(op.path, fixturesFor(op.path, a));
-      const res = await call(op.method, path, { token: null, body: validBody(op, a) });
+      const res = await raw(op.method, path, { token: null, body: validBody(op, a) });
       expect(res.status, label(op)).toBe(401);
       expect(problemOf(res), label(op)).toEqual({
         contentType: "application/problem+json",
@@ -107,7 +107,7 @@ describe("every management route, from the OpenAPI document", { timeout: 120_000
   it("answers 401 to a token it does not know", async () => {
     for (const op of ops) {
       const path = fill(op.path, fixturesFor(op.path, a));
-      const res = await call(op.method, path, { token: "not-a-token", body: validBody(op, a) });
+      const res = await raw(op.method, path, { token: "not-a-token", body: validBody(op, a) });
       expect(res.status, label(op)).toBe(401);
       expect(problemOf(res).contentType, label(op)).toBe("application/problem+json");
     }
@@ -128,7 +128,7 @@ describe("every management route, from the OpenAPI document", { timeout: 120_000
         for (const p of childParams(op.path)) {
           if (p !== "template") fx[p] = child[p] ?? "";
         }
-        const res = await call(op.method, fill(op.path, fx), { body: validBody(op, parent) });
+        const res = await raw(op.method, fill(op.path, fx), { body: validBody(op, parent) });
         const why = `${label(op)}: ${res.status} ${JSON.stringify(res.json)}`;
         expect(res.status, why).toBe(404);
         expect(problemOf(res), why).toEqual({
@@ -148,7 +148,7 @@ describe("every management route, from the OpenAPI document", { timeout: 120_000
         [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1], `missing_${m[1]}`]),
       );
       if (op.path.includes("{template}")) continue;
-      const res = await call(op.method, fill(op.path, fx), { body: validBody(op, a) });
+      const res = await raw(op.method, fill(op.path, fx), { body: validBody(op, a) });
       const why = `${label(op)}: ${res.status} ${JSON.stringify(res.json)}`;
       expect(res.status, why).toBe(404);
       expect(problemOf(res).contentType, why).toBe("application/problem+json");

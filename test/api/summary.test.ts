@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
+  bodyOf,
   businessWithSource,
-  call,
   client,
   createBusiness,
   createRule,
-  expectStatus,
   ingest,
+  queryOf,
   rollUpNow,
   send,
   settle,
@@ -15,17 +15,9 @@ import { key, workspace } from "../teams/support";
 
 const HOUR = 3_600_000;
 
-interface Summary {
-  business: { id: string; name: string };
-  active: { info: number; warning: number; critical: number };
-  lastEventAt: string | null;
-  perHour: number[];
-}
-
 async function summaries(query: string, token?: string) {
-  const res = await call("GET", `/v1/businesses/summary?${query}`, token ? { token } : {});
-  expectStatus(res, 200);
-  return res.json as { items: Summary[]; nextCursor: string | null; from: string };
+  const res = await send(client(token).v1.businesses.summary.$get({ query: queryOf(query) }));
+  return bodyOf(res, 200);
 }
 
 describe("GET /v1/businesses/summary", () => {

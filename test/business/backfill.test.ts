@@ -5,12 +5,13 @@ import { pruneEvents } from "../../workers/business/retention";
 import { rollUp } from "../../workers/business/rollup";
 import {
   alertsOf,
+  api,
   businessWithSource,
-  call,
   createRule,
   ingest,
   received,
   receiverUrl,
+  send,
 } from "../helpers";
 
 const DAY = 86_400_000;
@@ -48,9 +49,12 @@ describe("history import", () => {
   it("feeds backfilled events to the rules in the order sent; their alerts are historical and notify nobody", async () => {
     const { business, token } = await businessWithSource();
     const path = `/backfill-${Date.now()}`;
-    const channel = await call("POST", `/v1/businesses/${business.id}/channels`, {
-      body: { type: "webhook", url: await receiverUrl(path) },
-    });
+    const channel = await send(
+      api.v1.businesses[":id"].channels.$post({
+        param: { id: business.id },
+        json: { type: "webhook", url: await receiverUrl(path) },
+      }),
+    );
     expect(channel.status).toBe(201);
     await createRule(business.id, {
       name: "Slow",

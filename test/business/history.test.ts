@@ -8,7 +8,17 @@ import { describe, expect, it } from "vitest";
 import { archivedSeq, flushArchive } from "../../workers/business/archive";
 import { pruneEvents } from "../../workers/business/retention";
 import { rollUp } from "../../workers/business/rollup";
-import { businessWithSource, ingest, listEvents } from "../helpers";
+import {
+  api,
+  bodyOf,
+  businessWithSource,
+  expectStatus,
+  ingest,
+  listEvents,
+  queryOf,
+  send,
+  statusOf,
+} from "../helpers";
 
 const stubOf = (businessId: string) => env.BUSINESS.get(env.BUSINESS.idFromName(businessId));
 
@@ -46,6 +56,11 @@ function failing(bucket: R2Bucket, when: "before" | "after"): R2Bucket {
     },
   });
 }
+
+const seriesOf = (id: string, query: string) =>
+  send(api.v1.businesses[":id"].series.$get({ param: { id }, query: queryOf(query) }));
+const eventsPage = (id: string, query: string) =>
+  send(api.v1.businesses[":id"].events.$get({ param: { id }, query: queryOf(query) }));
 
 describe("event history in the business Durable Object", () => {
   it("keeps accepted events when the object is evicted", async () => {
@@ -106,7 +121,7 @@ describe("event history in the business Durable Object", () => {
         JSON.stringify({
           seq: Number(e.id),
           time: Date.parse(e.time),
-          received: Date.parse((e as unknown as { receivedAt: string }).receivedAt),
+          received: Date.parse(e.receivedAt),
           source: sourceId,
           data: e.data,
         }),
@@ -230,7 +245,6 @@ describe("GET events", () => {
 
   it("refuses unknown filter fields and bad times with 422", async () => {
     const { business } = await businessWithSource();
-    const { call } = await import("../helpers");
     for (const q of [
       "field=nope&value=1",
       "field=routeId",
@@ -238,8 +252,7 @@ describe("GET events", () => {
       "cursor=abc",
       "from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z",
     ]) {
-      const res = await call("GET", `/v1/businesses/${business.id}/events?${q}`);
-      expect(res.status, q).toBe(422);
+      expect((await eventsPage(business.id, q)).status, q).toBe(422);
     }
   });
 });
@@ -254,27 +267,17 @@ describe("GET series", () => {
       { timestamp: base + 3_600_000 + 5, routeId: "A", durationMs: 50 },
     ];
     await ingest(business.id, token, sent);
-    const { call } = await import("../helpers");
     const range = `from=${base}&to=${base + 2 * 3_600_000}&bucket=1h`;
-    const get = async (q: string) =>
-      (await call("GET", `/v1/businesses/${business.id}/series?${range}&${q}`)).json;
+    const get = async (q: string) => bodyOf(await seriesOf(business.id, `${range}&${q}`), 200);
 
     expect((await get("fn=count")).items).toEqual([
       { time: new Date(base).toISOString(), value: 2, count: 2 },
       { time: new Date(base + 3_600_000).toISOString(), value: 1, count: 1 },
     ]);
-    expect(
-      (await get("field=durationMs&fn=sum")).items.map((p: { value: number }) => p.value),
-    ).toEqual([40, 50]);
-    expect((await get("field=durationMs")).items.map((p: { value: number }) => p.value)).toEqual([
-      20, 50,
-    ]);
-    expect(
-      (await get("field=durationMs&fn=min")).items.map((p: { value: number }) => p.value),
-    ).toEqual([10, 50]);
-    expect(
-      (await get("field=durationMs&fn=max")).items.map((p: { value: number }) => p.value),
-    ).toEqual([30, 50]);
+    expect((await get("field=durationMs&fn=sum")).items.map((p) => p.value)).toEqual([40, 50]);
+    expect((await get("field=durationMs")).items.map((p) => p.value)).toEqual([20, 50]);
+    expect((await get("field=durationMs&fn=min")).items.map((p) => p.value)).toEqual([10, 50]);
+    expect((await get("field=durationMs&fn=max")).items.map((p) => p.value)).toEqual([30, 50]);
     const grouped = await get("field=durationMs&fn=sum&groupBy=routeId");
     expect(grouped.items).toEqual([
       { time: new Date(base).toISOString(), group: "A", value: 10, count: 1 },
@@ -291,7 +294,6 @@ describe("GET series", () => {
 
   it("refuses series that cannot be computed", async () => {
     const { business } = await businessWithSource();
-    const { call } = await import("../helpers");
     for (const q of [
       "fn=sum",
       "field=routeId&fn=avg",
@@ -300,14 +302,12 @@ describe("GET series", () => {
       "bucket=0m",
       "groupBy=nope",
     ]) {
-      const res = await call("GET", `/v1/businesses/${business.id}/series?${q}`);
-      expect(res.status, q).toBe(422);
+      expect((await seriesOf(business.id, q)).status, q).toBe(422);
     }
   });
 
   it("answers 422 naming the parameter for times outside 1970-9999, never a 500", async () => {
     const { business } = await businessWithSource();
-    const { call } = await import("../helpers");
     const cases: [string, string][] = [
       ["from=8700000000000000&to=9000000000000000&bucket=999999d", "to"],
       ["from=0&to=9007199254740991", "to"],
@@ -316,26 +316,18 @@ describe("GET series", () => {
       ["to=99999999999999999999999", "to"],
     ];
     for (const [q, param] of cases) {
-      const res = await call("GET", `/v1/businesses/${business.id}/series?${q}`);
-      expect(res.status, q).toBe(422);
+      const res = await seriesOf(business.id, q);
+      expectStatus(res, 422);
       expect(res.headers.get("content-type")).toBe("application/problem+json");
-      expect(res.json.errors[0].path, q).toBe(param);
-      const events = await call(
-        "GET",
-        `/v1/businesses/${business.id}/events?${q.replace(/&bucket=.*/, "")}`,
-      );
-      expect(events.status, q).toBe(422);
+      expect(res.json.errors?.[0]?.path, q).toBe(param);
+      const page = await eventsPage(business.id, q.replace(/&bucket=.*/, ""));
+      expect(page.status, q).toBe(422);
     }
     // The widest valid range still answers, with a default bucket that fits it.
-    const wide = await call(
-      "GET",
-      `/v1/businesses/${business.id}/series?from=0&to=253402300799999`,
-    );
-    expect(wide.status).toBe(200);
-    expect(wide.json.items.length).toBeLessThanOrEqual(120);
-    const cursor = await call("GET", `/v1/businesses/${business.id}/events?cursor=9e99.1`);
-    expect(cursor.status).toBe(422);
-    expect(cursor.json.errors[0].path).toBe("cursor");
+    const wide = await seriesOf(business.id, "from=0&to=253402300799999");
+    expect(bodyOf(wide, 200).items.length).toBeLessThanOrEqual(120);
+    const cursor = await eventsPage(business.id, "cursor=9e99.1");
+    expect(bodyOf(cursor, 422).errors?.[0]?.path).toBe("cursor");
   });
 });
 
@@ -343,8 +335,9 @@ describe("deleting a business", () => {
   it("clears its Durable Object", async () => {
     const { business, token } = await businessWithSource();
     await ingest(business.id, token, events(3));
-    const { call } = await import("../helpers");
-    expect((await call("DELETE", `/v1/businesses/${business.id}`)).status).toBe(204);
+    expect(await statusOf(api.v1.businesses[":id"].$delete({ param: { id: business.id } }))).toBe(
+      204,
+    );
     await runInDurableObject(stubOf(business.id), async (_i, state) => {
       expect(await state.storage.getAlarm()).toBeNull();
       const tables = state.storage.sql

@@ -5,12 +5,14 @@ import type { JobContext } from "../../workers/business/jobs";
 import { runDueJobs } from "../../workers/business/jobs";
 import { monitorOf } from "../../workers/definitions/monitor";
 import {
+  api,
+  bodyOf,
   businessWithSource,
-  call,
   createRule,
   ingest,
   received,
   receiverUrl,
+  send,
   settle,
 } from "../helpers";
 
@@ -20,9 +22,12 @@ describe("the alarm's jobs", () => {
   it("hands an alert a timer opened to the alert index and the Queue in the same alarm run", async () => {
     const { business } = await businessWithSource();
     const path = `/jobs/${business.id}`;
-    const channel = await call("POST", `/v1/businesses/${business.id}/channels`, {
-      body: { type: "webhook", url: await receiverUrl(path), groupWait: "0s" },
-    });
+    const channel = await send(
+      api.v1.businesses[":id"].channels.$post({
+        param: { id: business.id },
+        json: { type: "webhook", url: await receiverUrl(path), groupWait: "0s" },
+      }),
+    );
     expect(channel.status).toBe(201);
     await createRule(business.id, {
       name: "Must report",
@@ -50,8 +55,11 @@ describe("the alarm's jobs", () => {
     }));
     expect(left).toEqual({ outbox: 0, planned: [] });
     // Already in the D1 index, with no further alarm run.
-    const alerts = await call("GET", `/v1/alerts?businessId=${business.id}`);
-    expect(alerts.json.items.map((a: { groupKey: string }) => a.groupKey)).toEqual(["X"]);
+    const alerts = bodyOf(
+      await send(api.v1.alerts.$get({ query: { businessId: business.id } })),
+      200,
+    );
+    expect(alerts.items.map((a) => a.groupKey)).toEqual(["X"]);
     const [hook] = await received(path);
     expect(JSON.parse(hook?.body ?? "{}")).toMatchObject({ type: "alert.opened" });
   });
@@ -105,9 +113,8 @@ describe("the alarm's jobs", () => {
       expect(delay).toBeLessThanOrEqual(full);
     });
 
-    const status = await call("GET", `/v1/businesses/${business.id}/status`);
-    expect(status.status).toBe(200);
-    expect(status.json.failingJobs).toEqual([
+    const status = () => send(api.v1.businesses[":id"].status.$get({ param: { id: business.id } }));
+    expect(bodyOf(await status(), 200).failingJobs).toEqual([
       {
         kind: "archive",
         key: "",
@@ -121,7 +128,7 @@ describe("the alarm's jobs", () => {
       await runDueJobs(context(state, env.ARCHIVE), archiveJob(state)?.due ?? 0, 100);
       expect(archiveJob(state)).toBeUndefined();
     });
-    expect((await call("GET", `/v1/businesses/${business.id}/status`)).json).toEqual({
+    expect(bodyOf(await status(), 200)).toEqual({
       failingJobs: [],
       storage: { bytes: expect.any(Number), events: expect.any(Number), pendingArchive: 0 },
     });

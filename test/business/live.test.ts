@@ -1,6 +1,16 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ADMIN, businessWithSource, call, createRule, ingest, settle } from "../helpers";
+import {
+  ADMIN,
+  api,
+  bodyOf,
+  businessWithSource,
+  createRule,
+  ingest,
+  raw,
+  send,
+  settle,
+} from "../helpers";
 
 /** Opens the business's live socket as a client would; collects its messages. */
 async function connect(businessId: string) {
@@ -41,14 +51,17 @@ describe("the live alert socket", () => {
     await ingest(business.id, token, { routeId: "A", durationMs: 9000 });
     expect(await until(() => messages.some((m) => m.type === "alerts"))).toBe(true);
     // By the time watchers hear of it, the alert list shows it.
-    const alerts = await call("GET", `/v1/alerts?businessId=${business.id}`);
-    expect(alerts.json.items).toHaveLength(1);
+    const alerts = bodyOf(
+      await send(api.v1.alerts.$get({ query: { businessId: business.id } })),
+      200,
+    );
+    expect(alerts.items).toHaveLength(1);
     ws.close();
   });
 
   it("refuses plain requests, strangers and unknown businesses", async () => {
     const { business } = await businessWithSource();
-    const plain = await call("GET", `/v1/businesses/${business.id}/live`);
+    const plain = await raw("GET", `/v1/businesses/${business.id}/live`);
     expect(plain.status).toBe(426);
     expect(plain.headers.get("content-type")).toBe("application/problem+json");
     const stranger = await SELF.fetch(`http://anom.test/v1/businesses/${business.id}/live`, {

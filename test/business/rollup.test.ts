@@ -9,7 +9,7 @@ import {
   pruneEvents,
 } from "../../workers/business/retention";
 import { HOUR_MS, rolledSeq, rollUp } from "../../workers/business/rollup";
-import { businessWithSource, call, ingest, rollUpNow } from "../helpers";
+import { api, bodyOf, businessWithSource, ingest, queryOf, rollUpNow, send } from "../helpers";
 
 const DAY = 86_400_000;
 const stubOf = (businessId: string) => env.BUSINESS.get(env.BUSINESS.idFromName(businessId));
@@ -32,9 +32,10 @@ async function ingestAll(businessId: string, token: string, events: unknown[]) {
 }
 
 const apiSeries = async (businessId: string, query: string) => {
-  const res = await call("GET", `/v1/businesses/${businessId}/series?${query}`);
-  expect(res.status).toBe(200);
-  return res.json.items as { time: string; value: number | null; count: number }[];
+  const res = await send(
+    api.v1.businesses[":id"].series.$get({ param: { id: businessId }, query: queryOf(query) }),
+  );
+  return bodyOf(res, 200).items;
 };
 
 describe("hourly rollups", () => {

@@ -6,21 +6,37 @@ import { database } from "../../workers/lib/db";
 import { ProblemError } from "../../workers/lib/errors";
 import { isPrivateHost, parseIPv4, parseIPv6 } from "../../workers/lib/net";
 import type { NotificationMessage } from "../../workers/notify/message";
-import { call, createBusiness, receiverUrl } from "../helpers";
+import {
+  api,
+  bodyOf,
+  client,
+  createBusiness,
+  expectStatus,
+  receiverUrl,
+  send,
+  statusOf,
+  untypedBody,
+} from "../helpers";
 import { alertMessage } from "../support/messages";
+
+const channels = api.v1.businesses[":id"].channels;
+const channel = channels[":channelId"];
 
 describe("channels API", () => {
   it("creates a webhook channel whose secret is shown once", async () => {
     const b = await createBusiness();
-    const res = await call("POST", `/v1/businesses/${b.id}/channels`, {
-      body: {
-        type: "webhook",
-        url: "https://example.com/hooks/anom",
-        severities: ["critical"],
-        renotifyAfter: "4h",
-      },
-    });
-    expect(res.status).toBe(201);
+    const res = await send(
+      channels.$post({
+        param: { id: b.id },
+        json: {
+          type: "webhook",
+          url: "https://example.com/hooks/anom",
+          severities: ["critical"],
+          renotifyAfter: "4h",
+        },
+      }),
+    );
+    expectStatus(res, 201);
     expect(res.json).toMatchObject({
       type: "webhook",
       url: "https://example.com/hooks/anom",
@@ -30,44 +46,44 @@ describe("channels API", () => {
       enabled: true,
     });
     expect(res.json.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
-    const list = await call("GET", `/v1/businesses/${b.id}/channels`);
-    expect(list.json.items).toHaveLength(1);
-    expect(list.json.items[0].secret).toBeUndefined();
+    const list = bodyOf(await send(channels.$get({ param: { id: b.id } })), 200);
+    expect(list.items).toHaveLength(1);
+    expect(list.items[0]).toBeDefined();
+    expect(list.items[0]).not.toHaveProperty("secret");
   });
 
   it("creates Slack and email channels, changes and removes them", async () => {
     const b = await createBusiness();
-    const slack = await call("POST", `/v1/businesses/${b.id}/channels`, {
-      body: { type: "slack", url: "https://hooks.slack.com/services/T0/B0/X" },
-    });
-    expect(slack.status).toBe(201);
+    const slack = await send(
+      channels.$post({
+        param: { id: b.id },
+        json: { type: "slack", url: "https://hooks.slack.com/services/T0/B0/X" },
+      }),
+    );
+    expectStatus(slack, 201);
     expect(slack.json.secret).toBeUndefined();
-    const email = await call("POST", `/v1/businesses/${b.id}/channels`, {
-      body: { type: "email", to: "ops@example.com" },
-    });
+    const email = await send(
+      channels.$post({ param: { id: b.id }, json: { type: "email", to: "ops@example.com" } }),
+    );
+    expectStatus(email, 201);
     expect(email.json).toMatchObject({ type: "email", to: "ops@example.com" });
 
-    const patched = await call("PATCH", `/v1/businesses/${b.id}/channels/${email.json.id}`, {
-      body: { to: "oncall@example.com", enabled: false, renotifyAfter: "1h" },
-    });
-    expect(patched.json).toMatchObject({
+    const param = { id: b.id, channelId: email.json.id };
+    const patched = await send(
+      channel.$patch({
+        param,
+        json: { to: "oncall@example.com", enabled: false, renotifyAfter: "1h" },
+      }),
+    );
+    expect(bodyOf(patched, 200)).toMatchObject({
       to: "oncall@example.com",
       enabled: false,
       renotifyAfter: "1h",
     });
-    expect(
-      (
-        await call("PATCH", `/v1/businesses/${b.id}/channels/${email.json.id}`, {
-          body: { url: "https://x.y" },
-        })
-      ).status,
-    ).toBe(422);
-    expect((await call("DELETE", `/v1/businesses/${b.id}/channels/${slack.json.id}`)).status).toBe(
-      204,
-    );
-    expect((await call("DELETE", `/v1/businesses/${b.id}/channels/${slack.json.id}`)).status).toBe(
-      404,
-    );
+    expect(await statusOf(channel.$patch({ param, json: { url: "https://x.y" } }))).toBe(422);
+    const slackParam = { id: b.id, channelId: slack.json.id };
+    expect(await statusOf(channel.$delete({ param: slackParam }))).toBe(204);
+    expect(await statusOf(channel.$delete({ param: slackParam }))).toBe(404);
   });
 
   it("validates the body", async () => {
@@ -80,47 +96,50 @@ describe("channels API", () => {
       [{ type: "webhook", url: "https://x.y", renotifyAfter: "often" }, "renotifyAfter"],
     ];
     for (const [body, path] of cases) {
-      const res = await call("POST", `/v1/businesses/${b.id}/channels`, { body });
+      const res = await send(channels.$post({ param: { id: b.id }, json: untypedBody(body) }));
       expect(res.status, JSON.stringify(body)).toBe(422);
-      expect(res.json.errors.map((e: { path: string }) => e.path)).toContain(path);
+      expectStatus(res, 422);
+      expect(res.json.errors?.map((e) => e.path)).toContain(path);
     }
   });
 
   it("reads one channel by id, without its secret, and only within its business", async () => {
     const b = await createBusiness();
     const other = await createBusiness();
-    const created = await call("POST", `/v1/businesses/${b.id}/channels`, {
-      body: { type: "webhook", url: "https://example.com/one" },
-    });
-    const got = await call("GET", `/v1/businesses/${b.id}/channels/${created.json.id}`);
-    expect(got.status).toBe(200);
+    const created = await send(
+      channels.$post({
+        param: { id: b.id },
+        json: { type: "webhook", url: "https://example.com/one" },
+      }),
+    );
+    expectStatus(created, 201);
+    const channelId = created.json.id;
+    const got = await send(channel.$get({ param: { id: b.id, channelId } }));
+    expectStatus(got, 200);
     const { secret: _secret, ...shown } = created.json;
     expect(got.json).toEqual(shown);
-    expect(got.json.secret).toBeUndefined();
-    const elsewhere = await call("GET", `/v1/businesses/${other.id}/channels/${created.json.id}`);
+    expect(got.json).not.toHaveProperty("secret");
+    const elsewhere = await send(channel.$get({ param: { id: other.id, channelId } }));
     expect(elsewhere.status).toBe(404);
     expect(elsewhere.headers.get("content-type")).toBe("application/problem+json");
-    expect((await call("GET", `/v1/businesses/${b.id}/channels/chn_nope`)).status).toBe(404);
-    const noToken = await call("GET", `/v1/businesses/${b.id}/channels/${created.json.id}`, {
-      token: null,
-    });
-    expect(noToken.status).toBe(401);
+    expect(await statusOf(channel.$get({ param: { id: b.id, channelId: "chn_nope" } }))).toBe(404);
+    const stranger = client(null).v1.businesses[":id"].channels[":channelId"];
+    expect(await statusOf(stranger.$get({ param: { id: b.id, channelId } }))).toBe(401);
   });
 
   it("lets rules name channels of their own business", async () => {
     const b = await createBusiness();
-    const ch = await call("POST", `/v1/businesses/${b.id}/channels`, {
-      body: { type: "email", to: "ops@example.com" },
-    });
-    const ok = await call("POST", `/v1/businesses/${b.id}/rules`, {
-      body: { name: "r", kind: "immediate", condition: "true", channels: [ch.json.id] },
-    });
-    expect(ok.status).toBe(201);
+    const ch = bodyOf(
+      await send(
+        channels.$post({ param: { id: b.id }, json: { type: "email", to: "ops@example.com" } }),
+      ),
+      201,
+    );
+    const rule = { name: "r", kind: "immediate" as const, condition: "true", channels: [ch.id] };
+    const rules = api.v1.businesses[":id"].rules;
+    expect(await statusOf(rules.$post({ param: { id: b.id }, json: rule }))).toBe(201);
     const other = await createBusiness();
-    const bad = await call("POST", `/v1/businesses/${other.id}/rules`, {
-      body: { name: "r", kind: "immediate", condition: "true", channels: [ch.json.id] },
-    });
-    expect(bad.status).toBe(422);
+    expect(await statusOf(rules.$post({ param: { id: other.id }, json: rule }))).toBe(422);
   });
 });
 
@@ -281,10 +300,13 @@ describe("the target guard in production mode", () => {
     for (const host of ["[::ffff:127.0.0.1]", "127.0.0.1.nip.io"]) {
       const path = `/guarded-${Date.now()}-${host.length}`;
       // Saved while private targets were allowed (local development), delivered in production.
-      const ch = await call("POST", `/v1/businesses/${b.id}/channels`, {
-        body: { type: "webhook", url: `http://${host}:${port}${path}` },
-      });
-      expect(ch.status).toBe(201);
+      const ch = await send(
+        channels.$post({
+          param: { id: b.id },
+          json: { type: "webhook", url: `http://${host}:${port}${path}` },
+        }),
+      );
+      expectStatus(ch, 201);
       const m = alertMessage(b.id, ch.json.id);
       const batch = createMessageBatch<NotificationMessage>("anom-notifications", [
         { id: `msg${path}`, timestamp: new Date(), attempts: 1, body: m },
@@ -293,8 +315,10 @@ describe("the target guard in production mode", () => {
       await worker.queue(batch, prod, ctx);
       const result = await getQueueResult(batch, ctx);
       expect(result.explicitAcks).toHaveLength(1);
-      const log = await call("GET", `/v1/businesses/${b.id}/deliveries`);
-      const row = log.json.items.find((d: { channelId: string }) => d.channelId === ch.json.id);
+      const log = await send(
+        api.v1.businesses[":id"].deliveries.$get({ param: { id: b.id }, query: {} }),
+      );
+      const row = bodyOf(log, 200).items.find((d) => d.channelId === ch.json.id);
       expect(row).toMatchObject({ outcome: "dead", error: expect.stringMatching(/^refused: /) });
       const seen = await fetch(`http://127.0.0.1:${port}/_received?path=${path}`);
       expect(await seen.json()).toEqual([]);

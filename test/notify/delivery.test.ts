@@ -12,13 +12,17 @@ import { retryBaseSeconds, retryDelaySeconds } from "../../workers/notify/breake
 import type { NotificationMessage } from "../../workers/notify/message";
 import {
   alertsOf,
+  api,
+  bodyOf,
   businessWithSource,
-  call,
+  createChannel,
   createRule,
   ingest,
   received,
   receiverUrl,
+  send,
   settle,
+  statusOf,
 } from "../helpers";
 import { alertMessage } from "../support/messages";
 
@@ -28,13 +32,16 @@ const uniquePath = (name: string) => `/${name}-${Date.now()}-${++counter}`;
 async function webhookChannel(
   businessId: string,
   path: string,
-  extra: Record<string, unknown> = {},
+  extra: { renotifyAfter?: string; severities?: ("info" | "warning" | "critical")[] } = {},
 ) {
-  const res = await call("POST", `/v1/businesses/${businessId}/channels`, {
-    body: { type: "webhook", url: await receiverUrl(path), ...extra },
+  const channel = await createChannel(businessId, {
+    type: "webhook",
+    url: await receiverUrl(path),
+    ...extra,
   });
-  if (res.status !== 201) throw new Error(JSON.stringify(res.json));
-  return res.json as { id: string; secret: string };
+  const { secret } = channel;
+  if (!secret) throw new Error("a webhook channel is answered with its secret");
+  return { ...channel, secret };
 }
 
 /** Runs the real consumer on a batch, as the Queue would. */
@@ -57,15 +64,10 @@ async function consume(queue: string, messages: NotificationMessage[], attempts 
 }
 
 async function deliveries(businessId: string) {
-  return (await call("GET", `/v1/businesses/${businessId}/deliveries`)).json.items as {
-    id: string;
-    attempt: number;
-    outcome: string;
-    statusCode: number | null;
-    error: string | null;
-    transitionId: string;
-    type: string;
-  }[];
+  const res = await send(
+    api.v1.businesses[":id"].deliveries.$get({ param: { id: businessId }, query: {} }),
+  );
+  return bodyOf(res, 200).items;
 }
 
 describe("webhook delivery", () => {
@@ -183,10 +185,11 @@ describe("Slack and email", () => {
   it("posts a Block Kit message to Slack", async () => {
     const { business } = await businessWithSource();
     const path = uniquePath("slack");
-    const res = await call("POST", `/v1/businesses/${business.id}/channels`, {
-      body: { type: "slack", url: await receiverUrl(path) },
+    const channel = await createChannel(business.id, {
+      type: "slack",
+      url: await receiverUrl(path),
     });
-    const m = alertMessage(business.id, res.json.id);
+    const m = alertMessage(business.id, channel.id);
     await consume("anom-notifications", [m]);
     const [got] = await received(path);
     const body = JSON.parse(got?.body ?? "{}");
@@ -197,10 +200,8 @@ describe("Slack and email", () => {
 
   it("sends a MIME email through the send_email binding", async () => {
     const { business } = await businessWithSource();
-    const res = await call("POST", `/v1/businesses/${business.id}/channels`, {
-      body: { type: "email", to: "ops@example.com" },
-    });
-    const result = await consume("anom-notifications", [alertMessage(business.id, res.json.id)]);
+    const channel = await createChannel(business.id, { type: "email", to: "ops@example.com" });
+    const result = await consume("anom-notifications", [alertMessage(business.id, channel.id)]);
     expect(result.explicitAcks).toHaveLength(1);
     expect((await deliveries(business.id))[0]).toMatchObject({ outcome: "delivered" });
   });
@@ -248,8 +249,8 @@ describe("from alert to notification", () => {
     expect(log.length).toBe(2);
 
     // A delivery can be sent again, with the same webhook-id.
-    const again = await call("POST", `/v1/deliveries/${log[0]?.id}/resend`);
-    expect(again.status).toBe(202);
+    const again = api.v1.deliveries[":id"].resend.$post({ param: { id: log[0]?.id ?? "" } });
+    expect(await statusOf(again)).toBe(202);
     const after = await received(path, 3);
     expect(after[2]?.headers["webhook-id"]).toBe(log[0]?.transitionId);
   }, 20_000);

@@ -11,7 +11,7 @@ import { instantOf, localTime } from "../../workers/business/engine/calendar";
 import { pruneEvents } from "../../workers/business/retention";
 import { rollUp } from "../../workers/business/rollup";
 import worker from "../../workers/index";
-import { businessWithSource, call, ingest } from "../helpers";
+import { type BusinessCreate, businessWithSource, call, ingest } from "../helpers";
 
 const ZONE = "Europe/Berlin";
 const MIN = 60_000;
@@ -58,7 +58,7 @@ function pastDays(days: number): [number, number, number, number][] {
   return out;
 }
 
-const fileFlow = {
+const fileFlow: Partial<BusinessCreate> = {
   timezone: ZONE,
   fields: [
     { name: "timestamp", type: "timestamp" },

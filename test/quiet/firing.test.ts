@@ -1,12 +1,21 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { alertsOf, businessWithSource, call, createRule, ingest, settle } from "../helpers";
+import {
+  alertAction,
+  alertsOf,
+  bodyOf,
+  businessWithSource,
+  createRule,
+  expectStatus,
+  getAlert,
+  ingest,
+  patchRule,
+  settle,
+} from "../helpers";
 import { fastForward, MIN, planned, route, stubOf } from "./support";
 
 const history = async (alertId: string) =>
-  ((await call("GET", `/v1/alerts/${alertId}`)).json.history as { type: string }[]).map(
-    (t) => t.type,
-  );
+  bodyOf(await getAlert(alertId), 200).history.map((t) => t.type);
 
 describe("for: pending before an alert opens", () => {
   it("opens only when the condition held for the whole period, across an eviction", async () => {
@@ -48,16 +57,12 @@ describe("for: pending before an alert opens", () => {
     });
     await ingest(business.id, token, route("A", 9000));
     const [before] = await planned(business.id, "pending");
-    await call("PATCH", `/v1/businesses/${business.id}/rules/${rule.id}`, {
-      body: { name: "Slow files", for: "20m" },
-    });
+    await patchRule(business.id, rule.id, { name: "Slow files", for: "20m" });
     const [after] = await planned(business.id, "pending");
     // Re-planned from the same start for the new period.
     expect((after?.due ?? 0) - (before?.due ?? 0)).toBe(10 * MIN);
 
-    await call("PATCH", `/v1/businesses/${business.id}/rules/${rule.id}`, {
-      body: { condition: "durationMs > 8000" },
-    });
+    await patchRule(business.id, rule.id, { condition: "durationMs > 8000" });
     expect(await planned(business.id, "pending")).toHaveLength(0);
     await fastForward(business.id);
     expect(await alertsOf(business.id)).toHaveLength(0);
@@ -148,7 +153,7 @@ describe("keepFiringFor: alerts stay open after their condition cleared", () => 
     });
     await ingest(business.id, token, [route("A", 9000), route("A", 10)]);
     const [alert] = await alertsOf(business.id);
-    await call("POST", `/v1/alerts/${alert?.id}/resolve`);
+    expectStatus(await alertAction("resolve", alert?.id), 200);
     expect(await planned(business.id, "keep")).toHaveLength(0);
     const [after] = await alertsOf(business.id);
     expect(after).toMatchObject({ status: "resolved", resolution: "resolved by hand" });
@@ -168,12 +173,10 @@ describe("retiring absence keys", () => {
     await settle(business.id);
     const [alert] = await alertsOf(business.id);
     expect(alert?.status).toBe("open");
-    await call("POST", `/v1/alerts/${alert?.id}/resolve`);
+    expectStatus(await alertAction("resolve", alert?.id), 200);
 
     // A reload (a rule edit, an eviction) and every timer running do not bring it back.
-    await call("PATCH", `/v1/businesses/${business.id}/rules/${rule.id}`, {
-      body: { name: "No file for 20 min" },
-    });
+    await patchRule(business.id, rule.id, { name: "No file for 20 min" });
     await evictDurableObject(stubOf(business.id));
     await fastForward(business.id);
     expect((await alertsOf(business.id)).map((a) => a.status)).toEqual(["resolved"]);
@@ -202,13 +205,11 @@ describe("retiring absence keys", () => {
     expect(alerts.map((a) => a.groupKey).sort()).toEqual(["X", "Y", "Z"]);
 
     const x = alerts.find((a) => a.groupKey === "X");
-    const forgot = await call("POST", `/v1/alerts/${x?.id}/forget`);
-    expect(forgot.status).toBe(200);
+    const forgot = await alertAction("forget", x?.id);
+    expectStatus(forgot, 200);
     expect(forgot.json).toMatchObject({ status: "resolved", resolution: "the key was forgotten" });
 
-    await call("PATCH", `/v1/businesses/${business.id}/rules/${rule.id}`, {
-      body: { expect: ["X", "Z"] },
-    });
+    await patchRule(business.id, rule.id, { expect: ["X", "Z"] });
     await evictDurableObject(stubOf(business.id));
     await fastForward(business.id);
     const after = await alertsOf(business.id);

@@ -3,14 +3,21 @@ import { describe, expect, it } from "vitest";
 import type { NotificationMessage } from "../../workers/notify/message";
 import { emailRaw, slackPayload } from "../../workers/notify/senders";
 import {
+  alertAction,
   alertsOf,
+  api,
+  bodyOf,
   businessWithSource,
-  call,
+  createChannel,
   createRule,
+  createSilence,
+  expectStatus,
   ingest,
   received,
   receiverUrl,
+  send,
   settle,
+  statusOf,
 } from "../helpers";
 import { fastForward, MIN, planned, stubOf } from "./support";
 
@@ -28,7 +35,9 @@ interface Hook {
 }
 
 /** A greenhouse whose 40 devices last reported 6 minutes ago, watched by a 5-minute absence rule. */
-async function greenhouse(channel: Record<string, unknown> = {}) {
+async function greenhouse(
+  channel: { groupWait?: string; groupInterval?: string; renotifyAfter?: string } = {},
+) {
   const { business, token } = await businessWithSource({
     fields: [
       { name: "timestamp", type: "timestamp" },
@@ -36,9 +45,7 @@ async function greenhouse(channel: Record<string, unknown> = {}) {
     ],
   });
   const path = `/group-${Date.now()}-${++counter}`;
-  await call("POST", `/v1/businesses/${business.id}/channels`, {
-    body: { type: "webhook", url: await receiverUrl(path), ...channel },
-  });
+  await createChannel(business.id, { type: "webhook", url: await receiverUrl(path), ...channel });
   const rule = await createRule(business.id, {
     name: "Device silent",
     kind: "absence",
@@ -93,21 +100,23 @@ describe("grouped notifications", () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(await received(g.path, 3, 0)).toHaveLength(2);
     // A grouped message is not kept, so it cannot be re-sent as it was.
-    const log = (await call("GET", `/v1/businesses/${g.business.id}/deliveries`)).json.items as {
-      id: string;
-      type: string;
-    }[];
+    const log = bodyOf(
+      await send(
+        api.v1.businesses[":id"].deliveries.$get({ param: { id: g.business.id }, query: {} }),
+      ),
+      200,
+    ).items;
     const grouped = log.find((d) => d.type === "alert.group");
-    expect((await call("POST", `/v1/deliveries/${grouped?.id}/resend`)).status).toBe(409);
+    expect(
+      await statusOf(api.v1.deliveries[":id"].resend.$post({ param: { id: grouped?.id ?? "" } })),
+    ).toBe(409);
   });
 
   it("a silenced rule's 40 alerts notify nobody", async () => {
     const g = await greenhouse();
-    await call("POST", `/v1/businesses/${g.business.id}/silences`, {
-      body: {
-        matchers: { ruleId: g.rule.id },
-        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-      },
+    await createSilence(g.business.id, {
+      matchers: { ruleId: g.rule.id },
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
     });
     await g.report();
     await settle(g.business.id);
@@ -135,7 +144,7 @@ describe("grouped notifications", () => {
     // gh-42 is resolved by hand before the group goes: nobody hears of it.
     const alerts = await alertsOf(g.business.id, "status=open&limit=100");
     const gh42 = alerts.find((a) => a.groupKey === "gh-42");
-    await call("POST", `/v1/alerts/${gh42?.id}/resolve`);
+    expectStatus(await alertAction("resolve", gh42?.id), 200);
     expect(await notifiedRows(g.business.id)).toEqual({ told: 40, held: 1 });
     await fastForward(g.business.id, "group");
     await settle(g.business.id);

@@ -1,12 +1,18 @@
 import { describe, expect, it } from "vitest";
 import {
+  alertAction,
   alertsOf,
+  api,
+  bodyOf,
   businessWithSource,
-  call,
+  createChannel,
   createRule,
+  createSilence,
   ingest,
+  patchRule,
   received,
   receiverUrl,
+  send,
   settle,
 } from "../helpers";
 import { fastForward, route } from "./support";
@@ -26,8 +32,10 @@ interface Hook {
 async function setUp() {
   const { business, token } = await businessWithSource();
   const path = `/inhibit-${Date.now()}-${++counter}`;
-  await call("POST", `/v1/businesses/${business.id}/channels`, {
-    body: { type: "webhook", url: await receiverUrl(path), groupWait: "0s" },
+  await createChannel(business.id, {
+    type: "webhook",
+    url: await receiverUrl(path),
+    groupWait: "0s",
   });
   const gateway = await createRule(business.id, {
     name: "Gateway down",
@@ -100,21 +108,25 @@ describe("inhibition", () => {
 
   it("refuses inhibitedBy naming an unknown rule or the rule itself", async () => {
     const s = await setUp();
-    const unknown = await call("POST", `/v1/businesses/${s.business.id}/rules`, {
-      body: {
-        name: "X",
-        kind: "immediate",
-        condition: "durationMs > 1",
-        inhibitedBy: ["rul_nope"],
-      },
-    });
-    expect(unknown.status).toBe(422);
-    expect(unknown.json.errors[0].path).toBe("inhibitedBy.0");
-    const self = await call("PATCH", `/v1/businesses/${s.business.id}/rules/${s.slow.id}`, {
-      body: { inhibitedBy: [s.slow.id] },
-    });
-    expect(self.status).toBe(422);
-    expect(self.json.errors[0].path).toBe("inhibitedBy.0");
+    const unknown = await send(
+      api.v1.businesses[":id"].rules.$post({
+        param: { id: s.business.id },
+        json: {
+          name: "X",
+          kind: "immediate",
+          condition: "durationMs > 1",
+          inhibitedBy: ["rul_nope"],
+        },
+      }),
+    );
+    expect(bodyOf(unknown, 422).errors?.[0]?.path).toBe("inhibitedBy.0");
+    const self = await send(
+      api.v1.businesses[":id"].rules[":ruleId"].$patch({
+        param: { id: s.business.id, ruleId: s.slow.id },
+        json: { inhibitedBy: [s.slow.id] },
+      }),
+    );
+    expect(bodyOf(self, 422).errors?.[0]?.path).toBe("inhibitedBy.0");
   });
 });
 
@@ -123,11 +135,9 @@ describe("resolutions are never swallowed", () => {
     const s = await setUp();
     await ingest(s.business.id, s.token, route("A", 9000));
     await settle(s.business.id);
-    await call("POST", `/v1/businesses/${s.business.id}/silences`, {
-      body: {
-        matchers: { ruleId: s.slow.id },
-        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-      },
+    await createSilence(s.business.id, {
+      matchers: { ruleId: s.slow.id },
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
     });
     await ingest(s.business.id, s.token, route("A", 10));
     const [alert] = await alertsOf(s.business.id, `ruleId=${s.slow.id}`);
@@ -146,7 +156,7 @@ describe("resolutions are never swallowed", () => {
     const children = await alertsOf(s.business.id, `ruleId=${s.slow.id}`);
     expect(children.every((a) => a.inhibited)).toBe(true);
     const b = children.find((a) => a.groupKey === "B");
-    expect((await call("POST", `/v1/alerts/${b?.id}/ack`)).status).toBe(200);
+    expect((await alertAction("ack", b?.id)).status).toBe(200);
     await ingest(s.business.id, s.token, route("A", 10));
     const hooks = kinds(await s.hooks(), s.slow.id);
     expect(hooks.sort()).toEqual(
@@ -161,12 +171,13 @@ describe("resolutions are never swallowed", () => {
 
   it("after a snooze, when the alert resolves on keep-firing's timer", async () => {
     const s = await setUp();
-    await call("PATCH", `/v1/businesses/${s.business.id}/rules/${s.slow.id}`, {
-      body: { keepFiringFor: "5m" },
-    });
+    await patchRule(s.business.id, s.slow.id, { keepFiringFor: "5m" });
     await ingest(s.business.id, s.token, route("A", 9000));
     const [alert] = await alertsOf(s.business.id, `ruleId=${s.slow.id}`);
-    await call("POST", `/v1/alerts/${alert?.id}/snooze`, { body: { for: "2h" } });
+    const snoozed = await send(
+      api.v1.alerts[":id"].snooze.$post({ param: { id: alert?.id ?? "" }, json: { for: "2h" } }),
+    );
+    expect(snoozed.status).toBe(201);
     await ingest(s.business.id, s.token, route("A", 10));
     await settle(s.business.id);
     await fastForward(s.business.id, "keep");

@@ -3,13 +3,21 @@ import { describe, expect, it } from "vitest";
 import { SilenceWindow } from "../../workers/business/quiet/window";
 import {
   alertsOf,
+  api,
+  bodyOf,
   businessWithSource,
-  call,
+  createChannel,
   createRule,
+  createSilence,
+  expectStatus,
   ingest,
   received,
   receiverUrl,
+  type SilenceCreate,
+  send,
   settle,
+  statusOf,
+  untypedBody,
 } from "../helpers";
 import { planned, route, stubOf } from "./support";
 
@@ -28,8 +36,10 @@ interface Hook {
 async function setUp() {
   const { business, token } = await businessWithSource();
   const path = `/quiet-${Date.now()}-${++counter}`;
-  const channel = await call("POST", `/v1/businesses/${business.id}/channels`, {
-    body: { type: "webhook", url: await receiverUrl(path), groupWait: "0s" },
+  const channel = await createChannel(business.id, {
+    type: "webhook",
+    url: await receiverUrl(path),
+    groupWait: "0s",
   });
   const slow = await createRule(business.id, {
     name: "Slow",
@@ -59,17 +69,13 @@ async function setUp() {
     }
     throw new Error("the sentinel never arrived");
   };
-  const silence = async (body: Record<string, unknown>) => {
-    const res = await call("POST", `/v1/businesses/${business.id}/silences`, { body });
-    if (res.status !== 201) throw new Error(`silence: ${res.status} ${JSON.stringify(res.json)}`);
-    return res.json as { id: string; active: boolean };
-  };
+  const silence = (body: SilenceCreate) => createSilence(business.id, body);
   return {
     business,
     token,
     slow,
     failed,
-    channelId: channel.json.id as string,
+    channelId: channel.id,
     hooks,
     silence,
   };
@@ -80,16 +86,19 @@ const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
 describe("silences API", () => {
   it("creates, lists, reads, changes and deletes silences, and refuses bad ones naming the field", async () => {
     const { business, slow } = await setUp();
-    const base = `/v1/businesses/${business.id}/silences`;
-    const created = await call("POST", base, {
-      body: {
-        matchers: { ruleId: slow.id, groupKey: "A" },
-        endsAt: inAnHour(),
-        comment: "deploying",
-        createdBy: "ops@example.com",
-      },
-    });
-    expect(created.status).toBe(201);
+    const silences = api.v1.businesses[":id"].silences;
+    const created = await send(
+      silences.$post({
+        param: { id: business.id },
+        json: {
+          matchers: { ruleId: slow.id, groupKey: "A" },
+          endsAt: inAnHour(),
+          comment: "deploying",
+          createdBy: "ops@example.com",
+        },
+      }),
+    );
+    expectStatus(created, 201);
     expect(created.json).toMatchObject({
       matchers: { ruleId: slow.id, groupKey: "A" },
       comment: "deploying",
@@ -98,13 +107,21 @@ describe("silences API", () => {
       schedule: null,
     });
     expect(created.json.nextOccurrences).toHaveLength(1);
-    const id = created.json.id as string;
-    expect((await call("GET", base)).json.items.map((s: { id: string }) => s.id)).toEqual([id]);
-    expect((await call("GET", `${base}/${id}`)).json.id).toBe(id);
-    const changed = await call("PATCH", `${base}/${id}`, {
-      body: { comment: "still deploying", matchers: { groupKey: "B" } },
+    const id = created.json.id;
+    const param = { id: business.id, silenceId: id };
+    const list = await send(silences.$get({ param: { id: business.id } }));
+    expect(bodyOf(list, 200).items.map((s) => s.id)).toEqual([id]);
+    expect(bodyOf(await send(silences[":silenceId"].$get({ param })), 200).id).toBe(id);
+    const changed = await send(
+      silences[":silenceId"].$patch({
+        param,
+        json: { comment: "still deploying", matchers: { groupKey: "B" } },
+      }),
+    );
+    expect(bodyOf(changed, 200)).toMatchObject({
+      comment: "still deploying",
+      matchers: { groupKey: "B" },
     });
-    expect(changed.json).toMatchObject({ comment: "still deploying", matchers: { groupKey: "B" } });
 
     for (const [body, path] of [
       [{ matchers: { ruleId: slow.id } }, "endsAt"],
@@ -120,28 +137,30 @@ describe("silences API", () => {
       ],
       [{ matchers: { groupKey: "A" }, endsAt: "yesterday" }, "endsAt"],
     ] as const) {
-      const res = await call("POST", base, { body });
+      const res = await send(
+        silences.$post({ param: { id: business.id }, json: untypedBody(body) }),
+      );
       expect(res.status, JSON.stringify(body)).toBe(422);
-      expect(res.json.errors.map((e: { path: string }) => e.path)).toContain(path);
+      expectStatus(res, 422);
+      expect(res.json.errors?.map((e) => e.path)).toContain(path);
     }
     const other = await businessWithSource();
-    expect((await call("GET", `/v1/businesses/${other.business.id}/silences/${id}`)).status).toBe(
-      404,
-    );
-    expect((await call("DELETE", `${base}/${id}`)).status).toBe(204);
-    expect((await call("GET", `${base}/${id}`)).status).toBe(404);
+    expect(
+      await statusOf(
+        silences[":silenceId"].$get({ param: { id: other.business.id, silenceId: id } }),
+      ),
+    ).toBe(404);
+    expect(await statusOf(silences[":silenceId"].$delete({ param }))).toBe(204);
+    expect(await statusOf(silences[":silenceId"].$get({ param }))).toBe(404);
   });
 
   it("previews a recurring schedule in the business's time zone", async () => {
     const { business } = await setUp();
-    const res = await call("POST", `/v1/businesses/${business.id}/silences`, {
-      body: {
-        matchers: { groupKey: "A" },
-        schedule: { rrule: "FREQ=WEEKLY;BYDAY=SA;BYHOUR=2;BYMINUTE=0", duration: "2h" },
-      },
+    const res = await createSilence(business.id, {
+      matchers: { groupKey: "A" },
+      schedule: { rrule: "FREQ=WEEKLY;BYDAY=SA;BYHOUR=2;BYMINUTE=0", duration: "2h" },
     });
-    expect(res.status).toBe(201);
-    const next = res.json.nextOccurrences as { startsAt: string; endsAt: string }[];
+    const next = res.nextOccurrences;
     expect(next).toHaveLength(5);
     for (const o of next) {
       const start = new Date(o.startsAt);
@@ -208,9 +227,10 @@ describe("recurring silences on the DO alarm", () => {
     const [next] = await planned(s.business.id, "silence");
     // The earliest boundary: 21 March 03:00 CET.
     expect(next?.due).toBe(Date.parse("2027-03-21T02:00:00Z"));
-    const list = (await call("GET", `/v1/businesses/${s.business.id}/silences`)).json.items as {
-      nextOccurrences: { startsAt: string }[];
-    }[];
+    const list = bodyOf(
+      await send(api.v1.businesses[":id"].silences.$get({ param: { id: s.business.id } })),
+      200,
+    ).items;
     expect(list.map((x) => x.nextOccurrences[0]?.startsAt).sort()).toEqual([
       "2027-03-21T02:00:00.000Z",
       "2027-03-28T01:00:00.000Z",
@@ -280,7 +300,10 @@ describe("silenced alerts", () => {
     const silence = await s.silence({ matchers: { groupKey: "A" }, endsAt: inAnHour() });
     await ingest(s.business.id, s.token, route("A", 9000));
     await settle(s.business.id);
-    await call("DELETE", `/v1/businesses/${s.business.id}/silences/${silence.id}`);
+    const deleted = api.v1.businesses[":id"].silences[":silenceId"].$delete({
+      param: { id: s.business.id, silenceId: silence.id },
+    });
+    expect(await statusOf(deleted)).toBe(204);
     expect((await s.hooks()).map((h) => h.type)).toEqual(["alert.opened"]);
   });
 
@@ -288,16 +311,16 @@ describe("silenced alerts", () => {
     const s = await setUp();
     await ingest(s.business.id, s.token, route("A", 9000));
     const [alert] = await alertsOf(s.business.id, `ruleId=${s.slow.id}`);
-    const snooze = await call("POST", `/v1/alerts/${alert?.id}/snooze`, { body: { for: "1h" } });
-    expect(snooze.status).toBe(201);
+    const snoozeFor = (json: { for: string }) =>
+      send(api.v1.alerts[":id"].snooze.$post({ param: { id: alert?.id ?? "" }, json }));
+    const snooze = await snoozeFor({ for: "1h" });
+    expectStatus(snooze, 201);
     expect(snooze.json).toMatchObject({
       matchers: { ruleId: s.slow.id, groupKey: "A" },
       active: true,
     });
-    expect(Date.parse(snooze.json.endsAt) - Date.parse(snooze.json.startsAt)).toBe(3_600_000);
-    expect(
-      (await call("POST", `/v1/alerts/${alert?.id}/snooze`, { body: { for: "soon" } })).status,
-    ).toBe(422);
+    expect(Date.parse(snooze.json.endsAt ?? "") - Date.parse(snooze.json.startsAt)).toBe(3_600_000);
+    expect((await snoozeFor({ for: "soon" })).status).toBe(422);
 
     const [now] = await alertsOf(s.business.id, `ruleId=${s.slow.id}`);
     expect(now?.silenced).toBe(true);

@@ -5,7 +5,15 @@ import { type TraitSeries, traitSeries } from "../../bench/anomaly/traits";
 import type { DetectorSettings, Sensitivity } from "../../workers/business/engine/anomaly";
 import { observe, SENSITIVITY, WARM_UP_POINTS } from "../../workers/business/engine/anomaly";
 import { newDetectorState } from "../../workers/business/engine/detector-state";
-import { alertsOf, businessWithSource, call, createRule, ingest, settle } from "../helpers";
+import {
+  alertsOf,
+  type BusinessCreate,
+  businessWithSource,
+  call,
+  createRule,
+  ingest,
+  settle,
+} from "../helpers";
 
 const HOUR = 3_600_000;
 const ZONE = "Europe/Berlin";
@@ -173,7 +181,7 @@ describe("the anomaly detector on what real series do", () => {
 });
 
 describe("anomaly rules", () => {
-  const sensorFields = {
+  const sensorFields: Partial<BusinessCreate> = {
     fields: [
       { name: "timestamp", type: "timestamp" },
       { name: "deviceId", type: "string", required: true },
@@ -261,7 +269,7 @@ describe("anomaly rules", () => {
   it("take a direction and a minimum deviation, refuse bad ones by name, and clear them", async () => {
     const { business } = await businessWithSource(sensorFields);
     const path = `/v1/businesses/${business.id}/rules`;
-    const base = { name: "Hot", kind: "anomaly", field: "temperature" };
+    const base = { name: "Hot", kind: "anomaly" as const, field: "temperature" };
     const bad = await call("POST", path, { body: { ...base, direction: "sideways" } });
     expect(bad.status).toBe(422);
     expect(bad.json.errors[0]).toMatchObject({ path: "direction" });

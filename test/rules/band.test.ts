@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { labelledSeries } from "../../bench/anomaly/series";
-import { businessWithSource, call, createRule, ingest } from "../helpers";
+import { type BusinessCreate, businessWithSource, call, createRule, ingest } from "../helpers";
 
 const DAY = 86_400_000;
 
-const sensors = {
+const sensors: Partial<BusinessCreate> = {
   timezone: "Europe/Berlin",
   fields: [
     { name: "timestamp", type: "timestamp" },

@@ -5,7 +5,15 @@ import {
   runInDurableObject,
 } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { alertsOf, businessWithSource, call, createRule, ingest, settle } from "../helpers";
+import {
+  alertsOf,
+  type BusinessCreate,
+  businessWithSource,
+  call,
+  createRule,
+  ingest,
+  settle,
+} from "../helpers";
 
 const stubOf = (id: string) => env.BUSINESS.get(env.BUSINESS.idFromName(id));
 const MIN = 60_000;
@@ -284,7 +292,7 @@ describe("absence rules", () => {
 });
 
 describe("aggregate rules", () => {
-  const expenses = {
+  const expenses: Partial<BusinessCreate> = {
     timezone: "Europe/Berlin",
     fields: [
       { name: "timestamp", type: "timestamp" },

@@ -10,13 +10,22 @@ import { labelledSeries } from "../../bench/anomaly/series";
 import { flushArchive } from "../../workers/business/archive";
 import { pruneEvents } from "../../workers/business/retention";
 import { rollUp } from "../../workers/business/rollup";
-import { alertsOf, businessWithSource, call, createRule, ingest, settle } from "../helpers";
+import {
+  alertsOf,
+  type BusinessCreate,
+  businessWithSource,
+  call,
+  createRule,
+  ingest,
+  type RuleCreate,
+  settle,
+} from "../helpers";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const stubOf = (businessId: string) => env.BUSINESS.get(env.BUSINESS.idFromName(businessId));
 
-const sensors = {
+const sensors: Partial<BusinessCreate> = {
   timezone: "UTC",
   fields: [
     { name: "timestamp", type: "timestamp" },
@@ -145,7 +154,7 @@ describe("rules start from history", () => {
 });
 
 describe("backtests", () => {
-  const routes = {
+  const routes: Partial<BusinessCreate> = {
     fields: [
       { name: "timestamp", type: "timestamp" },
       { name: "routeId", type: "string", required: true },
@@ -225,7 +234,7 @@ describe("backtests", () => {
   // while a bulk backfill's timers run on the wall clock, on the alarm after it
   // (see docs/rules.md). So these rules resolve at once (`keepFiringFor: 0s`).
   it("raise what the live engine raises, for rules judged on events (property)", async () => {
-    const rules = [
+    const rules: RuleCreate[] = [
       {
         name: "Slow",
         kind: "immediate",

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   alertsOf,
   api,
+  type BusinessCreate,
   bodyOf,
   businessWithSource,
   client,
@@ -14,7 +15,7 @@ import {
   untypedBody,
 } from "../helpers";
 
-const expenses = {
+const expenses: Partial<BusinessCreate> = {
   name: "Expenses",
   timezone: "Europe/Berlin",
   fields: [
@@ -338,7 +339,7 @@ describe("rules API", () => {
     expectStatus(res, 202);
     expect(res.json.accepted).toBe(50);
     const matching = await ingest(business.id, token, { deviceId: "aaaa" });
-    expect(matching.json.accepted).toBe(1);
+    expect(bodyOf(matching, 202).accepted).toBe(1);
     expect((await alertsOf(business.id)).map((a) => a.ruleId)).toEqual([rule.json.id]);
 
     const refused = await send(

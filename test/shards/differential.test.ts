@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { random } from "../../bench/anomaly/series";
-import { call, createRule, createSource, ingest } from "../helpers";
+import { call, createRule, createSource, ingest, type RuleCreate } from "../helpers";
 import { allAlerts, settleAll } from "./support";
 
 const MIN = 60_000;
@@ -19,7 +19,7 @@ const REGIONS = ["eu", "us", "ap"];
 const KEEP_FIRING = "1h";
 
 /** Every rule kind, grouped by the shard key (run in the shards) and spanning keys (run in the coordinator). */
-const RULES: Record<string, unknown>[] = [
+const RULES: RuleCreate[] = [
   // In the shards: grouped by the shard key.
   { name: "device hot", kind: "immediate", condition: "value > 97", groupBy: "device" },
   {
@@ -72,7 +72,7 @@ async function business(shards: number) {
   const names = new Map<string, string>();
   for (const rule of RULES) {
     const created = await createRule(id, { ...rule, keepFiringFor: KEEP_FIRING });
-    names.set(created.id, rule.name as string);
+    names.set(created.id, rule.name);
   }
   const { token } = await createSource(id);
   return { id, token, names };
@@ -188,7 +188,7 @@ describe("a sharded business raises the same alerts as an unsharded one", () => 
     expect(got).toEqual(expected);
     // The stream does exercise every rule: each one raised at least one alert.
     const raised = new Set(expected.map((line) => line.split(" | ")[0]));
-    expect([...raised].sort()).toEqual(RULES.map((r) => r.name as string).sort());
+    expect([...raised].sort()).toEqual(RULES.map((r) => r.name).sort());
     expect((await call("GET", `/v1/businesses/${four.id}`)).json).toMatchObject({
       shards: 4,
       shardKey: "device",

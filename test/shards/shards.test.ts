@@ -11,7 +11,7 @@ import type { CoalescedMessage } from "../../workers/business/rpc";
 import { fnv1a, shardOf } from "../../workers/business/shards/route";
 import worker from "../../workers/index";
 import { INGEST_QUEUE } from "../../workers/ingest/coalesce";
-import { call, createRule, createSource, ingest, listEvents } from "../helpers";
+import { call, createRule, createSource, ingest, listEvents, untypedBody } from "../helpers";
 import { allAlerts, objectsOf, settleAll } from "./support";
 
 const MIN = 60_000;
@@ -137,7 +137,7 @@ describe("shard settings", () => {
       unknown
     >[];
     for (const { id: _id, businessId, createdAt, updatedAt, status, ...rule } of rules) {
-      await createRule(id, rule);
+      await createRule(id, untypedBody(rule));
     }
     // …a source for the devices, and the old business deleted once its alerts no longer matter.
     const { token } = await createSource(id);

@@ -7,7 +7,6 @@ import { JOB_GROUP } from "./grouping";
 import type { JobContext, Outcome } from "./job-context";
 import { sendQueued } from "./notices";
 import { JOB_RENOTIFY, JOB_SILENCE } from "./notifications";
-import { queuedKinds } from "./outbox";
 import { replayStep } from "./replay";
 import { nextPruneDelay, pruneEvents } from "./retention";
 import { pushActivity, rolledFields, rollUp } from "./rollup";
@@ -162,25 +161,24 @@ export async function syncIndex(
 
 /**
  * One alarm run: the due timers first, all in one transaction (they are the
- * latency that matters), then the I/O jobs, and with them the outboxes the
- * timers just filled, so a transition reaches D1 and the Queue in this same run.
+ * latency that matters), then the due I/O jobs. The schedule is read again
+ * after the timers: the commit planned a job now for each outbox kind they
+ * filled (commit.ts), so a transition reaches D1 and the Queue in this same
+ * run, while a job waiting out its backoff stays put.
  */
 export async function runDueJobs(ctx: JobContext, now: number, limit: number): Promise<void> {
-  const due = dueJobs(ctx.sql, now, limit);
-  const work: Due[] = [];
   ctx.transaction(() => {
-    for (const row of due) {
+    for (const row of dueJobs(ctx.sql, now, limit)) {
       const job = jobs[row.kind];
       if (!job) {
         console.warn(`business ${ctx.engine.business.id}: unknown job ${row.kind} dropped`);
         unschedule(ctx.sql, row.kind, row.key);
       } else if (job.inTransaction) job.run(ctx, row.key, now);
-      else work.push(row);
     }
   });
-  for (const kind of queuedKinds(ctx.sql)) {
-    if (!work.some((w) => w.kind === kind)) work.push({ kind, key: "", due: now, attempts: 0 });
-  }
+  const work = dueJobs(ctx.sql, Math.max(now, Date.now()), limit).filter(
+    (row) => jobs[row.kind]?.inTransaction === false,
+  );
   for (const row of work) await runWork(ctx, row, now);
 }
 

@@ -59,14 +59,6 @@ export function takeEnqueued(sql: SqlStorage): OutboxKind[] {
   return kinds ? [...kinds] : [];
 }
 
-/** The kinds with rows waiting. */
-export function queuedKinds(sql: SqlStorage): OutboxKind[] {
-  return sql
-    .exec<{ kind: OutboxKind }>(`select distinct kind from outbox`)
-    .toArray()
-    .map((r) => r.kind);
-}
-
 /**
  * Hands the oldest `limit` rows of a kind to `sink` and deletes them once it
  * resolved (a sink that throws leaves them for the retry, so sinks must bear
