@@ -9,7 +9,7 @@ import type { CompiledRule, Window } from "./compile";
 import { compileEnabled } from "./compile";
 import type { EngineCore, Evaluator } from "./core";
 import { evaluators } from "./evaluators";
-import { ALL_KEYS, clear, endKeeping, fire, openPending } from "./fire";
+import { ALL_KEYS, clear, endKeeping, fire, fireEnded, openPending } from "./fire";
 import { FiringStore, JOB_KEEP, JOB_PENDING } from "./firing";
 import { splitKey, stateKey } from "./keyed-store";
 import { loadMuted, muteKey } from "./muted";
@@ -133,6 +133,24 @@ export class RuleEngine implements EngineCore {
 
   clear(r: CompiledRule, group: string, now: number, why: string | (() => string)): void {
     if (!this.replayingMuted) clear(this, r, group, now, why);
+  }
+
+  fireEnded(
+    r: CompiledRule,
+    group: string,
+    now: number,
+    eventTime: number,
+    text: string,
+    context: JsonObject,
+    why: string,
+  ): void {
+    if (!this.replayingMuted) fireEnded(this, r, group, now, eventTime, text, context, why);
+  }
+
+  endAlert(alert: AlertRecord, now: number, why: string): void {
+    if (this.replayingMuted) return;
+    this.alerts.resolve(alert, now, why);
+    this.dropFiring(alert.ruleId, alert.groupKey);
   }
 
   /** Runs a due timer of the engine's (`ENGINE_JOBS`). */
