@@ -7,6 +7,7 @@ import type { BacktestResult } from "../business/backtest";
 import type { ListEventsQuery, SeriesQuery } from "../business/events";
 import type { GroupsQuery } from "../business/groups";
 import type { AlertChange } from "../business/rpc";
+import { runsInShards } from "../business/shards/route";
 import { monitorOf, monitorsOf } from "./monitor";
 
 /**
@@ -146,16 +147,20 @@ export async function changeAlertIn(
 }
 
 /**
- * A backtest of a rule grouped by the shard key: each shard replays its own
- * history (every event of a group is in one shard), and the results add up.
+ * A backtest across shards. A rule grouped by the shard key: each shard
+ * replays its own history (every event of a group is in one shard), and the
+ * results add up. A rule that spans keys: the coordinator replays every
+ * shard's history merged by event time (shards/streams.ts).
  */
 export async function backtestAll(
   env: Env,
-  b: Layout,
+  b: Layout & Pick<Business, "shardKey">,
   rule: Rule,
   range: { from?: number | undefined; to?: number | undefined },
 ): Promise<BacktestResult> {
   if (b.shards === 1) return monitorOf(env, b.id).backtest(b.id, rule, range);
+  if (!runsInShards(rule, b))
+    return monitorOf(env, b.id, { role: "coordinator" }).backtestAcross(b.id, rule, range);
   const parts = await Promise.all(shardsOf(env, b).map((m) => m.backtest(b.id, rule, range)));
   const times = (pick: (p: BacktestResult) => string | null) =>
     parts
