@@ -1,6 +1,8 @@
+import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { labelledSeries } from "../../bench/anomaly/series";
-import { call, createRule, createSource, ingest } from "../helpers";
+import { shardOf } from "../../workers/business/shards/route";
+import { ADMIN, call, createRule, createSource, ingest } from "../helpers";
 import { settleAll } from "./support";
 
 const DAY = 86_400_000;
@@ -148,3 +150,49 @@ describe("reads of a 4-shard business answer as the same 1-shard business does",
     expect(p4).toEqual(await profile(one));
   }, 60_000);
 });
+
+describe("the live socket of a 4-shard business", () => {
+  it("hears alert changes of every shard and of the coordinator, not only shard 0's", async () => {
+    const b = await fleet(4);
+    await createRule(b.id, {
+      name: "warm fridge",
+      kind: "immediate",
+      condition: "temperature > 10",
+      groupBy: "deviceId",
+    });
+    await createRule(b.id, {
+      name: "warm kitchen",
+      kind: "aggregate",
+      expression: "max(temperature) > 10",
+      window: "1h",
+    });
+    const { token } = await createSource(b.id);
+    const res = await SELF.fetch(`http://anom.test/v1/businesses/${b.id}/live`, {
+      headers: { upgrade: "websocket", authorization: `Bearer ${ADMIN}` },
+    });
+    expect(res.status).toBe(101);
+    const ws = res.webSocket;
+    if (!ws) throw new Error("no socket");
+    const messages: { type: string }[] = [];
+    ws.addEventListener("message", (e) => messages.push(JSON.parse(String(e.data))));
+    ws.accept();
+    expect(await until(() => messages.some((m) => m.type === "hello"))).toBe(true);
+
+    // A fridge of shard 2: shard 0 holds no event and no alert of it.
+    const device = Array.from({ length: 100 }, (_, i) => `F${i}`).find((d) => shardOf(d, 4) === 2);
+    expect((await ingest(b.id, token, { deviceId: device, temperature: 12 })).status).toBe(202);
+    await settleAll(b.id, 4);
+    expect(await until(() => messages.filter((m) => m.type === "alerts").length >= 2)).toBe(true);
+    const alerts = await call("GET", `/v1/alerts?businessId=${b.id}`);
+    expect(alerts.json.items.map((a: { groupKey: string }) => a.groupKey).sort()).toEqual([
+      "",
+      device,
+    ]);
+    ws.close();
+  }, 60_000);
+});
+
+async function until(check: () => boolean) {
+  for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  return check();
+}
