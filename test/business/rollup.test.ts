@@ -106,9 +106,19 @@ describe("hourly rollups", () => {
     const sums = await apiSeries(business.id, `fn=sum&field=durationMs&bucket=1d&from=${from}`);
     const total = sent.reduce((a, e) => a + e.durationMs, 0);
     expect(sums.reduce((a, p) => a + (p.value ?? 0), 0)).toBe(total);
-    // A sub-hour bucket reads the events themselves: only the kept ones.
+    // A sub-hour bucket reads the events themselves: only the kept ones, and the answer says so.
     const minutes = await apiSeries(business.id, `bucket=30m&from=${from}`);
     expect(minutes.reduce((a, p) => a + p.count, 0)).toBe(900);
+    const pruned = Math.max(...sent.slice(0, 1800).map((e) => Date.parse(e.timestamp)));
+    const flagged = async (query: string) =>
+      (await call("GET", `/v1/businesses/${business.id}/series?${query}`)).json.incompleteBefore;
+    expect(await flagged(`bucket=30m&from=${from}`)).toBe(new Date(pruned).toISOString());
+    expect(await flagged(`bucket=1d&from=${from}&groupBy=routeId`)).toBe(
+      new Date(pruned).toISOString(),
+    );
+    // Whole hours, ungrouped: from the rollups, complete; a range after the pruned events: complete.
+    expect(await flagged(`bucket=1d&from=${from}`)).toBeNull();
+    expect(await flagged(`bucket=30m&from=${pruned + 1}`)).toBeNull();
   }, 60_000);
 
   it("copy each business's hourly activity to D1, dropping hours older than two days but the newest", async () => {

@@ -1,4 +1,4 @@
-import type { SeriesPoint, StoredEvent } from "../../schema/contracts/events";
+import type { StoredEvent } from "../../schema/contracts/events";
 import type { GroupList } from "../../schema/contracts/groups";
 import type { Rule, RuleStatus } from "../../schema/contracts/rules";
 import { monitorOf } from "../definitions/monitor";
@@ -23,14 +23,14 @@ import {
   bandOver,
   mergeBandEvents,
 } from "./band";
-import type { ListEventsQuery, SeriesQuery } from "./events";
+import type { ListEventsQuery, SeriesPart, SeriesQuery } from "./events";
 import { listEvents, series } from "./events";
 import type { GroupsQuery } from "./groups";
 import { groupStatus } from "./groups";
 import { BUSY_RPS, storeBatch, storeCoalesced } from "./intake";
 import { runDueJobs } from "./jobs";
 import { acceptWatcher, answerWatcher, closeWatcher } from "./live";
-import { storageStatus } from "./retention";
+import { prunedUpTo, storageStatus } from "./retention";
 import { rolledSeries, rollupAnswers } from "./rollup";
 import type { CoalescedMessage, IngestBatch, IngestOutcome } from "./rpc";
 import { ruleStatus } from "./rule-status";
@@ -91,9 +91,16 @@ export class BusinessMonitor extends ShardedObject {
     return listEvents(this.sql, q);
   }
 
-  async series(businessId: string, q: SeriesQuery): Promise<SeriesPoint[]> {
+  /**
+   * A series: whole hours of an ungrouped series from the hourly rollups
+   * (complete after pruning); any other from the held events, so buckets up to
+   * `incompleteBefore` (the newest pruned event's time) may miss events.
+   */
+  async series(businessId: string, q: SeriesQuery): Promise<SeriesPart> {
     rememberBusiness(this.sql, businessId);
-    return rollupAnswers(q) ? rolledSeries(this.sql, q) : series(this.sql, q);
+    if (rollupAnswers(q)) return { items: rolledSeries(this.sql, q), incompleteBefore: null };
+    const pruned = prunedUpTo(this.sql);
+    return { items: series(this.sql, q), incompleteBefore: pruned >= q.from ? pruned : null };
   }
 
   async groups(businessId: string, q: GroupsQuery): Promise<GroupList> {

@@ -4,7 +4,7 @@ import type { GroupList } from "../../schema/contracts/groups";
 import { groupStatuses } from "../../schema/contracts/groups";
 import type { Rule } from "../../schema/contracts/rules";
 import type { BacktestResult } from "../business/backtest";
-import type { ListEventsQuery, SeriesQuery } from "../business/events";
+import type { ListEventsQuery, SeriesPart, SeriesQuery } from "../business/events";
 import type { GroupsQuery } from "../business/groups";
 import type { AlertChange } from "../business/rpc";
 import { runsInShards } from "../business/shards/route";
@@ -43,11 +43,12 @@ export async function listEventsAll(
 }
 
 /** Buckets merged: counts and sums add, min and max compare, an average is weighted by its count. */
-export async function seriesAll(env: Env, b: Layout, q: SeriesQuery): Promise<SeriesPoint[]> {
+export async function seriesAll(env: Env, b: Layout, q: SeriesQuery): Promise<SeriesPart> {
   if (b.shards === 1) return monitorOf(env, b.id).series(b.id, q);
   const parts = await Promise.all(shardsOf(env, b).map((m) => m.series(b.id, q)));
+  const cuts = parts.flatMap((p) => (p.incompleteBefore === null ? [] : [p.incompleteBefore]));
   const merged = new Map<string, SeriesPoint>();
-  for (const p of parts.flat()) {
+  for (const p of parts.flatMap((part) => part.items)) {
     const id = `${p.time}\n${p.group ?? ""}`;
     const into = merged.get(id);
     if (!into) {
@@ -62,9 +63,10 @@ export async function seriesAll(env: Env, b: Layout, q: SeriesQuery): Promise<Se
     else into.value = n ? (into.value * into.count + p.value * p.count) / n : null;
     into.count = n;
   }
-  return [...merged.values()].sort((x, y) =>
+  const items = [...merged.values()].sort((x, y) =>
     x.time < y.time ? -1 : x.time > y.time ? 1 : (x.group ?? "") < (y.group ?? "") ? -1 : 1,
   );
+  return { items, incompleteBefore: cuts.length ? Math.max(...cuts) : null };
 }
 
 /**
