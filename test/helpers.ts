@@ -252,3 +252,23 @@ export async function rollUpNow(businessId: string) {
   }
   throw new Error(`business ${businessId}: the rollup job did not finish`);
 }
+
+/** Opens a business's live socket as a client would; collects its messages. */
+export async function connectLive(businessId: string) {
+  const res = await SELF.fetch(`http://anom.test/v1/businesses/${businessId}/live`, {
+    headers: { upgrade: "websocket", authorization: `Bearer ${ADMIN}` },
+  });
+  expect(res.status).toBe(101);
+  const ws = res.webSocket;
+  if (!ws) throw new Error("no socket");
+  const messages: { type: string }[] = [];
+  ws.addEventListener("message", (e) => messages.push(JSON.parse(String(e.data))));
+  ws.accept();
+  return { ws, messages };
+}
+
+/** Waits up to `tries` × 10 ms for `check` to hold; returns whether it does. */
+export async function until(check: () => boolean, tries = 200) {
+  for (let i = 0; i < tries && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  return check();
+}

@@ -1,8 +1,7 @@
-import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { labelledSeries } from "../../bench/anomaly/series";
 import { shardOf } from "../../workers/business/shards/route";
-import { ADMIN, call, createRule, createSource, ingest } from "../helpers";
+import { call, connectLive, createRule, createSource, ingest, until } from "../helpers";
 import { settleAll } from "./support";
 
 const DAY = 86_400_000;
@@ -167,22 +166,16 @@ describe("the live socket of a 4-shard business", () => {
       window: "1h",
     });
     const { token } = await createSource(b.id);
-    const res = await SELF.fetch(`http://anom.test/v1/businesses/${b.id}/live`, {
-      headers: { upgrade: "websocket", authorization: `Bearer ${ADMIN}` },
-    });
-    expect(res.status).toBe(101);
-    const ws = res.webSocket;
-    if (!ws) throw new Error("no socket");
-    const messages: { type: string }[] = [];
-    ws.addEventListener("message", (e) => messages.push(JSON.parse(String(e.data))));
-    ws.accept();
+    const { ws, messages } = await connectLive(b.id);
     expect(await until(() => messages.some((m) => m.type === "hello"))).toBe(true);
 
     // A fridge of shard 2: shard 0 holds no event and no alert of it.
     const device = Array.from({ length: 100 }, (_, i) => `F${i}`).find((d) => shardOf(d, 4) === 2);
     expect((await ingest(b.id, token, { deviceId: device, temperature: 12 })).status).toBe(202);
     await settleAll(b.id, 4);
-    expect(await until(() => messages.filter((m) => m.type === "alerts").length >= 2)).toBe(true);
+    expect(await until(() => messages.filter((m) => m.type === "alerts").length >= 2, 300)).toBe(
+      true,
+    );
     const alerts = await call("GET", `/v1/alerts?businessId=${b.id}`);
     expect(alerts.json.items.map((a: { groupKey: string }) => a.groupKey).sort()).toEqual([
       "",
@@ -191,8 +184,3 @@ describe("the live socket of a 4-shard business", () => {
     ws.close();
   }, 60_000);
 });
-
-async function until(check: () => boolean) {
-  for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  return check();
-}

@@ -5,6 +5,7 @@ import type { NewEvent } from "../events";
 import type { AlertRecord } from "./alert-record";
 import type { AlertStore } from "./alerts";
 import type { CompiledRule, Window } from "./compile";
+import type { EndedWindow } from "./fire";
 import type { FiringStore } from "./firing";
 import type { Acc, RuleState } from "./state";
 
@@ -29,15 +30,7 @@ export interface EngineCore {
   /** The condition no longer holds: resolve (after `keepFiringFor`), or drop the pending alert. */
   clear(r: CompiledRule, group: string, now: number, why: string | (() => string)): void;
   /** A window that is over held the condition: its alert opens and resolves at once (fire.ts). */
-  fireEnded(
-    r: CompiledRule,
-    group: string,
-    now: number,
-    eventTime: number,
-    text: string,
-    context: JsonObject,
-    why: string,
-  ): void;
+  fireEnded(r: CompiledRule, group: string, now: number, ended: EndedWindow): void;
   /** Resolves an alert at once, no keep-firing, and drops its pending or keeping state. */
   endAlert(alert: AlertRecord, now: number, why: string): void;
   addToWindow(key: string, w: Window, time: number, value: number): void;

@@ -9,6 +9,7 @@ import type { CompiledRule, Window } from "./compile";
 import { compileEnabled } from "./compile";
 import type { EngineCore, Evaluator } from "./core";
 import { evaluators } from "./evaluators";
+import type { EndedWindow } from "./fire";
 import { ALL_KEYS, clear, endKeeping, fire, fireEnded, openPending } from "./fire";
 import { FiringStore, JOB_KEEP, JOB_PENDING } from "./firing";
 import { splitKey, stateKey } from "./keyed-store";
@@ -135,16 +136,8 @@ export class RuleEngine implements EngineCore {
     if (!this.replayingMuted) clear(this, r, group, now, why);
   }
 
-  fireEnded(
-    r: CompiledRule,
-    group: string,
-    now: number,
-    eventTime: number,
-    text: string,
-    context: JsonObject,
-    why: string,
-  ): void {
-    if (!this.replayingMuted) fireEnded(this, r, group, now, eventTime, text, context, why);
+  fireEnded(r: CompiledRule, group: string, now: number, ended: EndedWindow): void {
+    if (!this.replayingMuted) fireEnded(this, r, group, now, ended);
   }
 
   endAlert(alert: AlertRecord, now: number, why: string): void {

@@ -79,13 +79,19 @@ export function fireEnded(
   r: CompiledRule,
   group: string,
   now: number,
-  eventTime: number,
-  text: string,
-  context: JsonObject,
-  why: string,
+  ended: EndedWindow,
 ): void {
-  const details = detailsOf(r, group, now, eventTime, text, context);
-  alerts.openResolved(r.rule.id, group, now, { severity: r.rule.severity, ...details }, why);
+  const details = detailsOf(r, group, now, ended.eventTime, ended.text, ended.context);
+  alerts.openResolved(r.rule.id, group, now, { severity: r.rule.severity, ...details }, ended.why);
+}
+
+/** What a window that is over says when it held the condition. */
+export interface EndedWindow {
+  eventTime: number;
+  text: string;
+  context: JsonObject;
+  /** Why it resolved at once. */
+  why: string;
 }
 
 /**

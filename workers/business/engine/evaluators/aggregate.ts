@@ -112,7 +112,12 @@ function judgePeriod(
   const over = now >= period.end || (held !== undefined && held > period.start);
   if (over && held !== period.start) {
     if (!e.alerts.raisedIn(id, group, period.start, period.end, e.since(id)))
-      e.fireEnded(r, group, now, time, text, details, `the ${unit} had ended`);
+      e.fireEnded(r, group, now, {
+        eventTime: time,
+        text,
+        context: details,
+        why: `the ${unit} had ended`,
+      });
     return;
   }
   if (held !== undefined && held < period.start) {
