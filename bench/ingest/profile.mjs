@@ -112,12 +112,26 @@ try {
       }
     }
   }
+  // Self time of the runtime's own frames (SQLite `exec`, `put`, ...) by the function that called them.
+  const byCaller = new Map();
+  for (const s of profile.samples) {
+    const leaf = byId.get(s);
+    if (leaf.callFrame.url) continue;
+    let caller = parent.get(s);
+    while (caller !== undefined && !byId.get(caller).callFrame.url) caller = parent.get(caller);
+    const name = `${leaf.callFrame.functionName || "(anonymous)"} < ${caller === undefined ? "-" : byId.get(caller).callFrame.functionName || "(anonymous)"}`;
+    byCaller.set(name, (byCaller.get(name) ?? 0) + 1);
+  }
   console.log(
     `${r.requests} POSTs of ${batch} event(s) at concurrency 8 in ${seconds}s, ${profile.samples.length} samples`,
   );
   console.log("total % | function (inclusive: the samples with it on the stack)");
   for (const [name, count] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) {
     console.log(`${((100 * count) / profile.samples.length).toFixed(1).padStart(7)} | ${name}`);
+  }
+  console.log("self % | runtime function < its caller");
+  for (const [name, count] of [...byCaller].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
+    console.log(`${((100 * count) / profile.samples.length).toFixed(1).padStart(6)} | ${name}`);
   }
   console.log("self % | function");
   for (const [name, count] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top)) {

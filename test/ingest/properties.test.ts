@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { call, createSource, listEvents } from "../helpers";
+import { validValue } from "./arbitraries";
 
 type FieldType = "string" | "number" | "integer" | "boolean" | "timestamp" | "enum";
 interface FieldDef {
@@ -38,27 +39,6 @@ const schema: fc.Arbitrary<FieldDef[]> = fc
   .uniqueArray(fc.constantFrom(...names), { minLength: 1, maxLength: 6 })
   .chain((picked) => fc.tuple(...picked.map(fieldDef)));
 
-function validValue(f: FieldDef): fc.Arbitrary<unknown> {
-  switch (f.type) {
-    case "string":
-      return fc.string({ maxLength: 40, unit: "grapheme" });
-    case "number":
-      return fc.double({ noNaN: true, noDefaultInfinity: true });
-    case "integer":
-      return fc.integer();
-    case "boolean":
-      return fc.boolean();
-    case "timestamp":
-      return fc.oneof(
-        fc.integer({ min: now - 86_400_000, max: now }),
-        fc.integer({ min: now - 86_400_000, max: now }).map((ms) => new Date(ms).toISOString()),
-      );
-    case "enum":
-      return fc.constantFrom(...(f.values ?? []));
-  }
-}
-
-/** A value of the wrong type for the field. */
 function invalidValue(f: FieldDef): unknown {
   switch (f.type) {
     case "string":
@@ -77,7 +57,7 @@ function invalidValue(f: FieldDef): unknown {
 
 function validEvent(fields: FieldDef[]): fc.Arbitrary<Record<string, unknown>> {
   const entries = fields.map((f) =>
-    (f.required ? validValue(f) : fc.option(validValue(f), { nil: undefined })).map(
+    (f.required ? validValue(f, now) : fc.option(validValue(f, now), { nil: undefined })).map(
       (v) => [f.name, v] as const,
     ),
   );

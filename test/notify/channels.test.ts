@@ -1,6 +1,6 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
-import { createChannel, updateChannel } from "../../workers/api/channels/service";
+import { createChannel, updateChannel } from "../../workers/definitions/channels";
 import worker from "../../workers/index";
 import { database } from "../../workers/lib/db";
 import { ProblemError } from "../../workers/lib/errors";

@@ -39,6 +39,14 @@ import { workspacesApi } from "./workspaces";
 
 export const API_REFERENCE_SCRIPT = "/docs/api-reference.js";
 
+/** The bearer tokens the API takes, by security scheme name. */
+const bearerSchemes = {
+  adminToken: "The admin token (ADMIN_TOKEN): the instance owner, in every workspace",
+  apiKey: "A workspace's API key (anomk_...): its role, inside its workspace only",
+  session: "A person's session token (anoms_...) from POST /v1/auth/sign-in",
+  sourceToken: "A source's ingest token, valid for one business",
+};
+
 export function createApp() {
   const app = newApp();
 
@@ -115,26 +123,12 @@ export function createApp() {
     .route("/v1/workspaces", workspacesApi)
     .route("/v1/auth", peopleApi);
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
-    type: "http",
-    scheme: "bearer",
-    description: "The admin token (ADMIN_TOKEN): the instance owner, in every workspace",
-  });
-  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
-    type: "http",
-    scheme: "bearer",
-    description: "A workspace's API key (anomk_...): its role, inside its workspace only",
-  });
-  app.openAPIRegistry.registerComponent("securitySchemes", "session", {
-    type: "http",
-    scheme: "bearer",
-    description: "A person's session token (anoms_...) from POST /v1/auth/sign-in",
-  });
-  app.openAPIRegistry.registerComponent("securitySchemes", "sourceToken", {
-    type: "http",
-    scheme: "bearer",
-    description: "A source's ingest token, valid for one business",
-  });
+  for (const [name, description] of Object.entries(bearerSchemes))
+    app.openAPIRegistry.registerComponent("securitySchemes", name, {
+      type: "http",
+      scheme: "bearer",
+      description,
+    });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

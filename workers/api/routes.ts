@@ -23,7 +23,7 @@ import {
 
 type Method = "get" | "post" | "put" | "patch" | "delete";
 // biome-ignore lint/suspicious/noExplicitAny: any object schema (zod's own bound for params and query)
-type ObjectSchema = z.ZodObject<any>;
+export type ObjectSchema = z.ZodObject<any>;
 
 /** What a route reads: path parameters, a query, headers, a JSON body (`body`, or `optionalBody`). */
 export interface RouteInput {
@@ -208,7 +208,8 @@ function requestOf<I extends RouteInput>({ body, optionalBody, ...rest }: I) {
   return rest;
 }
 
-type Routes<S extends ProblemStatus> = <M extends Method, P extends string>(
+/** The routes of one tag: `(method, path, summary)` to a `RouteBuilder`. */
+export type Routes<S extends ProblemStatus> = <M extends Method, P extends string>(
   method: M,
   path: P,
   summary: string,

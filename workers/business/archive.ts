@@ -75,20 +75,24 @@ export async function flushArchive(
   const sql = storage.sql;
   const batch = planBatch(sql);
   if (!batch) return false;
-  // SQLite writes the NDJSON itself: one string crosses into JavaScript, not a row object per event.
+  // SQLite writes the NDJSON itself: one value crosses into JavaScript, not a row object per
+  // event. One format() a line (not nine concatenations), the lines in `seq` order from the
+  // subquery, which reads the key in order, rather than from a sort inside group_concat; and
+  // the body as bytes (a blob), put as they are, never decoded to a string and encoded again.
   const { body, received } = sql
-    .exec<{ body: string | null; received: number | null }>(
-      `select group_concat('{"seq":' || seq || ',"time":' || time || ',"received":' || received ||
-         ',"source":' || json_quote(source) || ',"data":' || data || '}', char(10) order by seq) as body,
+    .exec<{ body: ArrayBuffer | null; received: number | null }>(
+      `select cast(group_concat(line, char(10)) || char(10) as blob) as body,
          (select received from events where seq >= ? order by seq limit 1) as received
-       from events where seq between ? and ?`,
+       from (select format('{"seq":%s,"time":%s,"received":%s,"source":%s,"data":%s}',
+               seq, time, received, json_quote(source), data) as line
+             from events where seq between ? and ? order by seq)`,
       batch.firstSeq,
       batch.firstSeq,
       batch.lastSeq,
     )
     .one();
   if (body !== null && received !== null) {
-    await bucket.put(archiveKey(businessId, received, batch), `${body}\n`, {
+    await bucket.put(archiveKey(businessId, received, batch), body, {
       httpMetadata: { contentType: "application/x-ndjson" },
       customMetadata: { firstSeq: String(batch.firstSeq), lastSeq: String(batch.lastSeq) },
     });

@@ -4,6 +4,7 @@ import { groupIntervalMs, groupWaitMs } from "../definitions/channels";
 import type { AlertRecord } from "./engine/alert-record";
 import { clock } from "./engine/calendar";
 import { scheduleAt, unschedule } from "./schedule";
+import { columnOf } from "./storage";
 
 /** Sends a channel's held openings as one message; keyed by channel id. */
 export const JOB_GROUP = "group";
@@ -22,13 +23,7 @@ export class ChannelGroups {
   /** The channels that hold an alert's opening. */
   held(alertId: string): Set<string> {
     return new Set(
-      this.sql
-        .exec<{ channel_id: string }>(
-          `select channel_id from group_held where alert_id = ?`,
-          alertId,
-        )
-        .toArray()
-        .map((r) => r.channel_id),
+      columnOf<string>(this.sql, `select channel_id from group_held where alert_id = ?`, alertId),
     );
   }
 

@@ -1,9 +1,15 @@
 import { toDeltas } from "./counters";
 import type { RuleEngine } from "./engine/engine";
-import { insertEvents, insertReceived, keepUnseen } from "./events";
+import { insertEvents, insertReceived, keepUnseen, type ReceivedEvent } from "./events";
 import type { HousekeepingPlan } from "./housekeeping";
 import { trackJobRun } from "./job-runs";
-import type { CoalescedMessage, IngestBatch, IngestOutcome, StoredResult } from "./rpc";
+import type {
+  CoalescedMessage,
+  GroupedRequest,
+  IngestBatch,
+  IngestOutcome,
+  StoredResult,
+} from "./rpc";
 import type { SpanOutbox } from "./shards/outbox";
 
 /**
@@ -103,4 +109,35 @@ export function storeCoalesced(
   engine.process(events, now);
   outbox?.collect(sql, events, received, now);
   housekeeping.plan(lastSeq, now, engine.business.retention.maxEvents);
+}
+
+/**
+ * Inside one transaction: stores a group of concurrent small requests from one
+ * edge (ingest/group.ts), one statement for all their events, with the direct
+ * path's per-event key dedup applied request by request in the group's order.
+ * Returns each request's result.
+ */
+export function storeGroup(
+  sql: SqlStorage,
+  engine: RuleEngine,
+  housekeeping: HousekeepingPlan,
+  requests: GroupedRequest[],
+  outbox?: SpanOutbox,
+): StoredResult[] {
+  const events: ReceivedEvent[] = [];
+  const results = requests.map((r): StoredResult => {
+    const kept = keepUnseen(sql, r.events, r.receivedAt);
+    for (const e of kept) events.push({ ...e, received: r.receivedAt, source: r.sourceId });
+    const duplicates = r.events.length - kept.length;
+    return { accepted: kept.length, rejected: r.rejected, ...(duplicates ? { duplicates } : {}) };
+  });
+  if (events.length === 0) return results;
+  const { lastSeq } = insertReceived(sql, events);
+  const now = Date.now();
+  const received = Math.max(...events.map((e) => e.received));
+  engine.noteIngest(received, now);
+  engine.process(events, now);
+  outbox?.collect(sql, events, received, now);
+  housekeeping.plan(lastSeq, now, engine.business.retention.maxEvents);
+  return results;
 }

@@ -27,12 +27,18 @@ import type { ListEventsQuery, SeriesPart, SeriesQuery } from "./events";
 import { listEvents, series } from "./events";
 import type { GroupsQuery } from "./groups";
 import { groupStatus } from "./groups";
-import { BUSY_RPS, storeBatch, storeCoalesced } from "./intake";
+import { BUSY_RPS, storeBatch, storeCoalesced, storeGroup } from "./intake";
 import { runDueJobs } from "./jobs";
 import { acceptWatcher, answerWatcher, closeWatcher } from "./live";
 import { prunedUpTo, storageStatus } from "./retention";
 import { rolledSeries, rollupAnswers } from "./rollup";
-import type { CoalescedMessage, IngestBatch, IngestOutcome } from "./rpc";
+import type {
+  CoalescedMessage,
+  GroupedRequest,
+  GroupOutcome,
+  IngestBatch,
+  IngestOutcome,
+} from "./rpc";
 import { ruleStatus } from "./rule-status";
 import { failingJobs } from "./schedule";
 import { ShardedObject } from "./shards/object";
@@ -62,6 +68,22 @@ export class BusinessMonitor extends ShardedObject {
       if (this.directRequests.count(Date.now()) > BUSY_RPS) return { ...outcome, busy: true };
     }
     return outcome;
+  }
+
+  /**
+   * Stores a group of concurrent small requests from one edge in one
+   * transaction (ingest/group.ts); durable when this returns. One call counts
+   * as one direct request for the busy signal.
+   */
+  async ingestGroup(businessId: string, requests: GroupedRequest[]): Promise<GroupOutcome> {
+    const version = Math.max(...requests.map((r) => r.version));
+    const engine = await this.definition.load(businessId, version);
+    const results = this.transaction(engine, () =>
+      storeGroup(this.sql, engine, this.housekeeping, requests, this.definition.outbox),
+    );
+    await this.alarmClock.plan();
+    if (this.directRequests.count(Date.now()) > BUSY_RPS) return { results, busy: true };
+    return { results };
   }
 
   /**

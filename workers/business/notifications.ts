@@ -10,6 +10,7 @@ import { ChannelGroups, groupSummary } from "./grouping";
 import { noticeOf, queueNotice } from "./notices";
 import type { SilenceWindow } from "./quiet/window";
 import { scheduleAt, unschedule } from "./schedule";
+import { columnOf } from "./storage";
 
 export const JOB_RENOTIFY = "renotify";
 /** Runs when a silence starts or ends: suppression is looked at again. */
@@ -102,13 +103,11 @@ export class Notifier {
 
   private notifiedChannels(alertId: string): Set<string> {
     return new Set(
-      this.sql
-        .exec<{ channel_id: string }>(
-          `select channel_id from alert_notified where alert_id = ?`,
-          alertId,
-        )
-        .toArray()
-        .map((r) => r.channel_id),
+      columnOf<string>(
+        this.sql,
+        `select channel_id from alert_notified where alert_id = ?`,
+        alertId,
+      ),
     );
   }
 

@@ -37,6 +37,19 @@ export type AlertChange =
 /** `duplicates`: events with a key stored before, not stored again (only when there are some). */
 export type StoredResult = IngestResult & { duplicates?: number };
 
+/** One request of a group of concurrent small requests from one edge (ingest/group.ts). */
+export type GroupedRequest = Pick<
+  IngestBatch,
+  "version" | "sourceId" | "receivedAt" | "events" | "rejected"
+>;
+
+/** What the object answers for a group: each request's result in the group's order. */
+export interface GroupOutcome {
+  results: StoredResult[];
+  /** As for a direct request: the edge coalesces for a while. */
+  busy?: true;
+}
+
 export type IngestOutcome =
   /** `busy`: this object takes more direct requests than it should; the edge coalesces for a while. */
   | { status: "stored"; result: StoredResult; busy?: true }

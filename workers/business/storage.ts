@@ -162,6 +162,15 @@ export function migrate(sql: SqlStorage): void {
   }
 }
 
+/** The values of a query's one column, in its order. */
+export function columnOf<T extends SqlStorageValue>(
+  sql: SqlStorage,
+  query: string,
+  ...bindings: SqlStorageValue[]
+): T[] {
+  return Array.from(sql.exec(query, ...bindings).raw(), (row) => row[0] as T);
+}
+
 export function getMeta(sql: SqlStorage, key: string): string | undefined {
   return sql.exec<{ value: string }>(`select value from meta where key = ?`, key).toArray()[0]
     ?.value;

@@ -1,9 +1,10 @@
-import { and, desc, eq, gte, like, lt, lte } from "drizzle-orm";
+import { eq, gte, like, lte } from "drizzle-orm";
 import type { AuditEntry, AuditQuery } from "../../schema/contracts/teams";
 import type { Database } from "../lib/db";
 import { tables } from "../lib/db";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
+import { newestFirst, pageOf } from "./pages";
 import type { Actor } from "./principal";
 
 const { auditLog } = tables;
@@ -50,31 +51,24 @@ export async function listAudit(
   workspaceId: string,
   q: AuditQuery,
 ): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
-  const rows = await db
-    .select()
-    .from(auditLog)
-    .where(
-      and(
-        eq(auditLog.workspaceId, workspaceId),
-        q.cursor ? lt(auditLog.id, q.cursor) : undefined,
-        q.action
-          ? q.action.endsWith(".")
-            ? like(auditLog.action, `${q.action.replace(/[%_]/g, "")}%`)
-            : eq(auditLog.action, q.action)
-          : undefined,
-        q.actorId ? eq(auditLog.actorId, q.actorId) : undefined,
-        q.targetId ? eq(auditLog.targetId, q.targetId) : undefined,
-        q.from ? gte(auditLog.at, Date.parse(q.from)) : undefined,
-        q.to ? lte(auditLog.at, Date.parse(q.to)) : undefined,
-      ),
-    )
-    .orderBy(desc(auditLog.id))
-    .limit(q.limit + 1);
-  const page = rows.slice(0, q.limit);
-  return {
-    items: page.map(toEntry),
-    nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null,
-  };
+  const rows = await newestFirst(
+    db,
+    auditLog,
+    [
+      eq(auditLog.workspaceId, workspaceId),
+      q.action
+        ? q.action.endsWith(".")
+          ? like(auditLog.action, `${q.action.replace(/[%_]/g, "")}%`)
+          : eq(auditLog.action, q.action)
+        : undefined,
+      q.actorId ? eq(auditLog.actorId, q.actorId) : undefined,
+      q.targetId ? eq(auditLog.targetId, q.targetId) : undefined,
+      q.from ? gte(auditLog.at, Date.parse(q.from)) : undefined,
+      q.to ? lte(auditLog.at, Date.parse(q.to)) : undefined,
+    ],
+    q,
+  );
+  return pageOf(rows, q.limit, toEntry);
 }
 
 // An invitation's link carries its one-time token: whoever reads the audit log could join with it.

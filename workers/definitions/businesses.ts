@@ -8,6 +8,7 @@ import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
 import { invalidateBusiness } from "./cache";
 import { monitorsOf } from "./monitor";
+import { pageOf } from "./pages";
 import type { BusinessRow } from "./publish";
 import { publish } from "./publish";
 import { shardKeyProblem } from "./shards";
@@ -142,8 +143,7 @@ export async function listBusinesses(
           .orderBy(asc(fields.position))
       : [];
   const byBusiness = Map.groupBy(fieldRows, (f) => f.businessId);
-  const items = page.map((r) => toBusiness(r, byBusiness.get(r.id) ?? []));
-  return { items, nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null };
+  return pageOf(rows, q.limit, (r) => toBusiness(r, byBusiness.get(r.id) ?? []));
 }
 
 /** Changes a business's settings (name, time zone, retention…) and publishes the new definition. */

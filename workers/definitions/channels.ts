@@ -1,19 +1,22 @@
-import { and, asc, eq } from "drizzle-orm";
 import type {
   Channel,
   ChannelCreate,
   ChannelCreated,
   ChannelPatch,
   ChannelTarget,
+  ChannelType,
 } from "../../schema/contracts/channels";
 import { defaultChannelUrl } from "../../schema/contracts/channels";
 import type { Database } from "../lib/db";
 import { tables } from "../lib/db";
 import { formatDuration, parseDuration } from "../lib/duration";
-import { notFound } from "../lib/errors";
+import { invalid } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { checkTarget } from "../lib/net";
 import { iso } from "../lib/time";
+import { getBusiness } from "./businesses";
 import { publish } from "./publish";
+import { idsOfBusiness, removeFromBusiness, rowIs, rowOfBusiness, rowsOfBusiness } from "./rows";
 
 const { channels } = tables;
 export type ChannelRow = typeof channels.$inferSelect;
@@ -30,8 +33,7 @@ export const groupIntervalMs = (row: ChannelRow) =>
 const durationText = (ms: number) => (ms === 0 ? "0s" : formatDuration(ms));
 /** `0s` (off) or a positive duration, in seconds. */
 const seconds = (text: string) => (parseDuration(text) ?? 0) / 1000;
-const channelIs = (businessId: string, channelId: string) =>
-  and(eq(channels.businessId, businessId), eq(channels.id, channelId));
+const channelIs = (businessId: string, channelId: string) => rowIs(channels, businessId, channelId);
 
 export function toChannel(row: ChannelRow): Channel {
   const target = row.target as ChannelTarget;
@@ -53,37 +55,43 @@ export function toChannel(row: ChannelRow): Channel {
 }
 
 export async function listChannels(db: Database, businessId: string): Promise<ChannelRow[]> {
-  return db
-    .select()
-    .from(channels)
-    .where(eq(channels.businessId, businessId))
-    .orderBy(asc(channels.id));
+  return rowsOfBusiness(db, channels, businessId);
 }
 
-export async function getChannelRow(
-  db: Database,
-  businessId: string,
-  channelId: string,
-): Promise<ChannelRow> {
-  const row = (await db.select().from(channels).where(channelIs(businessId, channelId)))[0];
-  if (!row) throw notFound("Channel", channelId);
-  return row;
-}
+export const getChannelRow = (db: Database, businessId: string, channelId: string) =>
+  rowOfBusiness(db, channels, "Channel", businessId, channelId);
 
 export async function channelIds(db: Database, businessId: string): Promise<Set<string>> {
-  const rows = await db
-    .select({ id: channels.id })
-    .from(channels)
-    .where(eq(channels.businessId, businessId));
-  return new Set(rows.map((c) => c.id));
+  return idsOfBusiness(db, channels, businessId);
 }
 
-export async function insertChannel(
+/** Refuses channel URLs that reach into a private network (unless allowed for local development). */
+async function checkUrl(
+  env: { ALLOW_PRIVATE_TARGETS?: string; DOH_URL?: string },
+  url: string,
+): Promise<void> {
+  const verdict = await checkTarget(env, url);
+  if (!verdict.ok) throw invalid("url", verdict.reason);
+}
+
+/** The fields of some types only, for telling a PATCH what does not fit its channel. */
+const own: Record<string, readonly ChannelType[]> = {
+  url: ["webhook", "slack", "pagerduty", "teams", "ntfy", "alertmanager"],
+  to: ["email"],
+  routingKey: ["pagerduty"],
+  topic: ["ntfy"],
+  token: ["ntfy", "alertmanager"],
+};
+
+/** Adds a channel to a business, after checking its URL, and publishes the definition. */
+export async function createChannel(
   env: Env,
   db: Database,
   businessId: string,
   input: ChannelCreate,
 ): Promise<ChannelCreated> {
+  await getBusiness(db, businessId);
+  if ("url" in input && input.url !== undefined) await checkUrl(env, input.url);
   const at = Date.now();
   const row: ChannelRow = {
     id: newId("chn", at),
@@ -147,7 +155,10 @@ function defaultName(input: ChannelCreate): string {
   }
 }
 
-/** Applies a checked patch to a channel (its type stays) and publishes the definition. */
+/**
+ * Applies a patch to a channel (its type stays; fields of other types and
+ * private URLs are refused) and publishes the definition.
+ */
 export async function updateChannel(
   env: Env,
   db: Database,
@@ -155,9 +166,15 @@ export async function updateChannel(
   channelId: string,
   patch: ChannelPatch,
 ): Promise<Channel> {
+  const row = await getChannelRow(db, businessId, channelId);
+  for (const [key, types] of Object.entries(own)) {
+    if (patch[key as keyof ChannelPatch] !== undefined && !types.includes(row.type)) {
+      throw invalid(key, `a ${row.type} channel has no \`${key}\``);
+    }
+  }
+  if (patch.url !== undefined) await checkUrl(env, patch.url);
   const set: Partial<ChannelRow> = {};
   if (patch.url !== undefined || patch.to !== undefined || patch.topic !== undefined) {
-    const row = await getChannelRow(db, businessId, channelId);
     const target = { ...(row.target as ChannelTarget) };
     if (patch.url !== undefined) target.url = patch.url;
     if (patch.to !== undefined) target.to = patch.to;
@@ -181,12 +198,5 @@ export async function updateChannel(
   return toChannel(await getChannelRow(db, businessId, channelId));
 }
 
-export async function removeChannel(
-  env: Env,
-  db: Database,
-  businessId: string,
-  channelId: string,
-): Promise<void> {
-  await getChannelRow(db, businessId, channelId);
-  await publish(env, db, businessId, [db.delete(channels).where(channelIs(businessId, channelId))]);
-}
+export const removeChannel = (env: Env, db: Database, businessId: string, channelId: string) =>
+  removeFromBusiness(env, db, channels, "Channel", businessId, channelId);

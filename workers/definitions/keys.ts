@@ -1,11 +1,11 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { ApiKey, ApiKeyCreated, KeyCreate } from "../../schema/contracts/teams";
-import { randomToken, sha256Hex } from "../lib/crypto";
+import { newToken, sha256Hex } from "../lib/crypto";
 import type { Database } from "../lib/db";
 import { tables } from "../lib/db";
 import { invalid, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { iso } from "../lib/time";
+import { shown } from "./rows";
 
 const { apiKeys } = tables;
 type KeyRow = typeof apiKeys.$inferSelect;
@@ -15,20 +15,12 @@ export const KEY_PREFIX = "anomk_";
 /** last_used_at is written at most this often per key, so reads do not all become writes. */
 const LAST_USED_GRANULARITY_MS = 60_000;
 
-function toKey(row: KeyRow): ApiKey {
-  return {
-    id: row.id,
-    workspaceId: row.workspaceId,
-    name: row.name,
-    role: row.role,
-    tokenPrefix: row.tokenPrefix,
-    createdBy: row.createdBy,
-    createdAt: iso(row.createdAt),
-    expiresAt: iso(row.expiresAt),
-    lastUsedAt: iso(row.lastUsedAt),
-    revokedAt: iso(row.revokedAt),
-  };
-}
+const toKey = (row: KeyRow): ApiKey =>
+  shown(
+    row,
+    ["id", "workspaceId", "name", "role", "tokenPrefix", "createdBy"],
+    ["createdAt", "expiresAt", "lastUsedAt", "revokedAt"],
+  );
 
 export async function createKey(
   db: Database,
@@ -39,14 +31,13 @@ export async function createKey(
   const at = Date.now();
   const expiresAt = input.expiresAt === undefined ? null : Date.parse(input.expiresAt);
   if (expiresAt !== null && !(expiresAt > at)) throw invalid("expiresAt", "must be in the future");
-  const token = `${KEY_PREFIX}${randomToken(32)}`;
+  const { token, ...secret } = await newToken(KEY_PREFIX, 32);
   const row: KeyRow = {
     id: newId("key", at),
     workspaceId,
     name: input.name,
     role: input.role,
-    tokenHash: await sha256Hex(token),
-    tokenPrefix: token.slice(0, KEY_PREFIX.length + 6),
+    ...secret,
     createdBy,
     createdAt: at,
     expiresAt,

@@ -7,8 +7,8 @@ import { tables } from "../lib/db";
 import { conflict, forbidden, invalid, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { hashPassword, verifyPassword } from "../lib/password";
-import { iso } from "../lib/time";
 import { ensureUser } from "./people";
+import { shown } from "./rows";
 
 const { members, users, workspaces } = tables;
 type MemberRow = typeof members.$inferSelect;
@@ -17,17 +17,10 @@ type MemberRow = typeof members.$inferSelect;
 export const INVITE_TTL_MS = 7 * 24 * 3600_000;
 const INVITE_PREFIX = "anomi_";
 
-function toMember(row: MemberRow): Member {
-  return {
-    id: row.id,
-    workspaceId: row.workspaceId,
-    email: row.email,
-    role: row.role,
-    status: row.userId ? "active" : "invited",
-    createdAt: iso(row.createdAt),
-    joinedAt: iso(row.joinedAt),
-  };
-}
+const toMember = (row: MemberRow): Member => ({
+  ...shown(row, ["id", "workspaceId", "email", "role"], ["createdAt", "joinedAt"]),
+  status: row.userId ? "active" : "invited",
+});
 
 export async function listMembers(db: Database, workspaceId: string): Promise<Member[]> {
   const rows = await db
@@ -100,6 +93,24 @@ async function anotherOwner(db: Database, workspaceId: string, memberId: string)
   return (row?.n ?? 0) > 0;
 }
 
+/** Refuses (409, `why`) to change an active owner when the workspace has no other. */
+async function keepAnOwner(db: Database, row: MemberRow, why: string): Promise<void> {
+  if (row.role === "owner" && row.userId && !(await anotherOwner(db, row.workspaceId, row.id)))
+    throw conflict(why);
+}
+
+/** A workspace's member whose role the caller's may grant (a 404, or a 403). */
+async function memberToChange(
+  db: Database,
+  workspaceId: string,
+  memberId: string,
+  callerRole: Role,
+): Promise<MemberRow> {
+  const row = await memberOf(db, workspaceId, memberId);
+  assertMayGrant(callerRole, row.role);
+  return row;
+}
+
 export async function changeRole(
   db: Database,
   workspaceId: string,
@@ -107,17 +118,10 @@ export async function changeRole(
   role: Role,
   callerRole: Role,
 ): Promise<Member> {
-  const row = await memberOf(db, workspaceId, memberId);
-  assertMayGrant(callerRole, row.role);
+  const row = await memberToChange(db, workspaceId, memberId, callerRole);
   assertMayGrant(callerRole, role);
-  if (
-    row.role === "owner" &&
-    role !== "owner" &&
-    row.userId &&
-    !(await anotherOwner(db, workspaceId, row.id))
-  ) {
-    throw conflict("The last owner of a workspace cannot stop being its owner.");
-  }
+  if (role !== "owner")
+    await keepAnOwner(db, row, "The last owner of a workspace cannot stop being its owner.");
   await db.update(members).set({ role }).where(eq(members.id, row.id));
   return toMember({ ...row, role });
 }
@@ -128,11 +132,8 @@ export async function removeMember(
   memberId: string,
   callerRole: Role,
 ): Promise<Member> {
-  const row = await memberOf(db, workspaceId, memberId);
-  assertMayGrant(callerRole, row.role);
-  if (row.role === "owner" && row.userId && !(await anotherOwner(db, workspaceId, row.id))) {
-    throw conflict("The last owner of a workspace cannot be removed.");
-  }
+  const row = await memberToChange(db, workspaceId, memberId, callerRole);
+  await keepAnOwner(db, row, "The last owner of a workspace cannot be removed.");
   await db.delete(members).where(eq(members.id, row.id));
   return toMember(row);
 }

@@ -1,18 +1,16 @@
-import { and, asc, eq } from "drizzle-orm";
 import type { Rule, RuleCreate } from "../../schema/contracts/rules";
 import type { Database } from "../lib/db";
 import { tables } from "../lib/db";
-import { notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
 import { publish } from "./publish";
+import { idsOfBusiness, removeFromBusiness, rowIs, rowOfBusiness, rowsOfBusiness } from "./rows";
 
 const { rules } = tables;
 type RuleRow = typeof rules.$inferSelect;
 
 const commonKeys = ["name", "kind", "where", "groupBy", "severity", "enabled", "channels"] as const;
-const ruleIs = (businessId: string, ruleId: string) =>
-  and(eq(rules.businessId, businessId), eq(rules.id, ruleId));
+const ruleIs = (businessId: string, ruleId: string) => rowIs(rules, businessId, ruleId);
 
 function toRule(row: RuleRow): Rule {
   const spec = row.spec as Record<string, unknown>;
@@ -61,27 +59,16 @@ function toRow(
 }
 
 export async function listRules(db: Database, businessId: string): Promise<Rule[]> {
-  const rows = await db
-    .select()
-    .from(rules)
-    .where(eq(rules.businessId, businessId))
-    .orderBy(asc(rules.id));
-  return rows.map(toRule);
+  return (await rowsOfBusiness(db, rules, businessId)).map(toRule);
 }
 
 export async function ruleIds(db: Database, businessId: string): Promise<Set<string>> {
-  const rows = await db
-    .select({ id: rules.id })
-    .from(rules)
-    .where(eq(rules.businessId, businessId));
-  return new Set(rows.map((r) => r.id));
+  return idsOfBusiness(db, rules, businessId);
 }
 
 /** One rule of a business; throws not-found for a rule of another business. */
 export async function findRule(db: Database, businessId: string, ruleId: string): Promise<Rule> {
-  const row = (await db.select().from(rules).where(ruleIs(businessId, ruleId)))[0];
-  if (!row) throw notFound("Rule", ruleId);
-  return toRule(row);
+  return toRule(await rowOfBusiness(db, rules, "Rule", businessId, ruleId));
 }
 
 export async function insertRule(
@@ -111,12 +98,5 @@ export async function replaceRule(
   return toRule(row);
 }
 
-export async function removeRule(
-  env: Env,
-  db: Database,
-  businessId: string,
-  ruleId: string,
-): Promise<void> {
-  await findRule(db, businessId, ruleId);
-  await publish(env, db, businessId, [db.delete(rules).where(ruleIs(businessId, ruleId))]);
-}
+export const removeRule = (env: Env, db: Database, businessId: string, ruleId: string) =>
+  removeFromBusiness(env, db, rules, "Rule", businessId, ruleId);

@@ -1,8 +1,7 @@
-import { and, asc, eq } from "drizzle-orm";
 import type { Database } from "../lib/db";
 import { tables } from "../lib/db";
-import { notFound } from "../lib/errors";
 import { publishSilences } from "./publish";
+import { rowIs, rowOfBusiness, rowsOfBusiness } from "./rows";
 
 const { silences } = tables;
 export type SilenceRow = typeof silences.$inferSelect;
@@ -19,8 +18,7 @@ export interface SilenceDef {
   durationMs: number | null;
 }
 
-const silenceIs = (businessId: string, id: string) =>
-  and(eq(silences.businessId, businessId), eq(silences.id, id));
+const silenceIs = (businessId: string, id: string) => rowIs(silences, businessId, id);
 
 export function silenceDef(row: SilenceRow): SilenceDef {
   return {
@@ -35,22 +33,11 @@ export function silenceDef(row: SilenceRow): SilenceDef {
 }
 
 export async function listSilenceRows(db: Database, businessId: string): Promise<SilenceRow[]> {
-  return db
-    .select()
-    .from(silences)
-    .where(eq(silences.businessId, businessId))
-    .orderBy(asc(silences.id));
+  return rowsOfBusiness(db, silences, businessId);
 }
 
-export async function findSilenceRow(
-  db: Database,
-  businessId: string,
-  id: string,
-): Promise<SilenceRow> {
-  const row = (await db.select().from(silences).where(silenceIs(businessId, id)))[0];
-  if (!row) throw notFound("Silence", id);
-  return row;
-}
+export const findSilenceRow = (db: Database, businessId: string, id: string) =>
+  rowOfBusiness(db, silences, "Silence", businessId, id);
 
 export async function insertSilence(env: Env, db: Database, row: SilenceRow): Promise<void> {
   await publishSilences(env, db, row.businessId, db.insert(silences).values(row));

@@ -1,13 +1,13 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Source, SourceCreated } from "../../schema/contracts/sources";
-import { randomToken, sha256Hex } from "../lib/crypto";
+import { newToken } from "../lib/crypto";
 import type { Database } from "../lib/db";
 import { tables } from "../lib/db";
 import { notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { iso } from "../lib/time";
 import type { TokenEntry } from "./cache";
 import { invalidateBusiness } from "./cache";
+import { rowsOfBusiness, shown } from "./rows";
 
 const { sources, businesses } = tables;
 type SourceRow = typeof sources.$inferSelect;
@@ -15,30 +15,21 @@ type SourceRow = typeof sources.$inferSelect;
 /** Ingest tokens carry 192 random bits; the prefix makes leaked tokens easy to scan for. */
 const TOKEN_PREFIX = "anom_";
 
-function toSource(row: SourceRow): Source {
-  return {
-    id: row.id,
-    businessId: row.businessId,
-    name: row.name,
-    tokenPrefix: row.tokenPrefix,
-    createdAt: iso(row.createdAt),
-    revokedAt: iso(row.revokedAt),
-  };
-}
+const toSource = (row: SourceRow): Source =>
+  shown(row, ["id", "businessId", "name", "tokenPrefix"], ["createdAt", "revokedAt"]);
 
 export async function insertSource(
   db: Database,
   businessId: string,
   name: string,
 ): Promise<SourceCreated> {
-  const token = TOKEN_PREFIX + randomToken(24);
+  const { token, ...secret } = await newToken(TOKEN_PREFIX, 24);
   const at = Date.now();
   const row: SourceRow = {
     id: newId("src", at),
     businessId,
     name,
-    tokenHash: await sha256Hex(token),
-    tokenPrefix: token.slice(0, TOKEN_PREFIX.length + 6),
+    ...secret,
     createdAt: at,
     revokedAt: null,
   };
@@ -47,12 +38,7 @@ export async function insertSource(
 }
 
 export async function listSourceRows(db: Database, businessId: string): Promise<Source[]> {
-  const rows = await db
-    .select()
-    .from(sources)
-    .where(eq(sources.businessId, businessId))
-    .orderBy(asc(sources.id));
-  return rows.map(toSource);
+  return (await rowsOfBusiness(db, sources, businessId)).map(toSource);
 }
 
 /** Revokes a source's token; ingest in this isolate refuses it at once, elsewhere within the cache time. */

@@ -2,10 +2,10 @@ import { and, asc, eq } from "drizzle-orm";
 import type { ProfileRun, Suggestion } from "../../schema/contracts/suggestions";
 import type { Database } from "../lib/db";
 import { tables } from "../lib/db";
-import { notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
 import type { Write } from "./publish";
+import { rowById } from "./rows";
 
 const { suggestions, profileRuns } = tables;
 type Row = typeof suggestions.$inferSelect;
@@ -141,11 +141,8 @@ export async function saveProfile(
   await db.batch(writes as [Write, ...Write[]]);
 }
 
-export async function findSuggestionRow(db: Database, id: string): Promise<Row> {
-  const row = (await db.select().from(suggestions).where(eq(suggestions.id, id)))[0];
-  if (!row) throw notFound("Suggestion", id);
-  return row;
-}
+export const findSuggestionRow = (db: Database, id: string): Promise<Row> =>
+  rowById(db, suggestions, "Suggestion", id);
 
 /** Records a decision on a suggestion (approved with its new rule, or rejected). */
 export async function decideSuggestion(

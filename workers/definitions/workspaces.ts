@@ -1,4 +1,5 @@
 import { asc, eq, inArray } from "drizzle-orm";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Workspace } from "../../schema/contracts/teams";
 import type { Role } from "../../schema/tables/teams";
 import type { Database } from "../lib/db";
@@ -74,6 +75,9 @@ export async function workspaceExists(db: Database, id: string): Promise<boolean
 }
 
 /** What a route's `{id}` names, for finding the workspace it belongs to. */
+/** The tables of what a business holds, by kind. */
+const ofBusinesses = { alert: alerts, suggestion: suggestions, delivery: deliveries };
+
 export type Owned = "business" | "alert" | "suggestion" | "delivery" | "workspace";
 
 /** The workspace that owns a business, alert, suggestion, delivery (or a workspace id itself). */
@@ -87,29 +91,17 @@ export async function workspaceOwning(
     case "business":
       return (await db.select(w).from(businesses).where(eq(businesses.id, id)))[0]?.w;
     case "alert":
-      return (
-        await db
-          .select(w)
-          .from(alerts)
-          .innerJoin(businesses, eq(businesses.id, alerts.businessId))
-          .where(eq(alerts.id, id))
-      )[0]?.w;
     case "suggestion":
+    case "delivery": {
+      const table = ofBusinesses[kind];
       return (
         await db
           .select(w)
-          .from(suggestions)
-          .innerJoin(businesses, eq(businesses.id, suggestions.businessId))
-          .where(eq(suggestions.id, id))
+          .from(table as SQLiteTable)
+          .innerJoin(businesses, eq(businesses.id, table.businessId))
+          .where(eq(table.id, id))
       )[0]?.w;
-    case "delivery":
-      return (
-        await db
-          .select(w)
-          .from(deliveries)
-          .innerJoin(businesses, eq(businesses.id, deliveries.businessId))
-          .where(eq(deliveries.id, id))
-      )[0]?.w;
+    }
     case "workspace":
       return (await workspaceExists(db, id)) ? id : undefined;
   }

@@ -32,3 +32,16 @@ export async function secretsEqual(a: string, b: string): Promise<boolean> {
     crypto.subtle as SubtleCrypto & { timingSafeEqual(a: ArrayBuffer, b: ArrayBuffer): boolean }
   ).timingSafeEqual(da, db);
 }
+
+/**
+ * A new bearer token starting with `prefix`: the token (shown once), its hash
+ * (what is kept) and its first characters (shown, to tell tokens apart).
+ */
+export async function newToken(prefix: string, bytes: number) {
+  const token = prefix + randomToken(bytes);
+  return {
+    token,
+    tokenHash: await sha256Hex(token),
+    tokenPrefix: token.slice(0, prefix.length + 6),
+  };
+}

@@ -50,6 +50,7 @@ const typeSlug: Record<number, string> = {
   422: "validation-failed",
   429: "too-many-requests",
   500: "internal-error",
+  503: "unavailable",
 };
 
 export interface ProblemBody {

@@ -1,7 +1,9 @@
-import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { asc, eq, inArray, sql } from "drizzle-orm";
 import type { Alert, AlertSnooze, AlertTransition } from "../../../schema/contracts/alerts";
 import type { Silence } from "../../../schema/contracts/silences";
 import { toAlert } from "../../business/engine/alert-record";
+import { newestFirst, pageOf } from "../../definitions/pages";
+import { rowById } from "../../definitions/rows";
 import { changeAlertIn } from "../../definitions/shard-reads";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
@@ -52,26 +54,11 @@ export async function listAlerts(
         : undefined,
     q.ruleId ? eq(alerts.ruleId, q.ruleId) : undefined,
     q.severity ? eq(alerts.severity, q.severity) : undefined,
-    q.cursor ? lt(alerts.id, q.cursor) : undefined,
   ];
-  const rows = await db
-    .select()
-    .from(alerts)
-    .where(and(...where))
-    .orderBy(desc(alerts.id))
-    .limit(q.limit + 1);
-  const page = rows.slice(0, q.limit);
-  return {
-    items: page.map(fromIndex),
-    nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null,
-  };
+  return pageOf(await newestFirst(db, alerts, where, q), q.limit, fromIndex);
 }
 
-async function indexRow(db: Database, id: string): Promise<AlertRow> {
-  const row = (await db.select().from(alerts).where(eq(alerts.id, id)))[0];
-  if (!row) throw notFound("Alert", id);
-  return row;
-}
+const indexRow = (db: Database, id: string): Promise<AlertRow> => rowById(db, alerts, "Alert", id);
 
 export async function getAlert(
   db: Database,

@@ -1,6 +1,7 @@
 import { and, asc, count, gt, gte, inArray, max, sql } from "drizzle-orm";
 import { BusinessSummaryList } from "../../../schema/contracts/businesses";
 import { toBusiness } from "../../definitions/businesses";
+import { pageOf } from "../../definitions/pages";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
 import { iso } from "../../lib/time";
@@ -85,9 +86,8 @@ export async function summarize(
   const active = Map.groupBy(counts, (r) => r.businessId);
   const perHour = Map.groupBy(hours, (r) => r.businessId);
   const last = new Map(lasts.map((r) => [r.businessId, r.last]));
-  const shown = rows.slice(0, q.limit);
   return {
-    items: shown.map((row) => {
+    ...pageOf(rows, q.limit, (row) => {
       const severities = { info: 0, warning: 0, critical: 0 };
       for (const r of active.get(row.id) ?? []) severities[r.severity] = r.n;
       const series = new Array<number>(HOURS).fill(0);
@@ -103,7 +103,6 @@ export async function summarize(
         perHour: series,
       };
     }),
-    nextCursor: rows.length > q.limit ? (shown.at(-1)?.id ?? null) : null,
     from: iso(first),
   };
 }

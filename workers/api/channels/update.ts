@@ -1,14 +1,7 @@
-import { Channel, ChannelPatch } from "../../../schema/contracts/channels";
-import { manage } from "../routes";
-import { ChannelParams } from "./params";
-import { updateChannel } from "./service";
+import { ChannelPatch } from "../../../schema/contracts/channels";
+import { updateChannel } from "../../definitions/channels";
+import { channels } from "./params";
 
-export default manage
-  .Channels(
-    "patch",
-    "/{id}/channels/{channelId}",
-    "Change a channel (target, severities, re-notify interval, enabled)",
-  )
-  .input({ params: ChannelParams, body: ChannelPatch })
-  .json(200, Channel, "The changed channel")
+export default channels
+  .update("Change a channel (target, severities, re-notify interval, enabled)", ChannelPatch)
   .answer(({ param, json }, c) => updateChannel(c.env, c.var.db, param.id, param.channelId, json));

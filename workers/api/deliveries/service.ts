@@ -1,9 +1,11 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Delivery } from "../../../schema/contracts/channels";
 import { getBusiness } from "../../definitions/businesses";
+import { newestFirst, pageOf } from "../../definitions/pages";
+import { rowById, shown } from "../../definitions/rows";
 import type { Database } from "../../lib/db";
 import { tables } from "../../lib/db";
-import { conflict, notFound } from "../../lib/errors";
+import { conflict } from "../../lib/errors";
 import { iso } from "../../lib/time";
 import type { NotificationMessage, NotificationType } from "../../notify/message";
 import { isTestAlert } from "../../notify/test";
@@ -12,22 +14,24 @@ import { getAlert } from "../alerts/service";
 const { deliveries } = tables;
 type DeliveryRow = typeof deliveries.$inferSelect;
 
-function toDelivery(r: DeliveryRow): Delivery {
-  return {
-    id: r.id,
-    businessId: r.businessId,
-    channelId: r.channelId,
-    alertId: r.alertId,
-    transitionId: r.transitionId,
-    type: r.eventType,
-    attempt: r.attempt,
-    outcome: r.outcome,
-    statusCode: r.statusCode,
-    error: r.error,
-    latencyMs: r.latencyMs,
-    createdAt: iso(r.createdAt),
-  };
-}
+/** The columns a delivery shows as they are. */
+const deliveryColumns = [
+  "id",
+  "businessId",
+  "channelId",
+  "alertId",
+  "transitionId",
+  "attempt",
+  "outcome",
+  "statusCode",
+  "error",
+  "latencyMs",
+] as const;
+
+const toDelivery = (r: DeliveryRow): Delivery => ({
+  ...shown(r, deliveryColumns, ["createdAt"]),
+  type: r.eventType,
+});
 
 export async function listDeliveries(
   db: Database,
@@ -40,24 +44,17 @@ export async function listDeliveries(
   },
 ): Promise<{ items: Delivery[]; nextCursor: string | null }> {
   await getBusiness(db, businessId);
-  const rows = await db
-    .select()
-    .from(deliveries)
-    .where(
-      and(
-        eq(deliveries.businessId, businessId),
-        q.channelId ? eq(deliveries.channelId, q.channelId) : undefined,
-        q.alertId ? eq(deliveries.alertId, q.alertId) : undefined,
-        q.cursor ? lt(deliveries.id, q.cursor) : undefined,
-      ),
-    )
-    .orderBy(desc(deliveries.id))
-    .limit(q.limit + 1);
-  const page = rows.slice(0, q.limit);
-  return {
-    items: page.map(toDelivery),
-    nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null,
-  };
+  const rows = await newestFirst(
+    db,
+    deliveries,
+    [
+      eq(deliveries.businessId, businessId),
+      q.channelId ? eq(deliveries.channelId, q.channelId) : undefined,
+      q.alertId ? eq(deliveries.alertId, q.alertId) : undefined,
+    ],
+    q,
+  );
+  return pageOf(rows, q.limit, toDelivery);
 }
 
 /** Queues the delivery's message again: same webhook-id, the alert as it is now. */
@@ -66,8 +63,7 @@ export async function resendDelivery(
   db: Database,
   deliveryId: string,
 ): Promise<{ queued: true; transitionId: string }> {
-  const row = (await db.select().from(deliveries).where(eq(deliveries.id, deliveryId)))[0];
-  if (!row) throw notFound("Delivery", deliveryId);
+  const row = await rowById(db, deliveries, "Delivery", deliveryId);
   if (isTestAlert(row.alertId))
     throw conflict(
       "A test notification is not re-sent: send a new one with POST /v1/businesses/{id}/channels/{channelId}/test.",

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { IngestOutcome } from "../../business/rpc";
 import { keyReused, noneAccepted, sortEvents, store, toMessage } from "../../ingest/accept";
 import { isNdjson, parseEvents, readBody } from "../../ingest/body";
 import {
@@ -8,6 +9,7 @@ import {
   markBusy,
   shouldCoalesce,
 } from "../../ingest/coalesce";
+import { storeJoined } from "../../ingest/group";
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from "../../ingest/limits";
 import { sha256Hex } from "../../lib/crypto";
 import { badRequest } from "../../lib/errors";
@@ -47,11 +49,32 @@ export async function ingest(c: Context<AppEnv>): Promise<Response> {
     });
   }
 
+  if (
+    idempotencyKey === undefined &&
+    sorted.events.length <= COALESCE_MAX_EVENTS &&
+    text.length <= COALESCE_MAX_BYTES
+  ) {
+    // Stored alone when nothing is in flight, else in one call with the others (ingest/group.ts).
+    const joined = await storeJoined(c.env, auth, receivedAt, sorted, (p) =>
+      c.executionCtx.waitUntil(p),
+    );
+    if (joined.path === "grouped") {
+      if (joined.busy) markBusy(businessId, Date.now());
+      return c.json(joined.result, 202, { "ingest-path": "grouped" });
+    }
+    return answerDirect(c, businessId, joined.outcome);
+  }
+
   const outcome = await store(c.env, auth, receivedAt, sorted, {
     idempotency: idempotencyKey
       ? { key: idempotencyKey, bodyHash: await sha256Hex(text) }
       : undefined,
   });
+  return answerDirect(c, businessId, outcome);
+}
+
+/** The answer to a request the object stored alone. */
+function answerDirect(c: Context<AppEnv>, businessId: string, outcome: IngestOutcome): Response {
   if (outcome.status === "key-reused") return keyReused();
   if (outcome.status === "stored" && outcome.busy) markBusy(businessId, Date.now());
   const headers = outcome.status === "replayed" ? { "idempotent-replayed": "true" } : undefined;

@@ -1,9 +1,6 @@
 import { removeRule } from "../../definitions/rules";
-import { manage } from "../routes";
-import { RuleParams } from "./params";
+import { rules } from "./params";
 
-export default manage
-  .Rules("delete", "/{id}/rules/{ruleId}", "Delete a rule; its open alerts are resolved")
-  .input({ params: RuleParams })
-  .empty(204, "Deleted")
+export default rules
+  .remove("Delete a rule; its open alerts are resolved", "Deleted")
   .answer(({ param }, c) => removeRule(c.env, c.var.db, param.id, param.ruleId));

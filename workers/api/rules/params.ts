@@ -1,7 +1,11 @@
-import { z } from "@hono/zod-openapi";
-import { IdParam } from "../../../schema/contracts/common";
+import { Rule } from "../../../schema/contracts/rules";
+import { BusinessParams } from "../businesses/get";
+import { itemRoutes } from "../items";
+import { manage } from "../routes";
 
-export const RuleParams = z.object({
-  id: IdParam("id", "bus_01jz8k3m2qabcdefghjkmnpq"),
-  ruleId: IdParam("ruleId", "rul_01jz8k3m2qabcdefghjkmnpq"),
+/** A business's rules: `/{id}/rules` and `/{id}/rules/{ruleId}`. */
+export const rules = itemRoutes(manage.Rules, {
+  ...{ collection: "/{id}/rules", owner: BusinessParams, schema: Rule, name: "rule" },
+  ...{ id: "ruleId", example: "rul_01jz8k3m2qabcdefghjkmnpq" },
 });
+export const RuleParams = rules.params;

@@ -101,6 +101,13 @@ async function check(db: Database, businessId: string, timeZone: string, s: Shap
   return durationMs / 1000;
 }
 
+/** A checked shape as the columns of its row. */
+async function columnsOf(db: Database, businessId: string, timeZone: string, s: Shape) {
+  const durationSeconds = await check(db, businessId, timeZone, s);
+  const { ruleId, groupKey, startsAt, endsAt, schedule } = s;
+  return { ruleId, groupKey, startsAt, endsAt, rrule: schedule?.rrule ?? null, durationSeconds };
+}
+
 export async function createSilence(
   env: Env,
   db: Database,
@@ -116,16 +123,10 @@ export async function createSilence(
     endsAt: input.endsAt ? Date.parse(input.endsAt) : null,
     schedule: input.schedule ?? null,
   };
-  const durationSeconds = await check(db, businessId, business.timezone, shape);
   const row: SilenceRow = {
     id: newId("sil", at),
     businessId,
-    ruleId: shape.ruleId,
-    groupKey: shape.groupKey,
-    startsAt: shape.startsAt,
-    endsAt: shape.endsAt,
-    rrule: shape.schedule?.rrule ?? null,
-    durationSeconds,
+    ...(await columnsOf(db, businessId, business.timezone, shape)),
     comment: input.comment ?? "",
     createdBy: input.createdBy ?? "admin",
     createdAt: at,
@@ -158,16 +159,11 @@ export async function updateSilence(
             ? { rrule: current.rrule, duration: formatDuration(current.durationSeconds * 1000) }
             : null)),
   };
-  const durationSeconds = await check(db, businessId, business.timezone, shape);
+  const columns = await columnsOf(db, businessId, business.timezone, shape);
   const at = Date.now();
   const row: SilenceRow = {
     ...current,
-    ruleId: shape.ruleId,
-    groupKey: shape.groupKey,
-    startsAt: shape.startsAt,
-    endsAt: shape.endsAt,
-    rrule: shape.schedule?.rrule ?? null,
-    durationSeconds,
+    ...columns,
     comment: patch.comment ?? current.comment,
     updatedAt: at,
   };

@@ -1,11 +1,10 @@
 import type { Business } from "../../../schema/contracts/businesses";
-import type { JsonObject } from "../../../schema/contracts/json";
 import type { RuleKind } from "../../../schema/contracts/rules";
 import type { NewEvent } from "../events";
 import type { AlertRecord } from "./alert-record";
 import type { AlertStore } from "./alerts";
 import type { CompiledRule, Window } from "./compile";
-import type { EndedWindow } from "./fire";
+import type { EndedWindow, FireArgs } from "./fire";
 import type { FiringStore } from "./firing";
 import type { Acc, RuleState } from "./state";
 
@@ -19,14 +18,7 @@ export interface EngineCore {
   /** Absence keys resolved by hand or forgotten: silent until they report again. */
   readonly muted: Set<string>;
   /** The condition holds: continue, open, or (with `for`) go on pending. */
-  fire(
-    r: CompiledRule,
-    group: string,
-    now: number,
-    eventTime: number,
-    text: string,
-    context: JsonObject,
-  ): void;
+  fire(...args: FireArgs): void;
   /** The condition no longer holds: resolve (after `keepFiringFor`), or drop the pending alert. */
   clear(r: CompiledRule, group: string, now: number, why: string | (() => string)): void;
   /** A window that is over held the condition: its alert opens and resolves at once (fire.ts). */

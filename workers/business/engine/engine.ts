@@ -1,5 +1,4 @@
 import type { Business } from "../../../schema/contracts/businesses";
-import type { JsonObject } from "../../../schema/contracts/json";
 import type { Rule } from "../../../schema/contracts/rules";
 import type { NewEvent } from "../events";
 import { scheduleAtMost, scheduleMany, unschedule } from "../schedule";
@@ -10,7 +9,7 @@ import { compileEnabled } from "./compile";
 import type { EngineCore, Evaluator } from "./core";
 import { evaluators } from "./evaluators";
 import type { EndedWindow } from "./fire";
-import { ALL_KEYS, clear, endKeeping, fire, fireEnded, openPending } from "./fire";
+import { ALL_KEYS, clear, endKeeping, type FireArgs, fire, fireEnded, openPending } from "./fire";
 import { FiringStore, JOB_KEEP, JOB_PENDING } from "./firing";
 import { splitKey, stateKey } from "./keyed-store";
 import { loadMuted, muteKey } from "./muted";
@@ -121,15 +120,8 @@ export class RuleEngine implements EngineCore {
     }
   }
 
-  fire(
-    r: CompiledRule,
-    group: string,
-    now: number,
-    eventTime: number,
-    text: string,
-    context: JsonObject,
-  ): void {
-    if (!this.replayingMuted) fire(this, r, group, now, eventTime, text, context);
+  fire(...args: FireArgs): void {
+    if (!this.replayingMuted) fire(this, ...args);
   }
 
   clear(r: CompiledRule, group: string, now: number, why: string | (() => string)): void {

@@ -11,6 +11,16 @@ import { prefix } from "./summary";
 /** The group key of an absence rule's one "no data from any source" alert. */
 export const ALL_KEYS = "*";
 
+/** What an evaluator says when a rule's condition holds: for which group, when, and in what words. */
+export type FireArgs = [
+  r: CompiledRule,
+  group: string,
+  now: number,
+  eventTime: number,
+  text: string,
+  context: JsonObject,
+];
+
 interface Parts {
   sql: SqlStorage;
   alerts: AlertStore;
@@ -23,12 +33,7 @@ interface Parts {
  */
 export function fire(
   { sql, alerts, firing }: Parts,
-  r: CompiledRule,
-  group: string,
-  now: number,
-  eventTime: number,
-  text: string,
-  context: JsonObject,
+  ...[r, group, now, eventTime, text, context]: FireArgs
 ): void {
   const id = r.rule.id;
   const details = detailsOf(r, group, now, eventTime, text, context);

@@ -40,22 +40,33 @@ export function sqliteState(sql: SqlStorage): RuleState {
   const one = <T>(query: string, ruleId: string, group: string) =>
     sql.exec<T & Record<string, SqlStorageValue>>(query, ruleId, group).toArray()[0];
   const upsert = (statement: string, rows: unknown[]) => sql.exec(statement, JSON.stringify(rows));
-  return {
-    lastSeen: new KeyedStore<number>({
+  /** One value per (rule, group) in `table`'s `column`; on conflict, `keep` (the new value unless told). */
+  const column = <T, S extends SqlStorageValue>(
+    table: string,
+    name: string,
+    codec: { load: (stored: S | undefined) => T | undefined; save: (value: T) => S },
+    keep = `excluded.${name}`,
+  ) =>
+    new KeyedStore<T>({
       load: (ruleId, group) =>
-        one<{ time: number }>(
-          `select time from last_seen where rule_id = ? and group_key = ?`,
-          ruleId,
-          group,
-        )?.time,
+        codec.load(
+          one<Record<string, S>>(
+            `select ${name} from ${table} where rule_id = ? and group_key = ?`,
+            ruleId,
+            group,
+          )?.[name],
+        ),
       save: (rows) =>
         upsert(
-          `insert into last_seen (rule_id, group_key, time)
+          `insert into ${table} (rule_id, group_key, ${name})
            select value ->> 0, value ->> 1, value ->> 2 from json_each(?) where true
-           on conflict (rule_id, group_key) do update set time = max(time, excluded.time)`,
-          rows.map((r) => [r.ruleId, r.groupKey, r.value]),
+           on conflict (rule_id, group_key) do update set ${name} = ${keep}`,
+          rows.map((r) => [r.ruleId, r.groupKey, codec.save(r.value)]),
         ),
-    }),
+    });
+  const asStored = { load: <V>(value: V) => value, save: <V>(value: V) => value };
+  return {
+    lastSeen: column<number, number>("last_seen", "time", asStored, "max(time, excluded.time)"),
     buckets: new KeyedStore<Map<number, Acc>>({
       load: (ruleId, group) => {
         const map = new Map<number, Acc>();
@@ -89,37 +100,10 @@ export function sqliteState(sql: SqlStorage): RuleState {
           ),
         ),
     }),
-    tolerance: new KeyedStore<string>({
-      load: (ruleId, group) =>
-        one<{ state: string }>(
-          `select state from tolerance where rule_id = ? and group_key = ?`,
-          ruleId,
-          group,
-        )?.state,
-      save: (rows) =>
-        upsert(
-          `insert into tolerance (rule_id, group_key, state)
-           select value ->> 0, value ->> 1, value ->> 2 from json_each(?) where true
-           on conflict (rule_id, group_key) do update set state = excluded.state`,
-          rows.map((r) => [r.ruleId, r.groupKey, r.value]),
-        ),
-    }),
-    detectors: new KeyedStore<DetectorState>({
-      load: (ruleId, group) =>
-        loadDetectorState(
-          one<{ state: string }>(
-            `select state from anomaly where rule_id = ? and group_key = ?`,
-            ruleId,
-            group,
-          )?.state,
-        ),
-      save: (rows) =>
-        upsert(
-          `insert into anomaly (rule_id, group_key, state)
-           select value ->> 0, value ->> 1, value ->> 2 from json_each(?) where true
-           on conflict (rule_id, group_key) do update set state = excluded.state`,
-          rows.map((r) => [r.ruleId, r.groupKey, JSON.stringify(r.value)]),
-        ),
+    tolerance: column<string, string>("tolerance", "state", asStored),
+    detectors: column<DetectorState, string>("anomaly", "state", {
+      load: loadDetectorState,
+      save: (value) => JSON.stringify(value),
     }),
   };
 }

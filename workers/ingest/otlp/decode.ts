@@ -39,28 +39,15 @@ const hex = (bytes: Uint8Array) =>
 
 function scalar(reader: BinaryReader, type: Scalar): unknown {
   switch (type) {
-    case "string":
-      return reader.string();
     case "bytes":
       return hex(reader.bytes());
-    case "bool":
-      return reader.bool();
-    case "double":
-      return reader.double();
     case "int64":
-      return String(reader.int64());
-    case "uint32":
-      return reader.uint32();
-    case "int32":
-      return reader.int32();
-    case "sint32":
-      return reader.sint32();
-    case "fixed32":
-      return reader.fixed32();
     case "fixed64":
-      return String(reader.fixed64());
     case "sfixed64":
-      return String(reader.sfixed64());
+      return String(reader[type]());
+    default:
+      // The reader's method of each other scalar has the scalar's name.
+      return reader[type]();
   }
 }
 

@@ -103,42 +103,56 @@ class Context {
   }
 }
 
+/**
+ * Each scope of an OTLP request (resource, then scope: `resourceLogs.0.scopeLogs.1`),
+ * with the attributes it gives its records and its path.
+ */
+function eachScope(
+  request: unknown,
+  [resources, scopes]: ["resourceLogs", "scopeLogs"] | ["resourceMetrics", "scopeMetrics"],
+  ctx: Context,
+  visit: (scope: Obj, base: Record<string, EventValue>, path: string) => void,
+): void {
+  const body = isObj(request) ? request : {};
+  list(body[resources]).forEach((resource, i) => {
+    if (!isObj(resource)) return;
+    list(resource[scopes]).forEach((scope, j) => {
+      if (!isObj(scope)) return;
+      visit(scope, ctx.scope(resource.resource, scope.scope), `${resources}.${i}.${scopes}.${j}`);
+    });
+  });
+}
+
 export function mapLogs(request: unknown, business: Business): Item[] {
   const ctx = new Context(business);
   const items: Item[] = [];
-  const body = isObj(request) ? request : {};
-  list(body.resourceLogs).forEach((rl, i) => {
-    if (!isObj(rl)) return;
-    list(rl.scopeLogs).forEach((sl, j) => {
-      if (!isObj(sl)) return;
-      const base = ctx.scope(rl.resource, sl.scope);
-      list(sl.logRecords).forEach((record, k) => {
-        const path = `resourceLogs.${i}.scopeLogs.${j}.logRecords.${k}`;
-        if (!isObj(record)) {
-          items.push({ path, raw: { ok: false, message: "a log record is an object" } });
-          return;
-        }
-        const bodyValue = record.body;
-        const mapBody = isObj(bodyValue) && isObj(bodyValue.kvlistValue);
-        const event: Record<string, EventValue> = {
-          ...base,
-          ...ctx.declaredOnly({
-            severity: typeof record.severityText === "string" ? record.severityText : undefined,
-            severityNumber:
-              record.severityNumber === undefined ? undefined : Number(record.severityNumber),
-            body: mapBody ? undefined : anyValue(bodyValue),
-            eventName: typeof record.eventName === "string" ? record.eventName : undefined,
-            traceId: typeof record.traceId === "string" ? record.traceId : undefined,
-            spanId: typeof record.spanId === "string" ? record.spanId : undefined,
-          }),
-          ...(mapBody && isObj(bodyValue.kvlistValue)
-            ? attributes(bodyValue.kvlistValue.values)
-            : {}),
-          ...attributes(record.attributes),
-        };
-        const time = millis(record.timeUnixNano) ?? millis(record.observedTimeUnixNano);
-        items.push({ path, raw: { ok: true, value: ctx.withTime(event, time) } });
-      });
+  eachScope(request, ["resourceLogs", "scopeLogs"], ctx, (sl, base, at) => {
+    list(sl.logRecords).forEach((record, k) => {
+      const path = `${at}.logRecords.${k}`;
+      if (!isObj(record)) {
+        items.push({ path, raw: { ok: false, message: "a log record is an object" } });
+        return;
+      }
+      const bodyValue = record.body;
+      const mapBody = isObj(bodyValue) && isObj(bodyValue.kvlistValue);
+      const event: Record<string, EventValue> = {
+        ...base,
+        ...ctx.declaredOnly({
+          severity: typeof record.severityText === "string" ? record.severityText : undefined,
+          severityNumber:
+            record.severityNumber === undefined ? undefined : Number(record.severityNumber),
+          body: mapBody ? undefined : anyValue(bodyValue),
+          eventName: typeof record.eventName === "string" ? record.eventName : undefined,
+          traceId: typeof record.traceId === "string" ? record.traceId : undefined,
+          spanId: typeof record.spanId === "string" ? record.spanId : undefined,
+        }),
+        ...(mapBody && isObj(bodyValue.kvlistValue)
+          ? attributes(bodyValue.kvlistValue.values)
+          : {}),
+        ...attributes(record.attributes),
+      };
+      const time = millis(record.timeUnixNano) ?? millis(record.observedTimeUnixNano);
+      items.push({ path, raw: { ok: true, value: ctx.withTime(event, time) } });
     });
   });
   return items;
@@ -152,61 +166,55 @@ const number = (v: unknown): number | undefined =>
 export function mapMetrics(request: unknown, business: Business): Item[] {
   const ctx = new Context(business);
   const items: Item[] = [];
-  const body = isObj(request) ? request : {};
-  list(body.resourceMetrics).forEach((rm, i) => {
-    if (!isObj(rm)) return;
-    list(rm.scopeMetrics).forEach((sm, j) => {
-      if (!isObj(sm)) return;
-      const base = ctx.scope(rm.resource, sm.scope);
-      const scopeName = isObj(sm.scope) ? String(sm.scope.name ?? "") : "";
-      list(sm.metrics).forEach((metric, k) => {
-        if (!isObj(metric)) return;
-        const name = fieldName(String(metric.name ?? ""));
-        const kind = (
-          ["gauge", "sum", "histogram", "exponentialHistogram", "summary"] as const
-        ).find((key) => isObj(metric[key]));
-        if (!kind) return;
-        const data = metric[kind] as Obj;
-        const cumulative =
-          kind === "summary" ||
-          (kind !== "gauge" && Number(data.aggregationTemporality) === CUMULATIVE);
-        list(data.dataPoints).forEach((point, p) => {
-          const path = `resourceMetrics.${i}.scopeMetrics.${j}.metrics.${k}.dataPoints.${p}`;
-          if (!isObj(point)) {
-            items.push({ path, raw: { ok: false, message: "a data point is an object" } });
-            return;
-          }
-          const own = attributes(point.attributes);
-          const values: Record<string, number | undefined> =
-            kind === "gauge" || kind === "sum"
-              ? { [name]: number(point.asDouble ?? point.asInt) }
-              : {
-                  [`${name}_count`]: number(point.count),
-                  [`${name}_sum`]: number(point.sum),
-                  [`${name}_min`]: number(point.min),
-                  [`${name}_max`]: number(point.max),
-                };
-          const event: Record<string, EventValue> = {
-            ...base,
-            ...ctx.declaredOnly({ metric: String(metric.name ?? "") }),
-            ...own,
+  eachScope(request, ["resourceMetrics", "scopeMetrics"], ctx, (sm, base, at) => {
+    const scopeName = isObj(sm.scope) ? String(sm.scope.name ?? "") : "";
+    list(sm.metrics).forEach((metric, k) => {
+      if (!isObj(metric)) return;
+      const name = fieldName(String(metric.name ?? ""));
+      const kind = (["gauge", "sum", "histogram", "exponentialHistogram", "summary"] as const).find(
+        (key) => isObj(metric[key]),
+      );
+      if (!kind) return;
+      const data = metric[kind] as Obj;
+      const cumulative =
+        kind === "summary" ||
+        (kind !== "gauge" && Number(data.aggregationTemporality) === CUMULATIVE);
+      list(data.dataPoints).forEach((point, p) => {
+        const path = `${at}.metrics.${k}.dataPoints.${p}`;
+        if (!isObj(point)) {
+          items.push({ path, raw: { ok: false, message: "a data point is an object" } });
+          return;
+        }
+        const own = attributes(point.attributes);
+        const values: Record<string, number | undefined> =
+          kind === "gauge" || kind === "sum"
+            ? { [name]: number(point.asDouble ?? point.asInt) }
+            : {
+                [`${name}_count`]: number(point.count),
+                [`${name}_sum`]: number(point.sum),
+                [`${name}_min`]: number(point.min),
+                [`${name}_max`]: number(point.max),
+              };
+        const event: Record<string, EventValue> = {
+          ...base,
+          ...ctx.declaredOnly({ metric: String(metric.name ?? "") }),
+          ...own,
+        };
+        for (const [field, v] of Object.entries(values)) if (v !== undefined) event[field] = v;
+        const item: Item = {
+          path,
+          raw: { ok: true, value: ctx.withTime(event, millis(point.timeUnixNano)) },
+        };
+        if (cumulative) {
+          const summed =
+            kind === "sum" ? [name] : [`${name}_count`, `${name}_sum`].filter((f) => f in event);
+          item.counter = {
+            series: JSON.stringify([metric.name, scopeName, base, own]),
+            start: millis(point.startTimeUnixNano) ?? 0,
+            fields: summed,
           };
-          for (const [field, v] of Object.entries(values)) if (v !== undefined) event[field] = v;
-          const item: Item = {
-            path,
-            raw: { ok: true, value: ctx.withTime(event, millis(point.timeUnixNano)) },
-          };
-          if (cumulative) {
-            const summed =
-              kind === "sum" ? [name] : [`${name}_count`, `${name}_sum`].filter((f) => f in event);
-            item.counter = {
-              series: JSON.stringify([metric.name, scopeName, base, own]),
-              start: millis(point.startTimeUnixNano) ?? 0,
-              fields: summed,
-            };
-          }
-          items.push(item);
-        });
+        }
+        items.push(item);
       });
     });
   });

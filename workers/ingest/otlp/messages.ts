@@ -64,28 +64,19 @@ const NumberDataPoint = (): MessageSpec => ({
   4: { name: "asDouble", type: "double" },
   6: { name: "asInt", type: "sfixed64" },
 });
-const HistogramDataPoint = (): MessageSpec => ({
-  ...attributes(9),
+/** A point of a distribution: its attributes, times, count and sum, and min and max at `minNo` and after. */
+const distributionPoint = (attributesNo: number, minNo?: number): MessageSpec => ({
+  ...attributes(attributesNo),
   ...times,
   4: { name: "count", type: "fixed64" },
   5: { name: "sum", type: "double" },
-  11: { name: "min", type: "double" },
-  12: { name: "max", type: "double" },
+  ...(minNo === undefined
+    ? {}
+    : { [minNo]: { name: "min", type: "double" }, [minNo + 1]: { name: "max", type: "double" } }),
 });
-const ExponentialHistogramDataPoint = (): MessageSpec => ({
-  ...attributes(1),
-  ...times,
-  4: { name: "count", type: "fixed64" },
-  5: { name: "sum", type: "double" },
-  12: { name: "min", type: "double" },
-  13: { name: "max", type: "double" },
-});
-const SummaryDataPoint = (): MessageSpec => ({
-  ...attributes(7),
-  ...times,
-  4: { name: "count", type: "fixed64" },
-  5: { name: "sum", type: "double" },
-});
+const HistogramDataPoint = () => distributionPoint(9, 11);
+const ExponentialHistogramDataPoint = () => distributionPoint(1, 12);
+const SummaryDataPoint = () => distributionPoint(7);
 /** Gauge, Sum, Histogram, ExponentialHistogram, Summary: points, and (not in all) temporality. */
 const points =
   (point: () => MessageSpec): (() => MessageSpec) =>
