@@ -663,6 +663,20 @@ describe("the web UI in Chromium", () => {
         ["business-silences", `/businesses/${businessId}/silences`],
         ["business-settings", `/businesses/${businessId}/settings`],
       ];
+      // The team pages of a workspace with a member, a key and an audit trail.
+      const c = client(stack.api, admin);
+      const ws = await c.json("POST", "/v1/workspaces", { name: `Field service ${width}` });
+      await c.json("POST", `/v1/workspaces/${ws.id}/members`, {
+        email: `oncall-${width}@example.com`,
+        role: "editor",
+      });
+      await c.json("POST", `/v1/workspaces/${ws.id}/keys`, { name: "deploy", role: "viewer" });
+      screens.push(
+        ["team", "/team"],
+        ["team-members", `/team/${ws.id}/members`],
+        ["team-keys", `/team/${ws.id}/keys`],
+        ["team-audit", `/team/${ws.id}/audit`],
+      );
       const login = await browser.newPage({ viewport: { width, height } });
       const loginProblems = watch(login);
       await login.goto(`${stack.ui}/login`);

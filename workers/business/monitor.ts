@@ -42,7 +42,7 @@ import type {
 import { ruleStatus } from "./rule-status";
 import { failingJobs } from "./schedule";
 import { ShardedObject } from "./shards/object";
-import { mergeRuleStatus, othersOf, shareOf } from "./shards/reads";
+import { mergeRuleStatus, othersOf, type PartReads, shareOf } from "./shards/reads";
 import { rememberBusiness } from "./storage";
 
 /** Due jobs handled per alarm run; the alarm comes back at once for the rest. */
@@ -137,20 +137,12 @@ export class BusinessMonitor extends ShardedObject {
   async profile(businessId: string, rules: Rule[]): Promise<Profile> {
     const { business } = await this.definition.load(businessId);
     const now = Date.now();
-    const others = othersOf(this.env, business, this.place);
-    if (!others) {
-      return profile(
-        business,
-        await loadHistory(this.sql, this.env.ARCHIVE, businessId, now),
-        rules,
-      );
-    }
-    const cap = shareOf(HISTORY_CAP, business);
-    const parts = await Promise.all([
-      loadHistory(this.sql, this.env.ARCHIVE, businessId, now, HISTORY_DAYS, cap),
-      ...others.map((m) => m.history(businessId, now, cap)),
-    ]);
-    return profile(business, mergeHistories(parts), rules);
+    const read: PartReads<History> = {
+      own: (cap) => loadHistory(this.sql, this.env.ARCHIVE, businessId, now, HISTORY_DAYS, cap),
+      other: (monitor, cap) => monitor.history(businessId, now, cap),
+    };
+    const history = await this.gather(business, HISTORY_CAP, read, mergeHistories);
+    return profile(business, history, rules);
   }
 
   /** This object's share of a sharded business's profile history. */
@@ -231,13 +223,11 @@ export class BusinessMonitor extends ShardedObject {
    */
   async ruleStatus(businessId: string): Promise<Record<string, RuleStatus>> {
     const engine = await this.definition.load(businessId);
-    const own = ruleStatus(this.sql, engine);
-    const others = othersOf(this.env, engine.business, this.place);
-    if (!others) return own;
-    return mergeRuleStatus([
-      own,
-      ...(await Promise.all(others.map((m) => m.ownRuleStatus(businessId)))),
-    ]);
+    const read: PartReads<Record<string, RuleStatus>> = {
+      own: () => ruleStatus(this.sql, engine),
+      other: (m) => m.ownRuleStatus(businessId),
+    };
+    return this.gather(engine.business, 0 /* no events read */, read, mergeRuleStatus);
   }
 
   /** This object's own rules' standing. */

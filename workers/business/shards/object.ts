@@ -1,8 +1,10 @@
+import type { Business } from "../../../schema/contracts/businesses";
 import { announce } from "../live";
 import { BusinessObject } from "../object";
 import { getMeta, rememberBusiness } from "../storage";
 import { applyFromShard } from "./merge";
 import type { SpanRow } from "./outbox";
+import { othersOf, type PartReads, shareOf } from "./reads";
 
 /**
  * The calls between the objects of a sharded business (docs/capacity.md,
@@ -56,5 +58,22 @@ export abstract class ShardedObject extends BusinessObject {
   async hasReceived(businessId: string): Promise<boolean> {
     rememberBusiness(this.sql, businessId);
     return getMeta(this.sql, "last_ingest") !== undefined;
+  }
+
+  /**
+   * A read of at most `cap` events answered for the whole business: this
+   * object's part, and on shard 0 of a sharded business every other object's
+   * share of `cap` too, merged (shards/reads.ts).
+   */
+  protected async gather<T>(
+    business: Business,
+    cap: number,
+    read: PartReads<T>,
+    merge: (parts: T[]) => T,
+  ): Promise<T> {
+    const others = othersOf(this.env, business, this.place);
+    if (!others) return read.own(cap);
+    const share = shareOf(cap, business);
+    return merge(await Promise.all([read.own(share), ...others.map((m) => read.other(m, share))]));
   }
 }

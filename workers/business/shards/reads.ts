@@ -19,6 +19,14 @@ export function othersOf(env: Env, business: Business, place: Place) {
 export const shareOf = (total: number, business: Pick<Business, "shards">) =>
   Math.ceil(total / business.shards);
 
+export type Monitor = ReturnType<typeof monitorsOf>[number];
+
+/** A read's part in this object and in each other object of the business, each up to a cap. */
+export interface PartReads<T> {
+  own(cap: number): Promise<T> | T;
+  other(monitor: Monitor, cap: number): Promise<T>;
+}
+
 /**
  * Rule status across the objects: a rule lives in the shards (on the shard
  * key) or in the coordinator; it is replaying while any object replays it
