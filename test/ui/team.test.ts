@@ -45,7 +45,8 @@ describe("the Team screens", () => {
         json: { email: `ui.${Date.now()}@example.com`, role: "editor" },
       }),
     );
-    const token = bodyOf(invited, 201).inviteUrl.split("/invite/")[1] ?? "";
+    const member = bodyOf(invited, 201);
+    const token = member.inviteUrl.split("/invite/")[1] ?? "";
     const password = "a password long enough";
     const joined = (await invite.action({
       request: await form(`/invite/${token}`, { password, again: password }),
@@ -56,13 +57,13 @@ describe("the Team screens", () => {
     expect(joined.headers.get("set-cookie")).toContain("HttpOnly");
 
     const wrong = await signIn.action({
-      request: await form("/sign-in", { email: invited.json.email, password: "nope nope nope" }),
+      request: await form("/sign-in", { email: member.email, password: "nope nope nope" }),
       params: {},
       context,
     } as never);
     expect(wrong).toEqual({ error: "The email or password is wrong." });
     const ok = (await signIn.action({
-      request: await form("/sign-in", { email: invited.json.email, password, next: "/team" }),
+      request: await form("/sign-in", { email: member.email, password, next: "/team" }),
       params: {},
       context,
     } as never)) as Response;
