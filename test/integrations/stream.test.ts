@@ -6,7 +6,7 @@ import { authorizeIngest } from "../../workers/ingest/auth";
 import { StreamSession } from "../../workers/ingest/stream";
 import { CLOSE_RECONNECT, WINDOW_FRAMES } from "../../workers/ingest/stream-protocol";
 import { database } from "../../workers/lib/db";
-import { businessWithSource, call, listEvents } from "../helpers";
+import { api, businessWithSource, listEvents, statusOf } from "../helpers";
 
 type Message = Record<string, unknown> & { ack?: number; key?: string | null; status?: number };
 
@@ -368,8 +368,10 @@ describe("the stream (WebSocket ingest)", () => {
     const client = await open(business.id, token);
     client.send([event("A")]);
     expect(await client.ack(1)).toMatchObject({ status: 202 });
-    const revoked = await call("DELETE", `/v1/businesses/${business.id}/sources/${sourceId}`);
-    expect(revoked.status).toBe(204);
+    const revoke = api.v1.businesses[":id"].sources[":sourceId"].$delete({
+      param: { id: business.id, sourceId },
+    });
+    expect(await statusOf(revoke)).toBe(204);
     client.send([event("B")]);
     expect(await client.ack(2)).toMatchObject({ status: 401 });
     expect(await client.until(() => client.closed, "the close")).toMatchObject({ code: 1008 });

@@ -1,8 +1,22 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import type { InferRequestType } from "hono/client";
 import { describe, expect, it } from "vitest";
 import worker from "../../workers/index";
 import type { NotificationMessage } from "../../workers/notify/message";
-import { call, createBusiness, received, receiverUrl } from "../helpers";
+import {
+  api,
+  bodyOf,
+  type ChannelCreate,
+  client,
+  createBusiness,
+  createChannel,
+  expectStatus,
+  problemOf,
+  raw,
+  received,
+  receiverUrl,
+  send,
+} from "../helpers";
 import { alertMessage } from "../support/messages";
 import {
   AlertmanagerPostableAlerts,
@@ -15,11 +29,22 @@ const KEY = "e93facc04764012d7bfb002500d5d1a6";
 let counter = 0;
 const uniquePath = (name: string) => `/${name}-${Date.now()}-${++counter}`;
 
-async function channel(businessId: string, body: Record<string, unknown>) {
-  const res = await call("POST", `/v1/businesses/${businessId}/channels`, { body });
-  if (res.status !== 201) throw new Error(`channel: ${res.status} ${JSON.stringify(res.json)}`);
-  return res.json as { id: string; url?: string; name: string };
-}
+const channel = createChannel;
+
+/** The channels of a business (GET /v1/businesses/{id}/channels). */
+const channels = async (id: string) =>
+  bodyOf(await send(api.v1.businesses[":id"].channels.$get({ param: { id } })), 200);
+
+/** A test notification's body as POST .../channels/{channelId}/test takes it. */
+type TestBody = InferRequestType<
+  (typeof api.v1.businesses)[":id"]["channels"][":channelId"]["test"]["$post"]
+>["json"];
+
+/** Sends a test notification on a channel (an empty body: the defaults). */
+const testOf = (id: string, channelId: string, json: TestBody = {}) =>
+  send(
+    api.v1.businesses[":id"].channels[":channelId"].test.$post({ param: { id, channelId }, json }),
+  );
 
 /** Runs the real consumer on a batch, as the Queue would. */
 async function consume(messages: NotificationMessage[], attempts = 1) {
@@ -38,15 +63,10 @@ async function consume(messages: NotificationMessage[], attempts = 1) {
 }
 
 async function deliveries(businessId: string) {
-  return (await call("GET", `/v1/businesses/${businessId}/deliveries`)).json.items as {
-    id: string;
-    channelId: string;
-    alertId: string;
-    outcome: string;
-    statusCode: number | null;
-    error: string | null;
-    type: string;
-  }[];
+  const res = await send(
+    api.v1.businesses[":id"].deliveries.$get({ param: { id: businessId }, query: {} }),
+  );
+  return bodyOf(res, 200).items;
 }
 
 describe("delivery to PagerDuty, Teams, ntfy and Alertmanager endpoints", () => {
@@ -166,38 +186,35 @@ describe("delivery to PagerDuty, Teams, ntfy and Alertmanager endpoints", () => 
 describe("channels API for PagerDuty, Teams, ntfy and Alertmanager", () => {
   it("creates each type, shows the endpoint and never the key or token", async () => {
     const b = await createBusiness();
-    const pd = await call("POST", `/v1/businesses/${b.id}/channels`, {
-      body: { type: "pagerduty", routingKey: KEY },
-    });
-    expect(pd.status).toBe(201);
-    expect(pd.json).toMatchObject({
+    const pd = await channel(b.id, { type: "pagerduty", routingKey: KEY });
+    expect(pd).toMatchObject({
       type: "pagerduty",
       name: "PagerDuty",
       url: "https://events.pagerduty.com/v2/enqueue",
     });
-    const ntfy = await call("POST", `/v1/businesses/${b.id}/channels`, {
-      body: { type: "ntfy", topic: "anom-ops", token: "tk_abc" },
-    });
-    expect(ntfy.json).toMatchObject({
+    const ntfy = await channel(b.id, { type: "ntfy", topic: "anom-ops", token: "tk_abc" });
+    expect(ntfy).toMatchObject({
       name: "anom-ops",
       topic: "anom-ops",
       url: "https://ntfy.sh/",
     });
-    const teams = await call("POST", `/v1/businesses/${b.id}/channels`, {
-      body: { type: "teams", url: "https://prod-00.westeurope.logic.azure.com/workflows/abc" },
+    const teams = await channel(b.id, {
+      type: "teams",
+      url: "https://prod-00.westeurope.logic.azure.com/workflows/abc",
     });
-    expect(teams.json).toMatchObject({ type: "teams", name: "prod-00.westeurope.logic.azure.com" });
-    const am = await call("POST", `/v1/businesses/${b.id}/channels`, {
-      body: { type: "alertmanager", url: "https://alertmanager.example.com" },
-    });
-    expect(am.json).toMatchObject({
+    expect(teams).toMatchObject({ type: "teams", name: "prod-00.westeurope.logic.azure.com" });
+    const am = await channel(b.id, {
       type: "alertmanager",
       url: "https://alertmanager.example.com",
     });
-    const text = JSON.stringify((await call("GET", `/v1/businesses/${b.id}/channels`)).json);
+    expect(am).toMatchObject({
+      type: "alertmanager",
+      url: "https://alertmanager.example.com",
+    });
+    const text = JSON.stringify(await channels(b.id));
     expect(text).not.toContain(KEY);
     expect(text).not.toContain("tk_abc");
-    for (const created of [pd, ntfy, teams, am]) expect(created.json.secret).toBeUndefined();
+    for (const created of [pd, ntfy, teams, am]) expect("secret" in created).toBe(false);
   });
 
   it("names the field a body gets wrong", async () => {
@@ -213,23 +230,29 @@ describe("channels API for PagerDuty, Teams, ntfy and Alertmanager", () => {
       [{ type: "teams", url: "https://x.y", routingKey: KEY }, ""],
     ];
     for (const [body, path] of cases) {
-      const res = await call("POST", `/v1/businesses/${b.id}/channels`, { body });
+      // Bodies the schema refuses, on purpose: sent raw.
+      const res = await raw("POST", `/v1/businesses/${b.id}/channels`, { body });
       expect(res.status, JSON.stringify(body)).toBe(422);
-      if (path) expect(res.json.errors.map((e: { path: string }) => e.path)).toContain(path);
+      if (path) expect(problemOf(res).errors?.map((e) => e.path)).toContain(path);
     }
   });
 
   it("changes a type's own fields and refuses another type's", async () => {
     const b = await createBusiness();
     const ch = await channel(b.id, { type: "ntfy", topic: "first" });
+    // Another type's fields are refused by the server for this channel: sent raw.
     const patch = (body: Record<string, unknown>) =>
-      call("PATCH", `/v1/businesses/${b.id}/channels/${ch.id}`, { body });
-    const moved = await patch({ topic: "second", url: "https://ntfy.example.com", token: "tk_x" });
-    expect(moved.status).toBe(200);
-    expect(moved.json).toMatchObject({ topic: "second", url: "https://ntfy.example.com" });
+      raw("PATCH", `/v1/businesses/${b.id}/channels/${ch.id}`, { body });
+    const moved = await send(
+      api.v1.businesses[":id"].channels[":channelId"].$patch({
+        param: { id: b.id, channelId: ch.id },
+        json: { topic: "second", url: "https://ntfy.example.com", token: "tk_x" },
+      }),
+    );
+    expect(bodyOf(moved, 200)).toMatchObject({ topic: "second", url: "https://ntfy.example.com" });
     const wrong = await patch({ routingKey: KEY });
     expect(wrong.status).toBe(422);
-    expect(wrong.json.errors[0].path).toBe("routingKey");
+    expect(problemOf(wrong).errors?.[0]?.path).toBe("routingKey");
     expect((await patch({ to: "a@b.co" })).status).toBe(422);
     expect((await patch({ token: null })).status).toBe(200);
   });
@@ -246,7 +269,7 @@ describe("send a test notification", () => {
       webhook: uniquePath("t-hook"),
       slack: uniquePath("t-slack"),
     };
-    const bodies: Record<keyof typeof paths, Record<string, unknown>> = {
+    const bodies: Record<keyof typeof paths, ChannelCreate> = {
       pagerduty: { type: "pagerduty", routingKey: KEY, url: await receiverUrl(paths.pagerduty) },
       teams: { type: "teams", url: await receiverUrl(paths.teams) },
       ntfy: { type: "ntfy", topic: "anom-test", url: await receiverUrl(paths.ntfy) },
@@ -256,8 +279,8 @@ describe("send a test notification", () => {
     };
     for (const [type, body] of Object.entries(bodies)) {
       const ch = await channel(b.id, { ...body, enabled: false });
-      const res = await call("POST", `/v1/businesses/${b.id}/channels/${ch.id}/test`);
-      expect(res.status, type).toBe(200);
+      const res = await testOf(b.id, ch.id);
+      expectStatus(res, 200);
       expect(res.json, type).toMatchObject({
         alertId: `alt_test_${ch.id}`,
         type: "alert.opened",
@@ -276,7 +299,9 @@ describe("send a test notification", () => {
       });
     }
     const email = await channel(b.id, { type: "email", to: "ops@example.com" });
-    const mailed = await call("POST", `/v1/businesses/${b.id}/channels/${email.id}/test`);
+    // The body is optional: a test sent with none at all.
+    const mailed = await raw("POST", `/v1/businesses/${b.id}/channels/${email.id}/test`);
+    expect(mailed.status).toBe(200);
     expect(mailed.json).toMatchObject({ outcome: "delivered", statusCode: null });
   });
 
@@ -288,21 +313,23 @@ describe("send a test notification", () => {
       routingKey: KEY,
       url: await receiverUrl(path),
     });
-    const test = (body: unknown) =>
-      call("POST", `/v1/businesses/${b.id}/channels/${ch.id}/test`, { body });
-    expect((await test({ severity: "critical" })).json.outcome).toBe("delivered");
-    expect((await test({ type: "alert.resolved" })).json.outcome).toBe("delivered");
+    const test = async (body: TestBody) => bodyOf(await testOf(b.id, ch.id, body), 200);
+    expect((await test({ severity: "critical" })).outcome).toBe("delivered");
+    expect((await test({ type: "alert.resolved" })).outcome).toBe("delivered");
     const events = (await received(path, 2)).map((r) => PagerDutyEvent.parse(JSON.parse(r.body)));
     expect(events.map((e) => [e.event_action, e.dedup_key])).toEqual([
       ["trigger", `alt_test_${ch.id}`],
       ["resolve", `alt_test_${ch.id}`],
     ]);
     expect(events[0]?.payload?.severity).toBe("critical");
-    const bad = await test({ type: "alert.group" });
+    // A type the route refuses, on purpose: sent raw.
+    const bad = await raw("POST", `/v1/businesses/${b.id}/channels/${ch.id}/test`, {
+      body: { type: "alert.group" },
+    });
     expect(bad.status).toBe(422);
-    expect(bad.json.errors[0].path).toBe("type");
+    expect(problemOf(bad).errors?.[0]?.path).toBe("type");
     // The body is optional, but one that is not JSON is a 400 (as the route's document says).
-    const malformed = await call("POST", `/v1/businesses/${b.id}/channels/${ch.id}/test`, {
+    const malformed = await raw("POST", `/v1/businesses/${b.id}/channels/${ch.id}/test`, {
       raw: "{",
       headers: { "content-type": "application/json" },
     });
@@ -314,7 +341,8 @@ describe("send a test notification", () => {
     const b = await createBusiness();
     const path = uniquePath("t-fail");
     const ch = await channel(b.id, { type: "teams", url: await receiverUrl(`${path}?fail=5`) });
-    const res = await call("POST", `/v1/businesses/${b.id}/channels/${ch.id}/test`);
+    const res = await testOf(b.id, ch.id);
+    expectStatus(res, 200);
     expect(res.json).toMatchObject({
       outcome: "failed",
       statusCode: 503,
@@ -325,13 +353,15 @@ describe("send a test notification", () => {
       topic: "t",
       url: await receiverUrl(`${uniquePath("t-403")}?status=403&say=forbidden`),
     });
-    const denied = await call("POST", `/v1/businesses/${b.id}/channels/${refused.id}/test`);
-    expect(denied.json).toMatchObject({
+    const denied = await testOf(b.id, refused.id);
+    expect(bodyOf(denied, 200)).toMatchObject({
       outcome: "dead",
       statusCode: 403,
       error: "HTTP 403: forbidden",
     });
-    const again = await call("POST", `/v1/deliveries/${res.json.deliveryId}/resend`);
+    const again = await send(
+      api.v1.deliveries[":id"].resend.$post({ param: { id: res.json.deliveryId } }),
+    );
     expect(again.status).toBe(409);
     expect(again.headers.get("content-type")).toBe("application/problem+json");
   });
@@ -340,12 +370,15 @@ describe("send a test notification", () => {
     const b = await createBusiness();
     const other = await createBusiness();
     const ch = await channel(b.id, { type: "teams", url: await receiverUrl(uniquePath("t-own")) });
-    const elsewhere = await call("POST", `/v1/businesses/${other.id}/channels/${ch.id}/test`);
+    const elsewhere = await testOf(other.id, ch.id);
     expect(elsewhere.status).toBe(404);
     expect(elsewhere.headers.get("content-type")).toBe("application/problem+json");
-    const noToken = await call("POST", `/v1/businesses/${b.id}/channels/${ch.id}/test`, {
-      token: null,
-    });
+    const noToken = await send(
+      client(null).v1.businesses[":id"].channels[":channelId"].test.$post({
+        param: { id: b.id, channelId: ch.id },
+        json: {},
+      }),
+    );
     expect(noToken.status).toBe(401);
   });
 });

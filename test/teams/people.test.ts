@@ -2,7 +2,16 @@ import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { SIGN_IN_LIMITS } from "../../workers/definitions/people";
 import { sha256Hex } from "../../workers/lib/crypto";
-import { call } from "../helpers";
+import {
+  api,
+  bodyOf,
+  client,
+  createBusiness,
+  expectStatus,
+  problemOf,
+  send,
+  statusOf,
+} from "../helpers";
 import { person, signIn, unique, workspace } from "./support";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -13,17 +22,27 @@ async function timed(f: () => Promise<{ status: number }>) {
   return { ms: performance.now() - start, status: res.status };
 }
 
+/** Who a session token signs in as. */
+const me = (token: string) => send(client(token).v1.auth.me.$get());
+
+/** Accepts an invitation, without credentials. */
+const accept = (json: { token: string; password: string }) =>
+  send(client(null).v1.auth["accept-invite"].$post({ json }));
+
+/** The invitation token of an invitation's URL. */
+const inviteToken = (inviteUrl: string) => inviteUrl.split("/invite/")[1] ?? "";
+
 describe("people sign in as themselves", () => {
   it("joins by a one-time invitation, then signs in with email and password", async () => {
     const ws = await workspace();
     const p = await person(ws.id, "editor");
-    const me = await call("GET", "/v1/auth/me", { token: p.session });
-    expect(me.status).toBe(200);
-    expect(me.json).toMatchObject({ type: "member", email: p.email });
-    expect(me.json.workspaces).toEqual([expect.objectContaining({ id: ws.id, role: "editor" })]);
+    const who = await me(p.session);
+    expectStatus(who, 200);
+    expect(who.json).toMatchObject({ type: "member", email: p.email });
+    expect(who.json.workspaces).toEqual([expect.objectContaining({ id: ws.id, role: "editor" })]);
 
     const ok = await signIn(p.email.toUpperCase(), p.password);
-    expect(ok.status).toBe(200);
+    expectStatus(ok, 200);
     expect(ok.json.token).toMatch(/^anoms_/);
     expect(ok.json.token).not.toBe(p.session);
     expect((await signIn(p.email, "not the password")).status).toBe(401);
@@ -38,18 +57,23 @@ describe("people sign in as themselves", () => {
 
   it("uses an invitation once", async () => {
     const ws = await workspace();
-    const invited = await call("POST", `/v1/workspaces/${ws.id}/members`, {
-      body: { email: `once.${Date.now()}@example.com`, role: "viewer" },
-    });
-    expect(invited.status).toBe(201);
+    const invited = await send(
+      api.v1.workspaces[":id"].members.$post({
+        param: { id: ws.id },
+        json: { email: `once.${Date.now()}@example.com`, role: "viewer" },
+      }),
+    );
+    expectStatus(invited, 201);
     expect(invited.json).toMatchObject({ status: "invited", role: "viewer" });
-    const token = String(invited.json.inviteUrl).split("/invite/")[1];
-    const body = { token, password: "a long enough password" };
-    expect((await call("POST", "/v1/auth/accept-invite", { token: null, body })).status).toBe(200);
-    const again = await call("POST", "/v1/auth/accept-invite", { token: null, body });
+    const body = { token: inviteToken(invited.json.inviteUrl), password: "a long enough password" };
+    expect((await accept(body)).status).toBe(200);
+    const again = await accept(body);
     expect(again.status).toBe(404);
-    const members = await call("GET", `/v1/workspaces/${ws.id}/members`);
-    expect(members.json.items).toEqual([
+    const members = bodyOf(
+      await send(api.v1.workspaces[":id"].members.$get({ param: { id: ws.id } })),
+      200,
+    );
+    expect(members.items).toEqual([
       expect.objectContaining({ email: invited.json.email, status: "active" }),
     ]);
   });
@@ -120,24 +144,24 @@ describe("people sign in as themselves", () => {
     const ws = await workspace();
     const p = await person(ws.id, "viewer");
     const stolen = p.session;
-    const mine = (await signIn(p.email, p.password)).json.token as string;
-    expect((await call("GET", "/v1/auth/me", { token: stolen })).status).toBe(200);
-    expect((await call("POST", "/v1/auth/sign-out-everywhere", { token: mine })).status).toBe(204);
-    expect((await call("GET", "/v1/auth/me", { token: stolen })).status).toBe(401);
-    expect((await call("GET", "/v1/businesses", { token: stolen })).status).toBe(401);
-    expect((await call("GET", "/v1/auth/me", { token: mine })).status).toBe(401);
+    const mine = bodyOf(await signIn(p.email, p.password), 200).token;
+    expect((await me(stolen)).status).toBe(200);
+    expect(await statusOf(client(mine).v1.auth["sign-out-everywhere"].$post())).toBe(204);
+    expect((await me(stolen)).status).toBe(401);
+    expect(await statusOf(client(stolen).v1.businesses.$get({ query: {} }))).toBe(401);
+    expect((await me(mine)).status).toBe(401);
   });
 
   it("rotates a session: the old token stops, the new one works; sign-out ends it", async () => {
     const ws = await workspace();
     const p = await person(ws.id, "viewer");
-    const rotated = await call("POST", "/v1/auth/rotate", { token: p.session });
-    expect(rotated.status).toBe(200);
-    expect((await call("GET", "/v1/auth/me", { token: p.session })).status).toBe(401);
-    const next = rotated.json.token as string;
-    expect((await call("GET", "/v1/auth/me", { token: next })).status).toBe(200);
-    expect((await call("POST", "/v1/auth/sign-out", { token: next })).status).toBe(204);
-    expect((await call("GET", "/v1/auth/me", { token: next })).status).toBe(401);
+    const rotated = await send(client(p.session).v1.auth.rotate.$post());
+    expectStatus(rotated, 200);
+    expect((await me(p.session)).status).toBe(401);
+    const next = rotated.json.token;
+    expect((await me(next)).status).toBe(200);
+    expect(await statusOf(client(next).v1.auth["sign-out"].$post())).toBe(204);
+    expect((await me(next)).status).toBe(401);
   });
 
   it("stores only a hash of session tokens", async () => {
@@ -158,16 +182,19 @@ describe("members and roles", () => {
   it("keeps the last owner: not removed, not demoted; a second owner makes both possible", async () => {
     const ws = await workspace();
     const owner = await person(ws.id, "owner");
-    const members = (await call("GET", `/v1/workspaces/${ws.id}/members`)).json.items;
-    const me = members.find((m: { email: string }) => m.email === owner.email);
-    const path = `/v1/workspaces/${ws.id}/members/${me.id}`;
-    expect((await call("DELETE", path, { token: owner.session })).status).toBe(409);
-    const demote = await call("PATCH", path, { token: owner.session, body: { role: "admin" } });
+    const members = bodyOf(
+      await send(api.v1.workspaces[":id"].members.$get({ param: { id: ws.id } })),
+      200,
+    ).items;
+    const mine = members.find((m) => m.email === owner.email);
+    expect(mine?.id).toBe(owner.memberId);
+    const member = client(owner.session).v1.workspaces[":id"].members[":memberId"];
+    const param = { id: ws.id, memberId: mine?.id ?? "" };
+    expect(await statusOf(member.$delete({ param }))).toBe(409);
+    const demote = await send(member.$patch({ param, json: { role: "admin" } }));
     expect(demote.status).toBe(409);
     await person(ws.id, "owner", { token: owner.session });
-    expect(
-      (await call("PATCH", path, { token: owner.session, body: { role: "admin" } })).status,
-    ).toBe(200);
+    expect((await send(member.$patch({ param, json: { role: "admin" } }))).status).toBe(200);
   });
 
   it("lets an admin manage editors and viewers but not owners", async () => {
@@ -175,81 +202,74 @@ describe("members and roles", () => {
     const owner = await person(ws.id, "owner");
     const admin = await person(ws.id, "admin");
     const viewer = await person(ws.id, "viewer", { token: admin.session });
-    const ownerPath = `/v1/workspaces/${ws.id}/members/${owner.memberId}`;
-    expect((await call("DELETE", ownerPath, { token: admin.session })).status).toBe(403);
-    const grant = await call("POST", `/v1/workspaces/${ws.id}/members`, {
-      token: admin.session,
-      body: { email: `o.${Date.now()}@example.com`, role: "owner" },
-    });
+    const members = client(admin.session).v1.workspaces[":id"].members;
+    const ownerParam = { id: ws.id, memberId: owner.memberId };
+    expect(await statusOf(members[":memberId"].$delete({ param: ownerParam }))).toBe(403);
+    const grant = await send(
+      members.$post({
+        param: { id: ws.id },
+        json: { email: `o.${Date.now()}@example.com`, role: "owner" },
+      }),
+    );
     expect(grant.status).toBe(403);
-    const viewerPath = `/v1/workspaces/${ws.id}/members/${viewer.memberId}`;
-    const promoted = await call("PATCH", viewerPath, {
-      token: admin.session,
-      body: { role: "editor" },
-    });
-    expect(promoted.json.role).toBe("editor");
-    expect((await call("DELETE", viewerPath, { token: admin.session })).status).toBe(204);
+    const viewerParam = { id: ws.id, memberId: viewer.memberId };
+    const promoted = await send(
+      members[":memberId"].$patch({ param: viewerParam, json: { role: "editor" } }),
+    );
+    expect(bodyOf(promoted, 200).role).toBe("editor");
+    expect(await statusOf(members[":memberId"].$delete({ param: viewerParam }))).toBe(204);
   });
 
   it("takes a removed member's access away at once, as if the workspace did not exist", async () => {
     const ws = await workspace();
-    const biz = await call("POST", "/v1/businesses", {
-      body: { name: unique("Gone"), workspaceId: ws.id },
-    });
+    const biz = await createBusiness({ name: unique("Gone"), workspaceId: ws.id });
     const p = await person(ws.id, "editor");
-    const path = `/v1/businesses/${biz.json.id}`;
-    expect((await call("GET", path, { token: p.session })).status).toBe(200);
-    await call("DELETE", `/v1/workspaces/${ws.id}/members/${p.memberId}`);
-    expect((await call("GET", path, { token: p.session })).status).toBe(404);
-    expect((await call("GET", "/v1/businesses", { token: p.session })).json.items).toEqual([]);
+    const theirs = client(p.session).v1.businesses;
+    const param = { id: biz.id };
+    expect(await statusOf(theirs[":id"].$get({ param }))).toBe(200);
+    const removed = api.v1.workspaces[":id"].members[":memberId"].$delete({
+      param: { id: ws.id, memberId: p.memberId },
+    });
+    expect(await statusOf(removed)).toBe(204);
+    expect(await statusOf(theirs[":id"].$get({ param }))).toBe(404);
+    expect(bodyOf(await send(theirs.$get({ query: {} })), 200).items).toEqual([]);
   });
 
   it("lets a viewer read but not change, with 403", async () => {
     const ws = await workspace();
-    const biz = await call("POST", "/v1/businesses", {
-      body: { name: unique("Read only"), workspaceId: ws.id },
-    });
+    const biz = await createBusiness({ name: unique("Read only"), workspaceId: ws.id });
     const p = await person(ws.id, "viewer");
-    const path = `/v1/businesses/${biz.json.id}`;
-    expect((await call("GET", path, { token: p.session })).status).toBe(200);
-    const patch = await call("PATCH", path, { token: p.session, body: { name: "x" } });
+    const theirs = client(p.session).v1.businesses[":id"];
+    const param = { id: biz.id };
+    expect(await statusOf(theirs.$get({ param }))).toBe(200);
+    const patch = await send(theirs.$patch({ param, json: { name: "x" } }));
     expect(patch.status).toBe(403);
-    expect(patch.json.detail).toContain("editor");
+    expect(problemOf(patch).detail).toContain("editor");
   });
 
   it("lets a person in several workspaces create a business only by naming one", async () => {
     const a = await workspace();
     const b = await workspace();
     const p = await person(a.id, "editor");
-    const second = await call("POST", `/v1/workspaces/${b.id}/members`, {
-      body: { email: p.email, role: "viewer" },
-    });
-    const token = String(second.json.inviteUrl).split("/invite/")[1];
+    const second = await send(
+      api.v1.workspaces[":id"].members.$post({
+        param: { id: b.id },
+        json: { email: p.email, role: "viewer" },
+      }),
+    );
+    const token = inviteToken(bodyOf(second, 201).inviteUrl);
     // Someone who has a password confirms it to accept.
-    const wrong = await call("POST", "/v1/auth/accept-invite", {
-      token: null,
-      body: { token, password: "not my password at all" },
-    });
+    const wrong = await accept({ token, password: "not my password at all" });
     expect(wrong.status).toBe(422);
-    const accepted = await call("POST", "/v1/auth/accept-invite", {
-      token: null,
-      body: { token, password: p.password },
-    });
-    expect(accepted.json.workspaces).toHaveLength(2);
-    const session = accepted.json.token as string;
-    const unnamed = await call("POST", "/v1/businesses", { token: session, body: { name: "x" } });
+    const accepted = bodyOf(await accept({ token, password: p.password }), 200);
+    expect(accepted.workspaces).toHaveLength(2);
+    const businesses = client(accepted.token).v1.businesses;
+    const unnamed = await send(businesses.$post({ json: { name: "x" } }));
     expect(unnamed.status).toBe(422);
-    expect(unnamed.json.errors[0].path).toBe("workspaceId");
-    const inA = await call("POST", "/v1/businesses", {
-      token: session,
-      body: { name: "x", workspaceId: a.id },
-    });
-    expect(inA.status).toBe(201);
-    expect(inA.json.workspaceId).toBe(a.id);
-    const inB = await call("POST", "/v1/businesses", {
-      token: session,
-      body: { name: "x", workspaceId: b.id },
-    });
+    expect(problemOf(unnamed).errors?.[0]?.path).toBe("workspaceId");
+    const inA = await send(businesses.$post({ json: { name: "x", workspaceId: a.id } }));
+    expect(bodyOf(inA, 201).workspaceId).toBe(a.id);
+    const inB = await send(businesses.$post({ json: { name: "x", workspaceId: b.id } }));
     expect(inB.status).toBe(403);
   });
 });

@@ -12,7 +12,17 @@ import * as settings from "../../app/routes/business/settings";
 import * as sourcesTab from "../../app/routes/business/sources";
 import * as ruleCheck from "../../app/routes/rule-check";
 import * as suggestions from "../../app/routes/suggestions";
-import { ADMIN, businessWithSource, call, createRule, ingest, settle } from "../helpers";
+import {
+  ADMIN,
+  alertsOf,
+  api,
+  bodyOf,
+  businessWithSource,
+  createRule,
+  ingest,
+  send,
+  settle,
+} from "../helpers";
 
 // The UI's loaders and actions, called as React Router calls them, against the real API worker.
 const origin = "https://ui.test";
@@ -111,8 +121,8 @@ describe("UI loaders and actions", () => {
       } as never),
     );
     expect((res as Response).status).toBe(403);
-    const sources = await call("GET", `/v1/businesses/${b.id}/sources`);
-    expect(sources.json.items).toHaveLength(1);
+    const sources = await send(api.v1.businesses[":id"].sources.$get({ param: { id: b.id } }));
+    expect(bodyOf(sources, 200).items).toHaveLength(1);
   });
 
   it("rules tab: creates a rule or answers the API's problems per field, with no cast in between", async () => {
@@ -194,9 +204,16 @@ describe("UI loaders and actions", () => {
       }),
     );
     expect(edited.errors).toEqual([]);
-    const after = await call("GET", `/v1/businesses/${b.id}/rules/${rule?.id}`);
-    expect(after.json).toMatchObject({ name: "Slower", condition: "durationMs > 9000" });
-    expect(after.json.groupBy).toBeUndefined();
+    const after = bodyOf(
+      await send(
+        api.v1.businesses[":id"].rules[":ruleId"].$get({
+          param: { id: b.id, ruleId: rule?.id ?? "" },
+        }),
+      ),
+      200,
+    );
+    expect(after).toMatchObject({ name: "Slower", condition: "durationMs > 9000" });
+    expect(after.groupBy).toBeUndefined();
   });
 
   it("business layout, status page and charts: health at a glance, the group grid, charts marked by rules", async () => {
@@ -305,8 +322,7 @@ describe("UI loaders and actions", () => {
     await settle(b.id);
     await ingest(b.id, token, { timestamp: Date.now(), temperature: 60 });
     await settle(b.id);
-    const { json: list } = await call("GET", `/v1/alerts?businessId=${b.id}`);
-    const id = list.items[0]?.id ?? "";
+    const id = (await alertsOf(b.id))[0]?.id ?? "";
     expect(id).not.toBe("");
     const page = await alert_.loader({
       request: await get(`/alerts/${id}`),
@@ -370,7 +386,8 @@ describe("UI loaders and actions", () => {
     const bad = await check({ kind: "aggregate", expression: "sum(routeId) > 10", window: "day" });
     expect(bad.ok).toBe(false);
     expect(bad.errors[0]?.path).toBe("expression");
-    expect((await call("GET", `/v1/businesses/${b.id}/rules`)).json.items).toEqual([]);
+    const rules = await send(api.v1.businesses[":id"].rules.$get({ param: { id: b.id } }));
+    expect(bodyOf(rules, 200).items).toEqual([]);
   });
 
   it("alerts: filter by business and status, acknowledge, and report a conflict", async () => {

@@ -9,7 +9,7 @@ import * as audit from "../../app/routes/team-audit";
 import * as keys from "../../app/routes/team-keys";
 import * as members from "../../app/routes/team-members";
 import * as switcher from "../../app/routes/workspace";
-import { ADMIN, call, createBusiness } from "../helpers";
+import { ADMIN, api, bodyOf, client, createBusiness, send, statusOf } from "../helpers";
 import { key, person, workspace } from "../teams/support";
 
 // The Team screens' loaders and actions, as React Router calls them, against the real API worker.
@@ -39,10 +39,14 @@ async function page(path: string, token: string) {
 describe("the Team screens", () => {
   it("accept an invitation and sign in with email and password into the HttpOnly cookie", async () => {
     const ws = await workspace();
-    const invited = await call("POST", `/v1/workspaces/${ws.id}/members`, {
-      body: { email: `ui.${Date.now()}@example.com`, role: "editor" },
-    });
-    const token = String(invited.json.inviteUrl).split("/invite/")[1] ?? "";
+    const invited = await send(
+      api.v1.workspaces[":id"].members.$post({
+        param: { id: ws.id },
+        json: { email: `ui.${Date.now()}@example.com`, role: "editor" },
+      }),
+    );
+    const member = bodyOf(invited, 201);
+    const token = member.inviteUrl.split("/invite/")[1] ?? "";
     const password = "a password long enough";
     const joined = (await invite.action({
       request: await form(`/invite/${token}`, { password, again: password }),
@@ -53,13 +57,13 @@ describe("the Team screens", () => {
     expect(joined.headers.get("set-cookie")).toContain("HttpOnly");
 
     const wrong = await signIn.action({
-      request: await form("/sign-in", { email: invited.json.email, password: "nope nope nope" }),
+      request: await form("/sign-in", { email: member.email, password: "nope nope nope" }),
       params: {},
       context,
     } as never);
     expect(wrong).toEqual({ error: "The email or password is wrong." });
     const ok = (await signIn.action({
-      request: await form("/sign-in", { email: invited.json.email, password, next: "/team" }),
+      request: await form("/sign-in", { email: member.email, password, next: "/team" }),
       params: {},
       context,
     } as never)) as Response;
@@ -139,7 +143,7 @@ describe("the Team screens", () => {
     } as never);
     expect(unnamed).toMatchObject({ create: true, errors: [{ path: "name" }] });
     const token = created.token ?? "";
-    expect((await call("GET", "/v1/businesses", { token })).status).toBe(200);
+    expect(await statusOf(client(token).v1.businesses.$get({ query: {} }))).toBe(200);
     const listed = await keys.loader({
       request: await page(`/team/${ws.id}/keys`, admin.session),
       params: { id: ws.id },
@@ -156,7 +160,7 @@ describe("the Team screens", () => {
       params: { id: ws.id },
       context,
     } as never);
-    expect((await call("GET", "/v1/businesses", { token })).status).toBe(401);
+    expect(await statusOf(client(token).v1.businesses.$get({ query: {} }))).toBe(401);
     const log = await audit.loader({
       request: await page(`/team/${ws.id}/audit?action=key.`, admin.session),
       params: { id: ws.id },
