@@ -374,3 +374,23 @@ export async function createSilence(businessId: string, json: SilenceCreate) {
 /** Resolves, acknowledges or forgets an alert by hand (a missing alert's id answers 404). */
 export const alertAction = (action: "resolve" | "ack" | "forget", id = "") =>
   send(api.v1.alerts[":id"][action].$post({ param: { id } }));
+
+/** Opens a business's live socket as a client would; collects its messages. */
+export async function connectLive(businessId: string) {
+  const res = await SELF.fetch(`http://anom.test/v1/businesses/${businessId}/live`, {
+    headers: { upgrade: "websocket", authorization: `Bearer ${ADMIN}` },
+  });
+  expect(res.status).toBe(101);
+  const ws = res.webSocket;
+  if (!ws) throw new Error("no socket");
+  const messages: { type: string }[] = [];
+  ws.addEventListener("message", (e) => messages.push(JSON.parse(String(e.data))));
+  ws.accept();
+  return { ws, messages };
+}
+
+/** Waits up to `tries` × 10 ms for `check` to hold; returns whether it does. */
+export async function until(check: () => boolean, tries = 200) {
+  for (let i = 0; i < tries && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  return check();
+}

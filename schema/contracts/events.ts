@@ -136,6 +136,10 @@ export const Series = z
     to: Timestamp,
     groupBy: z.string().nullable(),
     items: z.array(SeriesPoint),
+    incompleteBefore: Timestamp.nullable().openapi({
+      description:
+        "null when the series is complete. Otherwise the newest time of the events the business's object has pruned (they are in the archive): buckets starting before it may miss events. Whole-hour buckets without `groupBy` come from the hourly rollups and stay complete; grouped or sub-hour buckets are counted from the held events only.",
+    }),
     nextCursor: z.null(),
   })
   .openapi("Series");

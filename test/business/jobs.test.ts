@@ -81,7 +81,7 @@ describe("the alarm's jobs", () => {
       alerts: undefined as never,
       notifier: undefined,
       transaction: (work) => state.storage.transactionSync(work),
-      announce: () => {},
+      announce: async () => {},
       place: { role: "shard", shard: 0 },
     });
     const archiveJob = (state: DurableObjectState) =>

@@ -5,31 +5,14 @@ import {
   api,
   bodyOf,
   businessWithSource,
+  connectLive as connect,
   createRule,
   ingest,
   raw,
   send,
   settle,
+  until,
 } from "../helpers";
-
-/** Opens the business's live socket as a client would; collects its messages. */
-async function connect(businessId: string) {
-  const res = await SELF.fetch(`http://anom.test/v1/businesses/${businessId}/live`, {
-    headers: { upgrade: "websocket", authorization: `Bearer ${ADMIN}` },
-  });
-  expect(res.status).toBe(101);
-  const ws = res.webSocket;
-  if (!ws) throw new Error("no socket");
-  const messages: { type: string }[] = [];
-  ws.addEventListener("message", (e) => messages.push(JSON.parse(String(e.data))));
-  ws.accept();
-  return { ws, messages };
-}
-
-async function until(check: () => boolean) {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  return check();
-}
 
 describe("the live alert socket", () => {
   it("says hello, answers ping, and tells of alert changes once they are indexed", async () => {

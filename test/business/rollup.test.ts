@@ -31,12 +31,14 @@ async function ingestAll(businessId: string, token: string, events: unknown[]) {
   }
 }
 
-const apiSeries = async (businessId: string, query: string) => {
+const seriesAnswer = async (businessId: string, query: string) => {
   const res = await send(
     api.v1.businesses[":id"].series.$get({ param: { id: businessId }, query: queryOf(query) }),
   );
-  return bodyOf(res, 200).items;
+  return bodyOf(res, 200);
 };
+const apiSeries = async (businessId: string, query: string) =>
+  (await seriesAnswer(businessId, query)).items;
 
 describe("hourly rollups", () => {
   it("answer whole-hour series exactly as the events do, partly rolled up and with ragged edges", async () => {
@@ -107,9 +109,19 @@ describe("hourly rollups", () => {
     const sums = await apiSeries(business.id, `fn=sum&field=durationMs&bucket=1d&from=${from}`);
     const total = sent.reduce((a, e) => a + e.durationMs, 0);
     expect(sums.reduce((a, p) => a + (p.value ?? 0), 0)).toBe(total);
-    // A sub-hour bucket reads the events themselves: only the kept ones.
+    // A sub-hour bucket reads the events themselves: only the kept ones, and the answer says so.
     const minutes = await apiSeries(business.id, `bucket=30m&from=${from}`);
     expect(minutes.reduce((a, p) => a + p.count, 0)).toBe(900);
+    const pruned = Math.max(...sent.slice(0, 1800).map((e) => Date.parse(e.timestamp)));
+    const flagged = async (query: string) =>
+      (await seriesAnswer(business.id, query)).incompleteBefore;
+    expect(await flagged(`bucket=30m&from=${from}`)).toBe(new Date(pruned).toISOString());
+    expect(await flagged(`bucket=1d&from=${from}&groupBy=routeId`)).toBe(
+      new Date(pruned).toISOString(),
+    );
+    // Whole hours, ungrouped: from the rollups, complete; a range after the pruned events: complete.
+    expect(await flagged(`bucket=1d&from=${from}`)).toBeNull();
+    expect(await flagged(`bucket=30m&from=${pruned + 1}`)).toBeNull();
   }, 60_000);
 
   it("copy each business's hourly activity to D1, dropping hours older than two days but the newest", async () => {

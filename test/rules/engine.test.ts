@@ -332,6 +332,33 @@ describe("aggregate rules", () => {
     expect(alerts[0]?.count).toBe(1);
   });
 
+  it("judges each day on its own: late events raise an ended day's alert once, resolved, and leave today's open", async () => {
+    const { business, token } = await businessWithSource(expenses);
+    await createRule(business.id, {
+      name: "Overspend",
+      kind: "aggregate",
+      expression: "sum(amount) > 100",
+      window: "day",
+    });
+    const now = Date.now();
+    const yesterday = now - 86_400_000;
+    await ingest(business.id, token, { timestamp: now - 1000, amount: 150 });
+    // Yesterday, late: under the threshold (today's alert stays as it is), then over it, twice.
+    await ingest(business.id, token, { timestamp: yesterday, amount: 20 });
+    await ingest(business.id, token, [
+      { timestamp: yesterday + 1, amount: 90 },
+      { timestamp: yesterday + 2, amount: 5 },
+    ]);
+    await ingest(business.id, token, { timestamp: yesterday + 3, amount: 5 });
+    await settle(business.id);
+    const alerts = await alertsOf(business.id);
+    expect(alerts.map((a) => [a.status, a.count, a.summary]).sort()).toEqual([
+      ["open", 1, "sum(amount) today is 150 (> 100)"],
+      ["resolved", 1, expect.stringMatching(/^sum\(amount\) on \d{4}-\d\d-\d\d is 110 \(> 100\)$/)],
+    ]);
+    expect(alerts.find((a) => a.status === "resolved")?.resolution).toBe("the day had ended");
+  });
+
   it("resolves a sliding-window alert when the window moves past the events", async () => {
     const { business, token } = await businessWithSource(expenses);
     await createRule(business.id, {

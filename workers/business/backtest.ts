@@ -5,6 +5,7 @@ import { AlertStore } from "./engine/alerts";
 import { RuleEngine } from "./engine/engine";
 import { ENGINE_JOBS } from "./engine/timers";
 import { readArchived, readHeld, type SentEvent } from "./replay";
+import { mergeByTime } from "./shards/streams";
 
 /** A backtest reads at most this many events (the newest before its end); the DO holds them in memory. */
 export const BACKTEST_MAX_EVENTS = 200_000;
@@ -48,36 +49,77 @@ export async function backtest(
   range: { from?: number | undefined; to?: number | undefined },
   now: number,
 ): Promise<BacktestResult> {
+  const history = await backtestHistory(storage, archive, business.id, range, now);
+  return backtestOver(storage, business, rule, history, range, now);
+}
+
+/**
+ * The events a backtest runs over, in the order they were sent: the newest
+ * `limit` up to the range's end, from the R2 archive and the object.
+ */
+export async function backtestHistory(
+  storage: DurableObjectStorage,
+  archive: R2Bucket,
+  businessId: string,
+  range: { to?: number | undefined },
+  now: number,
+  limit = BACKTEST_MAX_EVENTS,
+): Promise<{ events: SentEvent[]; truncated: boolean }> {
   const sql = storage.sql;
   const to = Math.min(range.to ?? now, now);
-  const from = range.from ?? Number.NEGATIVE_INFINITY;
   let events: SentEvent[] = [];
   let truncated = false;
   const keep = (batch: SentEvent[]) => {
     for (const e of batch) if (e.time <= to) events.push(e);
-    if (events.length > BACKTEST_MAX_EVENTS * 1.25) {
-      events = events.slice(events.length - BACKTEST_MAX_EVENTS);
+    if (events.length > limit * 1.25) {
+      events = events.slice(events.length - limit);
       truncated = true;
     }
   };
   let after = 0;
   for (;;) {
-    const archived = await readArchived(sql, archive, business.id, after);
+    const archived = await readArchived(sql, archive, businessId, after);
     if (archived.length === 0) break;
     keep(archived);
     after = archived.at(-1)?.seq ?? after;
   }
+  keep(readHeld(sql, after, Number.MAX_SAFE_INTEGER));
+  if (events.length > limit) {
+    events = events.slice(events.length - limit);
+    truncated = true;
+  }
+  return { events, truncated };
+}
+
+/**
+ * The shards' histories as one stream: each shard's events keep their order,
+ * and the streams interleave by event time (the order they were sent across
+ * shards is not known; within a shard it is).
+ */
+export function mergeSent(parts: { events: SentEvent[]; truncated: boolean }[]) {
+  return {
+    events: mergeByTime(parts.map((p) => p.events)),
+    truncated: parts.some((p) => p.truncated),
+  };
+}
+
+/** Runs the rule over `history` in a storage transaction that is rolled back. */
+export function backtestOver(
+  storage: DurableObjectStorage,
+  business: Business,
+  rule: Rule,
+  history: { events: SentEvent[]; truncated: boolean },
+  range: { from?: number | undefined; to?: number | undefined },
+  now: number,
+): BacktestResult {
+  const to = Math.min(range.to ?? now, now);
+  const from = range.from ?? Number.NEGATIVE_INFINITY;
   try {
     storage.transactionSync(() => {
-      keep(readHeld(sql, after, Number.MAX_SAFE_INTEGER));
-      if (events.length > BACKTEST_MAX_EVENTS) {
-        events = events.slice(events.length - BACKTEST_MAX_EVENTS);
-        truncated = true;
-      }
-      throw new Rollback(evaluate(sql, business, rule, events, from, to));
+      throw new Rollback(evaluate(storage.sql, business, rule, history.events, from, to));
     });
   } catch (error) {
-    if (error instanceof Rollback) return { ...error.result, truncated };
+    if (error instanceof Rollback) return { ...error.result, truncated: history.truncated };
     throw error;
   }
   throw new Error("unreachable: the backtest transaction always rolls back");

@@ -5,6 +5,7 @@ import { iso } from "../lib/time";
 import { observe } from "./engine/anomaly";
 import { compileRule } from "./engine/compile";
 import { type DetectorState, newDetectorState } from "./engine/detector-state";
+import { mergeByTime } from "./shards/streams";
 
 /** A band reads at most this many events (the newest of the range and its lead-in). */
 export const BAND_MAX_EVENTS = 200_000;
@@ -42,19 +43,59 @@ export function anomalyBand(
   rule: Rule,
   q: BandQuery,
 ): { items: AnomalyBandPoint[]; truncated: boolean } {
-  const compiled = compileRule(rule, business);
-  if (compiled.kind !== "anomaly") return { items: [], truncated: false };
+  if (rule.kind !== "anomaly") return { items: [], truncated: false };
+  return bandOver(business, rule, bandEvents(sql, q));
+}
+
+/** One event a band reads: its time and data, as stored. */
+export interface BandEvent {
+  time: number;
+  data: string;
+}
+
+/** The events a band reads, in the order they were sent: the newest `limit` of the range and its lead-in. */
+export function bandEvents(
+  sql: SqlStorage,
+  q: BandQuery,
+  limit = BAND_MAX_EVENTS,
+): { rows: BandEvent[]; truncated: boolean; q: BandQuery } {
   const rows = sql
     .exec<{ time: number; data: string }>(
       `select time, data from events where time >= ? and time < ? order by seq desc limit ?`,
       q.from - BAND_LEAD_IN_MS,
       q.to,
-      BAND_MAX_EVENTS + 1,
+      limit + 1,
     )
     .toArray();
-  const truncated = rows.length > BAND_MAX_EVENTS;
+  const truncated = rows.length > limit;
   if (truncated) rows.pop();
   rows.reverse();
+  return { rows, truncated, q };
+}
+
+/**
+ * The shards' band events as one stream: each shard's keep their order, and
+ * the streams interleave by event time.
+ */
+export function mergeBandEvents(parts: { rows: BandEvent[]; truncated: boolean; q: BandQuery }[]) {
+  const [first] = parts;
+  if (!first) throw new Error("no parts to merge");
+  return {
+    rows: mergeByTime(parts.map((p) => p.rows)),
+    truncated: parts.some((p) => p.truncated),
+    q: first.q,
+  };
+}
+
+/** The band over events read by `bandEvents` (of one object, or merged across shards). */
+export function bandOver(
+  business: Business,
+  rule: Rule,
+  read: { rows: BandEvent[]; truncated: boolean; q: BandQuery },
+): { items: AnomalyBandPoint[]; truncated: boolean } {
+  const compiled = compileRule(rule, business);
+  if (compiled.kind !== "anomaly") return { items: [], truncated: false };
+  const { rows, truncated, q } = read;
   const detectors = new Map<string, DetectorState>();
   const buckets = new Map<string, Sum>();
   for (const row of rows) {

@@ -158,6 +158,13 @@ export interface SeriesQuery {
   group?: string | null;
 }
 
+/** One object's series, and from when it is complete (docs/api.md, `incompleteBefore`). */
+export interface SeriesPart {
+  items: SeriesPoint[];
+  /** Buckets starting before this time may miss pruned events; null when complete. */
+  incompleteBefore: number | null;
+}
+
 export function series(sql: SqlStorage, q: SeriesQuery): SeriesPoint[] {
   const valueExpr = q.field ? "json_extract(data, ?)" : "1";
   const valueArgs: SqlStorageValue[] = q.field ? [`$.${q.field}`] : [];

@@ -13,8 +13,8 @@ export interface JobContext {
   notifier: Notifier | undefined;
   /** Runs work in one storage transaction and writes the engine's state with it. */
   transaction(work: () => void): void;
-  /** Tells live watchers that alerts changed. */
-  announce(): void;
+  /** Tells live watchers that alerts changed (on a sharded business, through shard 0). */
+  announce(): Promise<void>;
   /** Which of its business's objects this is (shards/route.ts). */
   place: Place;
 }

@@ -155,7 +155,7 @@ export async function syncIndex(
     (id) => ctx.alerts.get(id),
     (ruleId) => engine.ruleName(ruleId),
   );
-  ctx.announce();
+  await ctx.announce();
   return again;
 }
 

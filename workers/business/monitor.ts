@@ -1,21 +1,36 @@
-import type { SeriesPoint, StoredEvent } from "../../schema/contracts/events";
+import type { StoredEvent } from "../../schema/contracts/events";
 import type { GroupList } from "../../schema/contracts/groups";
 import type { Rule, RuleStatus } from "../../schema/contracts/rules";
+import { monitorOf } from "../definitions/monitor";
 import { PerSecond } from "../lib/rate";
-import { loadHistory } from "../profile/history";
+import type { History } from "../profile/history";
+import { HISTORY_CAP, HISTORY_DAYS, loadHistory, mergeHistories } from "../profile/history";
 import type { Profile } from "../profile/profile";
 import { profile } from "../profile/profile";
 import type { BacktestResult } from "./backtest";
-import { backtest } from "./backtest";
-import { anomalyBand, type BandQuery } from "./band";
-import type { ListEventsQuery, SeriesQuery } from "./events";
+import {
+  BACKTEST_MAX_EVENTS,
+  backtest,
+  backtestHistory,
+  backtestOver,
+  mergeSent,
+} from "./backtest";
+import {
+  anomalyBand,
+  BAND_MAX_EVENTS,
+  type BandQuery,
+  bandEvents,
+  bandOver,
+  mergeBandEvents,
+} from "./band";
+import type { ListEventsQuery, SeriesPart, SeriesQuery } from "./events";
 import { listEvents, series } from "./events";
 import type { GroupsQuery } from "./groups";
 import { groupStatus } from "./groups";
 import { BUSY_RPS, storeBatch, storeCoalesced, storeGroup } from "./intake";
 import { runDueJobs } from "./jobs";
 import { acceptWatcher, answerWatcher, closeWatcher } from "./live";
-import { storageStatus } from "./retention";
+import { prunedUpTo, storageStatus } from "./retention";
 import { rolledSeries, rollupAnswers } from "./rollup";
 import type {
   CoalescedMessage,
@@ -27,6 +42,7 @@ import type {
 import { ruleStatus } from "./rule-status";
 import { failingJobs } from "./schedule";
 import { ShardedObject } from "./shards/object";
+import { mergeRuleStatus, othersOf, shareOf } from "./shards/reads";
 import { rememberBusiness } from "./storage";
 
 /** Due jobs handled per alarm run; the alarm comes back at once for the rest. */
@@ -97,9 +113,16 @@ export class BusinessMonitor extends ShardedObject {
     return listEvents(this.sql, q);
   }
 
-  async series(businessId: string, q: SeriesQuery): Promise<SeriesPoint[]> {
+  /**
+   * A series: whole hours of an ungrouped series from the hourly rollups
+   * (complete after pruning); any other from the held events, so buckets up to
+   * `incompleteBefore` (the newest pruned event's time) may miss events.
+   */
+  async series(businessId: string, q: SeriesQuery): Promise<SeriesPart> {
     rememberBusiness(this.sql, businessId);
-    return rollupAnswers(q) ? rolledSeries(this.sql, q) : series(this.sql, q);
+    if (rollupAnswers(q)) return { items: rolledSeries(this.sql, q), incompleteBefore: null };
+    const pruned = prunedUpTo(this.sql);
+    return { items: series(this.sql, q), incompleteBefore: pruned >= q.from ? pruned : null };
   }
 
   async groups(businessId: string, q: GroupsQuery): Promise<GroupList> {
@@ -107,12 +130,33 @@ export class BusinessMonitor extends ShardedObject {
     return groupStatus(this.sql, q);
   }
 
-  /** Runs the profile engine over this business's history, here next to the events. */
+  /**
+   * Runs the profile engine over this business's history, here next to the
+   * events; shard 0 of a sharded business merges every shard's history first.
+   */
   async profile(businessId: string, rules: Rule[]): Promise<Profile> {
-    const engine = await this.definition.load(businessId);
+    const { business } = await this.definition.load(businessId);
     const now = Date.now();
-    const history = await loadHistory(this.sql, this.env.ARCHIVE, businessId, now);
-    return profile(engine.business, history, rules);
+    const others = othersOf(this.env, business, this.place);
+    if (!others) {
+      return profile(
+        business,
+        await loadHistory(this.sql, this.env.ARCHIVE, businessId, now),
+        rules,
+      );
+    }
+    const cap = shareOf(HISTORY_CAP, business);
+    const parts = await Promise.all([
+      loadHistory(this.sql, this.env.ARCHIVE, businessId, now, HISTORY_DAYS, cap),
+      ...others.map((m) => m.history(businessId, now, cap)),
+    ]);
+    return profile(business, mergeHistories(parts), rules);
+  }
+
+  /** This object's share of a sharded business's profile history. */
+  async history(businessId: string, now: number, cap: number): Promise<History> {
+    rememberBusiness(this.sql, businessId);
+    return loadHistory(this.sql, this.env.ARCHIVE, businessId, now, HISTORY_DAYS, cap);
   }
 
   /** What a rule would have raised over the history; live state is not touched. */
@@ -125,13 +169,79 @@ export class BusinessMonitor extends ShardedObject {
     return backtest(this.ctx.storage, this.env.ARCHIVE, engine.business, rule, range, Date.now());
   }
 
-  /** An anomaly rule's normal band over a range, for charts (band.ts); live state is not touched. */
-  async anomalyBand(businessId: string, rule: Rule, q: BandQuery) {
-    return anomalyBand(this.sql, (await this.definition.load(businessId)).business, rule, q);
+  /**
+   * The coordinator: a backtest of a rule that spans keys, over every shard's
+   * history merged (shards/streams.ts), run here where such rules live.
+   */
+  async backtestAcross(
+    businessId: string,
+    rule: Rule,
+    range: { from?: number | undefined; to?: number | undefined },
+  ): Promise<BacktestResult> {
+    const { business } = await this.definition.load(businessId);
+    const now = Date.now();
+    const limit = shareOf(BACKTEST_MAX_EVENTS, business);
+    const parts = await Promise.all(
+      Array.from({ length: business.shards }, (_, shard) =>
+        monitorOf(this.env, businessId, shard).backtestHistory(businessId, range, now, limit),
+      ),
+    );
+    return backtestOver(this.ctx.storage, business, rule, mergeSent(parts), range, now);
   }
 
-  /** Each rule's standing: replaying its history or live, and for anomaly rules how many series still warm up. */
+  /** This shard's share of a backtest across shards: its events up to the range's end. */
+  async backtestHistory(
+    businessId: string,
+    range: { to?: number | undefined },
+    now: number,
+    limit: number,
+  ) {
+    rememberBusiness(this.sql, businessId);
+    return backtestHistory(this.ctx.storage, this.env.ARCHIVE, businessId, range, now, limit);
+  }
+
+  /**
+   * An anomaly rule's normal band over a range, for charts (band.ts); live
+   * state is not touched. Shard 0 of a sharded business reads every shard's
+   * events, merged.
+   */
+  async anomalyBand(businessId: string, rule: Rule, q: BandQuery) {
+    const { business } = await this.definition.load(businessId);
+    const others = othersOf(this.env, business, this.place);
+    if (!others) return anomalyBand(this.sql, business, rule, q);
+    if (rule.kind !== "anomaly") return { items: [], truncated: false };
+    const limit = shareOf(BAND_MAX_EVENTS, business);
+    const parts = await Promise.all([
+      bandEvents(this.sql, q, limit),
+      ...others.map((m) => m.bandEvents(businessId, q, limit)),
+    ]);
+    return bandOver(business, rule, mergeBandEvents(parts));
+  }
+
+  /** This object's share of a sharded business's band. */
+  async bandEvents(businessId: string, q: BandQuery, limit: number) {
+    rememberBusiness(this.sql, businessId);
+    return bandEvents(this.sql, q, limit);
+  }
+
+  /**
+   * Each rule's standing: replaying its history or live, and for anomaly rules
+   * how many series still warm up. Shard 0 of a sharded business adds the
+   * other objects' (a rule lives in the shards or in the coordinator).
+   */
   async ruleStatus(businessId: string): Promise<Record<string, RuleStatus>> {
+    const engine = await this.definition.load(businessId);
+    const own = ruleStatus(this.sql, engine);
+    const others = othersOf(this.env, engine.business, this.place);
+    if (!others) return own;
+    return mergeRuleStatus([
+      own,
+      ...(await Promise.all(others.map((m) => m.ownRuleStatus(businessId)))),
+    ]);
+  }
+
+  /** This object's own rules' standing. */
+  async ownRuleStatus(businessId: string): Promise<Record<string, RuleStatus>> {
     return ruleStatus(this.sql, await this.definition.load(businessId));
   }
 

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { monitorOf } from "../definitions/monitor";
 import { Alarm } from "./alarm";
 import { type AlertAction, alertEdits } from "./alert-changes";
 import { commit } from "./commit";
@@ -64,9 +65,26 @@ export abstract class BusinessObject extends DurableObject<Env> {
       alerts: this.alerts,
       notifier: this.definition.notifier,
       transaction: (work) => this.transaction(engine, work),
-      announce: () => announce(this.ctx),
+      announce: () => this.announce(engine),
       place: this.place,
     };
+  }
+
+  /**
+   * Tells this object's watchers that alerts changed. Watchers connect to
+   * shard 0 (the business's own object): another object of a sharded
+   * business tells shard 0, which tells its watchers (shards/object.ts).
+   */
+  protected async announce(engine: RuleEngine): Promise<void> {
+    announce(this.ctx);
+    const { id, shards } = engine.business;
+    if (shards <= 1 || (this.place.role === "shard" && this.place.shard === 0)) return;
+    try {
+      await monitorOf(this.env, id).alertsChanged(id);
+    } catch (error) {
+      // Watchers miss one nudge; the next change (or their reload) catches up.
+      console.error(`business ${id}: telling shard 0's watchers failed`, error);
+    }
   }
 
   /**

@@ -18,33 +18,47 @@ export interface Retention {
 }
 
 /**
+ * The newest event time among the events pruned so far (0 when none was):
+ * a read of the held events alone may miss events up to this time.
+ */
+export function prunedUpTo(sql: SqlStorage): number {
+  return Number(getMeta(sql, "pruned_time") ?? 0);
+}
+
+/**
  * Deletes events past the retention horizon or beyond the newest `maxEvents`,
  * but never one that is not archived and rolled up yet. Returns whether more are due.
  */
 export function pruneEvents(sql: SqlStorage, retention: Retention, now: number): boolean {
   const archived = Math.min(archivedSeq(sql), rolledSeq(sql)); // safe to delete up to here
   const cutoff = now - retention.days * 86_400_000;
-  const byAge = sql
-    .exec(
+  const deletedByAge = sql
+    .exec<{ time: number }>(
       `delete from events where seq in (
-       select seq from events where time < ? and seq <= ? limit ?) returning seq`,
+       select seq from events where time < ? and seq <= ? limit ?) returning time`,
       cutoff,
       archived,
       PRUNE_CHUNK,
     )
-    .toArray().length;
+    .toArray();
+  const byAge = deletedByAge.length;
+  let newest = deletedByAge.reduce((t, r) => Math.max(t, r.time), Number.NEGATIVE_INFINITY);
   const total = sql.exec<{ n: number }>(`select count(*) as n from events`).one().n;
   const excess = Math.min(total - retention.maxEvents, PRUNE_CHUNK);
   let byCount = 0;
   if (excess > 0) {
-    byCount = sql
-      .exec(
-        `delete from events where seq in (select seq from events where seq <= ? order by seq limit ?) returning seq`,
+    const deleted = sql
+      .exec<{ time: number }>(
+        `delete from events where seq in (select seq from events where seq <= ? order by seq limit ?) returning time`,
         archived,
         excess,
       )
-      .toArray().length;
+      .toArray();
+    byCount = deleted.length;
+    newest = deleted.reduce((t, r) => Math.max(t, r.time), newest);
   }
+  if (Number.isFinite(newest) && newest > prunedUpTo(sql))
+    setMeta(sql, "pruned_time", String(newest));
   sql.exec(`delete from idempotency where created < ?`, now - IDEMPOTENCY_WINDOW_MS);
   sql.exec(`delete from coalesced where at < ?`, now - COALESCED_WINDOW_MS);
   return byAge === PRUNE_CHUNK || (excess === PRUNE_CHUNK && byCount === PRUNE_CHUNK);

@@ -4,9 +4,10 @@ import type { GroupList } from "../../schema/contracts/groups";
 import { groupStatuses } from "../../schema/contracts/groups";
 import type { Rule } from "../../schema/contracts/rules";
 import type { BacktestResult } from "../business/backtest";
-import type { ListEventsQuery, SeriesQuery } from "../business/events";
+import type { ListEventsQuery, SeriesPart, SeriesQuery } from "../business/events";
 import type { GroupsQuery } from "../business/groups";
 import type { AlertChange } from "../business/rpc";
+import { runsInShards } from "../business/shards/route";
 import { monitorOf, monitorsOf } from "./monitor";
 
 /**
@@ -42,11 +43,12 @@ export async function listEventsAll(
 }
 
 /** Buckets merged: counts and sums add, min and max compare, an average is weighted by its count. */
-export async function seriesAll(env: Env, b: Layout, q: SeriesQuery): Promise<SeriesPoint[]> {
+export async function seriesAll(env: Env, b: Layout, q: SeriesQuery): Promise<SeriesPart> {
   if (b.shards === 1) return monitorOf(env, b.id).series(b.id, q);
   const parts = await Promise.all(shardsOf(env, b).map((m) => m.series(b.id, q)));
+  const cuts = parts.flatMap((p) => (p.incompleteBefore === null ? [] : [p.incompleteBefore]));
   const merged = new Map<string, SeriesPoint>();
-  for (const p of parts.flat()) {
+  for (const p of parts.flatMap((part) => part.items)) {
     const id = `${p.time}\n${p.group ?? ""}`;
     const into = merged.get(id);
     if (!into) {
@@ -61,9 +63,10 @@ export async function seriesAll(env: Env, b: Layout, q: SeriesQuery): Promise<Se
     else into.value = n ? (into.value * into.count + p.value * p.count) / n : null;
     into.count = n;
   }
-  return [...merged.values()].sort((x, y) =>
+  const items = [...merged.values()].sort((x, y) =>
     x.time < y.time ? -1 : x.time > y.time ? 1 : (x.group ?? "") < (y.group ?? "") ? -1 : 1,
   );
+  return { items, incompleteBefore: cuts.length ? Math.max(...cuts) : null };
 }
 
 /**
@@ -146,16 +149,20 @@ export async function changeAlertIn(
 }
 
 /**
- * A backtest of a rule grouped by the shard key: each shard replays its own
- * history (every event of a group is in one shard), and the results add up.
+ * A backtest across shards. A rule grouped by the shard key: each shard
+ * replays its own history (every event of a group is in one shard), and the
+ * results add up. A rule that spans keys: the coordinator replays every
+ * shard's history merged by event time (shards/streams.ts).
  */
 export async function backtestAll(
   env: Env,
-  b: Layout,
+  b: Layout & Pick<Business, "shardKey">,
   rule: Rule,
   range: { from?: number | undefined; to?: number | undefined },
 ): Promise<BacktestResult> {
   if (b.shards === 1) return monitorOf(env, b.id).backtest(b.id, rule, range);
+  if (!runsInShards(rule, b))
+    return monitorOf(env, b.id, { role: "coordinator" }).backtestAcross(b.id, rule, range);
   const parts = await Promise.all(shardsOf(env, b).map((m) => m.backtest(b.id, rule, range)));
   const times = (pick: (p: BacktestResult) => string | null) =>
     parts

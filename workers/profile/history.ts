@@ -1,5 +1,7 @@
 import type { EventValue } from "../../schema/contracts/events";
 import { seqRange } from "../business/archive";
+import { ownsSeq } from "../business/shards/storage";
+import { mergeByTime } from "../business/shards/streams";
 
 export interface PastEvent {
   time: number;
@@ -65,7 +67,9 @@ export async function loadHistory(
       const page = await archive.list({ prefix: `events/${businessId}/`, cursor, limit: 1000 });
       for (const o of page.objects) {
         const range = seqRange(o.key);
-        if (range && range[0] < before) keys.push({ key: o.key, last: range[1] });
+        // A shard of a sharded business reads only its own objects (named by its seq range).
+        if (range && range[0] < before && ownsSeq(sql, range[0]))
+          keys.push({ key: o.key, last: range[1] });
       }
       cursor = page.truncated ? page.cursor : undefined;
     } while (cursor && keys.length < 10_000);
@@ -94,4 +98,16 @@ export async function loadHistory(
     events.unshift(...kept);
   }
   return { events, from, to: now, archived, truncated };
+}
+
+/** The histories of a sharded business's shards as one: oldest first, in time order. */
+export function mergeHistories(parts: History[]): History {
+  const events = mergeByTime(parts.map((p) => p.events));
+  return {
+    events,
+    from: Math.min(...parts.map((p) => p.from)),
+    to: Math.max(...parts.map((p) => p.to)),
+    archived: parts.reduce((n, p) => n + p.archived, 0),
+    truncated: parts.some((p) => p.truncated),
+  };
 }

@@ -132,7 +132,7 @@ export async function getSeries(
   }
   if (q.groupBy) declared(business, q.groupBy, "groupBy");
   if (q.group !== undefined && !q.groupBy) throw invalid("group", "needs groupBy");
-  const items = await seriesAll(env, business, {
+  const { items, incompleteBefore } = await seriesAll(env, business, {
     field: q.field ?? null,
     fn,
     bucketMs,
@@ -149,6 +149,7 @@ export async function getSeries(
     to: iso(to),
     groupBy: q.groupBy ?? null,
     items,
+    incompleteBefore: incompleteBefore === null ? null : iso(incompleteBefore),
     nextCursor: null,
   };
 }

@@ -1,7 +1,6 @@
 import { BacktestRequest, BacktestResult } from "../../../schema/contracts/rules";
 import { compileRule } from "../../business/engine/compile";
 import { RuleDefinitionError } from "../../business/engine/definition-error";
-import { runsInShards } from "../../business/shards/route";
 import { getBusiness } from "../../definitions/businesses";
 import { backtestAll } from "../../definitions/shard-reads";
 import { invalid, unprocessable } from "../../lib/errors";
@@ -50,10 +49,5 @@ export default manage
       createdAt: iso(now),
       updatedAt: iso(now),
     };
-    if (business.shards > 1 && !runsInShards(rule, business))
-      throw invalid(
-        "rule.groupBy",
-        `a backtest of a business with ${business.shards} shards runs in each shard over its own history: group the rule by the shard key '${business.shardKey}'`,
-      );
     return c.json(await backtestAll(c.env, business, rule, { from, to }), 200);
   });

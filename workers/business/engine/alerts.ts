@@ -58,6 +58,33 @@ export class AlertStore {
     return [...this.active.values()];
   }
 
+  /**
+   * Whether (rule, group) raised an alert opened since `since` for an event
+   * time in [from, to): stored, or changed in this batch and not yet written.
+   */
+  raisedIn(ruleId: string, groupKey: string, from: number, to: number, since: number): boolean {
+    const hit = (a: AlertRecord) =>
+      a.ruleId === ruleId &&
+      a.groupKey === groupKey &&
+      a.eventTime >= from &&
+      a.eventTime < to &&
+      a.openedAt >= since;
+    if ([...this.dirty].some(hit)) return true;
+    return (
+      this.sql
+        .exec<{ hit: number }>(
+          `select exists (select 1 from alerts where rule_id = ? and group_key = ?
+             and event_time >= ? and event_time < ? and opened_at >= ?) as hit`,
+          ruleId,
+          groupKey,
+          from,
+          to,
+          since,
+        )
+        .one().hit === 1
+    );
+  }
+
   /** Records a change of an alert's suppression flags (copied to the D1 index). */
   suppress(alert: AlertRecord, silenced: boolean, inhibited: boolean): boolean {
     if (alert.silenced === silenced && alert.inhibited === inhibited) return false;
@@ -101,7 +128,41 @@ export class AlertStore {
       this.dirty.add(current);
       return current;
     }
-    const alert: AlertRecord = {
+    const alert = this.newAlert(ruleId, groupKey, at, details);
+    this.track(alert);
+    this.transition(alert, "opened", at, null);
+    return alert;
+  }
+
+  /**
+   * An alert that opens and resolves at once, beside any active alert of its
+   * (rule, group): a calendar period that had already ended crossed its
+   * threshold (late events; evaluators/aggregate.ts).
+   */
+  openResolved(
+    ruleId: string,
+    groupKey: string,
+    at: number,
+    details: Parameters<AlertStore["trigger"]>[3],
+    resolution: string,
+  ): AlertRecord {
+    const alert = this.newAlert(ruleId, groupKey, at, details);
+    this.transition(alert, "opened", at, null);
+    alert.status = "resolved";
+    alert.resolvedAt = at;
+    alert.resolution = resolution;
+    alert.seq += 1;
+    this.transition(alert, "resolved", at, { resolution });
+    return alert;
+  }
+
+  private newAlert(
+    ruleId: string,
+    groupKey: string,
+    at: number,
+    details: Parameters<AlertStore["trigger"]>[3],
+  ): AlertRecord {
+    return {
       id: newId("alt", at),
       ruleId,
       groupKey,
@@ -121,9 +182,6 @@ export class AlertStore {
       silenced: false,
       inhibited: false,
     };
-    this.track(alert);
-    this.transition(alert, "opened", at, null);
-    return alert;
   }
 
   acknowledge(alert: AlertRecord, at: number): void {

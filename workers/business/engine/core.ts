@@ -1,9 +1,10 @@
 import type { Business } from "../../../schema/contracts/businesses";
 import type { RuleKind } from "../../../schema/contracts/rules";
 import type { NewEvent } from "../events";
+import type { AlertRecord } from "./alert-record";
 import type { AlertStore } from "./alerts";
 import type { CompiledRule, Window } from "./compile";
-import type { FireArgs } from "./fire";
+import type { EndedWindow, FireArgs } from "./fire";
 import type { FiringStore } from "./firing";
 import type { Acc, RuleState } from "./state";
 
@@ -20,6 +21,10 @@ export interface EngineCore {
   fire(...args: FireArgs): void;
   /** The condition no longer holds: resolve (after `keepFiringFor`), or drop the pending alert. */
   clear(r: CompiledRule, group: string, now: number, why: string | (() => string)): void;
+  /** A window that is over held the condition: its alert opens and resolves at once (fire.ts). */
+  fireEnded(r: CompiledRule, group: string, now: number, ended: EndedWindow): void;
+  /** Resolves an alert at once, no keep-firing, and drops its pending or keeping state. */
+  endAlert(alert: AlertRecord, now: number, why: string): void;
   addToWindow(key: string, w: Window, time: number, value: number): void;
   windowValue(key: string, w: Window, time: number): Acc;
   /** With an alert open on a window, look again when the window moves on. */

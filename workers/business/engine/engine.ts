@@ -8,7 +8,8 @@ import type { CompiledRule, Window } from "./compile";
 import { compileEnabled } from "./compile";
 import type { EngineCore, Evaluator } from "./core";
 import { evaluators } from "./evaluators";
-import { ALL_KEYS, clear, endKeeping, type FireArgs, fire, openPending } from "./fire";
+import type { EndedWindow } from "./fire";
+import { ALL_KEYS, clear, endKeeping, type FireArgs, fire, fireEnded, openPending } from "./fire";
 import { FiringStore, JOB_KEEP, JOB_PENDING } from "./firing";
 import { splitKey, stateKey } from "./keyed-store";
 import { loadMuted, muteKey } from "./muted";
@@ -125,6 +126,16 @@ export class RuleEngine implements EngineCore {
 
   clear(r: CompiledRule, group: string, now: number, why: string | (() => string)): void {
     if (!this.replayingMuted) clear(this, r, group, now, why);
+  }
+
+  fireEnded(r: CompiledRule, group: string, now: number, ended: EndedWindow): void {
+    if (!this.replayingMuted) fireEnded(this, r, group, now, ended);
+  }
+
+  endAlert(alert: AlertRecord, now: number, why: string): void {
+    if (this.replayingMuted) return;
+    this.alerts.resolve(alert, now, why);
+    this.dropFiring(alert.ruleId, alert.groupKey);
   }
 
   /** Runs a due timer of the engine's (`ENGINE_JOBS`). */

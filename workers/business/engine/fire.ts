@@ -36,14 +36,7 @@ export function fire(
   ...[r, group, now, eventTime, text, context]: FireArgs
 ): void {
   const id = r.rule.id;
-  const label = group === ALL_KEYS ? "All keys" : group;
-  const details: PendingDetails = {
-    summary: `${prefix(label)}${text}`,
-    eventTime,
-    context,
-    // Backfill notifies nobody; an absence deadline is not an event, and a late alarm is still news.
-    historical: r.kind !== "absence" && now - eventTime > HISTORICAL_MS,
-  };
+  const details = detailsOf(r, group, now, eventTime, text, context);
   const row = firing.get(id, group);
   if (alerts.activeFor(id, group)) {
     if (row?.phase === "keeping") {
@@ -61,6 +54,49 @@ export function fire(
     unschedule(sql, JOB_PENDING, stateKey(id, group));
   }
   alerts.trigger(id, group, now, { severity: r.rule.severity, ...details });
+}
+
+function detailsOf(
+  r: CompiledRule,
+  group: string,
+  now: number,
+  eventTime: number,
+  text: string,
+  context: JsonObject,
+): PendingDetails {
+  const label = group === ALL_KEYS ? "All keys" : group;
+  return {
+    summary: `${prefix(label)}${text}`,
+    eventTime,
+    context,
+    // Backfill notifies nobody; an absence deadline is not an event, and a late alarm is still news.
+    historical: r.kind !== "absence" && now - eventTime > HISTORICAL_MS,
+  };
+}
+
+/**
+ * A window that is over held the condition (a calendar period that ended,
+ * crossed by late events): its alert opens and resolves at once, beside the
+ * (rule, group)'s active alert if there is one; no `for`, no keep-firing.
+ */
+export function fireEnded(
+  { alerts }: Pick<Parts, "alerts">,
+  r: CompiledRule,
+  group: string,
+  now: number,
+  ended: EndedWindow,
+): void {
+  const details = detailsOf(r, group, now, ended.eventTime, ended.text, ended.context);
+  alerts.openResolved(r.rule.id, group, now, { severity: r.rule.severity, ...details }, ended.why);
+}
+
+/** What a window that is over says when it held the condition. */
+export interface EndedWindow {
+  eventTime: number;
+  text: string;
+  context: JsonObject;
+  /** Why it resolved at once. */
+  why: string;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { announce } from "../live";
 import { BusinessObject } from "../object";
 import { getMeta, rememberBusiness } from "../storage";
 import { applyFromShard } from "./merge";
@@ -43,6 +44,12 @@ export abstract class ShardedObject extends BusinessObject {
         this.definition.notifier?.refresh(Date.now());
     });
     await this.afterChange();
+  }
+
+  /** Shard 0: another object of the business changed alerts; its watchers connect here. */
+  async alertsChanged(businessId: string): Promise<void> {
+    rememberBusiness(this.sql, businessId);
+    announce(this.ctx);
   }
 
   /** Whether this object ever received events (the shard layout is fixed from then on). */
