@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { CoalescedMessage } from "../../workers/business/rpc";
 import worker from "../../workers/index";
 import { INGEST_QUEUE } from "../../workers/ingest/coalesce";
-import { alertsOf, businessWithSource, call, createRule } from "../helpers";
+import { alertsOf, api, businessWithSource, createRule, listEvents, send } from "../helpers";
 
 const stubOf = (businessId: string) => env.BUSINESS.get(env.BUSINESS.idFromName(businessId));
 
@@ -129,14 +129,15 @@ describe("coalesced ingest", () => {
     expect(second.explicitAcks.sort()).toEqual(["q-0", "q-1"]);
     const total = (await storedEvents(business.id)).reduce((sum, r) => sum + r.n, 0);
     expect(total).toBe(3 + 2 + 1);
-    const events = (await call("GET", `/v1/businesses/${business.id}/events`)).json.items;
+    const events = (await listEvents(business.id)).items;
     expect(events).toHaveLength(6);
-    expect(events[0].sourceId).toBe(sourceId);
+    expect(events[0]?.sourceId).toBe(sourceId);
   });
 
   it("drops the messages of a deleted business instead of retrying them forever", async () => {
     const { business, sourceId } = await businessWithSource();
-    expect((await call("DELETE", `/v1/businesses/${business.id}`)).status).toBe(204);
+    const deleted = await send(api.v1.businesses[":id"].$delete({ param: { id: business.id } }));
+    expect(deleted.status).toBe(204);
     const result = await consume([
       {
         id: "gone",

@@ -3,13 +3,16 @@ import { describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST } from "../../workers/ingest/limits";
 import {
   ADMIN,
+  api,
   businessWithSource,
-  call,
   createBusiness,
   createSource,
   expectStatus,
   ingest,
+  ingestAnswer,
   listEvents,
+  raw,
+  send,
 } from "../helpers";
 
 const event = (i = 0) => ({
@@ -59,11 +62,13 @@ describe("ingest", () => {
   it("accepts NDJSON and rejects a line that is not JSON", async () => {
     const { business, token } = await businessWithSource();
     const body = `${JSON.stringify(event(1))}\n{broken\n\n${JSON.stringify(event(2))}\n`;
-    const res = await call("POST", `/v1/ingest/${business.id}`, {
-      token,
-      raw: body,
-      headers: { "content-type": "application/x-ndjson" },
-    });
+    const res = ingestAnswer(
+      await raw("POST", `/v1/ingest/${business.id}`, {
+        token,
+        raw: body,
+        headers: { "content-type": "application/x-ndjson" },
+      }),
+    );
     expect(res.status).toBe(202);
     expect(res.json).toEqual({
       accepted: 2,
@@ -86,19 +91,21 @@ describe("ingest", () => {
 
   it("answers 400 for a body that is not JSON or NDJSON", async () => {
     const { business, token } = await businessWithSource();
-    for (const [raw, type] of [
+    for (const [body, type] of [
       ["{nope", "application/json"],
       ["NaN", "application/json"],
       ["", "application/json"],
       ["garbage\nmore garbage", "application/x-ndjson"],
       [new Uint8Array([0xff, 0xfe, 0x00, 0x81]), "application/json"],
     ] as const) {
-      const res = await call("POST", `/v1/ingest/${business.id}`, {
-        token,
-        raw,
-        headers: { "content-type": type },
-      });
-      expect(res.status, String(raw)).toBe(400);
+      const res = ingestAnswer(
+        await raw("POST", `/v1/ingest/${business.id}`, {
+          token,
+          raw: body,
+          headers: { "content-type": type },
+        }),
+      );
+      expect(res.status, String(body)).toBe(400);
       expect(res.headers.get("content-type")).toBe("application/problem+json");
     }
   });
@@ -165,7 +172,12 @@ describe("ingest", () => {
     it("stops accepting a revoked token", async () => {
       const { business, token, sourceId } = await businessWithSource();
       expect((await ingest(business.id, token, event())).status).toBe(202);
-      await call("DELETE", `/v1/businesses/${business.id}/sources/${sourceId}`);
+      const revoked = await send(
+        api.v1.businesses[":id"].sources[":sourceId"].$delete({
+          param: { id: business.id, sourceId },
+        }),
+      );
+      expect(revoked.status).toBe(204);
       expect((await ingest(business.id, token, event())).status).toBe(401);
     });
   });
@@ -295,9 +307,13 @@ describe("ingest", () => {
     it("picks up a new field without a restart", async () => {
       const { business, token } = await businessWithSource();
       expect((await ingest(business.id, token, { ...event(), bytes: 10 })).status).toBe(422);
-      await call("POST", `/v1/businesses/${business.id}/fields`, {
-        body: { name: "bytes", type: "integer" },
-      });
+      const added = await send(
+        api.v1.businesses[":id"].fields.$post({
+          param: { id: business.id },
+          json: { name: "bytes", type: "integer" },
+        }),
+      );
+      expect(added.status).toBe(201);
       expect((await ingest(business.id, token, { ...event(), bytes: 10 })).status).toBe(202);
     });
 
@@ -325,16 +341,17 @@ describe("ingest", () => {
         ],
       });
       // 1e400 parses to Infinity, which JSON.stringify could not even send.
-      const raw = `[{"n": 1.5}, {"ok": "yes"}, {"x": 1e400}, {"n": 2, "ok": false, "x": -0.5}]`;
-      const res = await call("POST", `/v1/ingest/${business.id}`, {
-        token,
-        raw,
-        headers: { "content-type": "application/json" },
-      });
+      const body = `[{"n": 1.5}, {"ok": "yes"}, {"x": 1e400}, {"n": 2, "ok": false, "x": -0.5}]`;
+      const res = ingestAnswer(
+        await raw("POST", `/v1/ingest/${business.id}`, {
+          token,
+          raw: body,
+          headers: { "content-type": "application/json" },
+        }),
+      );
+      expectStatus(res, 202);
       expect(res.json.accepted).toBe(1);
-      expect(
-        res.json.rejected.map((r: { errors: { path: string }[] }) => r.errors[0]?.path),
-      ).toEqual(["n", "ok", "x"]);
+      expect(res.json.rejected.map((r) => r.errors[0]?.path)).toEqual(["n", "ok", "x"]);
     });
   });
 
@@ -350,13 +367,13 @@ describe("ingest", () => {
         `[null, 1, true, "s", [], {}]`,
         `{"routeId": "\\u0000\\ud800", "durationMs": 1}`,
       ];
-      for (const raw of bodies) {
-        const res = await call("POST", `/v1/ingest/${business.id}`, {
+      for (const body of bodies) {
+        const res = await raw("POST", `/v1/ingest/${business.id}`, {
           token,
-          raw,
+          raw: body,
           headers: { "content-type": "application/json" },
         });
-        expect(res.status, raw.slice(0, 60)).toBeLessThan(500);
+        expect(res.status, body.slice(0, 60)).toBeLessThan(500);
         expect([202, 400, 422]).toContain(res.status);
       }
       const stored = await listEvents(business.id);
@@ -378,9 +395,7 @@ describe("ingest", () => {
     const other = await createSource(business.id, "second");
     await ingest(business.id, token, event(1));
     await ingest(business.id, other.token, event(2));
-    const sources = (await listEvents(business.id)).items.map(
-      (e) => (e as { sourceId?: string }).sourceId,
-    );
+    const sources = (await listEvents(business.id)).items.map((e) => e.sourceId);
     expect(new Set(sources).size).toBe(2);
   });
 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { call, createSource, listEvents } from "../helpers";
+import { createBusiness, createSource, expectStatus, ingest, listEvents } from "../helpers";
 import { validValue } from "./arbitraries";
 
 type FieldType = "string" | "number" | "integer" | "boolean" | "timestamp" | "enum";
@@ -70,12 +70,9 @@ async function setUp(fields: FieldDef[]) {
   // With several timestamp fields the business must say which one holds the event time.
   const stamps = fields.filter((f) => f.type === "timestamp");
   const timeField = stamps.length > 1 ? { timeField: stamps[0]?.name } : {};
-  const res = await call("POST", "/v1/businesses", {
-    body: { name: "generated", fields, ...timeField },
-  });
-  if (res.status !== 201) throw new Error(`schema refused: ${JSON.stringify(res.json)}`);
-  const source = await createSource(res.json.id);
-  return { id: res.json.id as string, token: source.token };
+  const business = await createBusiness({ name: "generated", fields, ...timeField });
+  const source = await createSource(business.id);
+  return { id: business.id, token: source.token };
 }
 
 const canonical = (o: unknown) => JSON.stringify(o, Object.keys(o as object).sort());
@@ -92,7 +89,7 @@ describe("ingest properties over random field schemas", () => {
         ),
         async ([fields, events]) => {
           const { id, token } = await setUp(fields);
-          const res = await call("POST", `/v1/ingest/${id}`, { token, body: events });
+          const res = await ingest(id, token, events);
           expect(res.status).toBe(202);
           expect(res.json).toEqual({ accepted: events.length, rejected: [] });
           const stored = (await listEvents(id, "limit=100")).items
@@ -121,14 +118,12 @@ describe("ingest properties over random field schemas", () => {
           const field = fields[which] as FieldDef;
           const bad = { ...event, [field.name]: invalidValue(field) };
           const { id, token } = await setUp(fields);
-          const res = await call("POST", `/v1/ingest/${id}`, { token, body: [event, bad] });
-          expect(res.status).toBe(202);
+          const res = await ingest(id, token, [event, bad]);
+          expectStatus(res, 202);
           expect(res.json.accepted).toBe(1);
           expect(res.json.rejected).toHaveLength(1);
-          expect(res.json.rejected[0].index).toBe(1);
-          expect(res.json.rejected[0].errors.map((e: { path: string }) => e.path)).toContain(
-            field.name,
-          );
+          expect(res.json.rejected[0]?.index).toBe(1);
+          expect(res.json.rejected[0]?.errors.map((e) => e.path)).toContain(field.name);
         },
       ),
       { numRuns: 25 },
@@ -143,7 +138,7 @@ describe("ingest properties over random field schemas", () => {
     ]);
     await fc.assert(
       fc.asyncProperty(fc.jsonValue(), async (value) => {
-        const res = await call("POST", `/v1/ingest/${id}`, { token, body: value });
+        const res = await ingest(id, token, value);
         expect([202, 400, 413, 422]).toContain(res.status);
       }),
       { numRuns: 60 },

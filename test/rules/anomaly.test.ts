@@ -7,12 +7,16 @@ import { observe, SENSITIVITY, WARM_UP_POINTS } from "../../workers/business/eng
 import { newDetectorState } from "../../workers/business/engine/detector-state";
 import {
   alertsOf,
+  api,
   type BusinessCreate,
   businessWithSource,
-  call,
   createRule,
   ingest,
+  patchRule,
+  problemOf,
+  send,
   settle,
+  untypedBody,
 } from "../helpers";
 
 const HOUR = 3_600_000;
@@ -268,37 +272,43 @@ describe("anomaly rules", () => {
 
   it("take a direction and a minimum deviation, refuse bad ones by name, and clear them", async () => {
     const { business } = await businessWithSource(sensorFields);
-    const path = `/v1/businesses/${business.id}/rules`;
+    const param = { id: business.id };
+    const rules = api.v1.businesses[":id"].rules;
     const base = { name: "Hot", kind: "anomaly" as const, field: "temperature" };
-    const bad = await call("POST", path, { body: { ...base, direction: "sideways" } });
+    const bad = await send(
+      rules.$post({ param, json: untypedBody({ ...base, direction: "sideways" }) }),
+    );
     expect(bad.status).toBe(422);
-    expect(bad.json.errors[0]).toMatchObject({ path: "direction" });
-    const negative = await call("POST", path, {
-      body: { ...base, minDeviation: { absolute: -1 } },
-    });
+    expect(problemOf(bad).errors?.[0]).toMatchObject({ path: "direction" });
+    const negative = await send(
+      rules.$post({ param, json: { ...base, minDeviation: { absolute: -1 } } }),
+    );
     expect(negative.status).toBe(422);
-    expect(negative.json.errors[0]).toMatchObject({ path: "minDeviation.absolute" });
+    expect(problemOf(negative).errors?.[0]).toMatchObject({ path: "minDeviation.absolute" });
     const rule = await createRule(business.id, {
       ...base,
       direction: "up",
       minDeviation: { absolute: 2, relative: 0.1 },
     });
     expect(rule).toMatchObject({ direction: "up", minDeviation: { absolute: 2, relative: 0.1 } });
-    const cleared = await call("PATCH", `${path}/${rule.id}`, {
-      body: { direction: null, minDeviation: null },
+    const cleared = await patchRule(business.id, rule.id, {
+      direction: null,
+      minDeviation: null,
     });
-    expect(cleared.status).toBe(200);
-    expect(cleared.json.direction).toBeUndefined();
-    expect(cleared.json.minDeviation).toBeUndefined();
+    expect(cleared).not.toHaveProperty("direction");
+    expect(cleared).not.toHaveProperty("minDeviation");
   });
 
   it("refuse a non-numeric field and keep learning across a sensitivity change", async () => {
     const { business, token } = await businessWithSource(sensorFields);
-    const refused = await call("POST", `/v1/businesses/${business.id}/rules`, {
-      body: { name: "x", kind: "anomaly", field: "deviceId" },
-    });
+    const refused = await send(
+      api.v1.businesses[":id"].rules.$post({
+        param: { id: business.id },
+        json: { name: "x", kind: "anomaly", field: "deviceId" },
+      }),
+    );
     expect(refused.status).toBe(422);
-    expect(refused.json.errors[0]).toMatchObject({ path: "field" });
+    expect(problemOf(refused).errors?.[0]).toMatchObject({ path: "field" });
     const rule = await createRule(business.id, {
       name: "Odd",
       kind: "anomaly",
@@ -318,19 +328,10 @@ describe("anomaly rules", () => {
           .map((row) => `${row.group_key}:${(JSON.parse(row.state) as { n: number }).n}`),
       );
     expect(await learnt()).toEqual([":10"]);
-    const patched = await call("PATCH", `/v1/businesses/${business.id}/rules/${rule.id}`, {
-      body: { sensitivity: "high" },
-    });
-    expect(patched.status).toBe(200);
-    expect(patched.json).toMatchObject({ kind: "anomaly", sensitivity: "high" });
+    const patched = await patchRule(business.id, rule.id, { sensitivity: "high" });
+    expect(patched).toMatchObject({ kind: "anomaly", sensitivity: "high" });
     expect(await learnt()).toEqual([":10"]);
-    expect(
-      (
-        await call("PATCH", `/v1/businesses/${business.id}/rules/${rule.id}`, {
-          body: { groupBy: "deviceId" },
-        })
-      ).status,
-    ).toBe(200);
+    await patchRule(business.id, rule.id, { groupBy: "deviceId" });
     // Grouped differently, the series are new: what was learnt goes, and the history is learnt again per device.
     await settle(business.id);
     expect(await learnt()).toEqual(["A:10"]);

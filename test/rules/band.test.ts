@@ -1,8 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { labelledSeries } from "../../bench/anomaly/series";
-import { type BusinessCreate, businessWithSource, call, createRule, ingest } from "../helpers";
+import {
+  api,
+  type BusinessCreate,
+  businessWithSource,
+  createRule,
+  expectStatus,
+  ingest,
+  problemOf,
+  send,
+} from "../helpers";
 
 const DAY = 86_400_000;
+
+/** GET a rule's band with the query given. */
+const band = (id: string, ruleId: string, query: Record<string, string> = {}) =>
+  send(api.v1.businesses[":id"].rules[":ruleId"].band.$get({ param: { id, ruleId }, query }));
 
 const sensors: Partial<BusinessCreate> = {
   timezone: "Europe/Berlin",
@@ -34,26 +47,19 @@ describe("an anomaly rule's band for charts", () => {
   it("answers the expected value and normal band per bucket and group, around each series' own level", async () => {
     const { business, token } = await businessWithSource(sensors);
     expect((await ingest(business.id, token, readings())).status).toBe(202);
-    const rule = (await createRule(business.id, {
+    const rule = await createRule(business.id, {
       name: "Odd fridge",
       kind: "anomaly",
       field: "temperature",
       groupBy: "deviceId",
-    })) as { id: string };
+    });
     const to = new Date().toISOString();
     const from = new Date(Date.now() - DAY).toISOString();
-    const path = `/v1/businesses/${business.id}/rules/${rule.id}/band`;
-    const res = await call("GET", `${path}?from=${from}&to=${to}&bucket=1h`);
-    expect(res.status).toBe(200);
+    const res = await band(business.id, rule.id, { from, to, bucket: "1h" });
+    expectStatus(res, 200);
     expect(res.json).toMatchObject({ ruleId: rule.id, field: "temperature", bucket: "1h" });
     expect(res.json.truncated).toBe(false);
-    const items = res.json.items as {
-      time: string;
-      group: string;
-      expected: number;
-      low: number;
-      high: number;
-    }[];
+    const items = res.json.items;
     for (const g of ["F1", "F2"]) {
       const mine = items.filter((p) => p.group === g);
       // A bucket an hour, a day long (the edges may be short of a bucket).
@@ -67,40 +73,41 @@ describe("an anomaly rule's band for charts", () => {
       }
     }
     // One group only.
-    const one = await call("GET", `${path}?from=${from}&to=${to}&bucket=1h&group=F2`);
-    expect(new Set(one.json.items.map((p: { group: string }) => p.group))).toEqual(new Set(["F2"]));
+    const one = await band(business.id, rule.id, { from, to, bucket: "1h", group: "F2" });
+    expectStatus(one, 200);
+    expect(new Set(one.json.items.map((p) => p.group))).toEqual(new Set(["F2"]));
   });
 
   it("answers no band for rules of other kinds, and refuses bad ranges naming the parameter", async () => {
     const { business } = await businessWithSource(sensors);
-    const rule = (await createRule(business.id, {
+    const rule = await createRule(business.id, {
       name: "Warm",
       kind: "immediate",
       condition: "temperature > 8",
-    })) as { id: string };
-    const notAnomaly = await call("GET", `/v1/businesses/${business.id}/rules/${rule.id}/band`);
-    expect(notAnomaly.status).toBe(200);
+    });
+    const notAnomaly = await band(business.id, rule.id);
+    expectStatus(notAnomaly, 200);
     expect(notAnomaly.json).toMatchObject({ field: null, items: [] });
-    const anomaly = (await createRule(business.id, {
+    const anomaly = await createRule(business.id, {
       name: "Odd",
       kind: "anomaly",
       field: "temperature",
-    })) as { id: string };
-    const path = `/v1/businesses/${business.id}/rules/${anomaly.id}/band`;
-    const backwards = await call(
-      "GET",
-      `${path}?from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z`,
-    );
+    });
+    const backwards = await band(business.id, anomaly.id, {
+      from: "2026-11-02T00:00:00Z",
+      to: "2026-11-01T00:00:00Z",
+    });
     expect(backwards.status).toBe(422);
-    expect(backwards.json.errors[0].path).toBe("from");
-    const tiny = await call(
-      "GET",
-      `${path}?from=2026-01-01T00:00:00Z&to=2026-11-01T00:00:00Z&bucket=1s`,
-    );
+    expect(problemOf(backwards).errors?.[0]?.path).toBe("from");
+    const tiny = await band(business.id, anomaly.id, {
+      from: "2026-01-01T00:00:00Z",
+      to: "2026-11-01T00:00:00Z",
+      bucket: "1s",
+    });
     expect(tiny.status).toBe(422);
-    expect(tiny.json.errors[0].path).toBe("bucket");
-    const empty = await call("GET", path);
-    expect(empty.status).toBe(200);
+    expect(problemOf(tiny).errors?.[0]?.path).toBe("bucket");
+    const empty = await band(business.id, anomaly.id);
+    expectStatus(empty, 200);
     expect(empty.json.items).toEqual([]);
   });
 });

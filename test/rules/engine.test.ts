@@ -6,14 +6,25 @@ import {
 } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import {
+  alertAction,
   alertsOf,
+  api,
   type BusinessCreate,
+  bodyOf,
   businessWithSource,
-  call,
   createRule,
+  expectStatus,
+  getAlert,
   ingest,
+  patchRule,
+  queryOf,
+  send,
   settle,
 } from "../helpers";
+
+/** One page of the business's alert index as it is now (without settling first). */
+const alertIndex = async (businessId: string, query = "") =>
+  bodyOf(await send(api.v1.alerts.$get({ query: { businessId, ...queryOf(query) } })), 200);
 
 const stubOf = (id: string) => env.BUSINESS.get(env.BUSINESS.idFromName(id));
 const MIN = 60_000;
@@ -217,14 +228,10 @@ describe("absence rules", () => {
     await settle(business.id);
     expect(await alertsOf(business.id)).toHaveLength(0);
     // A shorter window: the key's last event still counts, so the key is now late.
-    await call("PATCH", `/v1/businesses/${business.id}/rules/${rule.id}`, {
-      body: { window: "5m" },
-    });
+    await patchRule(business.id, rule.id, { window: "5m" });
     await settle(business.id);
     expect((await alertsOf(business.id))[0]?.status).toBe("open");
-    await call("PATCH", `/v1/businesses/${business.id}/rules/${rule.id}`, {
-      body: { enabled: false },
-    });
+    await patchRule(business.id, rule.id, { enabled: false });
     const [disabled] = await alertsOf(business.id);
     expect(disabled).toMatchObject({ status: "resolved", resolution: "the rule was disabled" });
     await runInDurableObject(stubOf(business.id), async (_i, state) => {
@@ -285,9 +292,7 @@ describe("absence rules", () => {
         .one().n;
       expect(open).toBe(10_000);
     });
-    expect(
-      (await call("GET", `/v1/alerts?businessId=${business.id}&status=open&limit=500`)).json.items,
-    ).toHaveLength(500);
+    expect((await alertIndex(business.id, "status=open&limit=500")).items).toHaveLength(500);
   }, 60_000);
 });
 
@@ -380,8 +385,8 @@ describe("aggregate rules", () => {
       eventTime: new Date(at + 3).toISOString(),
       resolution: "count() over 10 min is back to 0",
     });
-    const history = (await call("GET", `/v1/alerts/${alert?.id}`)).json.history;
-    expect(history.map((t: { type: string }) => t.type)).toEqual(["opened", "resolved"]);
+    const { history } = bodyOf(await getAlert(alert?.id), 200);
+    expect(history.map((t) => t.type)).toEqual(["opened", "resolved"]);
   });
 
   it("keeps its running total when the object is evicted mid-window", async () => {
@@ -408,9 +413,7 @@ describe("aggregate rules", () => {
       window: "day",
     });
     await ingest(business.id, token, { timestamp: Date.now() - 1000, amount: 300 });
-    await call("PATCH", `/v1/businesses/${business.id}/rules/${rule.id}`, {
-      body: { expression: "sum(amount) > 400" },
-    });
+    await patchRule(business.id, rule.id, { expression: "sum(amount) > 400" });
     await ingest(business.id, token, { timestamp: Date.now() - 500, amount: 200 });
     expect((await alertsOf(business.id))[0]?.summary).toBe("sum(amount) today is 500 (> 400)");
   });
@@ -429,45 +432,37 @@ describe("alert lifecycle through the API", () => {
     const [alert] = await alertsOf(business.id);
     if (!alert) throw new Error("no alert");
 
-    const ack = await call("POST", `/v1/alerts/${alert.id}/ack`);
-    expect(ack.status).toBe(200);
+    const ack = await alertAction("ack", alert.id);
+    expectStatus(ack, 200);
     expect(ack.json).toMatchObject({ status: "acknowledged", ruleName: "Slow" });
     expect(ack.json.acknowledgedAt).not.toBeNull();
-    expect(
-      (await call("GET", `/v1/alerts?businessId=${business.id}&status=acknowledged`)).json.items,
-    ).toHaveLength(1);
+    expect((await alertIndex(business.id, "status=acknowledged")).items).toHaveLength(1);
 
     // Still triggering while acknowledged: counted on the same alert.
     await ingest(business.id, token, route("A", 9500));
     await settle(business.id);
-    expect((await call("GET", `/v1/alerts/${alert.id}`)).json).toMatchObject({
+    expect(bodyOf(await getAlert(alert.id), 200)).toMatchObject({
       status: "acknowledged",
       count: 2,
     });
 
-    const resolved = await call("POST", `/v1/alerts/${alert.id}/resolve`);
+    const resolved = await alertAction("resolve", alert.id);
     expect(resolved.json).toMatchObject({ status: "resolved", resolution: "resolved by hand" });
-    expect((await call("POST", `/v1/alerts/${alert.id}/ack`)).status).toBe(409);
+    expect((await alertAction("ack", alert.id)).status).toBe(409);
 
-    const full = await call("GET", `/v1/alerts/${alert.id}`);
-    expect(full.json.history.map((t: { type: string }) => t.type)).toEqual([
-      "opened",
-      "acknowledged",
-      "resolved",
-    ]);
-    expect(new Set(full.json.history.map((t: { id: string }) => t.id)).size).toBe(3);
+    const full = bodyOf(await getAlert(alert.id), 200);
+    expect(full.history.map((t) => t.type)).toEqual(["opened", "acknowledged", "resolved"]);
+    expect(new Set(full.history.map((t) => t.id)).size).toBe(3);
 
     for (const q of [`ruleId=${rule.id}`, "severity=critical", "status=resolved"]) {
-      const items = (await call("GET", `/v1/alerts?businessId=${business.id}&${q}`)).json.items;
+      const { items } = await alertIndex(business.id, q);
       expect(
-        items.map((i: { id: string }) => i.id),
+        items.map((i) => i.id),
         q,
       ).toEqual([alert.id]);
     }
-    expect(
-      (await call("GET", `/v1/alerts?businessId=${business.id}&status=active`)).json.items,
-    ).toHaveLength(0);
-    expect((await call("POST", "/v1/alerts/alt_missing/ack")).status).toBe(404);
+    expect((await alertIndex(business.id, "status=active")).items).toHaveLength(0);
+    expect((await alertAction("ack", "alt_missing")).status).toBe(404);
   });
 
   it("pages the alert index newest first", async () => {
@@ -487,12 +482,9 @@ describe("alert lifecycle through the API", () => {
     const ids: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { json: { items: { id: string }[]; nextCursor: string | null } } = await call(
-        "GET",
-        `/v1/alerts?businessId=${business.id}&limit=2${cursor ? `&cursor=${cursor}` : ""}`,
-      );
-      ids.push(...res.json.items.map((i) => i.id));
-      cursor = res.json.nextCursor;
+      const page = await alertIndex(business.id, `limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      ids.push(...page.items.map((i) => i.id));
+      cursor = page.nextCursor;
     } while (cursor);
     expect(ids).toHaveLength(5);
     expect([...ids].sort().reverse()).toEqual(ids);
@@ -507,7 +499,12 @@ describe("alert lifecycle through the API", () => {
     });
     await ingest(business.id, token, route("A", 9000));
     await settle(business.id);
-    await call("DELETE", `/v1/businesses/${business.id}/rules/${rule.id}`);
+    const deleted = await send(
+      api.v1.businesses[":id"].rules[":ruleId"].$delete({
+        param: { id: business.id, ruleId: rule.id },
+      }),
+    );
+    expect(deleted.status).toBe(204);
     const [alert] = await alertsOf(business.id);
     expect(alert).toMatchObject({ status: "resolved", resolution: "the rule was deleted" });
   });
@@ -520,6 +517,6 @@ describe("alert lifecycle through the API", () => {
     await fastForward(business.id);
     const alerts = await alertsOf(business.id);
     expect(alerts).toHaveLength(1);
-    expect((await call("GET", `/v1/alerts/${alerts[0]?.id}`)).json.history).toHaveLength(1);
+    expect(bodyOf(await getAlert(alerts[0]?.id), 200).history).toHaveLength(1);
   });
 });

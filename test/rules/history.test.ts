@@ -12,12 +12,16 @@ import { pruneEvents } from "../../workers/business/retention";
 import { rollUp } from "../../workers/business/rollup";
 import {
   alertsOf,
+  api,
   type BusinessCreate,
+  bodyOf,
   businessWithSource,
-  call,
   createRule,
+  expectStatus,
   ingest,
+  problemOf,
   type RuleCreate,
+  send,
   settle,
 } from "../helpers";
 
@@ -50,21 +54,26 @@ function fridgeHistory() {
 }
 
 async function ruleOf(businessId: string, ruleId: string) {
-  const res = await call("GET", `/v1/businesses/${businessId}/rules/${ruleId}`);
-  expect(res.status).toBe(200);
-  return res.json;
+  const rule = api.v1.businesses[":id"].rules[":ruleId"];
+  return bodyOf(await send(rule.$get({ param: { id: businessId, ruleId } })), 200);
 }
+
+/** Backtests a rule over the business's history (POST /v1/businesses/{id}/rules/backtest). */
+const backtest = (
+  id: string,
+  json: Parameters<(typeof api.v1.businesses)[":id"]["rules"]["backtest"]["$post"]>[0]["json"],
+) => send(api.v1.businesses[":id"].rules.backtest.$post({ param: { id }, json }));
 
 describe("rules start from history", () => {
   it("an anomaly rule created after four days of history flags the first unusual live reading", async () => {
     const { business, token } = await businessWithSource(sensors);
     expect((await ingest(business.id, token, fridgeHistory())).status).toBe(202);
-    const rule = (await createRule(business.id, {
+    const rule = await createRule(business.id, {
       name: "Odd fridge",
       kind: "anomaly",
       field: "temperature",
       groupBy: "deviceId",
-    })) as { id: string; status?: unknown };
+    });
     expect(rule.status).toMatchObject({ history: "replaying" });
     await settle(business.id);
     expect((await ruleOf(business.id, rule.id)).status).toEqual({
@@ -183,13 +192,11 @@ describe("backtests", () => {
       (_o, state) =>
         state.storage.sql.exec<{ n: number }>(`select count(*) as n from schedule`).one().n,
     );
-    const res = await call("POST", `/v1/businesses/${business.id}/rules/backtest`, {
-      body: {
-        rule: { name: "No file", kind: "absence", window: "30m", groupBy: "routeId" },
-        to: t0 + 3.9 * HOUR,
-      },
+    const res = await backtest(business.id, {
+      rule: { name: "No file", kind: "absence", window: "30m", groupBy: "routeId" },
+      to: t0 + 3.9 * HOUR,
     });
-    expect(res.status).toBe(200);
+    expectStatus(res, 200);
     expect(res.json).toMatchObject({ events: 36, truncated: false });
     expect(res.json.alerts).toEqual([
       {
@@ -211,21 +218,18 @@ describe("backtests", () => {
 
   it("name what is wrong with the rule or the range", async () => {
     const { business } = await businessWithSource(routes);
-    const path = `/v1/businesses/${business.id}/rules/backtest`;
-    const bad = await call("POST", path, {
-      body: { rule: { name: "x", kind: "immediate", condition: "nope > 1" } },
+    const bad = await backtest(business.id, {
+      rule: { name: "x", kind: "immediate", condition: "nope > 1" },
     });
     expect(bad.status).toBe(422);
-    expect(bad.json.errors[0].path).toBe("rule.condition");
-    const range = await call("POST", path, {
-      body: {
-        rule: { name: "x", kind: "immediate", condition: "durationMs > 1" },
-        from: "2026-11-02T00:00:00Z",
-        to: "2026-11-01T00:00:00Z",
-      },
+    expect(problemOf(bad).errors?.[0]?.path).toBe("rule.condition");
+    const range = await backtest(business.id, {
+      rule: { name: "x", kind: "immediate", condition: "durationMs > 1" },
+      from: "2026-11-02T00:00:00Z",
+      to: "2026-11-01T00:00:00Z",
     });
     expect(range.status).toBe(422);
-    expect(range.json.errors[0].path).toBe("from");
+    expect(problemOf(range).errors?.[0]?.path).toBe("from");
   });
 
   // Rules judged on events alone. Rules with timers (absence, windows, `for`,
@@ -287,13 +291,9 @@ describe("backtests", () => {
 
           const past = await businessWithSource(routes);
           await ingest(past.business.id, past.token, events);
-          const res = await call("POST", `/v1/businesses/${past.business.id}/rules/backtest`, {
-            body: { rule },
-          });
-          expect(res.status).toBe(200);
-          const wouldHave = (res.json.alerts as { groupKey: string; openedAt: string }[])
-            .map((a) => `${a.groupKey} ${a.openedAt}`)
-            .sort();
+          const res = await backtest(past.business.id, { rule });
+          expectStatus(res, 200);
+          const wouldHave = res.json.alerts.map((a) => `${a.groupKey} ${a.openedAt}`).sort();
           expect(wouldHave).toEqual(raised);
         },
       ),
@@ -318,17 +318,18 @@ describe("a long replay", () => {
         rejected: [],
       });
     }
-    const rule = (await createRule(business.id, {
+    const rule = await createRule(business.id, {
       name: "Odd fridge",
       kind: "anomaly",
       field: "temperature",
       groupBy: "deviceId",
-    })) as { id: string };
+    });
     const stub = stubOf(business.id);
     // One alarm run replays one chunk of 20,000 (the alarm may also have run on
     // its own already); the object is evicted between runs.
     await runDurableObjectAlarm(stub);
     const midway = (await ruleOf(business.id, rule.id)).status;
+    if (!midway) throw new Error("an anomaly rule answers its learning status");
     if (midway.history === "replaying") expect([20_000, 40_000]).toContain(midway.replayedEvents);
     else expect(midway.history).toBe("ready");
     await evictDurableObject(stub);

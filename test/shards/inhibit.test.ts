@@ -1,7 +1,16 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { shardOf } from "../../workers/business/shards/route";
-import { call, createRule, createSource, ingest, receiverUrl } from "../helpers";
+import {
+  api,
+  createChannel,
+  createRule,
+  createSource,
+  expectStatus,
+  ingest,
+  receiverUrl,
+  send,
+} from "../helpers";
 import { allAlerts, objectsOf, settleAll } from "./support";
 
 const SHARDS = 4;
@@ -28,23 +37,27 @@ async function notified(businessId: string, objectIndex: number, alertId: string
 
 describe("inhibitedBy across shards", () => {
   it("an inhibiting alert in one object inhibits the rule's alerts in the others, and lets them go", async () => {
-    const created = await call("POST", "/v1/businesses", {
-      body: {
-        name: "Inhibited fleet",
-        fields: [
-          { name: "device", type: "string", required: true },
-          { name: "region", type: "enum", values: ["eu", "us"] },
-          { name: "status", type: "enum", values: ["OK", "DOWN", "OFFLINE"] },
-          { name: "value", type: "number" },
-        ],
-        shards: SHARDS,
-        shardKey: "device",
-      },
-    });
-    expect(created.status).toBe(201);
-    const id = created.json.id as string;
-    await call("POST", `/v1/businesses/${id}/channels`, {
-      body: { type: "webhook", url: await receiverUrl(`/shard-inhibit-${id}`), groupWait: "0s" },
+    const created = await send(
+      api.v1.businesses.$post({
+        json: {
+          name: "Inhibited fleet",
+          fields: [
+            { name: "device", type: "string", required: true },
+            { name: "region", type: "enum", values: ["eu", "us"] },
+            { name: "status", type: "enum", values: ["OK", "DOWN", "OFFLINE"] },
+            { name: "value", type: "number" },
+          ],
+          shards: SHARDS,
+          shardKey: "device",
+        },
+      }),
+    );
+    expectStatus(created, 201);
+    const id = created.json.id;
+    await createChannel(id, {
+      type: "webhook",
+      url: await receiverUrl(`/shard-inhibit-${id}`),
+      groupWait: "0s",
     });
     // In the coordinator (no groupBy) and in the shards (by device): the two inhibiting rules.
     const fleetDown = await createRule(id, {
@@ -77,7 +90,7 @@ describe("inhibitedBy across shards", () => {
     });
     const { token } = await createSource(id);
     const { a, b, shardOfB } = devices();
-    const send = async (event: Record<string, unknown>) => {
+    const post = async (event: Record<string, unknown>) => {
       expect(
         (await ingest(id, token, [{ region: "eu", value: 1, status: "OK", ...event }])).status,
       ).toBe(202);
@@ -91,8 +104,8 @@ describe("inhibitedBy across shards", () => {
     };
 
     // Device a goes offline in its shard; device b runs hot in another shard.
-    await send({ device: a, status: "OFFLINE" });
-    await send({ device: b, value: 95 });
+    await post({ device: a, status: "OFFLINE" });
+    await post({ device: b, value: 95 });
     let now = await flags();
     expect(now.hot).toMatchObject({ groupKey: b, inhibited: true });
     expect(now.regionHot).toMatchObject({ groupKey: "eu", inhibited: true });
@@ -101,19 +114,19 @@ describe("inhibitedBy across shards", () => {
     expect(await notified(id, shardOfB, hotId)).toBe(false);
 
     // Device a is back: the inhibition ends in both objects, and the held opening goes out.
-    await send({ device: a, status: "OK" });
+    await post({ device: a, status: "OK" });
     now = await flags();
     expect(now.hot).toMatchObject({ id: hotId, inhibited: false });
     expect(now.regionHot).toMatchObject({ inhibited: false });
     expect(await notified(id, shardOfB, hotId)).toBe(true);
 
     // The fleet goes down (judged in the coordinator): the shard's alert is inhibited again.
-    await send({ device: a, status: "DOWN" });
+    await post({ device: a, status: "DOWN" });
     now = await flags();
     expect(now.all.find((x) => x.ruleId === fleetDown.id)?.status).toBe("open");
     expect(now.hot).toMatchObject({ id: hotId, inhibited: true });
     // …and free once it is up.
-    await send({ device: a, status: "OK" });
+    await post({ device: a, status: "OK" });
     expect((await flags()).hot).toMatchObject({ id: hotId, inhibited: false });
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import type { Place } from "../../workers/business/shards/route";
 import { placeName } from "../../workers/business/shards/route";
-import { call } from "../helpers";
+import { api, queryOf, send } from "../helpers";
 
 /** Every object of a business: its shards, then its coordinator when sharded. */
 export function objectsOf(businessId: string, shards: number) {
@@ -49,12 +49,17 @@ export async function settleAll(businessId: string, shards: number) {
 
 /** Every alert of a business from the index, all pages. */
 export async function allAlerts(businessId: string) {
-  const items: { id: string; ruleId: string; groupKey: string; status: string; summary: string }[] =
-    [];
+  type Page = Extract<Awaited<ReturnType<typeof page>>, { status: 200 }>["json"];
+  const page = (cursor: string | null) =>
+    send(
+      api.v1.alerts.$get({
+        query: { businessId, ...queryOf(`limit=500${cursor ? `&cursor=${cursor}` : ""}`) },
+      }),
+    );
+  const items: Page["items"] = [];
   let cursor: string | null = null;
   do {
-    const q: string = `/v1/alerts?businessId=${businessId}&limit=500${cursor ? `&cursor=${cursor}` : ""}`;
-    const res = await call("GET", q);
+    const res = await page(cursor);
     if (res.status !== 200) throw new Error(`alerts: ${res.status} ${JSON.stringify(res.json)}`);
     items.push(...res.json.items);
     cursor = res.json.nextCursor;
