@@ -68,7 +68,6 @@ export default function TeamKeys() {
       <CardTable
         rows={keys}
         rowKey={(k) => k.id}
-        labels={false}
         columns={[
           { head: "Name", cell: (k) => k.name },
           { head: "Role", cell: (k) => k.role },

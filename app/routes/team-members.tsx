@@ -74,7 +74,6 @@ export default function TeamMembers() {
       <CardTable
         rows={members}
         rowKey={(m) => m.id}
-        labels={false}
         columns={[
           { head: "Email", cell: (m) => m.email },
           {
