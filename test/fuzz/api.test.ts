@@ -11,11 +11,16 @@ import { MAX_TIME_MS } from "../../workers/lib/time";
 import {
   ADMIN,
   alertsOf,
+  api,
+  bodyOf,
   businessWithSource,
-  call,
+  createChannel,
   createRule,
   ingest,
+  queryOf,
+  raw,
   receiverUrl,
+  send,
 } from "../helpers";
 import {
   fromSchema,
@@ -58,9 +63,11 @@ async function tenant(): Promise<Tenant> {
     kind: "immediate",
     condition: "durationMs > 5000",
   });
-  const channel = await call("POST", `/v1/businesses/${business.id}/channels`, {
-    body: { type: "webhook", url: await receiverUrl(`/fuzz-${business.id}`) },
+  const channel = await createChannel(business.id, {
+    type: "webhook",
+    url: await receiverUrl(`/fuzz-${business.id}`),
   });
+  if (!channel.secret) throw new Error("fixture: no webhook secret");
   await ingest(business.id, token, {
     timestamp: new Date(Date.now() - 60_000).toISOString(),
     routeId: "SFTP-A",
@@ -74,8 +81,8 @@ async function tenant(): Promise<Tenant> {
     token,
     sourceId,
     ruleId: rule.id,
-    channelId: channel.json.id,
-    secret: channel.json.secret,
+    channelId: channel.id,
+    secret: channel.secret,
     alertId: alert.id,
   };
 }
@@ -101,9 +108,9 @@ async function snapshot(t: Tenant) {
       `${base}/sources`,
       `${base}/events?limit=1000`,
       `${base}/view`,
-    ].map(async (p) => (await call("GET", p)).json),
+    ].map(async (p) => (await raw("GET", p)).json),
   );
-  const alerts = (await call("GET", `/v1/alerts?businessId=${t.id}`)).json;
+  const alerts = (await send(api.v1.alerts.$get({ query: { businessId: t.id } }))).json;
   return JSON.stringify([parts, alerts]);
 }
 
@@ -133,6 +140,15 @@ function operations(doc: {
   return ops;
 }
 
+/** The parts of the OpenAPI document the fuzzer reads. */
+type OpenApiDoc = Parameters<typeof operations>[0] & {
+  components: { schemas: Record<string, JsonSchema> };
+};
+
+function isOpenApiDoc(value: unknown): value is OpenApiDoc {
+  return typeof value === "object" && value !== null && "paths" in value && "components" in value;
+}
+
 /** `arbitrary` in `weight` of `weight + absent` cases, otherwise undefined. */
 function sometimes<T>(arbitrary: fc.Arbitrary<T>, weight: number, absent: number) {
   return fc.oneof({ weight, arbitrary }, { weight: absent, arbitrary: fc.constant(undefined) });
@@ -160,7 +176,10 @@ describe("the API under hostile input (fast-check, from /openapi.json)", () => {
     timeout: 600_000,
   }, async () => {
     const { runs, seed } = inject("fuzz");
-    const doc = (await call("GET", "/openapi.json", { token: null })).json;
+    const openapi = await raw("GET", "/openapi.json", { token: null });
+    expect(openapi.status).toBe(200);
+    if (!isOpenApiDoc(openapi.json)) throw new Error("/openapi.json: not an OpenAPI document");
+    const doc = openapi.json;
     const resolve = (ref: string) =>
       doc.components.schemas[ref.split("/").pop() as string] as JsonSchema;
     const mine = await tenant();
@@ -398,24 +417,32 @@ describe("the API under hostile input (fast-check, from /openapi.json)", () => {
     expect(await snapshot(other)).toBe(otherBefore);
 
     // Everything stored for the business under test still satisfies the contracts.
-    const business = Business.parse((await call("GET", `/v1/businesses/${mine.id}`)).json);
+    const param = { id: mine.id };
+    const business = Business.parse(
+      bodyOf(await send(api.v1.businesses[":id"].$get({ param })), 200),
+    );
     expect(timeFieldProblem(business.fields, business.timeField)).toBeUndefined();
-    for (const rule of (await call("GET", `/v1/businesses/${mine.id}/rules`)).json.items) {
+    const rules = bodyOf(await send(api.v1.businesses[":id"].rules.$get({ param })), 200);
+    for (const rule of rules.items) {
       expect(() => compileRule(Rule.parse(rule), business), JSON.stringify(rule)).not.toThrow();
     }
-    for (const channel of (await call("GET", `/v1/businesses/${mine.id}/channels`)).json.items) {
+    const channels = bodyOf(await send(api.v1.businesses[":id"].channels.$get({ param })), 200);
+    for (const channel of channels.items) {
       const parsed = Channel.parse(channel);
       if (parsed.url) expect(parsed.url).toMatch(/^https?:\/\//);
     }
     let cursor: string | null = null;
     let events = 0;
     do {
-      const page: { items: unknown[]; nextCursor: string | null } = (
-        await call(
-          "GET",
-          `/v1/businesses/${mine.id}/events?limit=1000&from=0${cursor ? `&cursor=${cursor}` : ""}`,
-        )
-      ).json;
+      const page: { items: unknown[]; nextCursor: string | null } = bodyOf(
+        await send(
+          api.v1.businesses[":id"].events.$get({
+            param,
+            query: queryOf(`limit=1000&from=0${cursor ? `&cursor=${cursor}` : ""}`),
+          }),
+        ),
+        200,
+      );
       for (const item of page.items) {
         const e = StoredEvent.parse(item);
         events += 1;

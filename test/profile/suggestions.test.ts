@@ -11,7 +11,16 @@ import { instantOf, localTime } from "../../workers/business/engine/calendar";
 import { pruneEvents } from "../../workers/business/retention";
 import { rollUp } from "../../workers/business/rollup";
 import worker from "../../workers/index";
-import { type BusinessCreate, businessWithSource, call, ingest } from "../helpers";
+import {
+  api,
+  type BusinessCreate,
+  bodyOf,
+  businessWithSource,
+  createRule,
+  ingest,
+  type RuleCreate,
+  send,
+} from "../helpers";
 
 const ZONE = "Europe/Berlin";
 const MIN = 60_000;
@@ -27,7 +36,7 @@ interface Suggestion {
   status: string;
 }
 
-async function send(businessId: string, token: string, events: Record<string, unknown>[]) {
+async function sendEvents(businessId: string, token: string, events: Record<string, unknown>[]) {
   for (let i = 0; i < events.length; i += 5000) {
     const res = await ingest(businessId, token, events.slice(i, i + 5000));
     expect(res.status, JSON.stringify(res.json)).toBe(202);
@@ -36,9 +45,10 @@ async function send(businessId: string, token: string, events: Record<string, un
 }
 
 async function run(businessId: string) {
-  const res = await call("POST", `/v1/businesses/${businessId}/suggestions/run`);
-  expect(res.status, JSON.stringify(res.json)).toBe(200);
-  return res.json as {
+  const res = await send(
+    api.v1.businesses[":id"].suggestions.run.$post({ param: { id: businessId } }),
+  );
+  return bodyOf(res, 200) as {
     items: Suggestion[];
     run: {
       events: number;
@@ -47,6 +57,15 @@ async function run(businessId: string) {
     };
   };
 }
+
+/** The business's suggestions, all or those with `status`. */
+const listSuggestions = (id: string, status?: "pending" | "approved" | "rejected") =>
+  send(
+    api.v1.businesses[":id"].suggestions.$get({ param: { id }, query: status ? { status } : {} }),
+  );
+
+const approve = (id: string) => send(api.v1.suggestions[":id"].approve.$post({ param: { id } }));
+const reject = (id: string) => send(api.v1.suggestions[":id"].reject.$post({ param: { id } }));
 
 /** The local days of the last `days` days, oldest first, as [year, month, day, weekday]. */
 function pastDays(days: number): [number, number, number, number][] {
@@ -92,7 +111,7 @@ function fileHistory() {
 describe("the profile engine", () => {
   it("recovers a 15-minute weekday rhythm per flow as absence rules with an active schedule", async () => {
     const { business, token } = await businessWithSource(fileFlow);
-    await send(business.id, token, fileHistory());
+    await sendEvents(business.id, token, fileHistory());
     const { items, run: meta } = await run(business.id);
     expect(meta.groupField).toBe("flow");
 
@@ -154,7 +173,7 @@ describe("the profile engine", () => {
       }
       totals.push(total);
     }
-    await send(business.id, token, events);
+    await sendEvents(business.id, token, events);
     const { items } = await run(business.id);
     const daily = items.find((s) => s.rule.kind === "aggregate");
     expect(daily?.rule).toMatchObject({ window: "day" });
@@ -179,7 +198,7 @@ describe("the profile engine", () => {
       timestamp: start + i * 10 * MIN,
       temperature: Math.round((18 + 8 * rand()) * 10) / 10,
     }));
-    await send(business.id, token, events);
+    await sendEvents(business.id, token, events);
     const { items } = await run(business.id);
     const range = items.find((s) => s.rule.kind === "immediate");
     const [, upper, lower] =
@@ -198,7 +217,7 @@ describe("the profile engine", () => {
   it("reads what the business's object already pruned back from the R2 archive", async () => {
     const { business, token } = await businessWithSource(fileFlow);
     const history = fileHistory();
-    await send(business.id, token, history);
+    await sendEvents(business.id, token, history);
     const stub = env.BUSINESS.get(env.BUSINESS.idFromName(business.id));
     const held = await runInDurableObject(stub, async (_o, state) => {
       while (await flushArchive(state.storage, env.ARCHIVE, business.id)) {}
@@ -214,7 +233,7 @@ describe("the profile engine", () => {
 
   it("says why it suggests nothing when there is too little data", async () => {
     const { business, token } = await businessWithSource(fileFlow);
-    await send(
+    await sendEvents(
       business.id,
       token,
       Array.from({ length: 12 }, (_, i) => ({
@@ -227,62 +246,59 @@ describe("the profile engine", () => {
     expect(items).toEqual([]);
     expect(meta.events).toBe(12);
     expect(meta.notes[0]?.reason).toMatch(/only 12 events .* needs at least 50/);
-    const listed = await call("GET", `/v1/businesses/${business.id}/suggestions`);
-    expect(listed.json.run.notes).toEqual(meta.notes);
+    const listed = bodyOf(await listSuggestions(business.id), 200);
+    expect(listed.run?.notes).toEqual(meta.notes);
   });
 
   it("approves into a rule, forgets nothing rejected, and refreshes pending suggestions", async () => {
     const { business, token } = await businessWithSource(fileFlow);
-    await send(business.id, token, fileHistory());
+    await sendEvents(business.id, token, fileHistory());
     const first = await run(business.id);
     const [approved, rejected, ...rest] = first.items;
     if (!approved || !rejected) throw new Error("expected at least two suggestions");
 
-    const created = await call("POST", `/v1/suggestions/${approved.id}/approve`);
-    expect(created.status).toBe(201);
-    const { id: _id, businessId: _b, createdAt: _c, updatedAt: _u, ...body } = created.json;
+    const created = bodyOf(await approve(approved.id), 201);
+    const { id: _id, businessId: _b, createdAt: _c, updatedAt: _u, ...body } = created;
     expect(body).toEqual(approved.rule);
-    const rule = await call("GET", `/v1/businesses/${business.id}/rules/${created.json.id}`);
+    const rule = await send(
+      api.v1.businesses[":id"].rules[":ruleId"].$get({
+        param: { id: business.id, ruleId: created.id },
+      }),
+    );
     expect(rule.status).toBe(200);
-    expect((await call("POST", `/v1/suggestions/${approved.id}/approve`)).status).toBe(409);
+    expect((await approve(approved.id)).status).toBe(409);
 
-    const refused = await call("POST", `/v1/suggestions/${rejected.id}/reject`);
-    expect(refused.status).toBe(200);
-    expect(refused.json).toMatchObject({ id: rejected.id, status: "rejected" });
-    expect((await call("POST", `/v1/suggestions/${approved.id}/reject`)).status).toBe(409);
+    const refused = bodyOf(await reject(rejected.id), 200);
+    expect(refused).toMatchObject({ id: rejected.id, status: "rejected" });
+    expect((await reject(approved.id)).status).toBe(409);
 
     // A second run: neither the approved nor the rejected idea comes back; the rest are the same rows.
     const second = await run(business.id);
     expect(second.items.map((s) => s.id).sort()).toEqual(rest.map((s) => s.id).sort());
-    const all = await call("GET", `/v1/businesses/${business.id}/suggestions`);
-    expect(all.json.items).toHaveLength(first.items.length);
-    const statuses = Object.fromEntries(
-      all.json.items.map((s: Suggestion & { ruleId: string | null }) => [
-        s.id,
-        [s.status, s.ruleId],
-      ]),
-    );
-    expect(statuses[approved.id]).toEqual(["approved", created.json.id]);
+    const all = bodyOf(await listSuggestions(business.id), 200);
+    expect(all.items).toHaveLength(first.items.length);
+    const statuses = Object.fromEntries(all.items.map((s) => [s.id, [s.status, s.ruleId]]));
+    expect(statuses[approved.id]).toEqual(["approved", created.id]);
     expect(statuses[rejected.id]).toEqual(["rejected", null]);
-    const pending = await call("GET", `/v1/businesses/${business.id}/suggestions?status=pending`);
-    expect(pending.json.items).toHaveLength(rest.length);
+    const pending = bodyOf(await listSuggestions(business.id, "pending"), 200);
+    expect(pending.items).toHaveLength(rest.length);
 
-    expect((await call("POST", "/v1/suggestions/sug_nope/approve")).status).toBe(404);
+    expect((await approve("sug_nope")).status).toBe(404);
   });
 
   it("runs for every business on the daily Cron Trigger", async () => {
     const { business, token } = await businessWithSource(fileFlow);
-    await send(business.id, token, fileHistory());
-    const before = await call("GET", `/v1/businesses/${business.id}/suggestions`);
-    expect(before.json).toEqual({ items: [], run: null });
+    await sendEvents(business.id, token, fileHistory());
+    const before = bodyOf(await listSuggestions(business.id), 200);
+    expect(before).toEqual({ items: [], run: null });
     await worker.scheduled(
       createScheduledController({ cron: "17 3 * * *", scheduledTime: Date.now() }),
       env,
       createExecutionContext(),
     );
-    const after = await call("GET", `/v1/businesses/${business.id}/suggestions`);
-    expect(after.json.items.length).toBeGreaterThan(0);
-    expect(after.json.run.groupField).toBe("flow");
+    const after = bodyOf(await listSuggestions(business.id), 200);
+    expect(after.items.length).toBeGreaterThan(0);
+    expect(after.run?.groupField).toBe("flow");
   });
 });
 
@@ -291,7 +307,7 @@ describe("suggestions a person would approve", () => {
     const { business, token } = await businessWithSource(fileFlow);
     // An event every 2 s for 3 minutes: 90 events, plenty of gaps, no history to speak of.
     const now = Date.now();
-    await send(
+    await sendEvents(
       business.id,
       token,
       Array.from({ length: 90 }, (_, i) => ({
@@ -336,7 +352,7 @@ describe("suggestions a person would approve", () => {
         }
       }
       events.sort((a, b) => (a.timestamp as number) - (b.timestamp as number));
-      await send(business.id, token, events);
+      await sendEvents(business.id, token, events);
       const { items, run: meta } = await run(business.id);
       expect(meta.groupField).toBe("deviceId");
 
@@ -374,9 +390,8 @@ describe("suggestions a person would approve", () => {
       );
 
       // Approvable as it is: the rule expects every device.
-      const created = await call("POST", `/v1/suggestions/${fleet?.id}/approve`);
-      expect(created.status).toBe(201);
-      expect(created.json.expect).toEqual(devices);
+      const created = bodyOf(await approve(fleet?.id ?? ""), 201);
+      expect(created).toHaveProperty("expect", devices);
     },
     FLEET_MS,
   );
@@ -405,7 +420,7 @@ describe("suggestions a person would approve", () => {
         }
       }
       events.sort((a, b) => (a.timestamp as number) - (b.timestamp as number));
-      await send(business.id, token, events);
+      await sendEvents(business.id, token, events);
       const { items, run: meta } = await run(business.id);
       expect(meta.groupField).toBe("deviceId");
       const absence = items.filter((s) => s.rule.kind === "absence");
@@ -452,7 +467,7 @@ describe("suggestions a person would approve", () => {
         }
       }
       events.sort((a, b) => (a.timestamp as number) - (b.timestamp as number));
-      await send(business.id, token, events);
+      await sendEvents(business.id, token, events);
       const { items, run: meta } = await run(business.id);
       expect(meta.groupField).toBe("deviceId");
       const absence = items
@@ -463,7 +478,7 @@ describe("suggestions a person would approve", () => {
         ['deviceId in ["gw-1","gw-2"]', gateways, expect.stringMatching(/^(6[5-9]|7\d|80)m$/)],
       ]);
       for (const s of absence) {
-        expect((await call("POST", `/v1/suggestions/${s.id}/approve`)).status).toBe(201);
+        expect((await approve(s.id)).status).toBe(201);
       }
     },
     FLEET_MS,
@@ -488,7 +503,7 @@ describe("suggestions a person would approve", () => {
         });
       }
     }
-    await send(business.id, token, events);
+    await sendEvents(business.id, token, events);
     const { items } = await run(business.id);
     const absence = items.filter((s) => s.rule.kind === "absence");
     expect(absence).toHaveLength(1);
@@ -505,14 +520,13 @@ describe("suggestions a person would approve", () => {
 
   it("leaves out ideas an existing rule already covers, and withdraws pending ones they now duplicate", async () => {
     const { business, token } = await businessWithSource(fileFlow);
-    await send(business.id, token, fileHistory());
+    await sendEvents(business.id, token, fileHistory());
     const before = await run(business.id);
     expect(before.items.filter((s) => s.rule.kind === "absence")).toHaveLength(2);
     expect(before.items.some((s) => s.rule.tolerance)).toBe(true);
 
-    const rule = async (body: Record<string, unknown>) => {
-      const res = await call("POST", `/v1/businesses/${business.id}/rules`, { body });
-      expect(res.status, JSON.stringify(res.json)).toBe(201);
+    const rule = async (body: RuleCreate) => {
+      await createRule(business.id, body);
     };
     // A person watches bank A's files already: only bank B is left to suggest.
     await rule({
@@ -550,8 +564,8 @@ describe("suggestions a person would approve", () => {
       },
       { subject: "Many FAILED (status)", reason: "already covered by rule “Any failure”" },
     ]);
-    const pending = await call("GET", `/v1/businesses/${business.id}/suggestions?status=pending`);
-    expect(pending.json.items).toEqual(after.items);
+    const pending = bodyOf(await listSuggestions(business.id, "pending"), 200);
+    expect(pending.items).toEqual(after.items);
   });
 
   it("suggests no range for a field an existing threshold rule already watches", async () => {
@@ -564,7 +578,7 @@ describe("suggestions a person would approve", () => {
     });
     const rand = random(3);
     const start = Date.now() - 6 * DAY;
-    await send(
+    await sendEvents(
       business.id,
       token,
       Array.from({ length: 6 * 144 }, (_, i) => ({
@@ -572,10 +586,11 @@ describe("suggestions a person would approve", () => {
         temperature: Math.round((18 + 8 * rand()) * 10) / 10,
       })),
     );
-    const rule = await call("POST", `/v1/businesses/${business.id}/rules`, {
-      body: { name: "Too hot", kind: "immediate", condition: "temperature > 40" },
+    await createRule(business.id, {
+      name: "Too hot",
+      kind: "immediate",
+      condition: "temperature > 40",
     });
-    expect(rule.status).toBe(201);
     const { items, run: meta } = await run(business.id);
     expect(items.filter((s) => s.rule.kind === "immediate")).toEqual([]);
     expect(meta.notes).toContainEqual({
@@ -586,7 +601,7 @@ describe("suggestions a person would approve", () => {
 
   it("states the history each backtest covers", async () => {
     const { business, token } = await businessWithSource(fileFlow);
-    await send(business.id, token, fileHistory());
+    await sendEvents(business.id, token, fileHistory());
     const { items } = await run(business.id);
     expect(items.length).toBeGreaterThan(0);
     for (const s of items) {
