@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { random } from "../../bench/anomaly/series";
-import { call, createRule, createSource, ingest, type RuleCreate } from "../helpers";
+import {
+  api,
+  bodyOf,
+  createBusiness,
+  createRule,
+  createSource,
+  ingest,
+  problemOf,
+  type RuleCreate,
+  send,
+} from "../helpers";
 import { allAlerts, settleAll } from "./support";
 
 const MIN = 60_000;
@@ -76,22 +86,18 @@ function offsetHours(zone: string): number {
 }
 
 async function business(shards: number, timezone: string) {
-  const res = await call("POST", "/v1/businesses", {
-    body: {
-      name: `Fleet of ${shards}`,
-      timezone,
-      fields: [
-        { name: "timestamp", type: "timestamp" },
-        { name: "device", type: "string", required: true },
-        { name: "region", type: "enum", values: ["eu", "us", "ap", "sa"] },
-        { name: "value", type: "number" },
-        { name: "status", type: "enum", values: ["OK", "FAILED"] },
-      ],
-      ...(shards > 1 ? { shards, shardKey: "device" } : {}),
-    },
+  const { id } = await createBusiness({
+    name: `Fleet of ${shards}`,
+    timezone,
+    fields: [
+      { name: "timestamp", type: "timestamp" },
+      { name: "device", type: "string", required: true },
+      { name: "region", type: "enum", values: ["eu", "us", "ap", "sa"] },
+      { name: "value", type: "number" },
+      { name: "status", type: "enum", values: ["OK", "FAILED"] },
+    ],
+    ...(shards > 1 ? { shards, shardKey: "device" } : {}),
   });
-  expect(res.status).toBe(201);
-  const id = res.json.id as string;
   const names = new Map<string, string>();
   for (const rule of RULES) {
     const created = await createRule(id, { ...rule, keepFiringFor: KEEP_FIRING });
@@ -201,9 +207,11 @@ describe("a sharded business raises the same alerts as an unsharded one", () => 
           [one, 4],
           [four, 2],
         ] as const) {
-          const res = await call("PATCH", `/v1/businesses/${b.id}`, { body: { shards } });
+          const res = await send(
+            api.v1.businesses[":id"].$patch({ param: { id: b.id }, json: { shards } }),
+          );
           expect(res.status).toBe(409);
-          expect(res.json.detail).toContain("Create a new business");
+          expect(problemOf(res).detail).toContain("Create a new business");
         }
         // Midway, both have judged what they hold so far.
         expect(await outcome(four, 4)).toEqual(await outcome(one, 1));
@@ -220,7 +228,9 @@ describe("a sharded business raises the same alerts as an unsharded one", () => 
       "fleet minimum |  | open",
       "fleet minimum |  | resolved",
     ]);
-    expect((await call("GET", `/v1/businesses/${four.id}`)).json).toMatchObject({
+    expect(
+      bodyOf(await send(api.v1.businesses[":id"].$get({ param: { id: four.id } })), 200),
+    ).toMatchObject({
       shards: 4,
       shardKey: "device",
     });

@@ -2,12 +2,15 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { labelledSeries } from "../../bench/anomaly/series";
 import { shardOf } from "../../workers/business/shards/route";
 import {
-  call,
+  api,
+  bodyOf,
   connectLive,
+  createBusiness,
   createRule,
   createSource,
   ingest,
   type RuleCreate,
+  send,
   until,
 } from "../helpers";
 import { settleAll } from "./support";
@@ -16,20 +19,16 @@ const DAY = 86_400_000;
 const DEVICES = 8;
 
 async function fleet(shards: number) {
-  const res = await call("POST", "/v1/businesses", {
-    body: {
-      name: `Fridges in ${shards}`,
-      timezone: "Europe/Berlin",
-      fields: [
-        { name: "timestamp", type: "timestamp" },
-        { name: "deviceId", type: "string", required: true },
-        { name: "temperature", type: "number", required: true },
-      ],
-      ...(shards > 1 ? { shards, shardKey: "deviceId" } : {}),
-    },
+  return createBusiness({
+    name: `Fridges in ${shards}`,
+    timezone: "Europe/Berlin",
+    fields: [
+      { name: "timestamp", type: "timestamp" },
+      { name: "deviceId", type: "string", required: true },
+      { name: "temperature", type: "number", required: true },
+    ],
+    ...(shards > 1 ? { shards, shardKey: "deviceId" } : {}),
   });
-  expect(res.status).toBe(201);
-  return res.json as { id: string };
 }
 
 /**
@@ -97,60 +96,62 @@ describe("reads of a 4-shard business answer as the same 1-shard business does",
 
   it("rule status: the rule on the key counts every shard's series, the one across keys is the coordinator's", async () => {
     const status = async (b: Fleet) => {
-      const list = (await call("GET", `/v1/businesses/${b.id}/rules`)).json.items as {
-        name: string;
-        status?: unknown;
-      }[];
+      const list = bodyOf(
+        await send(api.v1.businesses[":id"].rules.$get({ param: { id: b.id } })),
+        200,
+      ).items;
       return Object.fromEntries(list.map((r) => [r.name, r.status]));
     };
     const s4 = await status(four);
     expect(s4["odd fridge"]).toEqual({ history: "ready", groups: DEVICES, warmingUp: 0 });
     expect(s4["odd kitchen"]).toEqual({ history: "ready", groups: 1, warmingUp: 0 });
     expect(s4).toEqual(await status(one));
-    const single = await call(
-      "GET",
-      `/v1/businesses/${four.id}/rules/${four.rules["odd kitchen"]}`,
+    const single = bodyOf(
+      await send(
+        api.v1.businesses[":id"].rules[":ruleId"].$get({
+          param: { id: four.id, ruleId: four.rules["odd kitchen"] ?? "" },
+        }),
+      ),
+      200,
     );
-    expect(single.json.status).toEqual({ history: "ready", groups: 1, warmingUp: 0 });
+    expect(single.status).toEqual({ history: "ready", groups: 1, warmingUp: 0 });
   });
 
   it("an anomaly rule's band is drawn from every shard's events, in one stream for the rule across keys", async () => {
     const from = new Date(Date.now() - DAY).toISOString();
     const to = new Date().toISOString();
+    const bandOf = async (b: Fleet, name: string, bucket: string) =>
+      bodyOf(
+        await send(
+          api.v1.businesses[":id"].rules[":ruleId"].band.$get({
+            param: { id: b.id, ruleId: b.rules[name] ?? "" },
+            query: { from, to, bucket },
+          }),
+        ),
+        200,
+      );
     for (const name of ["odd fridge", "odd kitchen"]) {
-      const band = async (b: Fleet) =>
-        (
-          await call(
-            "GET",
-            `/v1/businesses/${b.id}/rules/${b.rules[name]}/band?from=${from}&to=${to}&bucket=1h`,
-          )
-        ).json;
+      const band = (b: Fleet) => bandOf(b, name, "1h");
       const b4 = await band(four);
       expect(b4.items.length, name).toBeGreaterThanOrEqual(23);
       expect(b4).toEqual({ ...(await band(one)), ruleId: four.rules[name] });
     }
     const groups = async (b: Fleet) =>
-      new Set(
-        (
-          await call(
-            "GET",
-            `/v1/businesses/${b.id}/rules/${b.rules["odd fridge"]}/band?from=${from}&to=${to}&bucket=6h`,
-          )
-        ).json.items.map((p: { group: string }) => p.group),
-      ).size;
+      new Set((await bandOf(b, "odd fridge", "6h")).items.map((p) => p.group)).size;
     expect(await groups(four)).toBe(DEVICES);
   });
 
   it("the profile drafts from every shard's history, as from one object's", async () => {
     const profile = async (b: Fleet) => {
-      const res = await call("POST", `/v1/businesses/${b.id}/suggestions/run`);
-      expect(res.status, JSON.stringify(res.json)).toBe(200);
+      const res = bodyOf(
+        await send(api.v1.businesses[":id"].suggestions.run.$post({ param: { id: b.id } })),
+        200,
+      );
+      if (!res.run) throw new Error(`no run: ${JSON.stringify(res)}`);
       return {
-        events: res.json.run.events,
-        groupField: res.json.run.groupField,
-        rules: (res.json.items as { rule: Record<string, unknown> }[])
-          .map((s) => JSON.stringify(s.rule))
-          .sort(),
+        events: res.run.events,
+        groupField: res.run.groupField,
+        rules: res.items.map((s) => JSON.stringify(s.rule)).sort(),
       };
     };
     const p4 = await profile(four);
@@ -185,11 +186,8 @@ describe("the live socket of a 4-shard business", () => {
     expect(await until(() => messages.filter((m) => m.type === "alerts").length >= 2, 300)).toBe(
       true,
     );
-    const alerts = await call("GET", `/v1/alerts?businessId=${b.id}`);
-    expect(alerts.json.items.map((a: { groupKey: string }) => a.groupKey).sort()).toEqual([
-      "",
-      device,
-    ]);
+    const alerts = bodyOf(await send(api.v1.alerts.$get({ query: { businessId: b.id } })), 200);
+    expect(alerts.items.map((a) => a.groupKey).sort()).toEqual(["", device]);
     ws.close();
   }, 60_000);
 });

@@ -6,25 +6,57 @@ import {
   runInDurableObject,
   SELF,
 } from "cloudflare:test";
+import type { InferRequestType } from "hono/client";
 import { describe, expect, it } from "vitest";
 import type { CoalescedMessage } from "../../workers/business/rpc";
 import { fnv1a, shardOf } from "../../workers/business/shards/route";
 import worker from "../../workers/index";
 import { INGEST_QUEUE } from "../../workers/ingest/coalesce";
-import { call, createRule, createSource, ingest, listEvents, untypedBody } from "../helpers";
+import {
+  alertAction,
+  api,
+  type BusinessCreate,
+  bodyOf,
+  createRule,
+  createSource,
+  ingest,
+  listEvents,
+  problemOf,
+  queryOf,
+  type RuleCreate,
+  send,
+  statusOf,
+  untypedBody,
+} from "../helpers";
 import { allAlerts, objectsOf, settleAll } from "./support";
 
 const MIN = 60_000;
-const fields = [
+const fields: BusinessCreate["fields"] = [
   { name: "timestamp", type: "timestamp" },
   { name: "device", type: "string", required: true },
   { name: "site", type: "string" },
   { name: "value", type: "number" },
 ];
 
-async function create(body: Record<string, unknown>) {
-  return call("POST", "/v1/businesses", { body: { name: "Fleet", fields, ...body } });
+function create(body: Partial<BusinessCreate>) {
+  return send(api.v1.businesses.$post({ json: { name: "Fleet", fields, ...body } }));
 }
+
+/** A business made by `create`, which must be answered 201. */
+async function created(body: Partial<BusinessCreate>) {
+  return bodyOf(await create(body), 201);
+}
+
+/** A business change as PATCH /v1/businesses/{id} takes it. */
+type BusinessPatch = InferRequestType<(typeof api.v1.businesses)[":id"]["$patch"]>["json"];
+
+const patch = (id: string, json: BusinessPatch) =>
+  send(api.v1.businesses[":id"].$patch({ param: { id }, json }));
+
+const getBusiness = async (id: string) =>
+  bodyOf(await send(api.v1.businesses[":id"].$get({ param: { id } })), 200);
+
+const remove = (id: string) => statusOf(api.v1.businesses[":id"].$delete({ param: { id } }));
 
 /** Events stored in each object of the business, by device. */
 async function storedPerObject(businessId: string, shards: number) {
@@ -42,11 +74,10 @@ async function storedPerObject(businessId: string, shards: number) {
 
 describe("shard settings", () => {
   it("defaults to one shard and shows shards and shardKey", async () => {
-    const res = await create({});
-    expect(res.status).toBe(201);
-    expect(res.json).toMatchObject({ shards: 1, shardKey: null });
-    const got = await call("GET", `/v1/businesses/${res.json.id}`);
-    expect(got.json).toMatchObject({ shards: 1, shardKey: null });
+    const res = await created({});
+    expect(res).toMatchObject({ shards: 1, shardKey: null });
+    const got = await getBusiness(res.id);
+    expect(got).toMatchObject({ shards: 1, shardKey: null });
   });
 
   it("refuses a bad count or key with problem details naming the field", async () => {
@@ -63,12 +94,12 @@ describe("shard settings", () => {
       const res = await create(body);
       expect(res.status, JSON.stringify(body)).toBe(422);
       expect(res.headers.get("content-type")).toContain("application/problem+json");
-      expect(res.json.errors.map((e: { path: string }) => e.path)).toContain(path);
+      expect((problemOf(res).errors ?? []).map((e) => e.path)).toContain(path);
     }
   });
 
   it("takes the field most rules group by when shards are set without a key, before any event", async () => {
-    const b = (await create({})).json;
+    const b = await created({});
     await createRule(b.id, { name: "a", kind: "absence", window: "1h", groupBy: "device" });
     await createRule(b.id, {
       name: "b",
@@ -82,37 +113,33 @@ describe("shard settings", () => {
       condition: "value > 2",
       groupBy: "site",
     });
-    const res = await call("PATCH", `/v1/businesses/${b.id}`, { body: { shards: 8 } });
-    expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ shards: 8, shardKey: "device" });
+    const res = bodyOf(await patch(b.id, { shards: 8 }), 200);
+    expect(res).toMatchObject({ shards: 8, shardKey: "device" });
     // A key of its own; and back to one shard: both fine while nothing was received.
-    const keyed = await call("PATCH", `/v1/businesses/${b.id}`, { body: { shardKey: "site" } });
-    expect(keyed.json).toMatchObject({ shards: 8, shardKey: "site" });
-    const back = await call("PATCH", `/v1/businesses/${b.id}`, { body: { shards: 1 } });
-    expect(back.json.shards).toBe(1);
+    const keyed = bodyOf(await patch(b.id, { shardKey: "site" }), 200);
+    expect(keyed).toMatchObject({ shards: 8, shardKey: "site" });
+    const back = bodyOf(await patch(b.id, { shards: 1 }), 200);
+    expect(back.shards).toBe(1);
     // Each layout change asks every object of the layout and reloads each (2.6 s alone, 7.7 s
     // in a full run on two shared cores): more than the default 5 s.
   }, 30_000);
 
   it("refuses to change the layout with 409 once events arrived; other settings still change", async () => {
-    const b = (await create({ shards: 4, shardKey: "device" })).json;
+    const b = await created({ shards: 4, shardKey: "device" });
     const { token } = await createSource(b.id);
     expect((await ingest(b.id, token, [{ device: "d1", value: 1 }])).status).toBe(202);
     for (const body of [{ shards: 8 }, { shards: 1 }, { shardKey: "site" }]) {
-      const res = await call("PATCH", `/v1/businesses/${b.id}`, { body });
+      const res = await patch(b.id, body);
       expect(res.status, JSON.stringify(body)).toBe(409);
-      expect(res.json.type).toContain("conflict");
+      expect(problemOf(res).type).toContain("conflict");
     }
-    const same = await call("PATCH", `/v1/businesses/${b.id}`, {
-      body: { shards: 4, name: "Renamed" },
-    });
-    expect(same.status).toBe(200);
-    expect(same.json).toMatchObject({ shards: 4, shardKey: "device", name: "Renamed" });
+    const same = bodyOf(await patch(b.id, { shards: 4, name: "Renamed" }), 200);
+    expect(same).toMatchObject({ shards: 4, shardKey: "device", name: "Renamed" });
   });
 
   it("the documented step works through the API: a new business with the layout, the rules copied, the sources moved", async () => {
     // A live business on one shard, with a rule and events.
-    const old = (await create({})).json;
+    const old = await created({});
     await createRule(old.id, {
       name: "hot",
       kind: "immediate",
@@ -122,26 +149,24 @@ describe("shard settings", () => {
     });
     const oldSource = await createSource(old.id);
     expect((await ingest(old.id, oldSource.token, [{ device: "d1", value: 1 }])).status).toBe(202);
-    const refused = await call("PATCH", `/v1/businesses/${old.id}`, { body: { shards: 4 } });
+    const refused = await patch(old.id, { shards: 4 });
     expect(refused.status).toBe(409);
-    expect(refused.json.detail).toContain('docs/capacity.md, "Changing the shard count"');
+    expect(problemOf(refused).detail).toContain('docs/capacity.md, "Changing the shard count"');
 
     // The step (docs/capacity.md): the same fields with the layout needed…
-    const definition = (await call("GET", `/v1/businesses/${old.id}`)).json;
-    const moved = await create({ fields: definition.fields, shards: 4, shardKey: "device" });
-    expect(moved.status).toBe(201);
-    const id = moved.json.id as string;
+    const definition = await getBusiness(old.id);
+    const { id } = await created({ fields: definition.fields, shards: 4, shardKey: "device" });
     // …its rules copied (what GET gives, less what the server owns)…
-    const rules = (await call("GET", `/v1/businesses/${old.id}/rules`)).json.items as Record<
-      string,
-      unknown
-    >[];
+    const rules = bodyOf(
+      await send(api.v1.businesses[":id"].rules.$get({ param: { id: old.id } })),
+      200,
+    ).items;
     for (const { id: _id, businessId, createdAt, updatedAt, status, ...rule } of rules) {
       await createRule(id, untypedBody(rule));
     }
     // …a source for the devices, and the old business deleted once its alerts no longer matter.
     const { token } = await createSource(id);
-    expect((await call("DELETE", `/v1/businesses/${old.id}`)).status).toBe(204);
+    expect(await remove(old.id)).toBe(204);
 
     const devices = Array.from({ length: 40 }, (_, i) => ({ device: `d${i}`, value: 95 }));
     expect((await ingest(id, token, devices)).status).toBe(202);
@@ -162,7 +187,7 @@ describe("routing", () => {
     expect(shardOf("dev-1", 1)).toBe(0);
     expect(shardOf(undefined, 4)).toBe(0);
 
-    const b = (await create({ shards: 4, shardKey: "device" })).json;
+    const b = await created({ shards: 4, shardKey: "device" });
     const { token } = await createSource(b.id);
     const now = Date.now();
     const events = Array.from({ length: 200 }, (_, i) => ({
@@ -186,7 +211,7 @@ describe("routing", () => {
 
 describe("other ways in", () => {
   it("the coalescing consumer splits queued requests by shard, and a redelivered one counts once", async () => {
-    const b = (await create({ shards: 4, shardKey: "device" })).json;
+    const b = await created({ shards: 4, shardKey: "device" });
     const { id: sourceId } = await createSource(b.id);
     const now = Date.now();
     const message = (id: string, from: number): CoalescedMessage => ({
@@ -223,12 +248,15 @@ describe("other ways in", () => {
   });
 
   it("heartbeat pings reach the shard of their job, and read back as one business", async () => {
-    const made = await call("POST", "/v1/templates/jobs/businesses", { body: { name: "Jobs" } });
-    const id = made.json.business.id as string;
+    const made = await send(
+      api.v1.templates[":template"].businesses.$post({
+        param: { template: "jobs" },
+        json: { name: "Jobs" },
+      }),
+    );
+    const id = bodyOf(made, 201).business.id;
     // Before any event the layout may change; the key defaults to what the template's rules group by.
-    const patched = await call("PATCH", `/v1/businesses/${id}`, { body: { shards: 4 } });
-    expect(patched.status).toBe(200);
-    const key = patched.json.shardKey as string;
+    const key = bodyOf(await patch(id, { shards: 4 }), 200).shardKey;
     const { token } = await createSource(id, "cron");
     const slugs = ["backup", "billing", "reports", "cleanup", "mail"];
     for (const slug of slugs) {
@@ -255,8 +283,8 @@ describe("other ways in", () => {
 
 describe("reads across shards", () => {
   it("events page newest first across shards, series add up, groups and alerts merge", async () => {
-    const b = (await create({ shards: 4, shardKey: "device" })).json;
-    const single = (await create({})).json;
+    const b = await created({ shards: 4, shardKey: "device" });
+    const single = await created({});
     const now = Date.now();
     const events = Array.from({ length: 120 }, (_, i) => ({
       timestamp: now - 60 * MIN + i * 20_000,
@@ -310,25 +338,26 @@ describe("reads across shards", () => {
       "field=value&fn=max&bucket=10m&groupBy=site",
       "field=value&fn=min&bucket=1h",
     ]) {
-      const path = (id: string) =>
-        `/v1/businesses/${id}/series?from=${new Date(now - 2 * 60 * MIN).toISOString()}&to=${new Date(now + MIN).toISOString()}${q ? `&${q}` : ""}`;
-      const [x, y] = await Promise.all([call("GET", path(b.id)), call("GET", path(single.id))]);
+      const query = `from=${new Date(now - 2 * 60 * MIN).toISOString()}&to=${new Date(now + MIN).toISOString()}${q ? `&${q}` : ""}`;
+      const series = (id: string) =>
+        send(api.v1.businesses[":id"].series.$get({ param: { id }, query: queryOf(query) }));
+      const [x, y] = await Promise.all([series(b.id), series(single.id)]);
       expect(x.status, q).toBe(200);
-      expect(
-        x.json.items.map((p: { value: number }) => ({
+      const rounded = (res: typeof x) =>
+        bodyOf(res, 200).items.map((p) => ({
           ...p,
-          value: Math.round(p.value * 1e9) / 1e9,
-        })),
-      ).toEqual(
-        y.json.items.map((p: { value: number }) => ({
-          ...p,
-          value: Math.round(p.value * 1e9) / 1e9,
-        })),
-      );
+          value: p.value === null ? null : Math.round(p.value * 1e9) / 1e9,
+        }));
+      expect(rounded(x)).toEqual(rounded(y));
     }
 
     const groups = async (id: string, q: string) =>
-      (await call("GET", `/v1/businesses/${id}/groups?by=device${q}`)).json;
+      bodyOf(
+        await send(
+          api.v1.businesses[":id"].groups.$get({ param: { id }, query: queryOf(`by=device${q}`) }),
+        ),
+        200,
+      );
     const g = await groups(b.id, "&limit=5");
     expect(g).toEqual(await groups(single.id, "&limit=5"));
     expect(g.total).toBe(12);
@@ -343,41 +372,47 @@ describe("reads across shards", () => {
     expect(names(alerts)).toEqual(names(await allAlerts(single.id)));
     expect(alerts.some((a) => a.groupKey === "north" || a.groupKey === "south")).toBe(true);
     for (const a of alerts) {
-      const res = await call("POST", `/v1/alerts/${a.id}/ack`);
+      const res = await alertAction("ack", a.id);
       expect(res.status, a.groupKey).toBe(200);
-      expect(res.json.status).toBe("acknowledged");
+      expect(bodyOf(res, 200).status).toBe("acknowledged");
     }
     // Backtests: a rule on the shard key runs in every shard and adds up to the one-object answer.
-    const backtest = (id: string, rule: Record<string, unknown>) =>
-      call("POST", `/v1/businesses/${id}/rules/backtest`, { body: { rule } });
-    const local = { name: "bt", kind: "immediate", condition: "value > 28", groupBy: "device" };
-    const [bx, by] = await Promise.all([backtest(b.id, local), backtest(single.id, local)]);
-    expect(bx.status).toBe(200);
-    expect(bx.json.events).toBe(120);
-    expect(bx.json.alerts.length).toBeGreaterThan(0);
+    const backtest = (id: string, rule: RuleCreate) =>
+      send(api.v1.businesses[":id"].rules.backtest.$post({ param: { id }, json: { rule } }));
+    const local: RuleCreate = {
+      name: "bt",
+      kind: "immediate",
+      condition: "value > 28",
+      groupBy: "device",
+    };
+    const [bxRes, byRes] = await Promise.all([backtest(b.id, local), backtest(single.id, local)]);
+    const bx = bodyOf(bxRes, 200);
+    expect(bx.events).toBe(120);
+    expect(bx.alerts.length).toBeGreaterThan(0);
     // `to` defaults to each object's "now": compared apart.
-    expect({ ...bx.json, to: null }).toEqual({ ...by.json, to: null });
+    expect({ ...bx, to: null }).toEqual({ ...byRes.json, to: null });
     // A rule that spans keys: the coordinator replays every shard's history, merged by time.
-    for (const rule of [
+    const across: RuleCreate[] = [
       { ...local, groupBy: "site" },
       { name: "bt", kind: "aggregate", expression: "count() > 30", window: "10m" },
-    ]) {
-      const [sx, sy] = await Promise.all([backtest(b.id, rule), backtest(single.id, rule)]);
-      expect(sx.status).toBe(200);
-      expect(sx.json.events).toBe(120);
-      expect(sx.json.alerts.length).toBeGreaterThan(0);
-      expect({ ...sx.json, to: null }).toEqual({ ...sy.json, to: null });
+    ];
+    for (const rule of across) {
+      const [sxRes, syRes] = await Promise.all([backtest(b.id, rule), backtest(single.id, rule)]);
+      const sx = bodyOf(sxRes, 200);
+      expect(sx.events).toBe(120);
+      expect(sx.alerts.length).toBeGreaterThan(0);
+      expect({ ...sx, to: null }).toEqual({ ...syRes.json, to: null });
     }
 
-    const status = await call("GET", `/v1/businesses/${b.id}/status`);
-    expect(status.json.failingJobs).toEqual([]);
+    const status = await send(api.v1.businesses[":id"].status.$get({ param: { id: b.id } }));
+    expect(bodyOf(status, 200).failingJobs).toEqual([]);
   }, 120_000);
 });
 
 describe("isolation", () => {
   it("a business never sees another's shards, even with the same keys", async () => {
-    const a = (await create({ shards: 4, shardKey: "device" })).json;
-    const c = (await create({ shards: 4, shardKey: "device" })).json;
+    const a = await created({ shards: 4, shardKey: "device" });
+    const c = await created({ shards: 4, shardKey: "device" });
     for (const rule of [a, c])
       await createRule(rule.id, {
         name: "fleet",
@@ -402,7 +437,7 @@ describe("isolation", () => {
     // A token of one business cannot write into the other's shards.
     expect((await ingest(c.id, ta, events)).status).toBe(403);
     // Deleting a business empties all its objects, not the other's.
-    expect((await call("DELETE", `/v1/businesses/${a.id}`)).status).toBe(204);
+    expect(await remove(a.id)).toBe(204);
     expect((await storedPerObject(a.id, 4)).flat()).toEqual([]);
   }, 60_000);
 });
