@@ -47,7 +47,7 @@ export async function send<R extends ClientResponse<unknown, number, string>>(
   return { status: res.status, headers: res.headers, json } as Answer<R>;
 }
 
-/** A typed answer narrowed to `status`; an untyped one (from `call()`) as it is. */
+/** A typed answer narrowed to `status`; one whose status is any number (from `raw()`) as it is. */
 type Narrowed<A, S> = number extends (A extends { status: infer T } ? T : never)
   ? A
   : Extract<A, { status: S }>;
@@ -101,18 +101,6 @@ export async function raw(method: string, path: string, options: CallOptions = {
   const text = await res.text();
   const json: unknown = text ? JSON.parse(text) : undefined;
   return { status: res.status, headers: res.headers, json };
-}
-
-/**
- * `raw()` with an untyped body, left for the test files not yet on `client()`
- * (test/shards, test/ingest and the others listed in issue #11's report).
- * @deprecated use `client()`/`api` with `send()`, or `raw()` for requests they cannot express.
- */
-export async function call(method: string, path: string, options: CallOptions = {}) {
-  const res = await raw(method, path, options);
-  // biome-ignore lint/suspicious/noExplicitAny: the untyped legacy helper, on its way out
-  const json: any = res.json;
-  return { ...res, json };
 }
 
 /** Whether a JSON value passes `schema` (checked, not assumed); the value is left as it is. */
