@@ -6,6 +6,10 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "schema/migrations"));
   return {
     test: {
+      // Two test files at a time (vitest's default leaves one of two cores idle):
+      // each workers-project file spends seconds starting its runtime, and the
+      // end-to-end project runs one file at a time anyway (fileParallelism).
+      maxWorkers: 2,
       projects: [
         {
           // Everything that runs in workerd: real D1 migrations, Durable Objects, Queues.
