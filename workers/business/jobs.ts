@@ -9,7 +9,8 @@ import { sendQueued } from "./notices";
 import { JOB_RENOTIFY, JOB_SILENCE } from "./notifications";
 import { replayStep } from "./replay";
 import { nextPruneDelay, pruneEvents } from "./retention";
-import { pushActivity, rolledFields, rollUp } from "./rollup";
+import { pushActivity, ROLLUP_CHUNK, rolledFields, rollUp } from "./rollup";
+import { groupedFields } from "./rollup-groups";
 import type { Due } from "./schedule";
 import { dueJobs, failedJob, scheduleAt, unschedule } from "./schedule";
 import {
@@ -105,7 +106,12 @@ export const jobs: Record<string, Job> = {
     inTransaction: false,
     retry: IO_RETRY,
     run: async (ctx, now) => {
-      const again = rollUp(ctx.storage, rolledFields(ctx.engine.business));
+      const again = rollUp(
+        ctx.storage,
+        rolledFields(ctx.engine.business),
+        ROLLUP_CHUNK,
+        groupedFields(ctx.engine.business),
+      );
       const shard = ctx.place.role === "shard" ? ctx.place.shard : 0;
       const more = await pushActivity(ctx.sql, ctx.env.DB, ctx.engine.business.id, now, shard);
       return again || more ? "again" : "done";

@@ -1,0 +1,103 @@
+import type { Business } from "../../schema/contracts/businesses";
+
+const HOUR_MS = 3_600_000;
+/** Values of one field kept per hour; an hour with more is marked overflowed and read from events. */
+export const GROUP_VALUES_PER_HOUR = 1000;
+/**
+ * Grouped rollups are kept this long (the ungrouped ones for ever): a grouped
+ * series over the last 90 days is whole, with a day to spare for its first hour.
+ */
+export const GROUPED_KEEP_MS = 91 * 24 * HOUR_MS;
+
+/** Fields a series may be grouped by from the rollups: strings, enums and booleans. */
+export function groupedFields(business: Pick<Business, "fields">): string[] {
+  return business.fields
+    .filter((f) => f.type === "string" || f.type === "enum" || f.type === "boolean")
+    .map((f) => f.name);
+}
+
+/**
+ * Folds events `from < seq <= last` into the grouped hourly rows: per hour,
+ * field of `by` and value (as the event path groups it: the value as text,
+ * none when missing), the events and each of `fields`' count, sum, min and
+ * max. An (hour, by) that passes `GROUP_VALUES_PER_HOUR` values is dropped
+ * and marked, so it stays bounded and is read from the events from then on.
+ * Runs inside the caller's transaction.
+ */
+export function foldGroups(
+  sql: SqlStorage,
+  by: string[],
+  fields: string[],
+  from: number,
+  last: number,
+  bound = GROUP_VALUES_PER_HOUR,
+): void {
+  if (by.length === 0) return;
+  sql.exec(
+    `insert into rollup_groups (by, field, hour, missing, grp, e, n, total, lo, hi)
+     select b, name, h, g is null, coalesce(g, ''), count(*), count(v), sum(v), min(v), max(v) from (
+       select e.time - e.time % ${HOUR_MS} as h, b.value as b, f.value as name,
+         cast(json_extract(e.data, '$.' || b.value) as text) as g,
+         case when f.value = '' then 1 else json_extract(e.data, '$.' || f.value) end as v
+       from events e, json_each(?) b, json_each(?) f
+       where e.seq > ? and e.seq <= ? and not exists (
+         select 1 from rollup_overflow o where o.hour = e.time - e.time % ${HOUR_MS} and o.by = b.value))
+     where true group by b, name, h, g
+     on conflict (by, field, hour, missing, grp) do update set e = e + excluded.e, n = n + excluded.n,
+       total = coalesce(total + excluded.total, total, excluded.total),
+       lo = coalesce(min(lo, excluded.lo), lo, excluded.lo),
+       hi = coalesce(max(hi, excluded.hi), hi, excluded.hi)`,
+    JSON.stringify(by),
+    JSON.stringify(["", ...fields]),
+    from,
+    last,
+  );
+  const over = sql
+    .exec<{ by: string; hour: number }>(
+      `select g.by, g.hour from json_each(?) b
+       join (select distinct time - time % ${HOUR_MS} as hour from events where seq > ? and seq <= ?) h
+       join rollup_groups g on g.by = b.value and g.field = '' and g.hour = h.hour
+       group by g.by, g.hour having count(*) > ?`,
+      JSON.stringify(by),
+      from,
+      last,
+      bound,
+    )
+    .toArray();
+  for (const o of over) {
+    sql.exec(
+      `insert into rollup_overflow (hour, by) values (?, ?) on conflict do nothing`,
+      o.hour,
+      o.by,
+    );
+    sql.exec(`delete from rollup_groups where by = ? and hour = ?`, o.by, o.hour);
+  }
+}
+
+/**
+ * Drops grouped rows and overflow marks older than `GROUPED_KEEP_MS`, for
+ * every (by, field) held, found by skipping through the primary key (one
+ * lookup per pair), so fields since removed from the business go too.
+ */
+export function dropOldGroups(sql: SqlStorage, now: number): void {
+  const before = now - GROUPED_KEEP_MS;
+  const pairs = sql
+    .exec<{ by: string; field: string }>(
+      `with recursive k(by, field) as (
+         select * from (select by, field from rollup_groups order by by, field limit 1)
+         union all
+         select (select g.by from rollup_groups g where (g.by, g.field) > (k.by, k.field) order by g.by, g.field limit 1),
+                (select g.field from rollup_groups g where (g.by, g.field) > (k.by, k.field) order by g.by, g.field limit 1)
+         from k where k.by is not null)
+       select by, field from k where by is not null`,
+    )
+    .toArray();
+  for (const p of pairs)
+    sql.exec(
+      `delete from rollup_groups where by = ? and field = ? and hour < ?`,
+      p.by,
+      p.field,
+      before,
+    );
+  sql.exec(`delete from rollup_overflow where hour < ?`, before);
+}
