@@ -5,7 +5,12 @@ import { flushArchive } from "../../workers/business/archive";
 import { series } from "../../workers/business/events";
 import { pruneEvents } from "../../workers/business/retention";
 import { HOUR_MS, rollUp } from "../../workers/business/rollup";
-import { GROUP_VALUES_PER_HOUR } from "../../workers/business/rollup-groups";
+import {
+  GROUP_PAIRS,
+  GROUP_ROWS_PER_HOUR,
+  groupedFields,
+  valuesPerHour,
+} from "../../workers/business/rollup-groups";
 import { monitorOf } from "../../workers/definitions/monitor";
 import {
   api,
@@ -131,7 +136,8 @@ describe("grouped hourly rollups", () => {
     // Forty days ago, one hour with one value too many; a day later an hour with three values.
     const crowded = Math.floor((Date.now() - 40 * DAY) / HOUR_MS) * HOUR_MS;
     const calm = crowded + DAY;
-    const many = Array.from({ length: GROUP_VALUES_PER_HOUR + 1 }, (_, i) => ({
+    // Grouped by routeId and status, with durationMs: one value over the bound of that shape.
+    const many = Array.from({ length: valuesPerHour(2, 1) + 1 }, (_, i) => ({
       timestamp: new Date(crowded + i * 1000).toISOString(),
       routeId: `R${i}`,
       durationMs: i,
@@ -294,4 +300,30 @@ describe("grouped rollup retention", () => {
     expect(whole.incompleteBefore).toBeNull();
     expect(whole.items.reduce((a, p) => a + p.count, 0)).toBe(6);
   }, 60_000);
+});
+
+describe("grouped rollup bounds", () => {
+  it("fold at most GROUP_PAIRS field pairs and GROUP_ROWS_PER_HOUR rows per hour, whatever the business's shape", () => {
+    for (const strings of [1, 3, 20])
+      for (const numbers of [0, 1, 3, 15, 16, 40]) {
+        const fields = [
+          ...Array.from({ length: strings }, (_, i) => ({
+            name: `s${i}`,
+            type: "string" as const,
+          })),
+          ...Array.from({ length: numbers }, (_, i) => ({
+            name: `n${i}`,
+            type: "number" as const,
+          })),
+        ];
+        const rolled = fields.filter((f) => f.type === "number").map((f) => f.name);
+        const by = groupedFields({ fields }, rolled);
+        expect(by.length * (rolled.length + 1)).toBeLessThanOrEqual(GROUP_PAIRS);
+        expect(by.length).toBe(Math.min(strings, Math.floor(GROUP_PAIRS / (numbers + 1))));
+        if (by.length > 0)
+          expect(
+            valuesPerHour(by.length, rolled.length) * by.length * (rolled.length + 1),
+          ).toBeLessThanOrEqual(GROUP_ROWS_PER_HOUR);
+      }
+  });
 });

@@ -106,12 +106,9 @@ export const jobs: Record<string, Job> = {
     inTransaction: false,
     retry: IO_RETRY,
     run: async (ctx, now) => {
-      const again = rollUp(
-        ctx.storage,
-        rolledFields(ctx.engine.business),
-        ROLLUP_CHUNK,
-        groupedFields(ctx.engine.business),
-      );
+      const fields = rolledFields(ctx.engine.business);
+      const by = groupedFields(ctx.engine.business, fields);
+      const again = rollUp(ctx.storage, fields, ROLLUP_CHUNK, by);
       const shard = ctx.place.role === "shard" ? ctx.place.shard : 0;
       const more = await pushActivity(ctx.sql, ctx.env.DB, ctx.engine.business.id, now, shard);
       return again || more ? "again" : "done";

@@ -1,26 +1,43 @@
 import type { Business } from "../../schema/contracts/businesses";
 
 const HOUR_MS = 3_600_000;
-/** Values of one field kept per hour; an hour with more is marked overflowed and read from events. */
+/** Values of one field kept per hour at most; an hour with more is marked overflowed and read from events. */
 export const GROUP_VALUES_PER_HOUR = 1000;
+/** Grouped rows per hour at most (values × fields grouped × (numeric fields + 1)): bounds storage. */
+export const GROUP_ROWS_PER_HOUR = 8000;
+/** (grouped field, numeric field or events) pairs folded at most: bounds the work per event. */
+export const GROUP_PAIRS = 16;
 /**
  * Grouped rollups are kept this long (the ungrouped ones for ever): a grouped
  * series over the last 90 days is whole, with a day to spare for its first hour.
  */
 export const GROUPED_KEEP_MS = 91 * 24 * HOUR_MS;
 
-/** Fields a series may be grouped by from the rollups: strings, enums and booleans. */
-export function groupedFields(business: Pick<Business, "fields">): string[] {
+/**
+ * Fields a series may be grouped by from the rollups: strings, enums and
+ * booleans, the first in the business's order as many as `GROUP_PAIRS` allows
+ * with its numeric fields (`rolled`); a series by another is read from events.
+ */
+export function groupedFields(
+  business: { fields: Pick<Business["fields"][number], "name" | "type">[] },
+  rolled: string[],
+): string[] {
   return business.fields
     .filter((f) => f.type === "string" || f.type === "enum" || f.type === "boolean")
-    .map((f) => f.name);
+    .map((f) => f.name)
+    .slice(0, Math.floor(GROUP_PAIRS / (rolled.length + 1)));
+}
+
+/** Values kept per grouped field and hour for this shape, within `GROUP_ROWS_PER_HOUR`. */
+export function valuesPerHour(by: number, rolled: number): number {
+  return Math.min(GROUP_VALUES_PER_HOUR, Math.floor(GROUP_ROWS_PER_HOUR / (by * (rolled + 1))));
 }
 
 /**
  * Folds events `from < seq <= last` into the grouped hourly rows: per hour,
  * field of `by` and value (as the event path groups it: the value as text,
  * none when missing), the events and each of `fields`' count, sum, min and
- * max. An (hour, by) that passes `GROUP_VALUES_PER_HOUR` values is dropped
+ * max. An (hour, by) that passes `valuesPerHour` values is dropped
  * and marked, so it stays bounded and is read from the events from then on.
  * Runs inside the caller's transaction.
  */
@@ -30,7 +47,7 @@ export function foldGroups(
   fields: string[],
   from: number,
   last: number,
-  bound = GROUP_VALUES_PER_HOUR,
+  bound = valuesPerHour(by.length, fields.length),
 ): void {
   if (by.length === 0) return;
   sql.exec(
