@@ -30,11 +30,12 @@ export function rolledSeries(sql: SqlStorage, q: SeriesQuery): SeriesPart {
        from rollup_groups where by = ?1 and field = ?2 and hour >= ?3 and hour < ?4
          and hour in (select value from json_each(?5))`
     : `select hour, null as grp, n, total, lo, hi
-       from rollups where ?1 is null and field = ?2 and hour >= ?3 and hour < ?4
+       from rollups where field = ?2 and hour >= ?3 and hour < ?4
          and hour in (select value from json_each(?5))`;
   const value = q.field ? "json_extract(data, '$.' || ?2)" : "1";
   const group = q.groupBy ? "cast(json_extract(data, '$.' || ?1) as text)" : "null";
-  const only = q.groupBy && q.group != null ? "where grp = ?10" : "where ?10 is null";
+  const only = q.groupBy && q.group != null ? "where grp = ?10" : "";
+  // Numbered parameters: each query binds all of them, whichever its shape uses.
   const rows = sql
     .exec<{
       bucket: number;
