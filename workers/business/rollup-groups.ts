@@ -87,34 +87,40 @@ export function foldGroups(
       o.hour,
       o.by,
     );
-    sql.exec(`delete from rollup_groups where by = ? and hour = ?`, o.by, o.hour);
+    // By primary key, field by field (a field no longer folded keeps its rows until they age out).
+    sql.exec(
+      `delete from rollup_groups where by = ?1 and field in (select value from json_each(?3)) and hour = ?2`,
+      o.by,
+      o.hour,
+      JSON.stringify(["", ...fields]),
+    );
   }
 }
 
 /**
  * Drops grouped rows and overflow marks older than `GROUPED_KEEP_MS`, for
- * every (by, field) held, found by skipping through the primary key (one
- * lookup per pair), so fields since removed from the business go too.
+ * every (by, field) held, found by seeking through the primary key pair by
+ * pair, so fields since removed from the business go too.
  */
 export function dropOldGroups(sql: SqlStorage, now: number): void {
   const before = now - GROUPED_KEEP_MS;
-  const pairs = sql
-    .exec<{ by: string; field: string }>(
-      `with recursive k(by, field) as (
-         select * from (select by, field from rollup_groups order by by, field limit 1)
-         union all
-         select (select g.by from rollup_groups g where (g.by, g.field) > (k.by, k.field) order by g.by, g.field limit 1),
-                (select g.field from rollup_groups g where (g.by, g.field) > (k.by, k.field) order by g.by, g.field limit 1)
-         from k where k.by is not null)
-       select by, field from k where by is not null`,
-    )
-    .toArray();
-  for (const p of pairs)
+  type Pair = { by: string; field: string };
+  const first = (query: string, ...args: string[]) => sql.exec<Pair>(query, ...args).toArray()[0];
+  let pair = first(`select by, field from rollup_groups order by by, field limit 1`);
+  while (pair) {
     sql.exec(
       `delete from rollup_groups where by = ? and field = ? and hour < ?`,
-      p.by,
-      p.field,
+      pair.by,
+      pair.field,
       before,
     );
+    pair =
+      first(
+        `select by, field from rollup_groups where by = ? and field > ? order by field limit 1`,
+        pair.by,
+        pair.field,
+      ) ??
+      first(`select by, field from rollup_groups where by > ? order by by, field limit 1`, pair.by);
+  }
   sql.exec(`delete from rollup_overflow where hour < ?`, before);
 }
