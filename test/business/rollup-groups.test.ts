@@ -153,6 +153,19 @@ describe("grouped hourly rollups", () => {
       while (await flushArchive(state.storage, env.ARCHIVE, business.id));
     });
     await rollUpNow(business.id);
+    await runInDurableObject(stub, (_o, state) => {
+      const rows = (by: string) =>
+        state.storage.sql
+          .exec<{ n: number }>(
+            `select count(*) as n from rollup_groups where by = ? and hour = ?`,
+            by,
+            crowded,
+          )
+          .one().n;
+      // The crowded hour's routes are not kept (its one status, missing, is: events and durationMs).
+      expect(rows("routeId")).toBe(0);
+      expect(rows("status")).toBe(2);
+    });
     // Kept: the overflowed hour is read from its events, complete.
     const kept = await seriesAnswer(business.id, query);
     expect(kept.incompleteBefore).toBeNull();
