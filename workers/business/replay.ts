@@ -101,6 +101,8 @@ export interface ReplayPass {
   rules: string[];
   after: number;
   events: number;
+  /** The coordinator's: the definition version it started at (shards/replay.ts). */
+  version?: number;
 }
 
 export function replayPasses(sql: SqlStorage): ReplayPass[] {
@@ -108,20 +110,28 @@ export function replayPasses(sql: SqlStorage): ReplayPass[] {
   return raw ? (JSON.parse(raw) as ReplayPass[]) : [];
 }
 
-function savePasses(sql: SqlStorage, passes: ReplayPass[]): void {
+export function savePasses(sql: SqlStorage, passes: ReplayPass[]): void {
   setMeta(sql, "replay", JSON.stringify(passes.filter((p) => p.rules.length > 0)));
 }
 
 /**
  * Starts a replay for rules that start afresh, if there is any history; a rule
- * already replaying starts over. Returns whether a replay is now due.
+ * already replaying starts over. The coordinator of a sharded business holds
+ * no events (`across`): its shards do, so it always starts one. Returns
+ * whether a replay is now due.
  */
-export function startReplay(sql: SqlStorage, ruleIds: string[]): boolean {
+export function startReplay(
+  sql: SqlStorage,
+  ruleIds: string[],
+  across?: { version: number },
+): boolean {
   const passes = replayPasses(sql).map((p) => ({
     ...p,
     rules: p.rules.filter((id) => !ruleIds.includes(id)),
   }));
-  if (ruleIds.length > 0 && held(sql).last !== null)
+  if (ruleIds.length > 0 && across)
+    passes.push({ rules: ruleIds, after: 0, events: 0, version: across.version });
+  else if (ruleIds.length > 0 && held(sql).last !== null)
     passes.push({ rules: ruleIds, after: replayStart(sql), events: 0 });
   savePasses(sql, passes);
   return passes.some((p) => p.rules.length > 0);
