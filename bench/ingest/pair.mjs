@@ -11,7 +11,9 @@
 // of the commit before a change) joins the rounds, so before and after are compared
 // under the same load.
 // With --batch N each request carries N events (the minimal Worker stores them as one row).
-// Usage: node bench/ingest/pair.mjs [--rounds 5] [--requests 300] [--concurrency 8] [--before DIR] [--batch 1]
+// With --vars K=V,K2=V2 the Anom stacks get those variables too (e.g. COALESCE_ABOVE_RPS=off).
+// Prints how Anom's answers went (the `ingest-path` header: direct, grouped, coalesced).
+// Usage: node bench/ingest/pair.mjs [--rounds 5] [--requests 300] [--concurrency 8] [--before DIR] [--batch 1] [--vars K=V]
 
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -34,6 +36,11 @@ const admin = "bench-admin-token";
 const before = process.argv.includes("--before")
   ? process.argv[process.argv.indexOf("--before") + 1]
   : undefined;
+const extraVars = process.argv.includes("--vars")
+  ? Object.fromEntries(
+      process.argv[process.argv.indexOf("--vars") + 1].split(",").map((kv) => kv.split("=")),
+    )
+  : {};
 const TICK_MS = 10; // USER_HZ = 100 on Linux
 
 /** CPU ms of every live process in a process group: in all, and the runtime's (workerd) user and system time. */
@@ -71,6 +78,7 @@ async function fire(url, headers, body) {
   const latencies = [];
   let sent = 0;
   let failed = 0;
+  const paths = {};
   const start = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -80,6 +88,8 @@ async function fire(url, headers, body) {
         const r = await fetch(url, { method: "POST", headers, body: body() });
         await r.arrayBuffer();
         if (r.status !== 202) failed++;
+        const path = r.headers.get("ingest-path") ?? "direct";
+        paths[path] = (paths[path] ?? 0) + 1;
         latencies.push(performance.now() - t0);
       }
     }),
@@ -87,7 +97,7 @@ async function fire(url, headers, body) {
   const seconds = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-  return { rps: requests / seconds, p50: pct(0.5), p99: pct(0.99), failed };
+  return { rps: requests / seconds, p50: pct(0.5), p99: pct(0.99), failed, paths };
 }
 
 const stacks = [];
@@ -106,7 +116,11 @@ try {
   const hello = await start("bench/ingest/hello/wrangler.toml");
   const minimal = await start("bench/ingest/minimal/wrangler.toml");
   const anom = async (config) => {
-    const api = await start(config, { ADMIN_TOKEN: admin, ENVIRONMENT: "development" });
+    const api = await start(config, {
+      ADMIN_TOKEN: admin,
+      ENVIRONMENT: "development",
+      ...extraVars,
+    });
     await migrate(api.persist);
     const { business, token } = await client(api.url, admin).business({
       name: "pair",
@@ -169,6 +183,17 @@ try {
   console.log(
     "CPU: the stack's process group (wrangler's Node process and workerd); CPU ratio: hello world's CPU per request over the target's (1.00 = as cheap as hello world).",
   );
+  for (const t of targets.filter((t) => t.name.startsWith("anom"))) {
+    const paths = {};
+    for (const r of results.get(t.name))
+      for (const [path, n] of Object.entries(r.paths)) paths[path] = (paths[path] ?? 0) + n;
+    const all = Object.values(paths).reduce((a, b) => a + b, 0);
+    console.log(
+      `${t.name}: ${Object.entries(paths)
+        .map(([path, n]) => `${path} ${fmt((100 * n) / all, 1)} %`)
+        .join(", ")} of answers`,
+    );
+  }
 } finally {
   for (const s of stacks) s.stop();
 }

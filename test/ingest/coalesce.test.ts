@@ -4,36 +4,23 @@ import {
   env,
   getQueueResult,
   runInDurableObject,
-  waitOnExecutionContext,
 } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { CoalescedMessage } from "../../workers/business/rpc";
 import worker from "../../workers/index";
 import { INGEST_QUEUE } from "../../workers/ingest/coalesce";
 import { alertsOf, api, businessWithSource, createRule, listEvents, send } from "../helpers";
+import { postToEdge } from "./edge";
 
 const stubOf = (businessId: string) => env.BUSINESS.get(env.BUSINESS.idFromName(businessId));
 
 /** POSTs one request to the worker with coalescing forced on (every request is "under load"). */
-async function postCoalescing(
+const postCoalescing = (
   businessId: string,
   token: string,
   body: unknown,
   headers: Record<string, string> = {},
-) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(
-    new Request(`http://anom.test/v1/ingest/${businessId}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...headers },
-      body: JSON.stringify(body),
-    }),
-    { ...env, COALESCE_ABOVE_RPS: "0" },
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return { status: res.status, path: res.headers.get("ingest-path"), json: await res.json() };
-}
+) => postToEdge(businessId, token, body, { env: { ...env, COALESCE_ABOVE_RPS: "0" }, headers });
 
 async function storedEvents(businessId: string) {
   return runInDurableObject(stubOf(businessId), (_o, state) =>

@@ -1,15 +1,10 @@
-import {
-  createExecutionContext,
-  env,
-  runInDurableObject,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { BusinessMonitor } from "../../workers/business/monitor";
 import type { GroupedRequest } from "../../workers/business/rpc";
 import { placeName } from "../../workers/business/shards/route";
-import worker from "../../workers/index";
 import { businessWithSource, expectStatus, ingestAnswer } from "../helpers";
+import { postToEdge } from "./edge";
 
 /** What the edge asked of the business's objects, in order, with what each call carried. */
 type Entry =
@@ -73,21 +68,13 @@ async function post(
   log: Entry[],
   headers: Record<string, string> = {},
 ) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(
-    new Request(`http://anom.test/v1/ingest/${businessId}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...headers },
-      body: JSON.stringify(body),
-    }),
-    testEnv,
-    ctx,
-  );
   const route = Array.isArray(body) ? "" : String((body as { routeId?: unknown }).routeId);
-  log.push({ kind: "answer", route, status: res.status });
-  await waitOnExecutionContext(ctx);
-  const answer = ingestAnswer({ status: res.status, headers: res.headers, json: await res.json() });
-  return { ...answer, path: res.headers.get("ingest-path") };
+  const res = await postToEdge(businessId, token, body, {
+    env: testEnv,
+    headers,
+    answered: (r) => log.push({ kind: "answer", route, status: r.status }),
+  });
+  return { ...ingestAnswer(res), path: res.path };
 }
 
 const event = (i: number) => ({

@@ -10,7 +10,11 @@ export interface TokenEntry {
   version: number;
 }
 
-/** Token hash → source (null: no such active token). Cached so ingest rarely reaches D1. */
+/**
+ * Source token → source (null: no such active token). Cached so ingest rarely
+ * reaches D1 and hashes a token once per isolate and AUTH_CACHE_MS, not per
+ * request; the token stays in this isolate's memory only (D1 holds its hash).
+ */
 export const tokens = new TtlCache<string, TokenEntry | null>(AUTH_CACHE_MS);
 
 const perBusiness: Map<string, unknown>[] = [];

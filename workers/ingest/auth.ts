@@ -17,11 +17,10 @@ export interface IngestAuth {
 }
 
 async function resolveToken(db: Database, token: string): Promise<TokenEntry | null> {
-  const hash = await sha256Hex(token);
-  let entry = tokens.get(hash);
+  let entry = tokens.get(token);
   if (entry === undefined) {
-    entry = await lookupToken(db, hash);
-    tokens.set(hash, entry);
+    entry = await lookupToken(db, await sha256Hex(token));
+    tokens.set(token, entry);
   }
   return entry;
 }

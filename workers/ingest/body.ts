@@ -29,6 +29,9 @@ export async function readBytes(
   return bytes;
 }
 
+/** Strict UTF-8 (a whole-body decode keeps no state between calls, so one decoder serves all). */
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
 /** Reads the body as UTF-8 text, refusing it as soon as it passes the limit. */
 export async function readBody(request: Request): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
@@ -39,7 +42,7 @@ export async function readBody(request: Request): Promise<string> {
       ? new Uint8Array(await request.arrayBuffer())
       : await readBytes(request.body);
   try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     throw badRequest("The body is not valid UTF-8 text.");
   }
