@@ -95,7 +95,14 @@ export const jobs: Record<string, Job> = {
       more(
         ctx.place.role === "coordinator"
           ? await replayAcross(ctx, now, gatherFromShards(ctx))
-          : await replayStep(ctx.sql, ctx.env.ARCHIVE, ctx.engine, ctx.transaction, now),
+          : await replayStep(
+              ctx.sql,
+              ctx.env.ARCHIVE,
+              ctx.engine,
+              ctx.transaction,
+              now,
+              ctx.isCurrent,
+            ),
       ),
   },
   analytics: {

@@ -158,6 +158,7 @@ export async function replayStep(
   engine: RuleEngine,
   transaction: (work: () => void) => void,
   now: number,
+  isCurrent: () => boolean,
 ): Promise<boolean> {
   const pass = replayPasses(sql)[0];
   if (!pass) return false;
@@ -165,9 +166,12 @@ export async function replayStep(
   transaction(() => {
     const passes = replayPasses(sql);
     const current = passes[0];
-    // The rules changed while the archive was read: the next step picks up the new plan.
+    // The rules changed while the archive was read (or the definition was
+    // reloaded, and `engine` is no longer the one live events reach): the next
+    // step picks up the new plan.
     if (!current || current.after !== pass.after || current.rules.join() !== pass.rules.join())
       return;
+    if (!isCurrent()) return;
     const only = new Set(current.rules);
     const events = archived.length
       ? archived.slice(0, REPLAY_CHUNK)
