@@ -35,7 +35,10 @@ async function learnt(businessId: string, shards: number, table: string, ruleId:
   );
 }
 
-/** The same rule on a 1-shard and a 4-shard business with the same events, once settled. */
+/**
+ * The same rule created on a 1-shard and a 4-shard business after the same
+ * events, once settled; what it learnt must be the same in both.
+ */
 async function sideBySide(
   events: Record<string, unknown>[],
   rule: RuleCreate,
@@ -53,12 +56,15 @@ async function sideBySide(
     const state = await learnt(business.id, shards, table, created.id);
     sides.push({ business, token, shards, rule: created, status, state });
   }
-  return sides;
+  // What the rule learnt is the same, row for row, in the coordinator and in the one object.
+  const [one, four] = sides;
+  expect(four?.state).toEqual(one?.state);
+  return { sides, learnt: one?.state ?? [] };
 }
 
 describe("a rule that spans keys learns from the shards' history", () => {
   it("an anomaly rule created after four days learns the same baseline as on one object", async () => {
-    const sides = await sideBySide(
+    const { sides, learnt } = await sideBySide(
       fleetHistory(),
       { name: "Odd fleet", kind: "anomaly", field: "value" },
       "anomaly",
@@ -70,9 +76,7 @@ describe("a rule that spans keys learns from the shards' history", () => {
         warmingUp: 0,
       });
     }
-    const [one, four] = sides;
-    expect(four?.state).toEqual(one?.state);
-    expect(four?.state).toHaveLength(1);
+    expect(learnt).toHaveLength(1);
     for (const side of sides) {
       await ingest(side.business.id, side.token, [{ device: "D3", value: 25 }]);
       await settleAll(side.business.id, side.shards);
@@ -91,13 +95,12 @@ describe("a rule that spans keys learns from the shards' history", () => {
       device: `D${i}`,
       value: 100,
     }));
-    const sides = await sideBySide(
+    const { sides, learnt } = await sideBySide(
       morning,
       { name: "Overspend", kind: "aggregate", expression: "sum(value) > 1500", window: "day" },
       "agg",
     );
-    const [one, four] = sides;
-    expect(four?.state).toEqual(one?.state);
+    expect(learnt.length).toBeGreaterThan(0);
     for (const side of sides) {
       expect(side.status).toEqual({ history: "ready" });
       expect(await allAlerts(side.business.id)).toEqual([]);
@@ -120,14 +123,12 @@ describe("a rule that spans keys learns from the shards' history", () => {
       { timestamp: Date.now() - MIN, device: "D3", site: "BUSY", value: 1 },
       { timestamp: Date.now() - MIN + 1, device: "D4", site: "BUSY", value: 1 },
     ];
-    const sides = await sideBySide(
+    const { sides, learnt } = await sideBySide(
       events,
       { name: "Silent site", kind: "absence", window: "1h", groupBy: "site" },
       "last_seen",
     );
-    const [one, four] = sides;
-    expect(four?.state).toEqual(one?.state);
-    expect(four?.state.map((r) => r.group_key)).toEqual(["BUSY", "QUIET"]);
+    expect(learnt.map((r) => r.group_key)).toEqual(["BUSY", "QUIET"]);
     for (const side of sides) {
       const alerts = await allAlerts(side.business.id);
       expect(
