@@ -43,15 +43,11 @@ export function replayCuts(sql: SqlStorage, shard: number): Map<string, number> 
  * shard's cut, in the order they arrived, and the backlog goes. Cuts the
  * shard's pushes have not passed yet stay in force.
  */
-export function takeBacklog(
-  sql: SqlStorage,
-  rules: string[],
-  cuts: number[],
-): { rule: string; items: SpanItem[] }[] {
+export function takeBacklog(sql: SqlStorage, rules: string[], cuts: number[]): SpanItem[][] {
   const ids = JSON.stringify(rules);
   const taken = sql
-    .exec<{ rule_id: string; shard: number; row_id: number; items: string }>(
-      `select rule_id, shard, row_id, items from span_backlog
+    .exec<{ shard: number; row_id: number; items: string }>(
+      `select shard, row_id, items from span_backlog
        where rule_id in (select value from json_each(?)) order by id`,
       ids,
     )
@@ -75,7 +71,7 @@ export function takeBacklog(
         cut,
       );
   }
-  return taken.map((r) => ({ rule: r.rule_id, items: JSON.parse(r.items) as SpanItem[] }));
+  return taken.map((r) => JSON.parse(r.items) as SpanItem[]);
 }
 
 /** Rules that start over or are gone: what they held back and their cuts go. */

@@ -43,7 +43,9 @@ export function applyFromShard(
         // A replay read this row's events from the shard's history: counted there.
       } else if (engine.isPaused(item.r)) {
         // The rule replays: its replay takes these once it knows the shard's cut.
-        held.set(item.r, [...(held.get(item.r) ?? []), item]);
+        const kept = held.get(item.r);
+        if (kept) kept.push(item);
+        else held.set(item.r, [item]);
       } else live.push(item);
     }
     apply(engine, live, now);

@@ -102,7 +102,7 @@ export async function replayAcross(
       parts.map((p) => p.cut),
     );
     engine.mutedWhile(() => {
-      for (const { items } of held) apply(engine, items, now);
+      for (const items of held) apply(engine, items, now);
     });
     engine.resume(current.rules, now);
     passes.shift();
