@@ -83,6 +83,7 @@ describe("the alarm's jobs", () => {
       transaction: (work) => state.storage.transactionSync(work),
       announce: async () => {},
       place: { role: "shard", shard: 0 },
+      isCurrent: () => true,
     });
     const archiveJob = (state: DurableObjectState) =>
       state.storage.sql

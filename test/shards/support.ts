@@ -1,7 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import type { Place } from "../../workers/business/shards/route";
 import { placeName } from "../../workers/business/shards/route";
-import { api, queryOf, send } from "../helpers";
+import { api, type BusinessCreate, bodyOf, businessWithSource, queryOf, send } from "../helpers";
 
 /** Every object of a business: its shards, then its coordinator when sharded. */
 export function objectsOf(businessId: string, shards: number) {
@@ -65,4 +65,32 @@ export async function allAlerts(businessId: string) {
     cursor = res.json.nextCursor;
   } while (cursor);
   return items;
+}
+
+/** A fleet of devices, on one object or spread over four shards by device. */
+export const fleet = (shards: number, more: Partial<BusinessCreate> = {}) =>
+  businessWithSource({
+    timezone: "UTC",
+    fields: [
+      { name: "timestamp", type: "timestamp" },
+      { name: "device", type: "string", required: true },
+      { name: "site", type: "string" },
+      { name: "value", type: "number", required: true },
+    ],
+    ...(shards > 1 ? { shards, shardKey: "device" } : {}),
+    ...more,
+  });
+
+/** A rule as GET …/rules/{id} answers it (with its status across the objects). */
+export async function ruleOf(businessId: string, ruleId: string) {
+  const rule = api.v1.businesses[":id"].rules[":ruleId"];
+  return bodyOf(await send(rule.$get({ param: { id: businessId, ruleId } })), 200);
+}
+
+/** A shard hands its outbox to the coordinator now (its push job is due a second after a batch). */
+export async function pushNow(shard: DurableObjectStub) {
+  await runInDurableObject(shard, (_o, state) => {
+    state.storage.sql.exec(`update schedule set due = 0 where kind = 'shard-push'`);
+  });
+  await runDurableObjectAlarm(shard);
 }

@@ -56,6 +56,8 @@ export async function backtest(
 /**
  * The events a backtest runs over, in the order they were sent: the newest
  * `limit` up to the range's end, from the R2 archive and the object.
+ * `afterHeld` runs right after the held events are read, before anything else
+ * can change the object (a replay reads its outbox's cut there: shards/replay.ts).
  */
 export async function backtestHistory(
   storage: DurableObjectStorage,
@@ -64,6 +66,7 @@ export async function backtestHistory(
   range: { to?: number | undefined },
   now: number,
   limit = BACKTEST_MAX_EVENTS,
+  afterHeld?: () => void,
 ): Promise<{ events: SentEvent[]; truncated: boolean }> {
   const sql = storage.sql;
   const to = Math.min(range.to ?? now, now);
@@ -84,6 +87,7 @@ export async function backtestHistory(
     after = archived.at(-1)?.seq ?? after;
   }
   keep(readHeld(sql, after, Number.MAX_SAFE_INTEGER));
+  afterHeld?.();
   if (events.length > limit) {
     events = events.slice(events.length - limit);
     truncated = true;

@@ -17,6 +17,8 @@ export interface JobContext {
   announce(): Promise<void>;
   /** Which of its business's objects this is (shards/route.ts). */
   place: Place;
+  /** Whether `engine` is still the object's definition (not reloaded while the job awaited). */
+  isCurrent(): boolean;
 }
 
 /** `done`: nothing left; `again`: more right away; a number: run again then. */

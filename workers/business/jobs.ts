@@ -20,6 +20,7 @@ import {
   pushToCoordinator,
   pushToShards,
 } from "./shards/push";
+import { gatherFromShards, replayAcross } from "./shards/replay";
 
 export type { JobContext, Outcome };
 
@@ -92,7 +93,18 @@ export const jobs: Record<string, Job> = {
     inTransaction: false,
     retry: IO_RETRY,
     run: async (ctx, now) =>
-      more(await replayStep(ctx.sql, ctx.env.ARCHIVE, ctx.engine, ctx.transaction, now)),
+      more(
+        ctx.place.role === "coordinator"
+          ? await replayAcross(ctx, now, gatherFromShards(ctx))
+          : await replayStep(
+              ctx.sql,
+              ctx.env.ARCHIVE,
+              ctx.engine,
+              ctx.transaction,
+              now,
+              ctx.isCurrent,
+            ),
+      ),
   },
   analytics: {
     inTransaction: false,

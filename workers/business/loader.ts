@@ -11,6 +11,7 @@ import { Notifier } from "./notifications";
 import { SilenceWindow } from "./quiet/window";
 import { keepReplaying, startReplay } from "./replay";
 import { scheduleAtMost } from "./schedule";
+import { forgetBacklog } from "./shards/backlog";
 import { CrossInhibition } from "./shards/inhibit";
 import { SpanOutbox } from "./shards/outbox";
 import type { Place } from "./shards/route";
@@ -176,14 +177,22 @@ export class HeldDefinition {
 /**
  * Inside a transaction, brings the live state in line with a freshly loaded
  * definition: rules that start afresh learn from the history first (until they
- * have caught up they sit out live events). True when a replay is due.
+ * have caught up they sit out live events). The coordinator of a sharded
+ * business reads its shards' history (shards/replay.ts). True when a replay is due.
  */
-export function reconcileLoaded(sql: SqlStorage, { engine, notifier, rules }: Loaded): boolean {
+export function reconcileLoaded(
+  sql: SqlStorage,
+  { engine, notifier, rules }: Loaded,
+  place: Place,
+): boolean {
   const now = Date.now();
   const fresh = reconcile(engine, rules, now);
   notifier.refresh(now);
-  keepReplaying(sql, new Set(engine.rules.map((r) => r.rule.id)));
-  const due = startReplay(sql, fresh);
+  const live = new Set(engine.rules.map((r) => r.rule.id));
+  keepReplaying(sql, live);
+  const across = place.role === "coordinator" ? { version: engine.business.version } : undefined;
+  if (across) forgetBacklog(sql, (id) => !live.has(id) || fresh.includes(id));
+  const due = startReplay(sql, fresh, across);
   if (due) scheduleAtMost(sql, "replay", "", now);
   return due;
 }

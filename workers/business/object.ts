@@ -67,6 +67,7 @@ export abstract class BusinessObject extends DurableObject<Env> {
       transaction: (work) => this.transaction(engine, work),
       announce: () => this.announce(engine),
       place: this.place,
+      isCurrent: () => this.definition.engine === engine,
     };
   }
 
@@ -132,7 +133,9 @@ export abstract class BusinessObject extends DurableObject<Env> {
   /** Brings the live state in line with a freshly loaded definition before any request uses it. */
   protected async start(loaded: Loaded, id: string): Promise<void> {
     rememberBusiness(this.sql, id);
-    const replaying = this.transaction(loaded.engine, () => reconcileLoaded(this.sql, loaded));
+    const replaying = this.transaction(loaded.engine, () =>
+      reconcileLoaded(this.sql, loaded, this.place),
+    );
     loaded.engine.pause(replayPasses(this.sql).flatMap((p) => p.rules));
     if (replaying) await this.alarmClock.sync();
   }

@@ -101,6 +101,8 @@ export interface ReplayPass {
   rules: string[];
   after: number;
   events: number;
+  /** The coordinator's: the definition version it started at (shards/replay.ts). */
+  version?: number;
 }
 
 export function replayPasses(sql: SqlStorage): ReplayPass[] {
@@ -108,20 +110,28 @@ export function replayPasses(sql: SqlStorage): ReplayPass[] {
   return raw ? (JSON.parse(raw) as ReplayPass[]) : [];
 }
 
-function savePasses(sql: SqlStorage, passes: ReplayPass[]): void {
+export function savePasses(sql: SqlStorage, passes: ReplayPass[]): void {
   setMeta(sql, "replay", JSON.stringify(passes.filter((p) => p.rules.length > 0)));
 }
 
 /**
  * Starts a replay for rules that start afresh, if there is any history; a rule
- * already replaying starts over. Returns whether a replay is now due.
+ * already replaying starts over. The coordinator of a sharded business holds
+ * no events (`across`): its shards do, so it always starts one. Returns
+ * whether a replay is now due.
  */
-export function startReplay(sql: SqlStorage, ruleIds: string[]): boolean {
+export function startReplay(
+  sql: SqlStorage,
+  ruleIds: string[],
+  across?: { version: number },
+): boolean {
   const passes = replayPasses(sql).map((p) => ({
     ...p,
     rules: p.rules.filter((id) => !ruleIds.includes(id)),
   }));
-  if (ruleIds.length > 0 && held(sql).last !== null)
+  if (ruleIds.length > 0 && across)
+    passes.push({ rules: ruleIds, after: 0, events: 0, version: across.version });
+  else if (ruleIds.length > 0 && held(sql).last !== null)
     passes.push({ rules: ruleIds, after: replayStart(sql), events: 0 });
   savePasses(sql, passes);
   return passes.some((p) => p.rules.length > 0);
@@ -148,6 +158,7 @@ export async function replayStep(
   engine: RuleEngine,
   transaction: (work: () => void) => void,
   now: number,
+  isCurrent: () => boolean,
 ): Promise<boolean> {
   const pass = replayPasses(sql)[0];
   if (!pass) return false;
@@ -155,9 +166,12 @@ export async function replayStep(
   transaction(() => {
     const passes = replayPasses(sql);
     const current = passes[0];
-    // The rules changed while the archive was read: the next step picks up the new plan.
+    // The rules changed while the archive was read (or the definition was
+    // reloaded, and `engine` is no longer the one live events reach): the next
+    // step picks up the new plan.
     if (!current || current.after !== pass.after || current.rules.join() !== pass.rules.join())
       return;
+    if (!isCurrent()) return;
     const only = new Set(current.rules);
     const events = archived.length
       ? archived.slice(0, REPLAY_CHUNK)

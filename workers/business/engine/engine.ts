@@ -109,6 +109,21 @@ export class RuleEngine implements EngineCore {
     for (const id of ruleIds) this.paused.add(id);
   }
 
+  /** Whether a rule sits out live work while its history replays. */
+  isPaused(ruleId: string): boolean {
+    return this.paused.has(ruleId);
+  }
+
+  /** Runs `work` as part of a replay: state is learnt, no alert opens or resolves. */
+  mutedWhile(work: () => void): void {
+    this.replayingMuted = true;
+    try {
+      work();
+    } finally {
+      this.replayingMuted = false;
+    }
+  }
+
   /** A replay is over: the rules take live events again (see each evaluator's `resume`). */
   resume(ruleIds: Iterable<string>, now: number): void {
     for (const id of ruleIds) {

@@ -3,6 +3,7 @@ import { evaluators } from "../engine/evaluators";
 import { judge } from "../engine/evaluators/aggregate";
 import { stateKey } from "../engine/keyed-store";
 import type { Acc } from "../engine/state";
+import { holdBack, replayCuts } from "./backlog";
 import type { CrossInhibition } from "./inhibit";
 import type { SpanItem, SpanRow } from "./outbox";
 
@@ -10,8 +11,9 @@ import type { SpanItem, SpanRow } from "./outbox";
  * The coordinator's half of the rules that span keys: it merges the shards'
  * partial state into its own rule state and judges as the one object that
  * holds those rules, so each of their alerts opens once. Rows a shard pushed
- * before are skipped (a retried push counts once). Returns whether the
- * inhibiting rules active in the shards changed.
+ * before are skipped (a retried push counts once); a rule that replays its
+ * history gets its items later, from its replay (shards/replay.ts). Returns
+ * whether the inhibiting rules active in the shards changed.
  */
 export function applyFromShard(
   engine: RuleEngine,
@@ -29,12 +31,25 @@ export function applyFromShard(
   const last = fresh.at(-1);
   if (!last) return false;
   let inhibitors = false;
+  const cuts = replayCuts(sql, shard);
   for (const row of fresh) {
     if (row.received > 0) engine.noteIngest(row.received, now);
+    const live: SpanItem[] = [];
+    const held = new Map<string, SpanItem[]>();
     for (const item of row.items) {
-      if (item.k === "i" && inhibition?.fromShard(shard, item)) inhibitors = true;
+      if (item.k === "i") {
+        if (inhibition?.fromShard(shard, item)) inhibitors = true;
+      } else if (row.id <= (cuts.get(item.r) ?? 0)) {
+        // A replay read this row's events from the shard's history: counted there.
+      } else if (engine.isPaused(item.r)) {
+        // The rule replays: its replay takes these once it knows the shard's cut.
+        const kept = held.get(item.r);
+        if (kept) kept.push(item);
+        else held.set(item.r, [item]);
+      } else live.push(item);
     }
-    apply(engine, row.items, now);
+    apply(engine, live, now);
+    for (const [rule, items] of held) holdBack(sql, rule, shard, row.id, items);
   }
   sql.exec(
     `insert into shard_inbox (shard, last_id) values (?, ?)
@@ -42,6 +57,7 @@ export function applyFromShard(
     shard,
     last.id,
   );
+  if (cuts.size) sql.exec(`delete from span_cuts where shard = ? and cut <= ?`, shard, last.id);
   // What the coordinator took on, for capacity planning (bench/ingest prints it).
   sql.exec(
     `insert into meta (key, value) values ('span_pushes', 1), ('span_items', ?)
@@ -51,7 +67,8 @@ export function applyFromShard(
   return inhibitors;
 }
 
-function apply(engine: RuleEngine, items: SpanItem[], now: number): void {
+/** Merges a row's items into the rules they name and judges what they touched. */
+export function apply(engine: RuleEngine, items: SpanItem[], now: number): void {
   // Each touched bucket is judged once, at its latest event, after all partials merged.
   const judged: { rule: string; group: string; time: number }[] = [];
   for (const item of items) {

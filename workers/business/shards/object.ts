@@ -5,6 +5,7 @@ import { getMeta, rememberBusiness } from "../storage";
 import { applyFromShard } from "./merge";
 import type { SpanRow } from "./outbox";
 import { othersOf, type PartReads, shareOf } from "./reads";
+import { type ShardHistory, shardHistory } from "./replay";
 
 /**
  * The calls between the objects of a sharded business (docs/capacity.md,
@@ -46,6 +47,22 @@ export abstract class ShardedObject extends BusinessObject {
         this.definition.notifier?.refresh(Date.now());
     });
     await this.afterChange();
+  }
+
+  /**
+   * A shard: its history for the coordinator's replay of rules that span keys
+   * (shards/replay.ts), once it runs at least `version` of the definition, so
+   * every outbox row after the cut it answers carries the new rules' items.
+   */
+  async replayHistory(businessId: string, version: number, limit: number): Promise<ShardHistory> {
+    let engine = await this.definition.loadUnlessDeleted(businessId, version);
+    // A load begun before `version` was published answers an older one: load again.
+    for (let i = 0; engine && engine.business.version < version && i < 3; i++)
+      engine = await this.definition.loadUnlessDeleted(businessId, version);
+    if (!engine) return { events: [], truncated: false, cut: 0 };
+    if (engine.business.version < version)
+      throw new Error(`business ${businessId}: version ${version} not loaded yet`);
+    return shardHistory(this.ctx.storage, this.env.ARCHIVE, businessId, limit);
   }
 
   /** Shard 0: another object of the business changed alerts; its watchers connect here. */

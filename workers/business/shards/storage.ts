@@ -14,7 +14,9 @@ export function objectName(sql: SqlStorage, name: string | undefined): string {
 
 /**
  * The shards' own tables: a shard's outbox of partial state, the coordinator's
- * record of what it applied and of each shard's active inhibiting rules.
+ * record of what it applied and of each shard's active inhibiting rules, and
+ * what its replays hold back (items that arrived while a rule replayed) and
+ * leave out (items of rows the replayed history already covered).
  */
 export function ensureShardTables(sql: SqlStorage): void {
   sql.exec(`create table if not exists shard_outbox (
@@ -23,6 +25,13 @@ export function ensureShardTables(sql: SqlStorage): void {
     shard integer primary key, last_id integer not null)`);
   sql.exec(`create table if not exists shard_inhibitors (
     shard integer primary key, active text not null)`);
+  // The coordinator's replay of rules that span keys (shards/replay.ts).
+  sql.exec(`create table if not exists span_backlog (
+    id integer primary key autoincrement, rule_id text not null, shard integer not null,
+    row_id integer not null, items text not null)`);
+  sql.exec(`create table if not exists span_cuts (
+    rule_id text not null, shard integer not null, cut integer not null,
+    primary key (rule_id, shard))`);
 }
 
 /**
