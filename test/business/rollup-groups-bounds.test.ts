@@ -10,18 +10,10 @@ import {
   valuesPerHour,
 } from "../../workers/business/rollup-groups";
 import { monitorOf } from "../../workers/definitions/monitor";
-import { api, bodyOf, businessWithSource, ingest, queryOf, rollUpNow, send } from "../helpers";
+import { businessWithSource, ingest, rollUpNow, seriesAnswer } from "../helpers";
 
 const DAY = 86_400_000;
 const RETENTION = { days: 30, maxEvents: 100_000 };
-
-const seriesAnswer = async (businessId: string, query: string) =>
-  bodyOf(
-    await send(
-      api.v1.businesses[":id"].series.$get({ param: { id: businessId }, query: queryOf(query) }),
-    ),
-    200,
-  );
 
 describe("grouped rollup retention", () => {
   it("drops grouped hours older than 91 days, so a grouped series past them is flagged and the ungrouped one stays whole", async () => {

@@ -8,15 +8,12 @@ import { HOUR_MS, rollUp } from "../../workers/business/rollup";
 import { valuesPerHour } from "../../workers/business/rollup-groups";
 import { monitorOf } from "../../workers/definitions/monitor";
 import {
-  api,
-  bodyOf,
   businessWithSource,
   createBusiness,
   createSource,
   ingest,
-  queryOf,
   rollUpNow,
-  send,
+  seriesAnswer,
 } from "../helpers";
 
 const DAY = 86_400_000;
@@ -45,14 +42,6 @@ async function ingestAll(businessId: string, token: string, events: unknown[]) {
     expect((await ingest(businessId, token, events.slice(i, i + 500))).status).toBe(202);
   }
 }
-
-const seriesAnswer = async (businessId: string, query: string) =>
-  bodyOf(
-    await send(
-      api.v1.businesses[":id"].series.$get({ param: { id: businessId }, query: queryOf(query) }),
-    ),
-    200,
-  );
 
 /** Archives, rolls up and prunes every object given, as the jobs would. */
 async function archiveRollPrune(businessId: string, stubs: DurableObjectStub[], by: string[]) {
