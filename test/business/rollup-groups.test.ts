@@ -192,9 +192,12 @@ describe("grouped hourly rollups", () => {
       ["avg", "durationMs", "3h", "status", null],
       ["min", "durationMs", "1h", "routeId", ROUTES[1] ?? null],
       ["max", "durationMs", "6h", "status", "OK"],
+      // Counting a string field: not rolled up, so its hours are read from the events.
+      ["count", "status", "1h", "routeId", null],
+      ["count", "status", "1h", null, null],
     ] as const;
     for (const [fn, field, bucket, groupBy, group] of cases) {
-      const query = `fn=${fn}${field ? `&field=${field}` : ""}&bucket=${bucket}&from=${from}&to=${to}&groupBy=${groupBy}${group ? `&group=${encodeURIComponent(group)}` : ""}`;
+      const query = `fn=${fn}${field ? `&field=${field}` : ""}&bucket=${bucket}&from=${from}&to=${to}${groupBy ? `&groupBy=${groupBy}` : ""}${group ? `&group=${encodeURIComponent(group)}` : ""}`;
       const got = await seriesAnswer(business.id, query);
       const want = await runInDurableObject(stub, (_o, state) =>
         series(state.storage.sql, {
