@@ -300,6 +300,16 @@ export async function received(path: string, count = 1, timeoutMs = 8000): Promi
 }
 
 /** Runs the business's rollup job from the alarm now, as it would run ~30 s after the events. */
+/** A business's series (GET …/series) for a query string, as a 200 answer. */
+export async function seriesAnswer(businessId: string, query: string) {
+  return bodyOf(
+    await send(
+      api.v1.businesses[":id"].series.$get({ param: { id: businessId }, query: queryOf(query) }),
+    ),
+    200,
+  );
+}
+
 export async function rollUpNow(businessId: string) {
   const { env, runDurableObjectAlarm, runInDurableObject } = await import("cloudflare:test");
   const stub = env.BUSINESS.get(env.BUSINESS.idFromName(businessId));

@@ -2,8 +2,8 @@
 // (wrangler dev, workerd, local D1 and Durable Object storage). Seeds businesses,
 // alerts and 24 h of activity straight into the local D1 database file after the
 // real migrations, and one busy business's object with 90 days of history
-// (hourly rollups standing for --archived events, the newest --retained events
-// kept as rows), then times the list endpoints, the dashboard and the 90-day
+// (hourly rollups, ungrouped and grouped by route, standing for --archived events,
+// the newest --retained events kept as rows), then times the list endpoints, the dashboard and the 90-day
 // series, and prints the query plans SQLite chose.
 // Usage: node bench/scale/run.mjs [--businesses 10000] [--alerts 1000000]
 //   [--archived 10000000] [--retained 1000000] [--seconds 4]
@@ -150,8 +150,8 @@ function objectFile() {
 
 /**
  * 90 days of one busy business: the newest `retainedCount` events as rows over the last
- * 3 days (what its retention keeps), and hourly rollups for all 90 days whose counts add
- * up to `archivedCount` (what its rollup job leaves; the archived events themselves are
+ * 3 days (what its retention keeps), and hourly rollups (ungrouped and per route) for all
+ * 90 days whose counts add up to `archivedCount` (what its rollup job leaves; the archived events themselves are
  * not written to R2 here: no series reads them).
  */
 function seedObject(file) {
@@ -177,10 +177,25 @@ function seedObject(file) {
   const addHour = db.prepare(
     "INSERT INTO rollups (hour, field, n, total, lo, hi) VALUES (?, ?, ?, ?, ?, ?)",
   );
+  // Grouped by routeId (50 routes), as the rollup job folds them: per hour, route and field.
+  db.exec(`INSERT INTO rollup_groups (by, field, hour, missing, grp, e, n, total, lo, hi)
+    SELECT 'routeId', f.value, time - time % ${HOUR}, 0, json_extract(data, '$.routeId'), count(*),
+      count(v), sum(v), min(v), max(v)
+    FROM (SELECT time, data, json_extract(data, '$.durationMs') AS v FROM events), json_each('["","durationMs"]') f
+    GROUP BY 2, 3, 5`);
+  db.exec(`UPDATE rollup_groups SET total = n, lo = 1, hi = 1 WHERE field = ''`);
+  const addGroup = db.prepare(
+    "INSERT INTO rollup_groups (by, field, hour, missing, grp, e, n, total, lo, hi) VALUES ('routeId', ?, ?, 0, ?, ?, ?, ?, ?, ?)",
+  );
   for (let h = 1; h <= oldHours; h++) {
     const hour = first - h * HOUR;
     addHour.run(hour, "", per, null, hour, hour + HOUR - 1);
     addHour.run(hour, "durationMs", per, per * 499.5, 0, 999);
+    for (let r = 0; r < 50; r++) {
+      const n = Math.floor(per / 50) + (r < per % 50 ? 1 : 0);
+      addGroup.run("", hour, `R${r}`, n, n, n, 1, 1);
+      addGroup.run("durationMs", hour, `R${r}`, n, n, n * 499.5, 0, 999);
+    }
   }
   const last = db.prepare("SELECT max(seq) AS s FROM events").get().s;
   const meta = db.prepare(
@@ -320,17 +335,20 @@ try {
     "avg durationMs per day, 90 days (rollups)": `fn=avg&field=durationMs&bucket=1d&from=${from}`,
     "count per hour, 90 days (rollups, 2,160 buckets)": `bucket=1h&from=${from}`,
     "count per 5 min, last 24 h (kept events)": `bucket=5m&from=${Date.now() - DAY}`,
-    "count per day by routeId, 90 days (kept events)": `bucket=1d&from=${from}&groupBy=routeId`,
+    "count per day by routeId, 90 days (grouped rollups)": `bucket=1d&from=${from}&groupBy=routeId`,
+    "avg durationMs per day by routeId, 90 days (grouped rollups)": `fn=avg&field=durationMs&bucket=1d&from=${from}&groupBy=routeId`,
+    "count per 5 min by routeId, last 24 h (kept events)": `bucket=5m&from=${Date.now() - DAY}&groupBy=routeId`,
   };
   console.log(
     `\nSeries of the busy business (${fmt(historyEvents, 0)} events over 90 days), ms median of 5 (min / max)`,
   );
   for (const [name, query] of Object.entries(series)) {
     const path = `/v1/businesses/${busyBusiness.id}/series?${query}`;
-    const total = (await json(path)).items.reduce((a, p) => a + p.count, 0);
+    const answer = await json(path);
+    const total = answer.items.reduce((a, p) => a + p.count, 0);
     const r = await timed(5, () => json(path));
     console.log(
-      `  ${name.padEnd(50)} ${fmt(r.ms, 0).padStart(6)}  (${fmt(r.min, 0)} / ${fmt(r.max, 0)})  ${fmt(total, 0)} events`,
+      `  ${name.padEnd(62)} ${fmt(r.ms, 0).padStart(6)}  (${fmt(r.min, 0)} / ${fmt(r.max, 0)})  ${fmt(total, 0)} events, incompleteBefore ${answer.incompleteBefore}`,
     );
   }
 } finally {

@@ -138,7 +138,7 @@ export const Series = z
     items: z.array(SeriesPoint),
     incompleteBefore: Timestamp.nullable().openapi({
       description:
-        "null when the series is complete. Otherwise the newest time of the events the business's object has pruned (they are in the archive): buckets starting before it may miss events. Whole-hour buckets without `groupBy` come from the hourly rollups and stay complete; grouped or sub-hour buckets are counted from the held events only.",
+        "null when the series is complete. Otherwise buckets starting before this time may miss events the business's object has pruned (they are in the archive). Whole-hour buckets come from the hourly rollups and stay complete (grouped by a string, enum or boolean field: over the last 90 days, at most 1,000 values per hour); hours they do not cover are counted from the held events, and this is the end of the newest such hour that lost events. Sub-hour buckets are counted from the held events only, and this is the newest pruned event's time.",
     }),
     nextCursor: z.null(),
   })

@@ -9,7 +9,8 @@ import { sendQueued } from "./notices";
 import { JOB_RENOTIFY, JOB_SILENCE } from "./notifications";
 import { replayStep } from "./replay";
 import { nextPruneDelay, pruneEvents } from "./retention";
-import { pushActivity, rolledFields, rollUp } from "./rollup";
+import { pushActivity, ROLLUP_CHUNK, rolledFields, rollUp } from "./rollup";
+import { groupedFields } from "./rollup-groups";
 import type { Due } from "./schedule";
 import { dueJobs, failedJob, scheduleAt, unschedule } from "./schedule";
 import {
@@ -117,7 +118,9 @@ export const jobs: Record<string, Job> = {
     inTransaction: false,
     retry: IO_RETRY,
     run: async (ctx, now) => {
-      const again = rollUp(ctx.storage, rolledFields(ctx.engine.business));
+      const fields = rolledFields(ctx.engine.business);
+      const by = groupedFields(ctx.engine.business, fields);
+      const again = rollUp(ctx.storage, fields, ROLLUP_CHUNK, by);
       const shard = ctx.place.role === "shard" ? ctx.place.shard : 0;
       const more = await pushActivity(ctx.sql, ctx.env.DB, ctx.engine.business.id, now, shard);
       return again || more ? "again" : "done";

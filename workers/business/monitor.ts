@@ -31,7 +31,7 @@ import { BUSY_RPS, storeBatch, storeCoalesced, storeGroup } from "./intake";
 import { runDueJobs } from "./jobs";
 import { acceptWatcher, answerWatcher, closeWatcher } from "./live";
 import { prunedUpTo, storageStatus } from "./retention";
-import { rolledSeries, rollupAnswers } from "./rollup";
+import { rolledSeries, rollupAnswers } from "./rollup-series";
 import type {
   CoalescedMessage,
   GroupedRequest,
@@ -114,13 +114,14 @@ export class BusinessMonitor extends ShardedObject {
   }
 
   /**
-   * A series: whole hours of an ungrouped series from the hourly rollups
-   * (complete after pruning); any other from the held events, so buckets up to
-   * `incompleteBefore` (the newest pruned event's time) may miss events.
+   * A series: whole-hour buckets from the hourly rollups, grouped or not
+   * (complete after pruning where they cover the range; rollup-series.ts);
+   * sub-hour buckets from the held events, so buckets up to `incompleteBefore`
+   * (the newest pruned event's time) may miss events.
    */
   async series(businessId: string, q: SeriesQuery): Promise<SeriesPart> {
     rememberBusiness(this.sql, businessId);
-    if (rollupAnswers(q)) return { items: rolledSeries(this.sql, q), incompleteBefore: null };
+    if (rollupAnswers(q)) return rolledSeries(this.sql, q);
     const pruned = prunedUpTo(this.sql);
     return { items: series(this.sql, q), incompleteBefore: pruned >= q.from ? pruned : null };
   }

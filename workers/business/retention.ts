@@ -1,5 +1,6 @@
 import { archivedSeq } from "./archive";
 import { rolledSeq } from "./rollup";
+import { dropOldGroups } from "./rollup-groups";
 import { getMeta, setMeta } from "./storage";
 
 /** Rows deleted per alarm run, so pruning never holds the object for long. */
@@ -27,7 +28,8 @@ export function prunedUpTo(sql: SqlStorage): number {
 
 /**
  * Deletes events past the retention horizon or beyond the newest `maxEvents`,
- * but never one that is not archived and rolled up yet. Returns whether more are due.
+ * but never one that is not archived and rolled up yet, and grouped rollups
+ * past theirs (ungrouped ones stay). Returns whether more are due.
  */
 export function pruneEvents(sql: SqlStorage, retention: Retention, now: number): boolean {
   const archived = Math.min(archivedSeq(sql), rolledSeq(sql)); // safe to delete up to here
@@ -61,6 +63,7 @@ export function pruneEvents(sql: SqlStorage, retention: Retention, now: number):
     setMeta(sql, "pruned_time", String(newest));
   sql.exec(`delete from idempotency where created < ?`, now - IDEMPOTENCY_WINDOW_MS);
   sql.exec(`delete from coalesced where at < ?`, now - COALESCED_WINDOW_MS);
+  dropOldGroups(sql, now);
   return byAge === PRUNE_CHUNK || (excess === PRUNE_CHUNK && byCount === PRUNE_CHUNK);
 }
 

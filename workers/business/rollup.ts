@@ -1,7 +1,5 @@
 import type { Business } from "../../schema/contracts/businesses";
-import type { SeriesPoint } from "../../schema/contracts/events";
-import { iso } from "../lib/time";
-import type { SeriesQuery } from "./events";
+import { foldGroups } from "./rollup-groups";
 import { getMeta, setMeta } from "./storage";
 
 export const HOUR_MS = 3_600_000;
@@ -28,13 +26,15 @@ export function rolledFields(business: Pick<Business, "fields">): string[] {
 
 /**
  * Folds the events after the cursor (at most `ROLLUP_CHUNK`) into the hourly
- * rows, in one transaction with the cursor, and marks their hours for D1.
- * Returns whether more events wait.
+ * rows, and per value of each field of `by` into the grouped ones
+ * (rollup-groups.ts), in one transaction with the cursor, and marks their
+ * hours for D1. Returns whether more events wait.
  */
 export function rollUp(
   storage: DurableObjectStorage,
   fields: string[],
   chunk = ROLLUP_CHUNK,
+  by: string[] = [],
 ): boolean {
   const sql = storage.sql;
   const from = rolledSeq(sql);
@@ -73,6 +73,7 @@ export function rollUp(
         last,
       );
     }
+    foldGroups(sql, by, fields, from, last);
     sql.exec(
       `insert into rollup_dirty (hour) select distinct time - time % ${HOUR_MS} from events
        where seq > ? and seq <= ? on conflict do nothing`,
@@ -135,117 +136,4 @@ export async function pushActivity(
     JSON.stringify(rows.map((r) => r.hour)),
   );
   return rows.length === PUSH_HOURS;
-}
-
-/** Whether the hourly rollups can answer a series: whole-hour buckets, no grouping. */
-export function rollupAnswers(q: SeriesQuery): boolean {
-  return q.groupBy === null && q.bucketMs % HOUR_MS === 0;
-}
-
-interface Acc {
-  n: number;
-  total: number | null;
-  lo: number | null;
-  hi: number | null;
-}
-
-const pick = (a: number | null, b: number | null, f: (x: number, y: number) => number) =>
-  a === null ? b : b === null ? a : f(a, b);
-
-/**
- * A series from the hourly rollups for the whole hours of the range, plus the
- * events themselves for the partial hours at its edges and for the events not
- * rolled up yet: the same answer as over the events, at the cost of at most
- * one row per hour, and still complete for hours whose events were pruned.
- */
-export function rolledSeries(sql: SqlStorage, q: SeriesQuery): SeriesPoint[] {
-  const rolled = rolledSeq(sql);
-  const firstWhole = Math.ceil(q.from / HOUR_MS) * HOUR_MS;
-  const endWhole = Math.max(firstWhole, Math.floor(q.to / HOUR_MS) * HOUR_MS);
-  const field = q.field ?? "";
-  const buckets = new Map<number, Acc>();
-  const add = (bucket: number, a: Acc) => {
-    const b = buckets.get(bucket);
-    if (!b) {
-      buckets.set(bucket, { ...a });
-      return;
-    }
-    b.n += a.n;
-    b.total = pick(b.total, a.total, (x, y) => x + y);
-    b.lo = pick(b.lo, a.lo, Math.min);
-    b.hi = pick(b.hi, a.hi, Math.max);
-  };
-  const hours = sql.exec<{
-    hour: number;
-    n: number;
-    total: number | null;
-    lo: number | null;
-    hi: number | null;
-  }>(
-    `select hour, n, total, lo, hi from rollups where field = ? and hour >= ? and hour < ? order by hour`,
-    field,
-    firstWhole,
-    endWhole,
-  );
-  for (const r of hours) {
-    const bucket = r.hour - (r.hour % q.bucketMs);
-    add(
-      bucket,
-      field === ""
-        ? { n: r.n, total: null, lo: null, hi: null }
-        : { n: r.n, total: r.total, lo: r.lo, hi: r.hi },
-    );
-  }
-  // The rest straight from the events: the edges' partial hours and what is not rolled up yet.
-  const value = q.field ? "json_extract(data, ?)" : "1";
-  const path: SqlStorageValue[] = q.field ? [`$.${q.field}`] : [];
-  const raw = sql.exec<{
-    bucket: number;
-    n: number;
-    total: number | null;
-    lo: number | null;
-    hi: number | null;
-  }>(
-    `select time - (time % ?) as bucket, count(v) as n, sum(v) as total, min(v) as lo, max(v) as hi
-     from (
-       select time, ${value} as v from events where seq > ? and time >= ? and time < ?
-       union all
-       select time, ${value} as v from events where time >= ? and time < ? and seq <= ?
-       union all
-       select time, ${value} as v from events where time >= ? and time < ? and seq <= ?)
-     group by bucket`,
-    q.bucketMs,
-    ...path,
-    rolled,
-    q.from,
-    q.to,
-    ...path,
-    q.from,
-    Math.min(firstWhole, q.to),
-    rolled,
-    ...path,
-    Math.max(endWhole, q.from),
-    q.to,
-    rolled,
-  );
-  for (const r of raw)
-    add(r.bucket, { n: r.n, total: q.field ? r.total : null, lo: r.lo, hi: r.hi });
-  return [...buckets.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([bucket, a]) => ({ time: iso(bucket), value: finish(q.fn, a), count: a.n }));
-}
-
-function finish(fn: SeriesQuery["fn"], a: Acc): number | null {
-  switch (fn) {
-    case "count":
-      return a.n;
-    case "sum":
-      return a.total;
-    case "avg":
-      return a.total === null || a.n === 0 ? null : a.total / a.n;
-    case "min":
-      return a.lo;
-    case "max":
-      return a.hi;
-  }
 }

@@ -142,6 +142,17 @@ const steps: string[][] = [
        total real, lo real, hi real, primary key (hour, field)) without rowid`,
     `create table if not exists rollup_dirty (hour integer primary key)`,
   ],
+  // Grouped hourly rollups (rollup-groups.ts): per hour, groupable field (`by`) and value
+  // (`missing` for events without it), the events (`e`) and per numeric field ('' = events)
+  // its count, sum, min and max. `rollup_overflow`: hours of a field with too many values.
+  [
+    `create table if not exists rollup_groups (
+       hour integer not null, by text not null, missing integer not null, grp text not null,
+       field text not null, e integer not null, n integer not null, total real, lo real, hi real,
+       primary key (by, field, hour, missing, grp)) without rowid`,
+    `create table if not exists rollup_overflow (
+       hour integer not null, by text not null, primary key (hour, by)) without rowid`,
+  ],
 ];
 
 export const SCHEMA_VERSION = steps.length;
