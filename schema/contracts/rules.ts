@@ -246,7 +246,7 @@ export const BacktestResult = z
     ),
     truncated: z.boolean().openapi({
       description:
-        "Only the newest 200,000 events before `to` were read (earlier history left out)",
+        "Only the newest 200,000 events before `to` (and 20,000,000 characters of their data) were read (earlier history left out)",
     }),
   })
   .openapi("BacktestResult");

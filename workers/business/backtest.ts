@@ -4,11 +4,18 @@ import { iso } from "../lib/time";
 import { AlertStore } from "./engine/alerts";
 import { RuleEngine } from "./engine/engine";
 import { ENGINE_JOBS } from "./engine/timers";
-import { readArchived, readHeld, type SentEvent } from "./replay";
+import { newestHistory } from "./newest";
+import type { SentEvent } from "./replay";
 import { mergeByTime } from "./shards/streams";
 
 /** A backtest reads at most this many events (the newest before its end); the DO holds them in memory. */
 export const BACKTEST_MAX_EVENTS = 200_000;
+/**
+ * …and at most this much of their data as JSON, in characters: the bound that
+ * holds when events are large (memory, and a shard's answer under the RPC size
+ * limit: each shard gets its share, as of the events).
+ */
+export const BACKTEST_MAX_CHARS = 20_000_000;
 
 export interface BacktestAlert {
   groupKey: string;
@@ -54,8 +61,9 @@ export async function backtest(
 }
 
 /**
- * The events a backtest runs over, in the order they were sent: the newest
- * `limit` up to the range's end, from the R2 archive and the object.
+ * The events a backtest runs over, in the order they were sent: the newest up
+ * to the range's end, at most `limit` and their share of BACKTEST_MAX_CHARS,
+ * from the object and, for what it leaves short, the R2 archive (newest.ts).
  * `afterHeld` runs right after the held events are read, before anything else
  * can change the object (a replay reads its outbox's cut there: shards/replay.ts).
  */
@@ -68,31 +76,9 @@ export async function backtestHistory(
   limit = BACKTEST_MAX_EVENTS,
   afterHeld?: () => void,
 ): Promise<{ events: SentEvent[]; truncated: boolean }> {
-  const sql = storage.sql;
-  const to = Math.min(range.to ?? now, now);
-  let events: SentEvent[] = [];
-  let truncated = false;
-  const keep = (batch: SentEvent[]) => {
-    for (const e of batch) if (e.time <= to) events.push(e);
-    if (events.length > limit * 1.25) {
-      events = events.slice(events.length - limit);
-      truncated = true;
-    }
-  };
-  let after = 0;
-  for (;;) {
-    const archived = await readArchived(sql, archive, businessId, after);
-    if (archived.length === 0) break;
-    keep(archived);
-    after = archived.at(-1)?.seq ?? after;
-  }
-  keep(readHeld(sql, after, Number.MAX_SAFE_INTEGER));
-  afterHeld?.();
-  if (events.length > limit) {
-    events = events.slice(events.length - limit);
-    truncated = true;
-  }
-  return { events, truncated };
+  const to = Math.min(range.to ?? now, now, Number.MAX_SAFE_INTEGER);
+  const chars = Math.floor((BACKTEST_MAX_CHARS * limit) / BACKTEST_MAX_EVENTS);
+  return newestHistory(storage.sql, archive, businessId, to, { events: limit, chars }, afterHeld);
 }
 
 /**

@@ -26,7 +26,10 @@ interface ArchivedRange {
   last: number;
 }
 
-async function archivedRanges(archive: R2Bucket, businessId: string): Promise<ArchivedRange[]> {
+export async function archivedRanges(
+  archive: R2Bucket,
+  businessId: string,
+): Promise<ArchivedRange[]> {
   const ranges: ArchivedRange[] = [];
   let cursor: string | undefined;
   do {
