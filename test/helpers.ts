@@ -299,7 +299,6 @@ export async function received(path: string, count = 1, timeoutMs = 8000): Promi
   }
 }
 
-/** Runs the business's rollup job from the alarm now, as it would run ~30 s after the events. */
 /** A business's series (GET …/series) for a query string, as a 200 answer. */
 export async function seriesAnswer(businessId: string, query: string) {
   return bodyOf(
@@ -310,6 +309,7 @@ export async function seriesAnswer(businessId: string, query: string) {
   );
 }
 
+/** Runs the business's rollup job from the alarm now, as it would run ~30 s after the events. */
 export async function rollUpNow(businessId: string) {
   const { env, runDurableObjectAlarm, runInDurableObject } = await import("cloudflare:test");
   const stub = env.BUSINESS.get(env.BUSINESS.idFromName(businessId));

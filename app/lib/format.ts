@@ -61,7 +61,8 @@ export function when(
       .map((p) => [p.type, p.value]),
   );
   const time = `${parts.hour}:${parts.minute}${opts.seconds ? `:${parts.second}` : ""}`;
-  const zone = parts.timeZoneName === "GMT" ? "UTC" : parts.timeZoneName;
+  // UTC's short name is "GMT" in one ICU and "GMT+0" in another (workerd's).
+  const zone = /^GMT(\+0)?$/.test(parts.timeZoneName ?? "") ? "UTC" : parts.timeZoneName;
   return `${parts.day} ${parts.month}${opts.year ? ` ${parts.year}` : ""} ${time} ${zone}`;
 }
 

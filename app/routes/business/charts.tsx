@@ -6,6 +6,7 @@ import { Chart, type ChartMarks, rankGroups, TOP_GROUPS } from "../../components
 import type { FieldError } from "../../components/forms";
 import { ViewEditor } from "../../components/view-editor";
 import { api, json, pageApi, problemErrors } from "../../lib/api.server";
+import { when } from "../../lib/format";
 import { ruleUses, spansFor, thresholdsFor } from "../../lib/marks";
 import { parse } from "../../lib/parse";
 import { assertSameOrigin } from "../../lib/session.server";
@@ -34,7 +35,7 @@ export async function loader(args: LoaderFunctionArgs) {
   ]);
   const range: RangeName = asked && asked in chartRanges ? (asked as RangeName) : view.range;
   const to = new Date().toISOString();
-  const from = new Date(Date.parse(to) - chartRanges[range]).toISOString();
+  const from = rangeStart(Date.parse(to), chartRanges[range]);
   const inRange = alerts.items.filter((a) => (a.resolvedAt ?? to) >= from);
   const charts = await Promise.all(
     view.charts.map(async (chart) => {
@@ -66,6 +67,12 @@ export async function loader(args: LoaderFunctionArgs) {
         to,
         bucket: series?.bucket,
       });
+      const partial = series?.incompleteBefore;
+      if (partial)
+        anomalies.notes = [
+          `Before ${when(partial, business.timezone)} the business no longer keeps its single events, and this chart's buckets or grouping are not in its hourly summaries: it shows fewer events there than were sent.`,
+          ...(anomalies.notes ?? []),
+        ];
       return {
         series: {
           title,
@@ -86,6 +93,16 @@ export async function loader(args: LoaderFunctionArgs) {
     }),
   );
   return { view, charts, range };
+}
+
+/**
+ * Where a range of `length` ending `to` starts: a range of a day or more at
+ * the whole hour, so its series is whole hours that the hourly summaries
+ * answer in full (a ragged first hour would count only the events still kept).
+ */
+function rangeStart(to: number, length: number): string {
+  const start = to - length;
+  return new Date(length >= 24 * HOUR ? start - (start % HOUR) : start).toISOString();
 }
 
 type Client = Awaited<ReturnType<typeof api>>;
