@@ -67,7 +67,7 @@ describe("the charts of a business whose older events are pruned", () => {
     const [quarterHours, days] = week.charts;
     // 15-minute buckets have no summaries: the pruned two days count nothing, and the chart says so.
     expect(quarterHours?.marks.notes?.[0]).toMatch(
-      /^Before \d+ \w+ \d\d:\d\d UTC the business no longer keeps its single events/,
+      /^Before \d+ \w+ \d\d:\d\d UTC this chart leaves out the events the business no longer keeps/,
     );
     const total = (points: { value: number | null }[] = []) =>
       points.reduce((n, p) => n + (p.value ?? 0), 0);

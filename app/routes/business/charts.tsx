@@ -70,7 +70,7 @@ export async function loader(args: LoaderFunctionArgs) {
       const partial = series?.incompleteBefore;
       if (partial)
         anomalies.notes = [
-          `Before ${when(partial, business.timezone)} the business no longer keeps its single events, and this chart's buckets or grouping are not in its hourly summaries: it shows fewer events there than were sent.`,
+          `Before ${when(partial, business.timezone)} this chart leaves out the events the business no longer keeps: its buckets or grouping are not in the hourly summaries that outlive them.`,
           ...(anomalies.notes ?? []),
         ];
       return {
