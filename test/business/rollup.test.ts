@@ -184,21 +184,27 @@ describe("pruning under load", () => {
     await runInDurableObject(stub, (_o, state) => {
       const sql = state.storage.sql;
       const now = Date.now();
-      const retention = { days: 30, maxEvents: 1000 };
+      // 1,200 held under a `maxEvents` of 2,000: the rate decides.
+      const roomy = { days: 30, maxEvents: 2000 };
       // The first run has no rate to go by; then 1,200 events in a second is fast, none is quiet.
-      expect(nextPruneDelay(sql, retention, now)).toBe(PRUNE_INTERVAL_MS);
+      expect(nextPruneDelay(sql, roomy, now)).toBe(PRUNE_INTERVAL_MS);
       sql.exec(
         `update meta set value = ? where key = 'prune_mark'`,
         JSON.stringify({ seq: 0, at: now - 1000 }),
       );
-      expect(nextPruneDelay(sql, retention, now)).toBe(PRUNE_MIN_INTERVAL_MS);
-      expect(nextPruneDelay(sql, retention, now + 5000)).toBe(PRUNE_INTERVAL_MS);
-      // A moderate rate, 0.5 event/s: a tenth of maxEvents (100 events) comes in 200 s.
+      expect(nextPruneDelay(sql, roomy, now)).toBe(PRUNE_MIN_INTERVAL_MS);
+      expect(nextPruneDelay(sql, roomy, now + 5000)).toBe(PRUNE_INTERVAL_MS);
+      // A moderate rate, 0.5 event/s: a tenth of maxEvents (200 events) comes in 400 s.
       sql.exec(
         `update meta set value = ? where key = 'prune_mark'`,
         JSON.stringify({ seq: 1200 - 50, at: now - 100_000 }),
       );
-      expect(nextPruneDelay(sql, retention, now)).toBe(200_000);
+      expect(nextPruneDelay(sql, roomy, now)).toBe(400_000);
+      // 1,200 held against 1,000 after a run (nothing archived or rolled up yet to
+      // delete, as right after one burst): again within seconds, though none arrive now.
+      const tight = { days: 30, maxEvents: 1000 };
+      expect(nextPruneDelay(sql, tight, now + 10_000)).toBe(PRUNE_MIN_INTERVAL_MS);
+      expect(nextPruneDelay(sql, tight, now + 20_000)).toBe(PRUNE_MIN_INTERVAL_MS);
     });
   }, 60_000);
 });

@@ -70,13 +70,22 @@ export function pruneEvents(sql: SqlStorage, retention: Retention, now: number):
 /**
  * How long until pruning should run again: 15 minutes for a quiet business, but
  * sooner under load, so that events beyond `maxEvents` stay at about a tenth of
- * it (at most 10 s of events at any rate). Measures the rate since its last run.
+ * it (at most 10 s of events at any rate), and within 10 s while the object
+ * still holds more than 1.1 × `maxEvents`. Measures the rate since its last run.
  */
 export function nextPruneDelay(sql: SqlStorage, retention: Retention, now: number): number {
-  const last =
-    sql.exec<{ last: number | null }>(`select max(seq) as last from events`).one().last ?? 0;
+  const held = sql
+    .exec<{ first: number | null; last: number | null }>(
+      `select min(seq) as first, max(seq) as last from events`,
+    )
+    .one();
+  const last = held.last ?? 0;
   const mark = getMeta(sql, "prune_mark");
   setMeta(sql, "prune_mark", JSON.stringify({ seq: last, at: now }));
+  // Still far over `maxEvents` after this run (what it could not delete is not
+  // archived or rolled up yet, e.g. right after one burst): again within seconds.
+  if (held.first !== null && last - held.first + 1 > retention.maxEvents * 1.1)
+    return PRUNE_MIN_INTERVAL_MS;
   if (!mark) return PRUNE_INTERVAL_MS;
   const before = JSON.parse(mark) as { seq: number; at: number };
   const perMs = (last - before.seq) / Math.max(1, now - before.at);
