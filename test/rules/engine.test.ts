@@ -306,14 +306,20 @@ describe("aggregate rules", () => {
     ],
   };
 
-  it("alerts when today's total passes the threshold, and a late event lands in its own day", async () => {
-    const { business, token } = await businessWithSource(expenses);
-    await createRule(business.id, {
+  /** An expenses business whose rule alerts when a window's total passes 100. */
+  async function overspending(window: "day" | "1h") {
+    const made = await businessWithSource(expenses);
+    await createRule(made.business.id, {
       name: "Overspend",
       kind: "aggregate",
       expression: "sum(amount) > 100",
-      window: "day",
+      window,
     });
+    return made;
+  }
+
+  it("alerts when today's total passes the threshold, and a late event lands in its own day", async () => {
+    const { business, token } = await overspending("day");
     const now = Date.now();
     await ingest(business.id, token, [
       { timestamp: now - 1000, amount: 60 },
@@ -333,13 +339,7 @@ describe("aggregate rules", () => {
   });
 
   it("judges each day on its own: late events raise an ended day's alert once, resolved, and leave today's open", async () => {
-    const { business, token } = await businessWithSource(expenses);
-    await createRule(business.id, {
-      name: "Overspend",
-      kind: "aggregate",
-      expression: "sum(amount) > 100",
-      window: "day",
-    });
+    const { business, token } = await overspending("day");
     const now = Date.now();
     const yesterday = now - 86_400_000;
     await ingest(business.id, token, { timestamp: now - 1000, amount: 150 });
@@ -390,13 +390,7 @@ describe("aggregate rules", () => {
   });
 
   it("keeps its running total when the object is evicted mid-window", async () => {
-    const { business, token } = await businessWithSource(expenses);
-    await createRule(business.id, {
-      name: "Overspend",
-      kind: "aggregate",
-      expression: "sum(amount) > 100",
-      window: "1h",
-    });
+    const { business, token } = await overspending("1h");
     await ingest(business.id, token, { timestamp: Date.now() - 2000, amount: 70 });
     await evictDurableObject(stubOf(business.id));
     await ingest(business.id, token, { timestamp: Date.now() - 1000, amount: 40 });
