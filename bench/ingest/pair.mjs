@@ -1,8 +1,11 @@
 // bench/ingest/pair.mjs: what a durable single-event path costs on this runtime,
 // side by side in interleaved rounds: the hello-world Worker, a minimal Worker that
 // makes one RPC to a SQLite-backed Durable Object (bench/ingest/minimal: without and
-// with one row written), and Anom's POST /v1/ingest. Each round sends the same
-// number of single-event requests to each stack in turn and reads the CPU time
+// with one row written), and Anom's POST /v1/ingest. For single events also the
+// minimal Worker parsing the body and answering without any RPC (what the edge
+// alone costs, not durable) and with a group commit as Anom's (concurrent
+// requests in one call, one INSERT); for batches, each event its own indexed row.
+// Each round sends the same number of requests to each stack in turn and reads the CPU time
 // (user + system) of each stack's process group (wrangler and workerd) from /proc,
 // so the CPU per request holds even when other work shares the machine.
 // Prints medians over the rounds: req/s, ratio to hello world (per round), CPU ms per
@@ -10,7 +13,7 @@
 // With --before DIR, a second Anom stack from another checkout (e.g. a `git worktree`
 // of the commit before a change) joins the rounds, so before and after are compared
 // under the same load.
-// With --batch N each request carries N events (the minimal Worker stores them as one row).
+// With --batch N each request carries N events (/write stores them as one row, /rows one row each).
 // With --vars K=V,K2=V2 the Anom stacks get those variables too (e.g. COALESCE_ABOVE_RPS=off).
 // Prints how Anom's answers went (the `ingest-path` header: direct, grouped, coalesced).
 // Usage: node bench/ingest/pair.mjs [--rounds 5] [--requests 300] [--concurrency 8] [--before DIR] [--batch 1] [--vars K=V]
@@ -141,6 +144,24 @@ try {
     { name: "hello world", stack: hello, url: hello.url, headers: json },
     { name: "Worker -> DO RPC", stack: minimal, url: `${minimal.url}/rpc`, headers: json },
     { name: "RPC + 1 SQLite row", stack: minimal, url: `${minimal.url}/write`, headers: json },
+    ...(batch === 1
+      ? [
+          { name: "parse, no RPC", stack: minimal, url: `${minimal.url}/parse`, headers: json },
+          {
+            name: "grouped RPC + rows",
+            stack: minimal,
+            url: `${minimal.url}/grouped`,
+            headers: json,
+          },
+        ]
+      : [
+          {
+            name: "RPC + a row per event",
+            stack: minimal,
+            url: `${minimal.url}/rows`,
+            headers: json,
+          },
+        ]),
     { name: "anom POST /v1/ingest", ...api },
     ...(previous ? [{ name: "anom, before", ...previous }] : []),
   ];

@@ -4,7 +4,8 @@
 // function (the edge Worker and the business's Durable Object share one isolate
 // under wrangler dev, so both halves show).
 // With --batch N each request carries N events (the batch path).
-// Usage: node bench/ingest/profile.mjs [--seconds 6] [--top 30] [--batch 1]
+// With --vars K=V,K2=V2 the stack gets those variables too (e.g. COALESCE_ABOVE_RPS=off).
+// Usage: node bench/ingest/profile.mjs [--seconds 6] [--top 30] [--batch 1] [--concurrency 8] [--vars K=V]
 // ws (installed with wrangler's local runtime) rather than Node's WebSocket, which the inspector proxy refuses.
 import WebSocket from "ws";
 import { client } from "../../scripts/lib/api.mjs";
@@ -20,6 +21,12 @@ import {
 const seconds = arg("--seconds", 6);
 const top = arg("--top", 30);
 const batch = arg("--batch", 1);
+const concurrency = arg("--concurrency", 8);
+const extraVars = process.argv.includes("--vars")
+  ? Object.fromEntries(
+      process.argv[process.argv.indexOf("--vars") + 1].split(",").map((kv) => kv.split("=")),
+    )
+  : {};
 const admin = "bench-admin-token";
 const inspectorPort = 9393;
 
@@ -27,7 +34,7 @@ const api = await startWorker({
   config: "wrangler.toml",
   port: 8893,
   inspectorPort,
-  vars: { ADMIN_TOKEN: admin, ENVIRONMENT: "development" },
+  vars: { ADMIN_TOKEN: admin, ENVIRONMENT: "development", ...extraVars },
 });
 
 /** A minimal Chrome DevTools Protocol session over the inspector's WebSocket. */
@@ -80,7 +87,7 @@ try {
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
   await cdp.send("Profiler.start");
-  const r = await load({ seconds, concurrency: 8, send: post });
+  const r = await load({ seconds, concurrency, send: post });
   const { profile } = await cdp.send("Profiler.stop");
   cdp.close();
 
@@ -123,7 +130,7 @@ try {
     byCaller.set(name, (byCaller.get(name) ?? 0) + 1);
   }
   console.log(
-    `${r.requests} POSTs of ${batch} event(s) at concurrency 8 in ${seconds}s, ${profile.samples.length} samples`,
+    `${r.requests} POSTs of ${batch} event(s) at concurrency ${concurrency} in ${seconds}s, ${profile.samples.length} samples`,
   );
   console.log("total % | function (inclusive: the samples with it on the stack)");
   for (const [name, count] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) {
