@@ -73,8 +73,8 @@ async function countingFleet() {
       const ctx = (o as unknown as { jobContext: (e: typeof engine) => JobContext }).jobContext(
         engine,
       );
-      const gather: Gather = async (version, limit) => {
-        const parts = await gatherFromShards(ctx)(version, limit);
+      const gather: Gather = async (...asked) => {
+        const parts = await gatherFromShards(ctx)(...asked);
         await meanwhile(o, state);
         return parts;
       };
