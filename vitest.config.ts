@@ -24,6 +24,9 @@ export default defineConfig(async () => {
                   ALLOW_PRIVATE_TARGETS: "true",
                   // Direct ingest unless a test asks otherwise (test/ingest/coalesce.test.ts).
                   COALESCE_ABOVE_RPS: "off",
+                  // A coordinator's replay reads 2 events per shard of 4 a step, so the
+                  // tests' small histories take several steps (test/shards/replay*.test.ts).
+                  SPAN_REPLAY_STEP_EVENTS: "8",
                 },
                 // An empty database the migration test fills with an older schema.
                 d1Databases: { MIGRATION_DB: "anom-migration-test" },

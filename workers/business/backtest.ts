@@ -64,8 +64,6 @@ export async function backtest(
  * The events a backtest runs over, in the order they were sent: the newest up
  * to the range's end, at most `limit` and their share of BACKTEST_MAX_CHARS,
  * from the object and, for what it leaves short, the R2 archive (newest.ts).
- * `afterHeld` runs right after the held events are read, before anything else
- * can change the object (a replay reads its outbox's cut there: shards/replay.ts).
  */
 export async function backtestHistory(
   storage: DurableObjectStorage,
@@ -74,11 +72,10 @@ export async function backtestHistory(
   range: { to?: number | undefined },
   now: number,
   limit = BACKTEST_MAX_EVENTS,
-  afterHeld?: () => void,
 ): Promise<{ events: SentEvent[]; truncated: boolean }> {
   const to = Math.min(range.to ?? now, now, Number.MAX_SAFE_INTEGER);
   const chars = Math.floor((BACKTEST_MAX_CHARS * limit) / BACKTEST_MAX_EVENTS);
-  return newestHistory(storage.sql, archive, businessId, to, { events: limit, chars }, afterHeld);
+  return newestHistory(storage.sql, archive, businessId, to, { events: limit, chars });
 }
 
 /**

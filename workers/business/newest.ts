@@ -111,9 +111,7 @@ async function newestArchived(
 
 /**
  * The newest events up to `to` within `bound`, held and archived, in the
- * order they were sent. `afterHeld` runs right after the held events are read,
- * before anything else can change the object (a replay reads its outbox's cut
- * there: shards/replay.ts).
+ * order they were sent.
  */
 export async function newestHistory(
   sql: SqlStorage,
@@ -121,11 +119,9 @@ export async function newestHistory(
   businessId: string,
   to: number,
   bound: Bound,
-  afterHeld?: () => void,
 ): Promise<Newest> {
   const budget = new Budget(bound);
   const held = newestHeld(sql, to, budget);
-  afterHeld?.();
   if (held.full) return { events: held.events, truncated: true };
   const older = await newestArchived(sql, archive, businessId, held.before, to, budget);
   return { events: [...older.events, ...held.events], truncated: older.full };

@@ -106,6 +106,8 @@ export interface ReplayPass {
   events: number;
   /** The coordinator's: the definition version it started at (shards/replay.ts). */
   version?: number;
+  /** The coordinator's: names the pass's progress in each shard (shards/replay.ts). */
+  id?: number;
 }
 
 export function replayPasses(sql: SqlStorage): ReplayPass[] {
@@ -133,11 +135,27 @@ export function startReplay(
     rules: p.rules.filter((id) => !ruleIds.includes(id)),
   }));
   if (ruleIds.length > 0 && across)
-    passes.push({ rules: ruleIds, after: 0, events: 0, version: across.version });
+    passes.push({
+      rules: ruleIds,
+      after: 0,
+      events: 0,
+      version: across.version,
+      id: nextPass(sql),
+    });
   else if (ruleIds.length > 0 && held(sql).last !== null)
     passes.push({ rules: ruleIds, after: replayStart(sql), events: 0 });
   savePasses(sql, passes);
   return passes.some((p) => p.rules.length > 0);
+}
+
+/**
+ * A number no pass of this object had before: a pass that starts over gets a
+ * new one, so it takes new cuts and bounds instead of the old pass's progress.
+ */
+function nextPass(sql: SqlStorage): number {
+  const id = Number(getMeta(sql, "replay_pass") ?? 0) + 1;
+  setMeta(sql, "replay_pass", String(id));
+  return id;
 }
 
 /** Drops rules that no longer exist (or are disabled) from the replays. */

@@ -5,7 +5,7 @@ import { getMeta, rememberBusiness } from "../storage";
 import { applyFromShard } from "./merge";
 import type { SpanRow } from "./outbox";
 import { othersOf, type PartReads, shareOf } from "./reads";
-import { type ShardHistory, shardHistory } from "./replay";
+import { type ShardPage, type ShardProgress, shardPage } from "./replay";
 
 /**
  * The calls between the objects of a sharded business (docs/capacity.md,
@@ -50,19 +50,27 @@ export abstract class ShardedObject extends BusinessObject {
   }
 
   /**
-   * A shard: its history for the coordinator's replay of rules that span keys
-   * (shards/replay.ts), once it runs at least `version` of the definition, so
-   * every outbox row after the cut it answers carries the new rules' items.
+   * A shard: a page of its history for the coordinator's replay of rules that
+   * span keys (shards/replay.ts), once it runs at least `version` of the
+   * definition, so every outbox row after the cut it answers carries the new
+   * rules' items.
    */
-  async replayHistory(businessId: string, version: number, limit: number): Promise<ShardHistory> {
+  async replayPage(
+    businessId: string,
+    version: number,
+    from: ShardProgress | undefined,
+    share: number,
+    limit: number,
+  ): Promise<ShardPage> {
     let engine = await this.definition.loadUnlessDeleted(businessId, version);
     // A load begun before `version` was published answers an older one: load again.
     for (let i = 0; engine && engine.business.version < version && i < 3; i++)
       engine = await this.definition.loadUnlessDeleted(businessId, version);
-    if (!engine) return { events: [], truncated: false, cut: 0 };
+    if (!engine)
+      return { progress: from ?? { cut: 0, bound: 0, after: 0 }, events: [], rest: false };
     if (engine.business.version < version)
       throw new Error(`business ${businessId}: version ${version} not loaded yet`);
-    return shardHistory(this.ctx.storage, this.env.ARCHIVE, businessId, limit);
+    return shardPage(this.ctx.storage, this.env.ARCHIVE, businessId, from, share, limit);
   }
 
   /** Shard 0: another object of the business changed alerts; its watchers connect here. */

@@ -15,8 +15,9 @@ export function objectName(sql: SqlStorage, name: string | undefined): string {
 /**
  * The shards' own tables: a shard's outbox of partial state, the coordinator's
  * record of what it applied and of each shard's active inhibiting rules, and
- * what its replays hold back (items that arrived while a rule replayed) and
- * leave out (items of rows the replayed history already covered).
+ * what its replays hold back (items that arrived while a rule replayed),
+ * leave out (items of rows the replayed history already covered) and how far
+ * each shard's history has been replayed.
  */
 export function ensureShardTables(sql: SqlStorage): void {
   sql.exec(`create table if not exists shard_outbox (
@@ -32,6 +33,11 @@ export function ensureShardTables(sql: SqlStorage): void {
   sql.exec(`create table if not exists span_cuts (
     rule_id text not null, shard integer not null, cut integer not null,
     primary key (rule_id, shard))`);
+  // Where each shard's part of a replay pass stands, across alarm steps: the
+  // cut and bound read at the pass's first step, and the last seq replayed.
+  sql.exec(`create table if not exists span_replay (
+    pass integer not null, shard integer not null, cut integer not null,
+    bound integer not null, after integer not null, primary key (pass, shard)) without rowid`);
 }
 
 /**
