@@ -263,4 +263,56 @@ describe("grouped hourly rollups", () => {
     const want = expected(sent as Sent[], (e) => e.routeId);
     expect(keyed(sums.items)).toEqual(new Map([...want].map(([k, w]) => [k, w.sum])));
   }, 120_000);
+  it("fold more pairs than one compound SELECT of a Durable Object takes (9), and the job finishes", async () => {
+    // Three grouped fields × (the events + two numeric fields): 9 pairs. The object's SQLite
+    // takes 5 terms in a compound SELECT; the fold's one `union all` per pair made every run
+    // of the rollup job fail, so nothing was rolled up or pruned.
+    const { business, token } = await businessWithSource({
+      retention: RETENTION,
+      fields: [
+        { name: "timestamp", type: "timestamp" },
+        { name: "routeId", type: "string", required: true },
+        { name: "status", type: "enum", values: ["OK", "FAILED"] },
+        { name: "site", type: "string" },
+        { name: "durationMs", type: "number", required: true },
+        { name: "bytes", type: "number" },
+      ],
+    });
+    const end = Date.now() - 2 * 3_600_000;
+    const sent = Array.from({ length: 300 }, (_, i) => ({
+      timestamp: new Date(end - i * 600_000).toISOString(),
+      routeId: ROUTES[i % ROUTES.length] ?? "",
+      status: i % 5 ? "OK" : "FAILED",
+      site: `S${i % 3}`,
+      durationMs: i % 100,
+      ...(i % 4 ? { bytes: i } : {}),
+    }));
+    await ingestAll(business.id, token, sent);
+    await rollUpNow(business.id);
+    const rows = await runInDurableObject(monitorOf(env, business.id), (_o, state) =>
+      state.storage.sql
+        .exec<{ by: string; field: string; grp: string; e: number; n: number; total: number }>(
+          `select by, field, grp, sum(e) as e, sum(n) as n, sum(total) as total
+           from rollup_groups group by by, field, grp order by by, field, grp`,
+        )
+        .toArray(),
+    );
+    // Every pair folded every event once.
+    const pairs = new Set(rows.map((r) => `${r.by}|${r.field}`));
+    expect(pairs.size).toBe(9);
+    for (const by of ["routeId", "status", "site"])
+      for (const field of ["", "durationMs", "bytes"]) {
+        const of = rows.filter((r) => r.by === by && r.field === field);
+        expect(
+          of.reduce((a, r) => a + r.e, 0),
+          `${by} ${field}`,
+        ).toBe(sent.length);
+      }
+    for (const site of ["S0", "S1", "S2"]) {
+      const mine = sent.filter((e) => e.site === site);
+      const bytes = rows.find((r) => r.by === "site" && r.field === "bytes" && r.grp === site);
+      expect(bytes?.n).toBe(mine.filter((e) => e.bytes !== undefined).length);
+      expect(bytes?.total).toBe(mine.reduce((a, e) => a + (e.bytes ?? 0), 0));
+    }
+  }, 60_000);
 });

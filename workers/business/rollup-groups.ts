@@ -115,11 +115,27 @@ export function foldStatement(byCount: number, fieldCount: number): string {
       select e.time - e.time % ${HOUR_MS} as h, ${columns.join(", ")}
       from events e where e.seq > ?1 and e.seq <= ?2)
     insert into rollup_groups (by, hour, missing, grp, field, e, n, total, lo, hi)
-    select * from (${parts.join(" union all ")}) where true
+    select * from (${unionAll(parts)}) where true
     on conflict (by, field, hour, missing, grp) do update set e = e + excluded.e, n = n + excluded.n,
       total = coalesce(total + excluded.total, total, excluded.total),
       lo = coalesce(min(lo, excluded.lo), lo, excluded.lo),
       hi = coalesce(max(hi, excluded.hi), hi, excluded.hi)`;
+}
+
+/** Terms a Durable Object's SQLite takes in one compound SELECT (plain SQLite takes 500). */
+const COMPOUND_TERMS = 5;
+
+/**
+ * `union all` of the terms, nested so that no compound SELECT has more than
+ * `COMPOUND_TERMS` of them: a business may fold 16 pairs, and with more than
+ * 5 the whole rollup job failed and retried for ever (nothing was pruned).
+ */
+export function unionAll(terms: string[]): string {
+  if (terms.length <= COMPOUND_TERMS) return terms.join(" union all ");
+  const groups: string[] = [];
+  for (let i = 0; i < terms.length; i += COMPOUND_TERMS)
+    groups.push(`select * from (${terms.slice(i, i + COMPOUND_TERMS).join(" union all ")})`);
+  return unionAll(groups);
 }
 
 /**
