@@ -136,4 +136,27 @@ describe("group status", () => {
     expectStatus(alone, 422);
     expect(alone.json.errors?.[0]?.path).toBe("group");
   });
+  it("answers for a business with more rules by the field than a statement takes variables (101)", async () => {
+    // A Durable Object's SQLite binds at most 100 variables in one statement.
+    const { business, token } = await businessWithSource();
+    for (let i = 0; i < 101; i++)
+      await createRule(business.id, {
+        name: `Route silent ${i}`,
+        kind: "absence",
+        window: `${i + 1}h`,
+        groupBy: "routeId",
+      });
+    expectStatus(
+      await ingest(business.id, token, [{ timestamp: Date.now(), routeId: "R1", durationMs: 1 }]),
+      202,
+    );
+    await settle(business.id);
+    const all = await send(
+      api.v1.businesses[":id"].groups.$get({ param: { id: business.id }, query: {} }),
+    );
+    expectStatus(all, 200);
+    expect(all.json.items.map((g: { key: string; status: string }) => [g.key, g.status])).toEqual([
+      ["R1", "up"],
+    ]);
+  }, 60_000);
 });

@@ -37,8 +37,8 @@ export function groupStatus(sql: SqlStorage, q: GroupsQuery): GroupList {
   if (absenceIds.length) {
     for (const r of sql.exec<{ g: string; t: number }>(
       `select group_key as g, max(time) as t from last_seen
-       where rule_id in (${absenceIds.map(() => "?").join(",")}) group by group_key`,
-      ...absenceIds,
+       where rule_id in (select value from json_each(?)) group by group_key`,
+      JSON.stringify(absenceIds),
     ))
       if ((lastSeen.get(r.g) ?? 0) < r.t) lastSeen.set(r.g, r.t);
   }
@@ -50,8 +50,8 @@ export function groupStatus(sql: SqlStorage, q: GroupsQuery): GroupList {
   if (ruleIds.length) {
     for (const r of sql.exec<{ rule_id: string; group_key: string }>(
       `select rule_id, group_key from alerts
-       where status != 'resolved' and rule_id in (${ruleIds.map(() => "?").join(",")})`,
-      ...ruleIds,
+       where status != 'resolved' and rule_id in (select value from json_each(?))`,
+      JSON.stringify(ruleIds),
     )) {
       const target = absenceIds.includes(r.rule_id) ? down : anomalous;
       target.set(r.group_key, (target.get(r.group_key) ?? 0) + 1);
