@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, gte, inArray, lte } from "drizzle-orm";
+import { and, asc, eq, gt, gte, lte } from "drizzle-orm";
 import type { Business, BusinessCreate, Field } from "../../schema/contracts/businesses";
 import { defaultTimeField } from "../../schema/contracts/businesses";
 import type { Database } from "../lib/db";
-import { tables } from "../lib/db";
+import { inList, tables } from "../lib/db";
 import { invalid, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
@@ -123,7 +123,7 @@ export async function listBusinesses(
     .where(
       and(
         q.cursor ? gt(businesses.id, q.cursor) : undefined,
-        workspaceIds ? inArray(businesses.workspaceId, workspaceIds) : undefined,
+        workspaceIds ? inList(businesses.workspaceId, workspaceIds) : undefined,
       ),
     )
     .orderBy(asc(businesses.id))

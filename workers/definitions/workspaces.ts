@@ -1,9 +1,9 @@
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Workspace } from "../../schema/contracts/teams";
 import type { Role } from "../../schema/tables/teams";
 import type { Database } from "../lib/db";
-import { tables } from "../lib/db";
+import { inList, tables } from "../lib/db";
 import { notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
@@ -51,7 +51,7 @@ export async function listWorkspaces(db: Database, p: Principal): Promise<Worksp
   const rows = await db
     .select()
     .from(workspaces)
-    .where(visible ? inArray(workspaces.id, visible) : undefined)
+    .where(visible ? inList(workspaces.id, visible) : undefined)
     .orderBy(asc(workspaces.createdAt), asc(workspaces.id));
   return rows.flatMap((r) => {
     const role = roleIn(p, r.id);

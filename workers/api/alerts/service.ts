@@ -6,7 +6,7 @@ import { newestFirst, pageOf } from "../../definitions/pages";
 import { rowById } from "../../definitions/rows";
 import { changeAlertIn } from "../../definitions/shard-reads";
 import type { Database } from "../../lib/db";
-import { tables } from "../../lib/db";
+import { inList, tables } from "../../lib/db";
 import { parseDuration } from "../../lib/duration";
 import { conflict, invalid, notFound } from "../../lib/errors";
 import { iso } from "../../lib/time";
@@ -40,7 +40,7 @@ export async function listAlerts(
         db
           .select({ id: tables.businesses.id })
           .from(tables.businesses)
-          .where(inArray(tables.businesses.workspaceId, workspaceIds)),
+          .where(inList(tables.businesses.workspaceId, workspaceIds)),
       )
     : undefined;
   const where = [

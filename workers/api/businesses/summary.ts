@@ -3,7 +3,7 @@ import { BusinessSummaryList } from "../../../schema/contracts/businesses";
 import { toBusiness } from "../../definitions/businesses";
 import { pageOf } from "../../definitions/pages";
 import type { Database } from "../../lib/db";
-import { tables } from "../../lib/db";
+import { inList, tables } from "../../lib/db";
 import { iso } from "../../lib/time";
 import { listScope } from "../auth/scope";
 import { manage } from "../routes";
@@ -44,7 +44,7 @@ export async function summarize(
   if (workspaceIds?.length === 0) return { items: [], nextCursor: null, from: iso(first) };
   const scope = and(
     q.cursor ? gt(businesses.id, q.cursor) : undefined,
-    workspaceIds ? inArray(businesses.workspaceId, workspaceIds) : undefined,
+    workspaceIds ? inList(businesses.workspaceId, workspaceIds) : undefined,
   );
   const page = db
     .select({ id: businesses.id })
