@@ -1,11 +1,9 @@
-import type { EventValue } from "../../schema/contracts/events";
-import { archivedRanges, type SentEvent } from "./replay";
+import { archivedEvents, archivedRanges, type SentEvent } from "./replay";
 import { ownsSeq } from "./shards/storage";
 
 /**
  * The newest events of an object's history up to a time, in the order they
- * were sent, within a count and a size: what a backtest (and a replay across
- * shards) holds in memory. The object's own events are read newest first and
+ * were sent, within a count and a size: what a backtest holds in memory. The object's own events are read newest first and
  * stop at the bound; the R2 archive is read, newest object first, only for
  * what they leave short, so a busy object with millions of kept or archived
  * events costs no more than the bound.
@@ -89,20 +87,14 @@ async function newestArchived(
   );
   const chunks: SentEvent[][] = [];
   for (const range of ranges.reverse()) {
-    const object = await archive.get(range.key);
-    if (!object) continue;
-    const lines = (await object.text()).split("\n");
     const chunk: SentEvent[] = [];
-    for (let i = lines.length - 1; i >= 0; i--) {
-      const line = lines[i];
-      if (!line) continue;
-      const e = JSON.parse(line) as { seq: number; time: number; data: Record<string, EventValue> };
+    for (const e of (await archivedEvents(archive, range.key)).reverse()) {
       if (e.seq >= before || e.time > to) continue;
       if (!budget.take(JSON.stringify(e.data).length)) {
         chunks.push(chunk.reverse());
         return { events: chunks.reverse().flat(), full: true };
       }
-      chunk.push({ seq: e.seq, time: e.time, data: e.data });
+      chunk.push(e);
     }
     chunks.push(chunk.reverse());
   }

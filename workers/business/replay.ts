@@ -66,18 +66,25 @@ export async function readArchived(
   if (after + 1 >= firstHeld) return [];
   for (const range of await archivedRanges(archive, businessId)) {
     if (range.last <= after || range.first >= firstHeld || !ownsSeq(sql, range.first)) continue;
-    const object = await archive.get(range.key);
-    if (!object) continue;
-    const events: SentEvent[] = [];
-    for (const line of (await object.text()).split("\n")) {
-      if (!line) continue;
-      const e = JSON.parse(line) as { seq: number; time: number; data: Record<string, EventValue> };
-      if (e.seq > after && e.seq < firstHeld)
-        events.push({ seq: e.seq, time: e.time, data: e.data });
-    }
+    const events = (await archivedEvents(archive, range.key)).filter(
+      (e) => e.seq > after && e.seq < firstHeld,
+    );
     if (events.length) return events;
   }
   return [];
+}
+
+/** The events of one archive object (an NDJSON line each), in the order sent; none when it is gone. */
+export async function archivedEvents(archive: R2Bucket, key: string): Promise<SentEvent[]> {
+  const object = await archive.get(key);
+  if (!object) return [];
+  const events: SentEvent[] = [];
+  for (const line of (await object.text()).split("\n")) {
+    if (!line) continue;
+    const e = JSON.parse(line) as { seq: number; time: number; data: Record<string, EventValue> };
+    events.push({ seq: e.seq, time: e.time, data: e.data });
+  }
+  return events;
 }
 
 /** Held events after `after`, in the order sent. */

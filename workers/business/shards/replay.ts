@@ -54,19 +54,10 @@ export type Gather = (
   limit: number,
 ) => Promise<ShardPage[]>;
 
-/** The newest outbox row id given (AUTOINCREMENT gives none twice, even after rows were pushed and deleted). */
-export function outboxCut(sql: SqlStorage): number {
+/** The newest id AUTOINCREMENT gave in `table`, whether its row is still there or not (never given twice). */
+function lastGiven(sql: SqlStorage, table: "shard_outbox" | "events"): number {
   return (
-    sql
-      .exec<{ seq: number }>(`select seq from sqlite_sequence where name = 'shard_outbox'`)
-      .toArray()[0]?.seq ?? 0
-  );
-}
-
-/** The newest event seq given, whether the event is still held or pruned since. */
-function newestSeq(sql: SqlStorage): number {
-  return (
-    sql.exec<{ seq: number }>(`select seq from sqlite_sequence where name = 'events'`).toArray()[0]
+    sql.exec<{ seq: number }>(`select seq from sqlite_sequence where name = ?`, table).toArray()[0]
       ?.seq ?? 0
   );
 }
@@ -77,8 +68,8 @@ function newestSeq(sql: SqlStorage): number {
  * history (as replayStart for one object).
  */
 function startOfPass(sql: SqlStorage, share: number): ShardProgress {
-  const bound = newestSeq(sql);
-  return { cut: outboxCut(sql), bound, after: Math.max(0, bound - share) };
+  const bound = lastGiven(sql, "events");
+  return { cut: lastGiven(sql, "shard_outbox"), bound, after: Math.max(0, bound - share) };
 }
 
 /**
